@@ -1,0 +1,1 @@
+"""One module per `overt` sub-command family; each exposes ``register(subparsers)``."""

@@ -1,0 +1,1 @@
+"""Qt-free capture: input, window and screen sources, policy, pipeline, session lifecycle."""
