@@ -1,0 +1,89 @@
+"""What every `overt` sub-command shares: where the vault lives, reading a passphrase, errors."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+import platformdirs
+
+
+class CliError(Exception):
+    """A problem with what the person asked for; ``str()`` is one sentence for stderr."""
+
+
+def vault_home(args: argparse.Namespace) -> Path:
+    """The vault folder: ``--home``, else ``OVERT_HOME``, else the platform's data folder."""
+    home = getattr(args, "home", None) or os.environ.get("OVERT_HOME")
+    if home:
+        return Path(home).expanduser()
+    return Path(platformdirs.user_data_dir("overt", appauthor=False))
+
+
+def _read_secret_file(path: str, what: str) -> bytes:
+    try:
+        data = Path(path).expanduser().read_bytes()
+    except FileNotFoundError:
+        raise CliError(f"The {what} file {path} does not exist.") from None
+    except OSError as error:
+        raise CliError(f"The {what} file {path} cannot be read: {error.strerror}.") from None
+    if data.endswith(b"\r\n"):
+        data = data[:-2]
+    elif data.endswith(b"\n"):
+        data = data[:-1]
+    if not data:
+        raise CliError(f"The {what} file {path} is empty.")
+    return data
+
+
+def _prompt(prompt: str) -> bytes:
+    try:
+        return getpass.getpass(prompt).encode("utf-8")
+    except (EOFError, KeyboardInterrupt):
+        raise CliError("No passphrase was entered.") from None
+
+
+def read_passphrase(
+    args: argparse.Namespace, *, confirm: bool = False, prompt: str = "Passphrase: "
+) -> bytes:
+    """The passphrase from ``--passphrase-file`` / ``OVERT_PASSPHRASE_FILE``, else a prompt.
+
+    Args:
+        args: parsed arguments (``passphrase_file`` may be None).
+        confirm: ask twice when prompting (for a new passphrase).
+        prompt: the prompt text.
+
+    Raises:
+        CliError: no file and no terminal to ask on, an unreadable file, or a mismatch.
+    """
+    path = getattr(args, "passphrase_file", None) or os.environ.get("OVERT_PASSPHRASE_FILE")
+    if path:
+        return _read_secret_file(path, "passphrase")
+    if not sys.stdin.isatty():
+        raise CliError(
+            "A passphrase is needed: pass --passphrase-file FILE or set OVERT_PASSPHRASE_FILE."
+        )
+    first = _prompt(prompt)
+    if not first:
+        raise CliError("The passphrase cannot be empty.")
+    if confirm and _prompt("Again: ") != first:
+        raise CliError("The two passphrases differ; nothing was changed.")
+    return first
+
+
+def read_new_passphrase(args: argparse.Namespace) -> bytes:
+    """The new passphrase for ``passwd``: ``--new-passphrase-file``, else asked twice."""
+    path = getattr(args, "new_passphrase_file", None)
+    if path:
+        return _read_secret_file(path, "new passphrase")
+    if not sys.stdin.isatty():
+        raise CliError("A new passphrase is needed: pass --new-passphrase-file FILE.")
+    first = _prompt("New passphrase: ")
+    if not first:
+        raise CliError("The passphrase cannot be empty.")
+    if _prompt("Again: ") != first:
+        raise CliError("The two passphrases differ; nothing was changed.")
+    return first
