@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint unit e2e demo bench deps clean
+.PHONY: run test lint unit e2e demo bench package deps clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || bash packaging/install-debian-deps.sh
@@ -42,6 +42,9 @@ demo: deps $(STAMP)  ## a tour on a virtual display; screenshots in build/demo
 
 bench: deps $(STAMP)  ## benchmarks -> build/bench/report.json and report.md
 	$(PY) -m tests.bench.run build/bench
+
+package: deps $(STAMP)  ## the Linux one-folder bundle in dist/overt (see packaging/)
+	bash packaging/build-linux.sh
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache
