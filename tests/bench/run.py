@@ -1,0 +1,100 @@
+"""`make bench`: run every tests/bench/bench_*.py and write build/bench/report.{json,md}.
+
+Each benchmark module exposes ``main(report: dict) -> None`` and adds flat metrics whose names
+carry their units (``callback_p99_us``). Each runs in its own process, on a fresh virtual
+display, so one benchmark's memory or threads do not colour another's figures.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.helpers.xserver import start_display
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+CHILD = (
+    "import json, sys, importlib\n"
+    "module = importlib.import_module(sys.argv[1])\n"
+    "report = {}\n"
+    "module.main(report)\n"
+    "print('BENCH-REPORT ' + json.dumps(report))\n"
+)
+
+TARGETS = {
+    "callback_p99_us": ("<=", 20),
+    "injected_events_per_s": (">=", 20000),
+    "pre_action_frame_age_p95_ms": ("<=", 100),
+    "frames_per_s_changing_1080p": (">=", 15),
+    "idle_cpu_pct_of_core": ("<=", 3),
+    "event_encryption_overhead_pct": ("<=", 5),
+    "frame_encryption_overhead_pct": ("<=", 5),
+    "export_frames_per_s": (">=", 100),
+}
+
+
+def run_module(name: str, env: dict[str, str]) -> tuple[dict[str, float], str]:
+    started = time.monotonic()
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, f"tests.bench.{name}"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800, check=False,
+    )
+    elapsed = time.monotonic() - started
+    for line in reversed(out.stdout.splitlines()):
+        if line.startswith("BENCH-REPORT "):
+            report = json.loads(line.removeprefix("BENCH-REPORT "))
+            report[f"{name}_wall_s"] = round(elapsed, 1)
+            return report, ""
+    tail = (out.stderr or out.stdout).strip().splitlines()[-5:]
+    return {}, f"{name} failed (exit {out.returncode}): " + " | ".join(tail)
+
+
+def write_markdown(path: Path, report: dict[str, float], failures: list[str]) -> None:
+    lines = [
+        "# Overt benchmark report",
+        "",
+        f"Machine: {platform.machine()}, {platform.python_version()}, "
+        f"{platform.platform()}; figures are medians unless the name says otherwise.",
+        "",
+        "| metric | value | target |",
+        "|---|---|---|",
+    ]
+    for key in sorted(report):
+        target = TARGETS.get(key)
+        shown = f"{target[0]} {target[1]}" if target else ""
+        lines.append(f"| {key} | {report[key]} | {shown} |")
+    if failures:
+        lines += ["", "## Failed benchmarks", *[f"- {failure}" for failure in failures]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main(out_dir: str) -> int:
+    target = Path(out_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    names = sorted(p.stem for p in HERE.glob("bench_*.py"))
+    display = start_display()
+    report: dict[str, float] = {}
+    failures: list[str] = []
+    try:
+        for name in names:
+            print(f"bench: {name} ...", flush=True)
+            result, failure = run_module(name, display.env)
+            report.update(result)
+            if failure:
+                failures.append(failure)
+                print(failure, file=sys.stderr)
+    finally:
+        display.stop()
+    (target / "report.json").write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
+    write_markdown(target / "report.md", report, failures)
+    print(f"wrote {target / 'report.json'} and {target / 'report.md'}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "build/bench"))
