@@ -42,7 +42,12 @@ def run_module(name: str, env: dict[str, str]) -> tuple[dict[str, float], str]:
     started = time.monotonic()
     out = subprocess.run(
         [sys.executable, "-c", CHILD, f"tests.bench.{name}"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
     )
     elapsed = time.monotonic() - started
     for line in reversed(out.stdout.splitlines()):

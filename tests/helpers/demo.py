@@ -24,7 +24,12 @@ def overt(display: XDisplay, home: Path, *args: str, timeout: float = 120) -> st
     env = dict(display.env, OVERT_HOME=str(home), OVERT_PASSPHRASE_FILE=str(home.parent / "pw"))
     out = subprocess.run(
         [sys.executable, "-m", "app", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
     print(f"$ overt {' '.join(args)}\n{out.stdout}{out.stderr}", end="")
     return out.stdout
@@ -33,7 +38,7 @@ def overt(display: XDisplay, home: Path, *args: str, timeout: float = 120) -> st
 def tray_menu(display: XDisplay, xdo: XDoTool, home: Path, out_dir: Path) -> None:
     """Start the tray app, right-click its icon, and save the screen."""
     env = dict(display.env, OVERT_HOME=str(home))
-    tray = subprocess.Popen([sys.executable, "-m", "app"], cwd=ROOT, env=env)  # noqa: S603
+    tray = subprocess.Popen([sys.executable, "-m", "app"], cwd=ROOT, env=env)
     try:
         time.sleep(3)  # the icon docks into trayer; nothing to wait on but time here
         # trayer sits at the top-right corner and packs icons against its right edge.
