@@ -1,0 +1,136 @@
+"""Study files: strict validation with one-sentence errors, and a lossless round trip."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pyrage
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from recorder.study import CaptureRequest, Study, StudyError, load_study, parse_study, study_to_toml
+from tests.conftest import ROOT
+
+RECIPIENT = str(pyrage.x25519.Identity.generate().to_public())
+
+
+def valid() -> dict[str, Any]:
+    return {
+        "format": 1,
+        "study": {
+            "id": "uxlab-forms",
+            "title": "Filling in web forms",
+            "researcher": "UX Lab, Example University",
+            "contact": "uxlab@example.org",
+            "recipient": RECIPIENT,
+            "purposes": ["train a form-filling agent"],
+        },
+        "capture": {"text_mode": "keys", "frame_rate": 0.5, "apps_deny": ["thunderbird"]},
+    }
+
+
+def test_valid_study_parses() -> None:
+    study = parse_study(valid(), "s.toml")
+    assert study.id == "uxlab-forms"
+    assert study.capture.text_mode == "keys"
+    assert study.capture.apps_deny == ("thunderbird",)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["study"].update(colour="red"), "unknown field 'colour' in [study]"),
+        (lambda d: d["capture"].update(audio=True), "unknown field 'audio' in [capture]"),
+        (lambda d: d.update(extra={}), "unknown section [extra]"),
+        (lambda d: d["study"].pop("contact"), "no contact for the researcher"),
+        (lambda d: d["study"].update(contact="call me"), "must be an email address"),
+        (lambda d: d["study"].update(recipient="age1nope"), "is not an age public key"),
+        (lambda d: d["study"].update(purposes=[]), "has no purposes"),
+        (lambda d: d["study"].update(id="Has Spaces"), "study id"),
+        (lambda d: d["capture"].update(text_mode="all"), "text_mode"),
+        (lambda d: d["capture"].update(frame_rate=120), "frame_rate"),
+        (lambda d: d["capture"].update(mouse="yes"), "wrong type"),
+        (lambda d: d.update(format=2), "update Overt"),
+        (lambda d: d.pop("study"), "no [study] section"),
+    ],
+)
+def test_invalid_study_gets_one_sentence(change: Any, message: str) -> None:
+    data = valid()
+    change(data)
+    with pytest.raises(StudyError, match=message.replace("[", r"\[").replace("]", r"\]")) as info:
+        parse_study(data, "s.toml")
+    text = str(info.value)
+    assert text.endswith(".")
+    assert text.count(". ") == 0 or "e.g." in text  # one sentence
+
+
+_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30
+).filter(lambda s: s.strip() != "")
+
+
+@given(
+    title=_text,
+    purposes=st.lists(_text, min_size=1, max_size=3),
+    text_mode=st.sampled_from(["full", "keys", "none"]),
+    fps=st.floats(min_value=0.1, max_value=30),
+    apps=st.lists(st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True), max_size=3),
+    duration=st.none() | st.floats(min_value=1, max_value=86400),
+)
+def test_study_round_trips_through_toml(
+    title: str, purposes: list[str], text_mode: str, fps: float, apps: list[str],
+    duration: float | None,
+) -> None:  # fmt: skip
+    study = Study(
+        id="s1", title=title, researcher="R", contact="https://example.org/c",
+        recipient=RECIPIENT, purposes=tuple(purposes),
+        capture=CaptureRequest(
+            text_mode=text_mode, frame_rate=fps, apps_allow=tuple(apps), max_duration_s=duration
+        ),
+    )  # fmt: skip
+    assert parse_study(tomllib.loads(study_to_toml(study)), "x") == study
+
+
+def test_missing_and_broken_files(tmp_path: Path) -> None:
+    with pytest.raises(StudyError, match="does not exist"):
+        load_study(tmp_path / "none.toml")
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[study\n")
+    with pytest.raises(StudyError, match="not valid TOML"):
+        load_study(broken)
+
+
+def test_study_new_then_show(tmp_path: Path) -> None:
+    study_file, identity = tmp_path / "study.toml", tmp_path / "researcher.key"
+    argv = [
+        sys.executable, "-m", "app", "study", "new", "--out", str(study_file),
+        "--identity-out", str(identity), "--id", "uxlab-forms", "--title", "Forms",
+        "--researcher", "UX Lab", "--contact", "lab@example.org", "--purpose", "agents",
+        "--text", "keys",
+    ]  # fmt: skip
+    out = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert identity.stat().st_mode & 0o777 == 0o600
+    study = load_study(study_file)
+    secret = identity.read_text().splitlines()[-1]
+    # The identity written separately really decrypts what is encrypted to the study's key.
+    sealed = pyrage.encrypt(b"hello", [pyrage.x25519.Recipient.from_str(study.recipient)])
+    assert pyrage.decrypt(sealed, [pyrage.x25519.Identity.from_str(secret)]) == b"hello"
+    assert secret not in study_file.read_text()
+    shown = subprocess.run(
+        [sys.executable, "-m", "app", "study", "show", str(study_file)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert shown.returncode == 0
+    assert "keys yes (keys)" in shown.stdout
+    again = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert again.returncode == 1
+    assert "already exists" in again.stderr
