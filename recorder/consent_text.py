@@ -1,0 +1,196 @@
+"""The consent text a person reads before a session, generated from the consent record itself.
+
+The dialog and the CLI prompt show exactly this text, and its SHA-256 goes into the record, so
+what was shown can be proved afterwards. The record's ``scope`` uses the field names of
+``ConsentScope`` (mouse, keys, text_mode, frames, fps, window_titles, monitors, apps_allow,
+apps_deny, duration_s).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+CONSENT_TEXT_VERSION = 1
+LANGUAGE = "en"
+
+#: What the person affirms, each every session, each ticked by the person (never pre-ticked).
+STATEMENTS: tuple[tuple[str, str], ...] = (
+    ("voluntary", "I am taking part voluntarily, and I can stop or withdraw at any time."),
+    ("no_penalty", "Declining or stopping has no penalty for me."),
+    ("no_employer", "No employer or anyone else requires me to record this session."),
+    ("may_share", "I may share what will be on my screen (other people's data included)."),
+)
+
+RISKS = (
+    "Screenshots can show other people's names, messages or faces if they are on your screen.",
+    "Typing patterns and screen content can sometimes identify you even without your name.",
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One heading of the consent text and its plain-language lines."""
+
+    title: str
+    lines: tuple[str, ...]
+
+
+def _duration(seconds: float | None) -> str:
+    if not seconds:
+        return "until you stop it (pause and stop are always one click or one hotkey away)"
+    minutes = seconds / 60
+    if minutes < 1:
+        return f"{seconds:g} seconds, then it stops by itself"
+    if minutes < 120:
+        return f"{minutes:g} minutes, then it stops by itself"
+    return f"{minutes / 60:g} hours, then it stops by itself"
+
+
+def describe(record: dict[str, Any]) -> list[Section]:
+    """The consent text as sections, from a (draft) consent record.
+
+    Args:
+        record: a consent record with at least ``scope``; ``study`` may be None.
+    """
+    scope = record["scope"]
+    study = record.get("study")
+    captured: list[str] = []
+    if scope.get("mouse", True):
+        captured.append(
+            "Mouse: where the pointer moves, clicks, drags and scrolls "
+            "(e.g. 'left click at 812, 344')."
+        )
+    text_mode = scope.get("text_mode", "full") if scope.get("keys", True) else "none"
+    if text_mode == "full":
+        captured.append(
+            "Keys and typed text: every key you press and the text it types "
+            "(e.g. 'typed: Dear Sam'). Password prompts are guarded, but not perfectly."
+        )
+    elif text_mode == "keys":
+        captured.append(
+            "Keys without text: which keys and shortcuts you press (e.g. 'ctrl+c', 'enter'), "
+            "not the letters you type."
+        )
+    if scope.get("frames", True):
+        captured.append(
+            f"Screenshots: your screen when you click or type and about {scope.get('fps', 1):g} "
+            "per second while it changes (e.g. the whole page you are reading)."
+        )
+    if scope.get("window_titles", True):
+        captured.append(
+            "Window titles and app names: which app is in front and its title "
+            "(e.g. 'Firefox - Inbox (3)')."
+        )
+    else:
+        captured.append("App names (not window titles): which app is in front (e.g. 'Firefox').")
+    not_captured = ["Audio, camera, files on disk, and anything while recording is paused."]
+    if text_mode != "full":
+        not_captured.append("The text you type.")
+    if not scope.get("frames", True):
+        not_captured.append("Screenshots.")
+
+    allow = scope.get("apps_allow") or []
+    deny = scope.get("apps_deny") or []
+    apps = [
+        "Only these apps: " + ", ".join(allow) if allow else "All apps, except those below.",
+        "Never: " + ", ".join(deny) + ", and private-browsing windows."
+        if deny
+        else "Never: private-browsing windows.",
+    ]
+    if study:
+        who = (
+            f"The study '{study['title']}' run by {study['researcher']} ({study['contact']}). "
+            f"Ethics reference: {study.get('ethics_ref') or 'none given'}."
+        )
+        purposes = "Purposes: " + "; ".join(study.get("purposes", []))
+        gets = [
+            who,
+            purposes,
+            "Nothing leaves this computer until you review, redact and approve the session "
+            "and export it yourself; exports are encrypted so only the study can read them.",
+        ]
+        if study.get("complaints"):
+            gets.append(f"To complain: {study['complaints']}.")
+    else:
+        gets = [
+            "Only you: this is a personal recording. Nothing leaves this computer unless you "
+            "export it yourself."
+        ]
+    retention = record.get("retention") or {}
+    keep = (
+        f"On this computer, encrypted, for {retention['local_days']} days, then deleted."
+        if retention.get("local_days")
+        else "On this computer, encrypted, until you delete it."
+    )
+    return [
+        Section("What this session records", tuple(captured)),
+        Section("What it does not record", tuple(not_captured)),
+        Section("Which apps", tuple(apps)),
+        Section("For how long", (_duration(scope.get("duration_s")),)),
+        Section("Who gets the data", tuple(gets)),
+        Section("Where it is kept", (keep,)),
+        Section("Risks", RISKS),
+        Section(
+            "Withdrawing",
+            (
+                "Withdraw any session at any time from the tray or with `overt withdraw`: "
+                "it is deleted irrecoverably and you get a receipt to send to the researcher.",
+            ),
+        ),
+    ]
+
+
+def render_text(record: dict[str, Any]) -> str:
+    """The whole consent text as plain text (what the CLI prints; what the dialog shows)."""
+    parts = []
+    for section in describe(record):
+        parts.append(section.title + ":")
+        parts.extend(f"  - {line}" for line in section.lines)
+    parts.append("You affirm:")
+    parts.extend(f"  - {text}" for _, text in STATEMENTS)
+    return "\n".join(parts) + "\n"
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def affirm(
+    draft: dict[str, Any],
+    *,
+    statements: Iterable[str],
+    action: str,
+    now: float | None = None,
+) -> dict[str, Any]:
+    """The consent record once the person has affirmed it.
+
+    Args:
+        draft: the record as shown (scope, study, retention...).
+        statements: ids of the statements the person ticked; all are required.
+        action: the affirmative action taken, e.g. "consent dialog: 'Start recording' button".
+        now: the time of affirmation (Unix seconds); defaults to the clock.
+
+    Raises:
+        ValueError: a statement was not affirmed (a bug in the caller: the UI must prevent it).
+    """
+    ticked = set(statements)
+    missing = [sid for sid, _ in STATEMENTS if sid not in ticked]
+    if missing:
+        raise ValueError(f"statements not affirmed: {', '.join(missing)}")
+    text = render_text(draft)
+    return {
+        **draft,
+        "statements": {sid: body for sid, body in STATEMENTS},
+        "risks": list(RISKS),
+        "text": {
+            "sha256": text_sha256(text),
+            "version": CONSENT_TEXT_VERSION,
+            "language": LANGUAGE,
+        },
+        "affirmed_by": action,
+        "time": time.time() if now is None else now,
+    }

@@ -1,0 +1,77 @@
+"""The consent dialog: Start only once every statement is ticked; Not now records nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QCheckBox, QDialog, QLabel
+from pytestqt.qtbot import QtBot
+
+from app.consent_dialog import START_ACTION, ConsentDialog
+from recorder.consent_text import render_text
+
+
+def draft() -> dict[str, Any]:
+    scope = {"text_mode": "keys", "frames": True, "fps": 2, "apps_deny": ["keepassxc"]}
+    return {"version": 1, "consent_id": "c1", "study": None, "scope": scope}
+
+
+def tick(qtbot: QtBot, box: QCheckBox) -> None:
+    """Click the box's indicator, as a person would."""
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+
+
+def make(qtbot: QtBot, **kwargs: Any) -> ConsentDialog:
+    dialog = ConsentDialog(draft(), **kwargs)
+    qtbot.add_widget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_start_is_disabled_until_every_statement_is_ticked(qtbot: QtBot) -> None:
+    dialog = make(qtbot)
+    assert not any(box.isChecked() for box in dialog.checkboxes.values())
+    assert not dialog.start.isEnabled()
+    boxes = list(dialog.checkboxes.values())
+    for box in boxes[:-1]:
+        tick(qtbot, box)
+        assert not dialog.start.isEnabled()
+    tick(qtbot, boxes[-1])
+    assert dialog.start.isEnabled()
+    tick(qtbot, boxes[0])
+    assert not dialog.start.isEnabled()
+
+
+def test_start_produces_a_record_bound_to_the_shown_text(qtbot: QtBot) -> None:
+    dialog = make(qtbot)
+    for box in dialog.checkboxes.values():
+        tick(qtbot, box)
+    with qtbot.wait_signal(dialog.accepted):
+        qtbot.mouseClick(dialog.start, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.record is not None
+    assert dialog.record["affirmed_by"] == START_ACTION
+    from recorder.consent_text import text_sha256
+
+    assert dialog.record["text"]["sha256"] == text_sha256(render_text(draft()))
+
+
+def test_not_now_gives_no_record(qtbot: QtBot) -> None:
+    dialog = make(qtbot)
+    for box in dialog.checkboxes.values():
+        tick(qtbot, box)
+    with qtbot.wait_signal(dialog.rejected):
+        qtbot.mouseClick(dialog.not_now, Qt.MouseButton.LeftButton)
+    assert dialog.record is None
+
+
+def test_open_windows_are_marked_in_or_out(qtbot: QtBot) -> None:
+    dialog = make(
+        qtbot,
+        open_windows=[("firefox", "Inbox"), ("keepassxc", "Passwords")],
+        in_scope=lambda app, _title: app != "keepassxc",
+    )
+    shown = "\n".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "firefox: Inbox (recorded)" in shown
+    assert "keepassxc: Passwords (NOT recorded)" in shown

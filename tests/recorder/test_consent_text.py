@@ -1,0 +1,48 @@
+"""The consent text is generated from the record, and affirming binds the text's hash."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from recorder.consent_text import STATEMENTS, affirm, render_text, text_sha256
+
+
+def draft(**scope: Any) -> dict[str, Any]:
+    base = {"mouse": True, "keys": True, "text_mode": "full", "frames": True, "fps": 1.0,
+            "window_titles": True, "apps_allow": [], "apps_deny": ["keepassxc"],
+            "duration_s": 600}  # fmt: skip
+    return {"version": 1, "consent_id": "c1", "study": None, "scope": {**base, **scope}}
+
+
+def test_text_follows_the_scope() -> None:
+    full = render_text(draft())
+    assert "Keys and typed text" in full
+    assert "Screenshots" in full
+    assert "10 minutes" in full
+    assert "Never: keepassxc" in full
+    keys_only = render_text(draft(text_mode="keys", frames=False, window_titles=False))
+    assert "Keys without text" in keys_only
+    assert "The text you type." in keys_only
+    assert "Window titles and app names" not in keys_only
+    assert "Screenshots." in keys_only  # listed under what it does not record
+
+
+def test_study_text_names_who_gets_the_data() -> None:
+    record = draft()
+    record["study"] = {"title": "Forms", "researcher": "UX Lab", "contact": "a@b.org",
+                       "purposes": ["agents"], "ethics_ref": "IRB-7"}  # fmt: skip
+    text = render_text(record)
+    assert "UX Lab (a@b.org)" in text
+    assert "IRB-7" in text
+
+
+def test_affirm_requires_every_statement() -> None:
+    ids = [sid for sid, _ in STATEMENTS]
+    with pytest.raises(ValueError, match="no_employer"):
+        affirm(draft(), statements=[i for i in ids if i != "no_employer"], action="test")
+    record = affirm(draft(), statements=ids, action="typed yes", now=1.0)
+    assert record["text"]["sha256"] == text_sha256(render_text(draft()))
+    assert record["affirmed_by"] == "typed yes"
+    assert record["time"] == 1.0
