@@ -32,6 +32,20 @@ bundle=dist/overt
 exe="$bundle/overt"
 [ -x "$exe" ] || fail "the build produced no $exe"
 
+# --- what is inside: backends chosen at run time are there, other platforms' are not ---------
+contents=$("$venv/bin/pyi-archive_viewer" -r -b "$exe" 2>/dev/null | sed 's/^ *//')
+for module in app.commands.doctor pynput.keyboard._xorg pynput.mouse._xorg pynput._util.xorg \
+  mss.linux.xlib mss.linux.xshmgetimage Xlib.ext.record Xlib.ext.xtest; do
+  grep -qx "$module" <<<"$contents" || fail "the bundle lacks $module"
+done
+for module in pynput.keyboard._win32 pynput.mouse._darwin mss.windows tkinter; do
+  if grep -qx "$module" <<<"$contents"; then fail "the bundle carries $module, unneeded on Linux"; fi
+done
+for unneeded in PySide6/QtNetwork.abi3.so PySide6/QtQml.abi3.so libgtk-3.so.0; do
+  [ ! -e "$bundle/_internal/$unneeded" ] || fail "the bundle carries $unneeded, which Overt never loads"
+done
+echo "ok: the bundle holds the X11 backends and no other platform's"
+
 # --- smoke checks: run the bundle as a person would ------------------------------------------
 expected_version=$("$py" -c 'from importlib.metadata import version; print(version("overt"))')
 out=$("$exe" --version 2>&1) || fail "'overt --version' failed: $out"
