@@ -47,8 +47,11 @@ mkdir -p "$libdir" "$bindir" "$apps" "$metainfo"
 rm -rf "$libdir"
 cp -a "$bundle" "$libdir"
 ln -sfn "$libdir/overt" "$bindir/overt"
-# An absolute Exec, so the menu entry works even when ~/.local/bin is not on PATH.
-sed -e "s|^Exec=overt\$|Exec=$libdir/overt|" -e "s|^TryExec=overt\$|TryExec=$libdir/overt|" \
+# An absolute Exec, so the menu entry works even when ~/.local/bin is not on PATH (quoted when
+# the path has spaces, as the Desktop Entry spec wants; TryExec is never quoted).
+exec_value="$libdir/overt"
+[[ "$exec_value" =~ [[:space:]] ]] && exec_value="\"$exec_value\""
+sed -e "s|^Exec=overt\$|Exec=$exec_value|" -e "s|^TryExec=overt\$|TryExec=$libdir/overt|" \
   "$here/overt.desktop" >"$apps/overt.desktop"
 cp "$here/io.github.overt.Overt.metainfo.xml" "$metainfo/"
 while read -r icon; do
