@@ -73,3 +73,12 @@ def test_desktop_file_validate_accepts_entry(path: Path) -> None:
     result = subprocess.run([tool, str(path)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "error" not in (result.stdout + result.stderr).lower()
+
+
+def test_app_ships_the_same_autostart_template_when_it_ships_one() -> None:
+    # Settings installs the template from the app's resources (packaging/ is not installed with
+    # the package); the copy must not drift from the one validated here.
+    copy = LINUX.parents[1] / "app" / "resources" / AUTOSTART_ENTRY.name
+    if not copy.exists():
+        pytest.skip("the app does not ship the autostart template yet (Settings, app issue)")
+    assert copy.read_text(encoding="utf-8") == AUTOSTART_ENTRY.read_text(encoding="utf-8")
