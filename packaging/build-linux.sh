@@ -12,6 +12,20 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 fail() { echo "build-linux: $*" >&2; exit 1; }
 
+# Run a command; with strace available, exit 99 instead if it touched an internet socket
+# (Overt opens none: X and D-Bus are local AF_UNIX sockets).
+NETWORK_USED=99
+traced() {
+  command -v strace >/dev/null || { "$@"; return; }
+  local log="$home/strace.log" status
+  strace -f -qq -e trace=connect,bind,sendto,sendmsg -e signal=none -o "$log" "$@" && status=0 || status=$?
+  if grep -qE 'AF_INET6?[,}]' "$log"; then
+    grep -E 'AF_INET6?[,}]' "$log" | head -3 >&2
+    return $NETWORK_USED
+  fi
+  return $status
+}
+
 if [ ! -x "$py" ]; then
   echo "Creating $venv and installing Overt into it"
   python3 -m venv "$venv"
@@ -87,19 +101,22 @@ if command -v Xvfb >/dev/null && command -v trayer >/dev/null; then
   trayer >/dev/null 2>&1 & pids+=($!)
   sleep 1
   set +e
-  out=$(OVERT_HOME="$home" timeout 120 "$exe" doctor 2>&1)
+  out=$(OVERT_HOME="$home" traced timeout 120 "$exe" doctor 2>&1)
   status=$?
   set -e
   echo "$out" | sed 's/^/  | /'
+  [ $status -ne $NETWORK_USED ] || fail "'overt doctor' used an internet socket; Overt opens none"
   [ $status -eq 0 ] || fail "'overt doctor' on Xvfb $DISPLAY exited $status: recording would not work"
   grep -q '^system tray: ok' <<<"$out" || fail "'overt doctor' on Xvfb found no tray"
   echo "ok: $exe doctor on Xvfb $DISPLAY: input, screen capture and the tray work"
   set +e
-  OVERT_HOME="$home" timeout 5 "$exe" >/dev/null 2>&1
+  OVERT_HOME="$home" traced timeout 5 "$exe" >/dev/null 2>&1
   status=$?
   set -e
+  [ $status -ne $NETWORK_USED ] || fail "the bundled tray app used an internet socket"
   [ $status -eq 124 ] || fail "the bundled tray app exited with $status within 5 s on Xvfb"
   echo "ok: the bundled tray app starts and stays up on Xvfb"
+  command -v strace >/dev/null && echo "ok: neither opened an internet socket (strace)"
 elif [ "${CI:-}" = "true" ]; then
   fail "Xvfb or trayer missing (CI=true: the bundle must be tested on a display)"
 else
