@@ -23,7 +23,7 @@ run: $(STAMP)  ## start the tray app
 	$(VENV)/bin/overt
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check app recorder storage tests
+	$(VENV)/bin/ruff check app recorder storage tests packaging
 	$(VENV)/bin/mypy
 
 unit: $(STAMP)  ## everything but the real-display tests (Qt offscreen)
@@ -44,7 +44,8 @@ bench: deps $(STAMP)  ## benchmarks -> build/bench/report.json and report.md
 	$(PY) -m tests.bench.run build/bench
 
 package: deps $(STAMP)  ## the Linux one-folder bundle in dist/overt (see packaging/)
+	$(PY) -m pip install -q -e '.[package]'
 	bash packaging/build-linux.sh
 
 clean:
-	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache

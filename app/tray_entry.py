@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from app.cli_support import CliError
 from recorder.environment import detect_display_server
+
+#: The source checkout, when Overt runs from one (then `make demo` exists).
+CHECKOUT = Path(__file__).resolve().parent.parent
 
 
 def run_tray(args: argparse.Namespace) -> int:
     """Start the tray app, or say in one sentence why it cannot start here."""
     server = detect_display_server()
     if server == "none":
-        raise CliError(
-            "No display to show Overt on (DISPLAY is not set); "
-            "try `make demo` for a tour on a virtual display."
+        hint = (
+            "; try `make demo` for a tour on a virtual display"
+            if (CHECKOUT / "Makefile").exists()
+            else ""
         )
+        raise CliError(f"No display to show Overt on (DISPLAY is not set){hint}.")
     from app.tray import run_tray_app  # Qt is imported only now
 
     return run_tray_app(args)

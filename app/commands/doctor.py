@@ -21,12 +21,6 @@ from recorder.environment import (
     refusal_reason,
 )
 
-TRAY_PROBE = (
-    "import sys\n"
-    "from PySide6.QtWidgets import QApplication, QSystemTrayIcon\n"
-    "app = QApplication(sys.argv[:1])\n"
-    "print('yes' if QSystemTrayIcon.isSystemTrayAvailable() else 'no')\n"
-)
 PACKAGES = ("PySide6-Essentials", "pynput", "mss", "cryptography", "Pillow", "platformdirs")
 
 
@@ -38,7 +32,26 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description="Check what works here. Exits 0 when recording can work on this machine.",
     )
     parser.add_argument("--json", action="store_true", help="print the findings as JSON")
+    # Internal: the tray check runs in a child process (see probe_tray).
+    parser.add_argument("--probe-tray", action="store_true", help=argparse.SUPPRESS)
     parser.set_defaults(func=run_doctor)
+
+
+def tray_probe_command() -> list[str]:
+    """How to run `overt doctor --probe-tray` as a child, from a checkout or a bundle."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "doctor", "--probe-tray"]
+    return [sys.executable, "-m", "app", "doctor", "--probe-tray"]
+
+
+def answer_tray_probe() -> int:
+    """The child's side of probe_tray: print whether Qt sees a system tray."""
+    from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    print("yes" if QSystemTrayIcon.isSystemTrayAvailable() else "no")
+    del app
+    return 0
 
 
 def probe_tray() -> ProbeResult:
@@ -48,7 +61,7 @@ def probe_tray() -> ProbeResult:
     """
     try:
         out = subprocess.run(
-            [sys.executable, "-c", TRAY_PROBE],
+            tray_probe_command(),
             capture_output=True,
             text=True,
             timeout=20,
@@ -102,6 +115,8 @@ def versions() -> dict[str, str]:
 
 
 def run_doctor(args: argparse.Namespace) -> int:
+    if args.probe_tray:
+        return answer_tray_probe()
     server = detect_display_server()
     refusal = refusal_reason(server)
     findings: dict[str, Any] = {"display_server": server}
