@@ -147,7 +147,7 @@ def check_header(data: bytes, what: str) -> None:
     """Magic, then version, then a plausible size."""
     if len(data) < HEADER.size:
         raise CorruptData(f"{what} is truncated.")
-    magic, version, _ = HEADER.unpack_from(data)
+    magic, version, reserved = HEADER.unpack_from(data)
     if magic != MAGIC:
         raise CorruptData(f"{what} is not an Overt key record.")
     if version > VERSION:
@@ -155,7 +155,7 @@ def check_header(data: bytes, what: str) -> None:
             f"{what} has format version {version}; this Overt reads up to {VERSION}: "
             "upgrade Overt."
         )
-    if version < 1 or len(data) > MAX_SIZE:
+    if version < 1 or reserved != 0 or len(data) > MAX_SIZE:
         raise CorruptData(f"{what} is malformed.")
 
 

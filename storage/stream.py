@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import struct
 import threading
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,8 @@ from storage.files import FILE_MODE, disk_errors
 MAGIC = b"OVRTSTRM"
 VERSION = 1
 HEADER = struct.Struct(">8sHH")  # magic, version, reserved (0)
-LENGTH = struct.Struct(">I")  # bit 31: final flag; bits 0-30: sealed length
+WORD = struct.Struct(">I")  # bit 31: final flag; bits 0-30: sealed length
+LENGTH = struct.Struct(">II")  # word, CRC-32 of the word's 4 bytes
 RECORD_LEN = struct.Struct(">I")
 FINAL_BIT = 0x8000_0000
 MAX_SEALED = 256 << 20  # a reader refuses larger chunks before allocating
@@ -58,6 +60,27 @@ class StreamContext:
 def nonce(counter: int) -> bytes:
     """The 96-bit nonce of chunk ``counter``: 4 zero bytes then the counter, big-endian."""
     return struct.pack(">IQ", 0, counter)
+
+
+def pack_length(size: int, final: bool) -> bytes:
+    """A chunk's 8-byte length field: the word, then its CRC-32.
+
+    The CRC is not security (the AEAD is): it tells a torn last write, which a crash may
+    leave and which is tolerated, from a damaged length field, which is an error.
+    """
+    word = WORD.pack(size | (FINAL_BIT if final else 0))
+    return word + struct.pack(">I", zlib.crc32(word))
+
+
+def unpack_length(raw: bytes, what: str) -> tuple[int, bool]:
+    """Parse and check a chunk's length field; returns (sealed size, final)."""
+    word, crc = LENGTH.unpack(raw)
+    if zlib.crc32(raw[:4]) != crc:
+        raise CorruptData(f"{what} has a damaged length field.")
+    size = word & ~FINAL_BIT
+    if size < crypto.TAG_LEN or size > MAX_SEALED:
+        raise CorruptData(f"{what} has an impossible length.")
+    return size, bool(word & FINAL_BIT)
 
 
 def pack_records(records: list[bytes]) -> bytes:
@@ -168,7 +191,7 @@ class StreamWriter:
         if len(sealed) > MAX_SEALED:
             raise ValueError("chunk too large")
         offset = self.offset
-        self._write(LENGTH.pack(len(sealed) | (FINAL_BIT if final else 0)) + sealed)
+        self._write(pack_length(len(sealed), final) + sealed)
         self.chunks += 1
         return counter, offset
 
@@ -225,11 +248,7 @@ def iter_chunks(path: Path, key: bytes, ctx: StreamContext, end: StreamEnd,
             if len(raw) < LENGTH.size:
                 end.tail = len(raw)
                 break
-            (word,) = LENGTH.unpack(raw)
-            final = bool(word & FINAL_BIT)
-            size = word & ~FINAL_BIT
-            if size < crypto.TAG_LEN or size > MAX_SEALED:
-                raise CorruptData(f"{what}, chunk {counter} has an impossible length.")
+            size, final = unpack_length(raw, f"{what}, chunk {counter}")
             sealed = f.read(size)
             if len(sealed) < size:
                 end.tail = LENGTH.size + len(sealed)
@@ -251,15 +270,15 @@ def check_header(head: bytes, what: str) -> None:
     """Check a stream header: magic first, then version."""
     if len(head) < HEADER.size:
         raise CorruptData(f"{what} is truncated.")
-    magic, version, _reserved = HEADER.unpack(head)
+    magic, version, reserved = HEADER.unpack(head)
     if magic != MAGIC:
         raise CorruptData(f"{what} is not an Overt stream file.")
     if version > VERSION:
         raise VersionTooNew(
             f"{what} has format version {version}; this Overt reads up to {VERSION}: upgrade Overt."
         )
-    if version < 1:
-        raise CorruptData(f"{what} has an invalid version.")
+    if version < 1 or reserved != 0:
+        raise CorruptData(f"{what} has an invalid header.")
 
 
 def read_chunk_at(path: Path, key: bytes, ctx: StreamContext, counter: int, offset: int,
@@ -273,17 +292,14 @@ def read_chunk_at(path: Path, key: bytes, ctx: StreamContext, counter: int, offs
             raw = f.read(LENGTH.size)
             if len(raw) < LENGTH.size:
                 raise CorruptData(f"{what} is missing.")
-            (word,) = LENGTH.unpack(raw)
-            size = word & ~FINAL_BIT
-            if size < crypto.TAG_LEN or size > MAX_SEALED:
-                raise CorruptData(f"{what} has an impossible length.")
+            size, final = unpack_length(raw, what)
             sealed = f.read(size)
     except FileNotFoundError:
         raise CorruptData(f"{what} is missing its file.") from None
     if len(sealed) < size:
         raise CorruptData(f"{what} is truncated.")
     plain = crypto.aead_open(aead_factory(key), nonce(counter), sealed,
-                             ctx.ad(counter, bool(word & FINAL_BIT)), what)
+                             ctx.ad(counter, final), what)
     return unpack_records(plain, what)
 
 

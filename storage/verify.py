@@ -15,7 +15,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from storage import index, keyrecord, records_io, stream
-from storage.errors import StorageError
+from storage.errors import CorruptData, StorageError
 from storage.reader import SessionReader, check_end
 from storage.stream import StreamContext, StreamEnd, iter_chunks
 
@@ -119,8 +119,6 @@ def walk(path: Path) -> tuple[int, bool, int]:
     Returns:
         (whole chunks, whether a final chunk ended it, bytes of a trailing partial chunk).
     """
-    from storage.errors import CorruptData
-
     with open(path, "rb") as f:
         stream.check_header(f.read(stream.HEADER.size), path.name)
         chunks = 0
@@ -130,15 +128,12 @@ def walk(path: Path) -> tuple[int, bool, int]:
                 return chunks, False, 0
             if len(raw) < stream.LENGTH.size:
                 return chunks, False, len(raw)
-            (word,) = stream.LENGTH.unpack(raw)
-            size = word & ~stream.FINAL_BIT
-            if size < 16 or size > stream.MAX_SEALED:
-                raise CorruptData(f"chunk {chunks} has an impossible length")
+            size, final = stream.unpack_length(raw, f"chunk {chunks}")
             body = f.read(size)
             if len(body) < size:
                 return chunks, False, stream.LENGTH.size + len(body)
             chunks += 1
-            if word & stream.FINAL_BIT:
+            if final:
                 if f.read(1):
                     raise CorruptData(f"data follows the final chunk {chunks - 1}")
                 return chunks, True, 0
