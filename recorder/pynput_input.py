@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from recorder.errors import CaptureUnavailable
-from recorder.rawinput import RawInput
+from recorder.keys import KeyInfo
+from recorder.rawinput import RawInput, RawItem
 
 BUTTON_NAMES = {"button8": "x1", "button9": "x2", "x1": "x1", "x2": "x2"}
 
@@ -44,6 +46,36 @@ class PynputInput:
     def _stop_listener(self, listener: Any) -> None:
         listener.stop()
         listener.join(3.0)
+
+
+def pointer_sentinel() -> list[Callable[[RawItem], bool]]:
+    """Nudge the pointer one pixel and back through pynput; the checks match both moves."""
+    from pynput import mouse
+
+    controller = mouse.Controller()
+    x, y = (int(v) for v in controller.position)
+    nudge = x + 1 if x == 0 else x - 1
+    controller.position = (nudge, y)
+    controller.position = (x, y)
+    return [
+        lambda item: item[0] == "move" and (int(item[2]), int(item[3])) == (nudge, y),
+        lambda item: item[0] == "move" and (int(item[2]), int(item[3])) == (x, y),
+    ]
+
+
+def generic_key_info(key: Any) -> KeyInfo | None:
+    """KeyInfo where the platform's virtual key is the same for press and release."""
+    if key is None:
+        return None
+    name = getattr(key, "name", None)
+    value = getattr(key, "value", None)
+    if name is not None and value is not None:  # a pynput Key member
+        vk = getattr(value, "vk", None)
+        return KeyInfo(name, " " if name == "space" else None, vk, vk)
+    vk = getattr(key, "vk", None)
+    char = getattr(key, "char", None)
+    base = char.lower() if char else f"vk{vk}"
+    return KeyInfo(base, char, vk, vk)
 
 
 def button_name(button: Any) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -11,6 +12,15 @@ from typing import Any
 from recorder.keys import KeyInfo
 from recorder.policy import WindowInfo
 from recorder.rawinput import RawInput, RawItem
+
+
+def wait_for(check: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Poll ``check`` until it holds; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.005)
 
 
 class MemorySink:

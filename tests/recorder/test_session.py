@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,18 +12,10 @@ from recorder.consent import ConsentScope, build_cli_consent
 from recorder.errors import ConsentRequired, NotReady
 from recorder.rawinput import RawInput
 from recorder.session import Recorder
-from tests.recorder.fakes import FakeBackend, FakeKey, FakeScreen, MemorySink, window
+from tests.recorder.fakes import FakeBackend, FakeKey, FakeScreen, MemorySink, wait_for, window
 
 CODES = {c: 10 + i for i, c in enumerate("abcdefghijklmnopqrstuvwxyz0123456789")}
 CODES.update({"shift": 50, "ctrl_l": 37, "alt_l": 64, "enter": 36, "backspace": 22})
-
-
-def wait_for(check: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.005)
 
 
 class Session:
