@@ -314,13 +314,15 @@ class Pipeline:
         for kept in self.thinner.before_other():
             self._write(kept)
         t = t_abs - self.t0
+        # ctrl+a produces no text, even though the listener reports the key's char
+        chord = any(m in ("ctrl", "alt", "super") for m in tracked.mods)
         record: Record = {
             "t": t,
             "wall": self.wall0 + t,
             "kind": "key",
             "down": tracked.down,
             "key": tracked.name,
-            "char": tracked.char if self.text_mode == "full" else None,
+            "char": tracked.char if self.text_mode == "full" and not chord else None,
             "vk": tracked.vk,
             "mods": list(tracked.mods),
         }

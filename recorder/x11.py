@@ -187,6 +187,10 @@ class X11Keys:
         self._codes: dict[int, int | None] = {}
         self._names: dict[int, str] = {}
 
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._display.close()
+
     def code(self, keysym: int) -> int | None:
         if keysym not in self._codes:
             code = self._display.keysym_to_keycode(keysym)
@@ -269,6 +273,9 @@ class X11Backend:
 
     def stop_input(self) -> None:
         self._input.stop()
+        if self._keys is not None:
+            self._keys.close()
+            self._keys = None
 
     def start_windows(self, on_window: Callable[[WindowInfo | None], None]) -> None:
         self._windows.start(on_window)
@@ -277,8 +284,8 @@ class X11Backend:
         self._windows.stop()
 
     def resolve_key(self, key: Any) -> KeyInfo | None:
-        assert self._keys is not None
-        return self._keys.resolve(key)
+        keys = self._keys
+        return keys.resolve(key) if keys is not None else None
 
     def button_name(self, button: Any) -> str:
         return button_name(button)
