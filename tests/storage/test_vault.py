@@ -234,3 +234,11 @@ def test_interrupted_without_close(vault: Vault) -> None:
     assert res.status == "interrupted"
     (res,) = vault.verify(sid)
     assert res.status == "interrupted"
+
+
+def test_unserialisable_consent_leaves_nothing(vault: Vault) -> None:
+    with pytest.raises(TypeError):
+        vault.begin_session({"when": object()})
+    assert list((vault.home / "sessions").iterdir()) == []
+    with vault.begin_session(consent()) as w:  # the writer lock was released
+        w.append_event(move())
