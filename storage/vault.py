@@ -30,6 +30,7 @@ from storage.errors import (
     VaultExists,
     VaultLocked,
     VaultNotFound,
+    WrongPassphrase,
 )
 from storage.files import (
     check_private,
@@ -290,6 +291,23 @@ class Vault:
         """
         return UnlockedVault(self, self.key_file.unwrap(passphrase))
 
+    def unlock_with_private_key(self, raw: bytes) -> UnlockedVault:
+        """Unlock with a private key remembered elsewhere (the app's opt-in OS keyring).
+
+        storage/ itself never talks to a keyring (that needs IPC sockets); app/ may store
+        ``UnlockedVault.private_key_bytes()`` there when the person opts in.
+
+        Raises:
+            WrongPassphrase: the key is not this vault's.
+        """
+        try:
+            private = X25519PrivateKey.from_private_bytes(bytes(raw))
+        except ValueError:
+            raise WrongPassphrase("The remembered key does not unlock this vault.") from None
+        if crypto.public_bytes(private) != self.key_file.public_key:
+            raise WrongPassphrase("The remembered key does not unlock this vault.")
+        return UnlockedVault(self, private)
+
     def change_passphrase(self, old: bytes, new: bytes) -> None:
         """Re-wrap the private key under ``new``; only the key file is rewritten.
 
@@ -346,6 +364,10 @@ class UnlockedVault:
     def home(self) -> Path:
         """The vault folder."""
         return self.vault.home
+
+    def private_key_bytes(self) -> bytes:
+        """The raw private key, for the opt-in keyring convenience only (off by default)."""
+        return crypto.private_bytes(self._private)
 
     def open_session(self, session_id: str) -> SessionReader:
         """Open a session for reading (every chunk authenticated as read).
