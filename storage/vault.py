@@ -146,7 +146,34 @@ class Vault:
             data = path.read_bytes()
         except OSError as exc:
             raise StorageError(f"Could not read the vault key file: {exc.strerror}.") from None
-        return cls(home, KeyFile.from_bytes(data))
+        vault = cls(home, KeyFile.from_bytes(data))
+        vault.finish_interrupted_changes()
+        return vault
+
+    def finish_interrupted_changes(self) -> int:
+        """Complete key-record replacements a crash interrupted (no passphrase needed).
+
+        A leftover ``keys.next`` means the old ``keys`` may still hold keys that a redaction
+        meant to destroy; shredding it promptly matters. Sessions locked by another process
+        are left to that process.
+
+        Returns:
+            The number of sessions repaired.
+        """
+        n = 0
+        for sid in self.session_ids():
+            path = self.home / SESSIONS / sid
+            if not (path / keyrecord.NEXT).exists():
+                continue
+            lock = try_lock(path, directory=True)
+            if lock is None:
+                continue
+            try:
+                keyrecord.recover(path)
+                n += 1
+            finally:
+                lock.release()
+        return n
 
     # --- listing ----------------------------------------------------------------------
 
@@ -479,7 +506,9 @@ class UnlockedVault:
         lock = self.vault._session_lock(session_id)
         try:
             keyrecord.recover(path)
-            yield SessionReader(path, session_id, self.vault.vault_id, self._private)
+            reader = SessionReader(path, session_id, self.vault.vault_id, self._private)
+            _remove_orphans(reader)
+            yield reader
         finally:
             lock.release()
 
@@ -487,6 +516,19 @@ class UnlockedVault:
         return redact.Rewriter(reader, self.vault.vault_id, self.vault.key_file.public_key,
                                on_done=lambda: self._refresh_summary(reader.path,
                                                                      reader.session_id))
+
+
+def _remove_orphans(reader: SessionReader) -> None:
+    """Unlink stream files the key record does not name (left by a crashed redaction).
+
+    Their keys were never saved or are already destroyed, so they are noise; removing them
+    keeps the folder honest about what it holds.
+    """
+    current = {sk.file for sk in reader.record.streams.values()}
+    for name in os.listdir(reader.path):
+        if verify.STREAM_FILE.match(name) and name not in current:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(reader.path / name)
 
 
 def image_bytes(img: Image.Image) -> bytes:
