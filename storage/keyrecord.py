@@ -14,7 +14,6 @@ import os
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
@@ -218,8 +217,3 @@ def recover(session_dir: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         os.unlink(session_dir / f".{FILE}.tmp")
 
-
-def to_json_safe(rec: KeyRecord) -> dict[str, Any]:
-    """The record without keys (for debugging output)."""
-    return {"session": rec.session_id, "closed": rec.closed, "state": rec.state,
-            "chunks": rec.chunks, "review": rec.review}

@@ -13,12 +13,10 @@ import re
 import secrets
 import shutil
 import time
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from PIL import Image
 
 from storage import crypto, index, keyrecord, redact, verify
 from storage.errors import (
@@ -530,12 +528,3 @@ def _remove_orphans(reader: SessionReader) -> None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(reader.path / name)
 
-
-def image_bytes(img: Image.Image) -> bytes:
-    """Raw RGB bytes of an image (tests and export compare pixels with this)."""
-    return img.tobytes()
-
-
-def result_dicts(results: list[VerifyResult]) -> list[dict[str, Any]]:
-    """VerifyResults as JSON-able dicts."""
-    return [asdict(r) for r in results]

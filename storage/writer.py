@@ -80,7 +80,7 @@ class SessionWriter:
         self._rng = rng
         self._lock = threading.RLock()
         self._frame_lock = threading.Lock()
-        self._failed: StorageError | None = None
+        self._failed: Exception | None = None
         self._closed = False
         self._stats: dict[str, Any] = {}
         self._counts = {"events": 0, "actions": 0, "frames": 0}
@@ -238,7 +238,8 @@ class SessionWriter:
                 if now - self._last_summary >= SUMMARY_EVERY:
                     self._write_summary("recording")
                     self._last_summary = now
-            except StorageError as exc:
+            except Exception as exc:  # noqa: BLE001 - re-raised to the caller by _check
+                # A dead flush thread would silently break the 1 s bound: fail loudly instead.
                 self._failed = exc
 
     def _mark_pending(self) -> None:
