@@ -14,7 +14,6 @@ import os
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
@@ -191,12 +190,18 @@ def replace(session_dir: Path, data: bytes) -> None:
     to ``keys``. A crash at any point leaves a complete record in force (readers prefer
     ``keys.next``); :func:`recover` finishes the job.
     """
+    stage(session_dir, data)
+    recover(session_dir)
+
+
+def stage(session_dir: Path, data: bytes) -> None:
+    """First half of :func:`replace`: make the new record durable as ``keys.next``.
+
+    Once this returns, the new record is in force (readers prefer ``keys.next``); a failure
+    after it must not undo anything, only :func:`recover` finishes the job.
+    """
     recover(session_dir)
     write_atomic(session_dir / NEXT, data)
-    shred(session_dir / FILE)
-    with disk_errors("replacing a key record"):
-        os.replace(session_dir / NEXT, session_dir / FILE)
-        fsync_dir(session_dir)
 
 
 def recover(session_dir: Path) -> None:
@@ -212,8 +217,3 @@ def recover(session_dir: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         os.unlink(session_dir / f".{FILE}.tmp")
 
-
-def to_json_safe(rec: KeyRecord) -> dict[str, Any]:
-    """The record without keys (for debugging output)."""
-    return {"session": rec.session_id, "closed": rec.closed, "state": rec.state,
-            "chunks": rec.chunks, "review": rec.review}

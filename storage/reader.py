@@ -11,6 +11,7 @@ from PIL import Image
 
 from storage import frames, index, keyrecord, records_io
 from storage.errors import CorruptData
+from storage.files import tree_size
 from storage.stream import StreamContext, StreamEnd, iter_chunks, read_chunk_at
 
 _CACHE_SIZE = 3
@@ -66,8 +67,6 @@ class SessionReader:
             s.duration = round(self.record.ended - self.record.started, 3)
         s.frames = len(self.frames())
         s.study_id = study_of(self.consent)
-        from storage.files import tree_size
-
         s.bytes = tree_size(self.path)
         return s
 

@@ -87,11 +87,13 @@ class Rewriter:
             rec.chunks[name] = w.chunks
         try:
             data = keyrecord.seal_record(rec, self._vault_id, self._public_key, self._rng)
-            keyrecord.replace(self.reader.path, data)
+            keyrecord.stage(self.reader.path, data)
         except BaseException:
             self._discard()
             raise
+        # The new record is in force: from here on nothing may be undone, only finished.
         self._new = {}
+        keyrecord.recover(self.reader.path)
         for f in old_files:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.reader.path / f)

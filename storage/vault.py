@@ -13,12 +13,10 @@ import re
 import secrets
 import shutil
 import time
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from PIL import Image
 
 from storage import crypto, index, keyrecord, redact, verify
 from storage.errors import (
@@ -30,6 +28,7 @@ from storage.errors import (
     VaultExists,
     VaultLocked,
     VaultNotFound,
+    WrongPassphrase,
 )
 from storage.files import (
     check_private,
@@ -145,7 +144,34 @@ class Vault:
             data = path.read_bytes()
         except OSError as exc:
             raise StorageError(f"Could not read the vault key file: {exc.strerror}.") from None
-        return cls(home, KeyFile.from_bytes(data))
+        vault = cls(home, KeyFile.from_bytes(data))
+        vault.finish_interrupted_changes()
+        return vault
+
+    def finish_interrupted_changes(self) -> int:
+        """Complete key-record replacements a crash interrupted (no passphrase needed).
+
+        A leftover ``keys.next`` means the old ``keys`` may still hold keys that a redaction
+        meant to destroy; shredding it promptly matters. Sessions locked by another process
+        are left to that process.
+
+        Returns:
+            The number of sessions repaired.
+        """
+        n = 0
+        for sid in self.session_ids():
+            path = self.home / SESSIONS / sid
+            if not (path / keyrecord.NEXT).exists():
+                continue
+            lock = try_lock(path, directory=True)
+            if lock is None:
+                continue
+            try:
+                keyrecord.recover(path)
+                n += 1
+            finally:
+                lock.release()
+        return n
 
     # --- listing ----------------------------------------------------------------------
 
@@ -290,6 +316,23 @@ class Vault:
         """
         return UnlockedVault(self, self.key_file.unwrap(passphrase))
 
+    def unlock_with_private_key(self, raw: bytes) -> UnlockedVault:
+        """Unlock with a private key remembered elsewhere (the app's opt-in OS keyring).
+
+        storage/ itself never talks to a keyring (that needs IPC sockets); app/ may store
+        ``UnlockedVault.private_key_bytes()`` there when the person opts in.
+
+        Raises:
+            WrongPassphrase: the key is not this vault's.
+        """
+        try:
+            private = X25519PrivateKey.from_private_bytes(bytes(raw))
+        except ValueError:
+            raise WrongPassphrase("The remembered key does not unlock this vault.") from None
+        if crypto.public_bytes(private) != self.key_file.public_key:
+            raise WrongPassphrase("The remembered key does not unlock this vault.")
+        return UnlockedVault(self, private)
+
     def change_passphrase(self, old: bytes, new: bytes) -> None:
         """Re-wrap the private key under ``new``; only the key file is rewritten.
 
@@ -346,6 +389,10 @@ class UnlockedVault:
     def home(self) -> Path:
         """The vault folder."""
         return self.vault.home
+
+    def private_key_bytes(self) -> bytes:
+        """The raw private key, for the opt-in keyring convenience only (off by default)."""
+        return crypto.private_bytes(self._private)
 
     def open_session(self, session_id: str) -> SessionReader:
         """Open a session for reading (every chunk authenticated as read).
@@ -457,7 +504,9 @@ class UnlockedVault:
         lock = self.vault._session_lock(session_id)
         try:
             keyrecord.recover(path)
-            yield SessionReader(path, session_id, self.vault.vault_id, self._private)
+            reader = SessionReader(path, session_id, self.vault.vault_id, self._private)
+            _remove_orphans(reader)
+            yield reader
         finally:
             lock.release()
 
@@ -467,11 +516,15 @@ class UnlockedVault:
                                                                      reader.session_id))
 
 
-def image_bytes(img: Image.Image) -> bytes:
-    """Raw RGB bytes of an image (tests and export compare pixels with this)."""
-    return img.tobytes()
+def _remove_orphans(reader: SessionReader) -> None:
+    """Unlink stream files the key record does not name (left by a crashed redaction).
 
+    Their keys were never saved or are already destroyed, so they are noise; removing them
+    keeps the folder honest about what it holds.
+    """
+    current = {sk.file for sk in reader.record.streams.values()}
+    for name in os.listdir(reader.path):
+        if verify.STREAM_FILE.match(name) and name not in current:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(reader.path / name)
 
-def result_dicts(results: list[VerifyResult]) -> list[dict[str, Any]]:
-    """VerifyResults as JSON-able dicts."""
-    return [asdict(r) for r in results]

@@ -19,7 +19,8 @@ from storage.errors import CorruptData, StorageError
 from storage.reader import SessionReader, check_end
 from storage.stream import StreamContext, StreamEnd, iter_chunks
 
-_STREAM_FILE = re.compile(r"^[a-z]+\.[0-9]+$")
+STREAM_FILE = re.compile(r"^[a-z]+\.[0-9]+$")
+"""Names of stream files (``<stream>.<generation>``)."""
 
 
 @dataclass
@@ -97,7 +98,7 @@ def structure(path: Path, session_id: str, recording: bool) -> VerifyResult:
         res.where.append(f"key record: {exc}")
     open_ended = False
     for name in sorted(os.listdir(path)):
-        if not _STREAM_FILE.match(name):
+        if not STREAM_FILE.match(name):
             continue
         try:
             chunks, final, tail = walk(path / name)

@@ -80,7 +80,7 @@ class SessionWriter:
         self._rng = rng
         self._lock = threading.RLock()
         self._frame_lock = threading.Lock()
-        self._failed: StorageError | None = None
+        self._failed: Exception | None = None
         self._closed = False
         self._stats: dict[str, Any] = {}
         self._counts = {"events": 0, "actions": 0, "frames": 0}
@@ -94,13 +94,14 @@ class SessionWriter:
         self._dirty = False
         self._last_sync = self._last_summary = time.monotonic()
         self._t0 = time.monotonic()
-        sha = records_io.consent_sha256(consent)
-        self._record = keyrecord.KeyRecord(
-            session_id=session_id, consent_sha256=sha, started=time.time(),
-            streams={n: keyrecord.StreamKey(f"{n}.0", rng(crypto.KEY_LEN)) for n in STREAMS},
-        )
         self._streams: dict[str, StreamWriter] = {}
         try:
+            sha = records_io.consent_sha256(consent)
+            self._record = keyrecord.KeyRecord(
+                session_id=session_id, consent_sha256=sha, started=time.time(),
+                streams={n: keyrecord.StreamKey(f"{n}.0", rng(crypto.KEY_LEN))
+                         for n in STREAMS},
+            )
             keyrecord.write_first(session_dir, self._sealed())
             self._write_summary("recording")
             consent_stream = self._open("consent")
@@ -237,7 +238,8 @@ class SessionWriter:
                 if now - self._last_summary >= SUMMARY_EVERY:
                     self._write_summary("recording")
                     self._last_summary = now
-            except StorageError as exc:
+            except Exception as exc:  # noqa: BLE001 - re-raised to the caller by _check
+                # A dead flush thread would silently break the 1 s bound: fail loudly instead.
                 self._failed = exc
 
     def _mark_pending(self) -> None:

@@ -6,6 +6,8 @@ import json
 import random
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from storage import SessionNotFound, Vault
 from tests.storage.conftest import PASS, bgrx_to_rgb, consent, frame_meta, key, type_action, window
@@ -128,3 +130,40 @@ def test_redact_window_titles(vault: Vault) -> None:
 def test_redact_unknown_session(vault: Vault) -> None:
     with pytest.raises(SessionNotFound):
         vault.unlock(PASS).redact_text("nope", "x")
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_redact_region_property(vault: Vault, data: st.DataObject) -> None:
+    """Any rect, any frame range, any mix of key/delta/same frames: exact fill, rest intact."""
+    w, h = data.draw(st.integers(4, 20)), data.draw(st.integers(4, 20))
+    n = data.draw(st.integers(1, 8))
+    frames_rgb: list[bytes] = []
+    with vault.begin_session(consent()) as wr:
+        buf = bytearray(data.draw(st.binary(min_size=w * h * 3, max_size=w * h * 3)))
+        for i in range(n):
+            change = data.draw(st.sampled_from(["same", "pixel", "all"]))
+            if change == "pixel":
+                buf[data.draw(st.integers(0, len(buf) - 1))] ^= 0x5A
+            elif change == "all":
+                buf = bytearray(data.draw(st.binary(min_size=w * h * 3, max_size=w * h * 3)))
+            wr.append_frame(bytes(buf), (w, h), frame_meta(i, w, h), pixel_format="RGB")
+            frames_rgb.append(bytes(buf))
+        sid = wr.session_id
+    x, y = data.draw(st.integers(-3, w)), data.draw(st.integers(-3, h))
+    rw, rh = data.draw(st.integers(1, w + 3)), data.draw(st.integers(1, h + 3))
+    a = data.draw(st.integers(0, n))
+    b = data.draw(st.integers(a, n + 2))
+    fill = (1, 2, 3)
+    u = vault.unlock(PASS)
+    u.redact_region(sid, (x, y, rw, rh), range(a, b), fill)
+    r = u.open_session(sid)
+    for i in range(n):
+        got = r.frame_image(i).tobytes()
+        for py in range(h):
+            for px in range(w):
+                o = (py * w + px) * 3
+                inside = a <= i < b and x <= px < x + rw and y <= py < y + rh
+                want = bytes(fill) if inside else frames_rgb[i][o : o + 3]
+                assert got[o : o + 3] == want, (i, px, py)

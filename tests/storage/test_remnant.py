@@ -134,3 +134,35 @@ def test_deleted_session_unreadable(vault: Vault) -> None:
     vault.delete_session(sid)
     with pytest.raises(StorageError):
         u.open_session(sid)
+
+
+class _Crash(BaseException):
+    """Stands in for the process dying at this exact point."""
+
+
+@pytest.mark.parametrize("step", ["before_shred", "after_shred"])
+def test_crash_inside_redaction_commit(vault: Vault, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch, step: str) -> None:
+    sid = _session(vault)
+    before = tmp_path / "before"
+    shutil.copytree(vault.home, before)
+    real_shred = keyrecord.shred
+
+    def crashing_shred(path: Path) -> None:
+        if path.name == "keys":
+            if step == "after_shred":
+                real_shred(path)
+            raise _Crash
+        real_shred(path)
+
+    monkeypatch.setattr(keyrecord, "shred", crashing_shred)
+    with pytest.raises(_Crash):
+        vault.unlock(PASS).redact_text(sid, SECRET)
+    monkeypatch.setattr(keyrecord, "shred", real_shred)
+    assert (vault.home / "sessions" / sid / "keys.next").exists()
+    again = Vault.open(vault.home)  # finishes the replacement
+    assert not (vault.home / "sessions" / sid / "keys.next").exists()
+    r = again.unlock(PASS).open_session(sid)
+    assert SECRET not in repr(list(r.events()) + list(r.actions()))
+    _assert_no_remnant(again, before, sid, {"events", "actions"})
+    assert again.unlock(PASS).verify(sid)[0].status == "ok"

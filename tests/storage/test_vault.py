@@ -234,3 +234,44 @@ def test_interrupted_without_close(vault: Vault) -> None:
     assert res.status == "interrupted"
     (res,) = vault.verify(sid)
     assert res.status == "interrupted"
+
+
+def test_unserialisable_consent_leaves_nothing(vault: Vault) -> None:
+    with pytest.raises(TypeError):
+        vault.begin_session({"when": object()})
+    assert list((vault.home / "sessions").iterdir()) == []
+    with vault.begin_session(consent()) as w:  # the writer lock was released
+        w.append_event(move())
+
+
+def test_unlock_with_remembered_key(vault: Vault, tmp_path: Path) -> None:
+    raw = vault.unlock(PASS).private_key_bytes()
+    with vault.begin_session(consent()) as w:
+        w.append_event(move(5))
+        sid = w.session_id
+    u = Vault.open(vault.home).unlock_with_private_key(raw)
+    assert [e["x"] for e in u.open_session(sid).events()] == [5]
+    other = make_vault(tmp_path / "other")
+    with pytest.raises(WrongPassphrase):
+        other.unlock_with_private_key(raw)
+    with pytest.raises(WrongPassphrase):
+        other.unlock_with_private_key(b"short")
+
+
+def test_interrupted_key_record_replacement_is_finished(vault: Vault) -> None:
+    with vault.begin_session(consent()) as w:
+        w.append_event(move(2))
+        sid = w.session_id
+    d = vault.home / "sessions" / sid
+    # A crash after keys.next became durable but before the old record was shredded.
+    (d / "keys.next").write_bytes((d / "keys").read_bytes())
+    os.chmod(d / "keys.next", 0o600)
+    (d / "events.9").write_bytes(b"orphan from a crashed redaction")
+    os.chmod(d / "events.9", 0o600)
+    again = Vault.open(vault.home)
+    assert not (d / "keys.next").exists()
+    u = again.unlock(PASS)
+    assert [e["x"] for e in u.open_session(sid).events()] == [2]
+    u.approve(sid)
+    assert not (d / "events.9").exists()
+    assert u.verify(sid)[0].status == "ok"
