@@ -13,13 +13,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Kind = Literal[
-    "email", "phone", "card", "iban", "national_id", "secret", "password_prompt"
-]
+Kind = Literal["email", "phone", "card", "iban", "national_id", "secret", "password_prompt"]
 
 #: When two matches overlap, the more specific kind wins (lower number first).
 _PRIORITY: dict[str, int] = {
-    "secret": 0, "card": 1, "iban": 2, "national_id": 3, "email": 4, "phone": 5,
+    "secret": 0,
+    "card": 1,
+    "iban": 2,
+    "national_id": 3,
+    "email": 4,
+    "phone": 5,
 }
 
 _EMAIL = re.compile(
@@ -157,8 +160,11 @@ def shannon_bits(text: str) -> float:
 
 def _looks_like_secret(token: str) -> bool:
     classes = sum(
-        (any(c.islower() for c in token), any(c.isupper() for c in token),
-         any(c.isdigit() for c in token))
+        (
+            any(c.islower() for c in token),
+            any(c.isupper() for c in token),
+            any(c.isdigit() for c in token),
+        )
     )
     if classes < 3 or len(token) < 20:
         return False
@@ -324,18 +330,23 @@ def scan_session(
         prompt = run.window_seq is not None and is_password_title(titles.get(run.window_seq, ""))
         spans = [TextMatch("password_prompt", 0, len(run.text))] if prompt else find(run.text)
         for m in spans:
-            seqs = tuple(sorted({s for s in run.event_seqs[m.start:m.end] if s is not None}))
+            seqs = tuple(sorted({s for s in run.event_seqs[m.start : m.end] if s is not None}))
             action = run.action_seq
             if action is None and seqs:
                 action = by_event.get(seqs[0])
-            out.append(Suggestion(
-                m.kind, "typed", seqs, action,
-                run.window_seq if prompt else None, mask(run.text[m.start:m.end]),
-            ))
+            out.append(
+                Suggestion(
+                    m.kind,
+                    "typed",
+                    seqs,
+                    action,
+                    run.window_seq if prompt else None,
+                    mask(run.text[m.start : m.end]),
+                )
+            )
     for seq, title in titles.items():
         for m in find(title):
-            out.append(Suggestion(m.kind, "title", (seq,), None, seq,
-                                  mask(title[m.start:m.end])))
+            out.append(Suggestion(m.kind, "title", (seq,), None, seq, mask(title[m.start : m.end])))
     return out
 
 

@@ -21,15 +21,38 @@ def key_events(text: str, start_seq: int = 0, t: float = 0.0) -> list[dict[str, 
         key = {"\n": "enter", "\b": "backspace"}.get(ch, ch.lower())
         char = None if ch in "\n\b" else ch
         for down in (True, False):
-            out.append({"seq": seq, "t": t, "wall": t, "kind": "key", "down": down, "key": key,
-                        "char": char if down else None, "vk": None, "mods": []})
+            out.append(
+                {
+                    "seq": seq,
+                    "t": t,
+                    "wall": t,
+                    "kind": "key",
+                    "down": down,
+                    "key": key,
+                    "char": char if down else None,
+                    "vk": None,
+                    "mods": [],
+                }
+            )
             seq += 1
     return out
 
 
 def window(seq: int, title: str) -> dict[str, Any]:
-    return {"seq": seq, "t": 0.0, "wall": 0.0, "kind": "window", "app": "app", "title": title,
-            "pid": 1, "x": 0, "y": 0, "w": 10, "h": 10, "wid": 1}
+    return {
+        "seq": seq,
+        "t": 0.0,
+        "wall": 0.0,
+        "kind": "window",
+        "app": "app",
+        "title": title,
+        "pid": 1,
+        "x": 0,
+        "y": 0,
+        "w": 10,
+        "h": 10,
+        "wid": 1,
+    }
 
 
 @pytest.mark.parametrize(
@@ -56,8 +79,15 @@ def test_known_values_are_found(text: str, kind: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["4111 1111 1111 1112", "GB82 WEST 1234 5698 7654 33", "2024-05-01", "version 1.2.3",
-     "10.0.0.255", "0123456789abcdef0123456789abcdef01234567", "12345678A"],
+    [
+        "4111 1111 1111 1112",
+        "GB82 WEST 1234 5698 7654 33",
+        "2024-05-01",
+        "version 1.2.3",
+        "10.0.0.255",
+        "0123456789abcdef0123456789abcdef01234567",
+        "12345678A",
+    ],
 )
 def test_checked_lookalikes_are_not_found(text: str) -> None:
     assert scanner.find(text) == []
@@ -74,8 +104,13 @@ def test_session_suggestions_locate_events_actions_and_titles() -> None:
     events = [window(0, "Notes - mail anna@example.com")]
     events += key_events("card 4111111111111111\n", start_seq=1)
     card_seqs = [e["seq"] for e in events if e["kind"] == "key" and e["down"] and e["char"]]
-    action = {"seq": 0, "kind": "type", "events": card_seqs, "text": "card 4111111111111111",
-              "window_seq": 0}
+    action = {
+        "seq": 0,
+        "kind": "type",
+        "events": card_seqs,
+        "text": "card 4111111111111111",
+        "window_seq": 0,
+    }
     suggestions = scanner.scan_session(events, [action])
     kinds = {(s.kind, s.source) for s in suggestions}
     assert kinds == {("card", "typed"), ("email", "title")}
@@ -95,8 +130,13 @@ def test_text_typed_into_a_password_prompt_is_suggested() -> None:
 
 
 def test_type_action_without_key_events_is_scanned() -> None:
-    action = {"seq": 3, "kind": "type", "events": [], "text": "mail me: jo@example.org",
-              "window_seq": None}
+    action = {
+        "seq": 3,
+        "kind": "type",
+        "events": [],
+        "text": "mail me: jo@example.org",
+        "window_seq": None,
+    }
     suggestions = scanner.scan_session([], [action])
     assert [(s.kind, s.action_seq) for s in suggestions] == [("email", 3)]
 
@@ -120,8 +160,11 @@ def evaluate(samples: list[dict[str, Any]]) -> dict[str, float]:
         found = scanner.find(sample["text"])
         matched: set[int] = set()
         for label in sample["spans"]:
-            hits = [i for i, m in enumerate(found) if m.kind == label["kind"]
-                    and m.start < label["end"] and m.end > label["start"]]
+            hits = [
+                i
+                for i, m in enumerate(found)
+                if m.kind == label["kind"] and m.start < label["end"] and m.end > label["start"]
+            ]
             if hits:
                 true_pos += 1
                 matched.update(hits)
