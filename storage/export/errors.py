@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from storage.errors import NotApproved, StorageError
 
-class ExportError(Exception):
-    """The export cannot be made as asked (not approved, no recipient key, target exists...)."""
+__all__ = ["CollectError", "ExportError", "NotApproved"]
 
 
-class CollectError(Exception):
-    """A collection run cannot proceed (bad identity, unreadable output folder...)."""
+class ExportError(StorageError):
+    """The export cannot be made as asked (unknown format, bad key, target exists...)."""
+
+
+class CollectError(StorageError):
+    """A collection run cannot proceed (bad identity file, unusable output folder...)."""

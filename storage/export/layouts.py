@@ -92,8 +92,10 @@ def write_folder(root: Path, source: SessionSource, progress: Progress) -> dict[
 class ShardWriter:
     """Size-bounded tar shards (``shard-000000.tar``...): a sample never spans two shards."""
 
-    def __init__(self, root: Path, max_bytes: int) -> None:
+    def __init__(self, root: Path, max_bytes: int, name: str = "shard-{:06d}.tar") -> None:
         self._root = root
+        self._name = name
+        self.paths: list[Path] = []
         self._max = max_bytes
         self._tar: tarfile.TarFile | None = None
         self._file: IO[bytes] | None = None
@@ -106,7 +108,9 @@ class ShardWriter:
         size = sum(512 + len(v) + 511 for v in members.values())
         if self._tar is None or (self._bytes and self._bytes + size > self._max):
             self.close()
-            self._file = (self._root / f"shard-{self.shards:06d}.tar").open("wb")
+            path = self._root / self._name.format(self.shards)
+            self.paths.append(path)
+            self._file = path.open("wb")
             self._tar = tarfile.open(  # noqa: SIM115 - closed in close()
                 fileobj=self._file, mode="w", format=tarfile.USTAR_FORMAT
             )

@@ -17,7 +17,7 @@ from typing import Any
 
 from storage import scanner
 from storage.export import age, layouts, tables
-from storage.export.errors import ExportError
+from storage.export.errors import ExportError, NotApproved
 from storage.export.manifest import MANIFEST, list_files, write_manifest
 from storage.export.pngs import FramePngs
 from storage.export.source import SessionSource
@@ -82,7 +82,7 @@ def check_approved(sources: Sequence[SessionSource]) -> None:
         raise ExportError("No sessions to export.")
     for source in sources:
         if source.summary.review != "approved":
-            raise ExportError(
+            raise NotApproved(
                 f"Session {source.summary.id} is not approved; review and approve it "
                 "before exporting."
             )

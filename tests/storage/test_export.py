@@ -13,6 +13,7 @@ import pyrage
 import pytest
 from PIL import Image
 
+from storage.errors import NotApproved
 from storage.export import ExportError, export_sessions, preview
 from storage.export.action_code import to_code
 from storage.export.manifest import sha256_file
@@ -63,7 +64,7 @@ def test_folder_layout_has_every_file_hashed(tmp_path: Path) -> None:
 
 def test_unapproved_session_is_refused_and_nothing_written(tmp_path: Path) -> None:
     reader = make_session(review="unreviewed")
-    with pytest.raises(ExportError, match=r"^Session s1 is not approved; .*exporting\.$"):
+    with pytest.raises(NotApproved, match=r"^Session s1 is not approved; .*exporting\.$"):
         export_sessions([reader], "folder", tmp_path / "out")
     assert list(tmp_path.iterdir()) == []
 
