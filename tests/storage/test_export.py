@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+import subprocess
 import tarfile
 import zipfile
 from pathlib import Path
@@ -217,3 +219,21 @@ def test_fake_reader_is_a_session_source() -> None:
 
     source: SessionSource = make_session()
     assert isinstance(source, FakeReader)
+
+
+@pytest.mark.skipif(shutil.which("age") is None, reason="the age tool is not installed")
+def test_age_tool_decrypts_an_export(tmp_path: Path) -> None:
+    """Cross-check with the reference implementation: `age -d -i KEY export.age | tar t`."""
+    key = tmp_path / "key.txt"
+    subprocess.run(["age-keygen", "-o", str(key)], check=True, capture_output=True)
+    public = next(
+        line.split(": ", 1)[1]
+        for line in key.read_text().splitlines()
+        if line.startswith("# public key: ")
+    )
+    out = tmp_path / "export.age"
+    manifest = export_sessions([make_session()], "trajectory", out, recipient=public)
+    plain = subprocess.run(
+        ["age", "-d", "-i", str(key), str(out)], check=True, capture_output=True
+    ).stdout
+    assert set(untar(plain)) == {*manifest["files"], "manifest.json"}
