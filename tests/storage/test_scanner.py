@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storage import scanner
 
@@ -193,3 +196,24 @@ def test_labelled_set_is_reproducible() -> None:
 
     lines = [json.dumps(s, sort_keys=True) for s in make_scanner_set.samples()]
     assert DATA.read_text(encoding="utf-8").splitlines() == lines
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    body=st.text(alphabet="0123456789", min_size=15, max_size=15),
+    sep=st.sampled_from(["", " ", "-"]),
+)
+def test_any_luhn_valid_card_is_found(body: str, sep: str) -> None:
+    check = next(d for d in "0123456789" if scanner.luhn_ok(body + d))
+    digits = body + check
+    card = sep.join(digits[i : i + 4] for i in range(0, 16, 4))
+    found = scanner.find(f"pay with {card} today")
+    assert [(m.kind, m.start, m.end) for m in found] == [("card", 9, 9 + len(card))]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(min_size=0, max_size=200))
+def test_find_never_crashes_and_spans_are_ordered(text: str) -> None:
+    found = scanner.find(text)
+    assert all(0 <= m.start < m.end <= len(text) for m in found)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(found))
