@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zlib
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -12,14 +13,16 @@ from PIL import Image
 
 from storage.export.source import SessionSource
 
-#: zlib level 1: the PNG is lossless either way; higher levels cost 3-5x the time for ~20%.
+#: zlib level 1 with the run-length strategy: on screen content it is as fast as plain level 1
+#: and the files are less than half the size (Pillow's per-row filters do the real work).
 PNG_LEVEL = 1
+PNG_STRATEGY = zlib.Z_RLE
 
 
 def encode_png(image: Image.Image) -> bytes:
     """Lossless PNG bytes of an RGB image."""
     buf = io.BytesIO()
-    image.save(buf, format="PNG", compress_level=PNG_LEVEL)
+    image.save(buf, format="PNG", compress_level=PNG_LEVEL, compress_type=PNG_STRATEGY)
     return buf.getvalue()
 
 

@@ -43,6 +43,7 @@ class ExportPreview:
         titles: distinct window titles (after redaction).
         unresolved: scanner suggestions neither redacted nor dismissed.
         recipient: the age recipient the export is encrypted to, if any.
+        samples: (session id, frame index) of a few frames to show: first, middle, last.
     """
 
     sessions: list[str]
@@ -54,6 +55,7 @@ class ExportPreview:
     titles: list[str] = field(default_factory=list)
     unresolved: list[scanner.Suggestion] = field(default_factory=list)
     recipient: str | None = None
+    samples: list[tuple[str, int]] = field(default_factory=list)
 
     def lines(self, max_titles: int = 8) -> list[str]:
         """The preview as a few lines of text for a terminal or a dialog."""
@@ -131,7 +133,10 @@ def preview(
         actions = list(source.actions())
         result.events += len(events)
         result.actions += len(actions)
-        result.frames += len(source.frames())
+        frames = len(source.frames())
+        result.frames += frames
+        picks = sorted({0, frames // 2, frames - 1}) if frames else []
+        result.samples += [(source.summary.id, i) for i in picks]
         summary = source.summary.to_json()
         result.stored_bytes += int(summary.get("bytes") or 0)
         for e in events:

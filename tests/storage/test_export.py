@@ -6,6 +6,7 @@ import io
 import json
 import shutil
 import subprocess
+import sys
 import tarfile
 import zipfile
 from pathlib import Path
@@ -181,6 +182,7 @@ def test_preview_counts_titles_and_unresolved_suggestions() -> None:
     shown = preview([make_session("a"), make_session("b")])
     assert (shown.events, shown.actions, shown.frames) == (2 * 38, 8, 12)
     assert shown.apps == ["Editor"]
+    assert shown.samples == [("a", 0), ("a", 3), ("a", 5), ("b", 0), ("b", 3), ("b", 5)]
     assert {s.kind for s in shown.unresolved} == {"email"}
     assert "2 session(s)" in shown.lines()[0]
     dismissed = [s.key() for s in shown.unresolved]
@@ -237,3 +239,13 @@ def test_age_tool_decrypts_an_export(tmp_path: Path) -> None:
         ["age", "-d", "-i", str(key), str(out)], check=True, capture_output=True
     ).stdout
     assert set(untar(plain)) == {*manifest["files"], "manifest.json"}
+
+
+def test_parquet_without_pyarrow_is_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    with pytest.raises(ExportError, match=r"^The parquet format needs pyarrow: .*\[parquet\]'\.$"):
+        export_sessions([make_session()], "parquet", tmp_path / "pq")
+    assert list(tmp_path.iterdir()) == []
