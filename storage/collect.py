@@ -53,6 +53,7 @@ class ExportArchive:
         self._dir: Path | None = None
         self._zip: zipfile.ZipFile | None = None
         self._tar: tarfile.TarFile | None = None
+        self._names: set[str] | None = None
         if path.is_dir():
             self._dir = path
         elif zipfile.is_zipfile(path):
@@ -64,6 +65,12 @@ class ExportArchive:
                 raise Rejected("it is not an Overt export") from None
 
     def names(self) -> set[str]:
+        """Every file in the export (computed once)."""
+        if self._names is None:
+            self._names = self._list()
+        return self._names
+
+    def _list(self) -> set[str]:
         if self._dir is not None:
             return {
                 p.relative_to(self._dir).as_posix() for p in self._dir.rglob("*") if p.is_file()
@@ -75,6 +82,9 @@ class ExportArchive:
 
     @contextlib.contextmanager
     def open(self, name: str) -> Iterator[IO[bytes]]:
+        # Only names the export holds: a crafted "../x" in frames.jsonl must not read outside.
+        if name not in self.names():
+            raise Rejected(f"it refers to {name[:80]!r}, which it does not hold")
         stream: IO[bytes] | None
         if self._dir is not None:
             stream = (self._dir / name).open("rb")
@@ -95,7 +105,7 @@ class ExportArchive:
     def json(self, name: str) -> Any:
         try:
             return json.loads(self.read(name))
-        except (KeyError, FileNotFoundError, ValueError):
+        except (KeyError, FileNotFoundError, ValueError, Rejected):
             raise Rejected(f"{name} is missing or not valid JSON.") from None
 
     def jsonl(self, name: str) -> Iterator[dict[str, Any]]:
@@ -161,7 +171,22 @@ def verify_export(archive: ExportArchive) -> tuple[dict[str, Any], str]:
             raise Rejected(f"session {sid}'s consent record names another session")
         if session.get("review") != "approved" or entry.get("review") != "approved":
             raise Rejected(f"session {sid} was not approved by the person who recorded it")
+        _check_records(archive, base)
     return manifest, hashlib.sha256(raw).hexdigest()
+
+
+def _check_records(archive: ExportArchive, base: str) -> None:
+    """Every record parses and every frame file named exists, before anything is written."""
+    names = archive.names()
+    for stream in ("events", "windows", "actions", "frames"):
+        try:
+            for record in archive.jsonl(f"{base}{stream}.jsonl"):
+                if not isinstance(record, dict) or not isinstance(record.get("seq", 0), int):
+                    raise ValueError(stream)
+                if stream == "frames" and f"{base}{record.get('file')}" not in names:
+                    raise Rejected(f"{base}frames.jsonl names a frame file it does not hold")
+        except ValueError:
+            raise Rejected(f"{base}{stream}.jsonl holds a malformed record") from None
 
 
 # --- withdrawal receipts -----------------------------------------------------------------

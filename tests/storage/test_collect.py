@@ -135,6 +135,7 @@ def test_withdrawal_removes_and_blocks_the_session(tmp_path: Path) -> None:
     report = collect([tmp_path / "again.zip"], out)
     assert report.withdrawn_skipped == ["a"]
     assert report.added == []
+    assert not list((tmp_path / "dataset" / "data").iterdir())
 
 
 def test_withdrawal_before_the_export_arrives(tmp_path: Path) -> None:
@@ -160,3 +161,20 @@ def test_other_layouts_are_refused(tmp_path: Path) -> None:
     export_sessions([make_session("a")], "webdataset", tmp_path / "w")
     report = collect([tmp_path / "w"], tmp_path / "dataset")
     assert "cannot be collected" in report.rejected[0][1]
+
+
+def test_export_cannot_point_outside_itself(tmp_path: Path) -> None:
+    export_sessions([make_session("a")], "folder", tmp_path / "a")
+    (tmp_path / "outside.png").write_bytes(b"not yours")
+    frames = tmp_path / "a" / "sessions" / "a" / "frames.jsonl"
+    frames.write_text(frames.read_text().replace("frames/000000.png", "../../../outside.png"))
+    from storage.export.manifest import MANIFEST, sha256_file
+
+    manifest = json.loads((tmp_path / "a" / MANIFEST).read_text())
+    manifest["files"]["sessions/a/frames.jsonl"]["sha256"] = sha256_file(frames)
+    (tmp_path / "a" / MANIFEST).write_text(json.dumps(manifest))
+    report = collect([tmp_path / "a"], tmp_path / "dataset")
+    assert report.rejected == [("a", "sessions/a/frames.jsonl names a frame file it does not hold")]
+    assert report.added == []
+    assert not list((tmp_path / "dataset" / "data").iterdir())
+    assert not list((tmp_path / "dataset" / "data").iterdir())
