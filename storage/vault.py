@@ -30,6 +30,7 @@ from storage.errors import (
     VaultExists,
     VaultLocked,
     VaultNotFound,
+    WrongPassphrase,
 )
 from storage.files import (
     check_private,
@@ -105,11 +106,20 @@ class Vault:
             raise VaultExists(f"{home} exists and is not an empty folder; choose another place.")
         if not passphrase:
             raise ValueError("the passphrase must not be empty")
-        with disk_errors("creating the vault"):
-            make_private_dir(home)
-            make_private_dir(home / SESSIONS)
+        created = not home.exists()
         key_file, _private = KeyFile.create(passphrase, log_n=log_n, r=r, p=p, rng=rng)
-        write_atomic(home / KEY_FILE, key_file.to_bytes())
+        try:
+            with disk_errors("creating the vault"):
+                make_private_dir(home)
+                make_private_dir(home / SESSIONS)
+            write_atomic(home / KEY_FILE, key_file.to_bytes())
+        except StorageError:
+            # Leave nothing half-made behind, so a retry after freeing space just works.
+            with contextlib.suppress(OSError):
+                shutil.rmtree(home / SESSIONS)
+                if created:
+                    home.rmdir()
+            raise
         return cls(home, key_file)
 
     @classmethod
@@ -281,6 +291,23 @@ class Vault:
         """
         return UnlockedVault(self, self.key_file.unwrap(passphrase))
 
+    def unlock_with_private_key(self, raw: bytes) -> UnlockedVault:
+        """Unlock with a private key remembered elsewhere (the app's opt-in OS keyring).
+
+        storage/ itself never talks to a keyring (that needs IPC sockets); app/ may store
+        ``UnlockedVault.private_key_bytes()`` there when the person opts in.
+
+        Raises:
+            WrongPassphrase: the key is not this vault's.
+        """
+        try:
+            private = X25519PrivateKey.from_private_bytes(bytes(raw))
+        except ValueError:
+            raise WrongPassphrase("The remembered key does not unlock this vault.") from None
+        if crypto.public_bytes(private) != self.key_file.public_key:
+            raise WrongPassphrase("The remembered key does not unlock this vault.")
+        return UnlockedVault(self, private)
+
     def change_passphrase(self, old: bytes, new: bytes) -> None:
         """Re-wrap the private key under ``new``; only the key file is rewritten.
 
@@ -338,6 +365,10 @@ class UnlockedVault:
         """The vault folder."""
         return self.vault.home
 
+    def private_key_bytes(self) -> bytes:
+        """The raw private key, for the opt-in keyring convenience only (off by default)."""
+        return crypto.private_bytes(self._private)
+
     def open_session(self, session_id: str) -> SessionReader:
         """Open a session for reading (every chunk authenticated as read).
 
@@ -359,8 +390,8 @@ class UnlockedVault:
         Returns:
             The number of frames whose pixels changed.
         """
-        with self._changing(session_id) as reader:
-            return redact.region(self._rewriter(reader), rect, frames, fill)
+        with self._changing(session_id) as reader, self._rewriter(reader) as rw:
+            return redact.region(rw, rect, frames, fill)
 
     def redact_text(self, session_id: str, text: str) -> int:
         """Remove every occurrence of ``text`` from typed keys, actions and window titles.
@@ -370,8 +401,8 @@ class UnlockedVault:
         """
         if not text:
             raise ValueError("nothing to redact")
-        with self._changing(session_id) as reader:
-            return redact.text(self._rewriter(reader), text)
+        with self._changing(session_id) as reader, self._rewriter(reader) as rw:
+            return redact.text(rw, text)
 
     def redact_events(self, session_id: str, seqs: range) -> int:
         """Remove the events with these seqs, and every action built on any of them.
@@ -379,8 +410,8 @@ class UnlockedVault:
         Returns:
             The number of events removed.
         """
-        with self._changing(session_id) as reader:
-            return redact.events(self._rewriter(reader), seqs)
+        with self._changing(session_id) as reader, self._rewriter(reader) as rw:
+            return redact.events(rw, seqs)
 
     def redact_window_titles(self, session_id: str, seqs: range | None = None) -> int:
         """Blank window titles (all, or of the window events with these seqs).
@@ -388,8 +419,8 @@ class UnlockedVault:
         Returns:
             The number of titles blanked.
         """
-        with self._changing(session_id) as reader:
-            return redact.window_titles(self._rewriter(reader), seqs)
+        with self._changing(session_id) as reader, self._rewriter(reader) as rw:
+            return redact.window_titles(rw, seqs)
 
     def approve(self, session_id: str) -> None:
         """Mark a session reviewed and approved for export."""

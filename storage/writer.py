@@ -94,13 +94,14 @@ class SessionWriter:
         self._dirty = False
         self._last_sync = self._last_summary = time.monotonic()
         self._t0 = time.monotonic()
-        sha = records_io.consent_sha256(consent)
-        self._record = keyrecord.KeyRecord(
-            session_id=session_id, consent_sha256=sha, started=time.time(),
-            streams={n: keyrecord.StreamKey(f"{n}.0", rng(crypto.KEY_LEN)) for n in STREAMS},
-        )
         self._streams: dict[str, StreamWriter] = {}
         try:
+            sha = records_io.consent_sha256(consent)
+            self._record = keyrecord.KeyRecord(
+                session_id=session_id, consent_sha256=sha, started=time.time(),
+                streams={n: keyrecord.StreamKey(f"{n}.0", rng(crypto.KEY_LEN))
+                         for n in STREAMS},
+            )
             keyrecord.write_first(session_dir, self._sealed())
             self._write_summary("recording")
             consent_stream = self._open("consent")

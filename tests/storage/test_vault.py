@@ -234,3 +234,25 @@ def test_interrupted_without_close(vault: Vault) -> None:
     assert res.status == "interrupted"
     (res,) = vault.verify(sid)
     assert res.status == "interrupted"
+
+
+def test_unserialisable_consent_leaves_nothing(vault: Vault) -> None:
+    with pytest.raises(TypeError):
+        vault.begin_session({"when": object()})
+    assert list((vault.home / "sessions").iterdir()) == []
+    with vault.begin_session(consent()) as w:  # the writer lock was released
+        w.append_event(move())
+
+
+def test_unlock_with_remembered_key(vault: Vault, tmp_path: Path) -> None:
+    raw = vault.unlock(PASS).private_key_bytes()
+    with vault.begin_session(consent()) as w:
+        w.append_event(move(5))
+        sid = w.session_id
+    u = Vault.open(vault.home).unlock_with_private_key(raw)
+    assert [e["x"] for e in u.open_session(sid).events()] == [5]
+    other = make_vault(tmp_path / "other")
+    with pytest.raises(WrongPassphrase):
+        other.unlock_with_private_key(raw)
+    with pytest.raises(WrongPassphrase):
+        other.unlock_with_private_key(b"short")

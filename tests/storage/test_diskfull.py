@@ -1,0 +1,111 @@
+"""A full disk gives DiskFull and leaves the vault intact (on a real 2 MB tmpfs)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from storage import DiskFull, Vault
+from tests.storage.conftest import PASS, consent, frame_meta, make_vault, move, noise_bgrx
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", str(mnt)],
+                          capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        msg = f"cannot mount a tmpfs here: {proc.stderr.strip()}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(msg)
+        pytest.skip(msg)
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", str(mnt)], check=True)
+
+
+def _fill(path: Path, leave: int) -> None:
+    """Fill the file system, then free ``leave`` bytes."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        with contextlib.suppress(OSError):
+            while True:
+                os.write(fd, b"\0" * 4096)
+    finally:
+        os.close(fd)
+    size = path.stat().st_size
+    os.truncate(path, max(0, size - leave))
+
+
+def test_recording_until_full(small_disk: Path) -> None:
+    home = small_disk / "v"
+    vault = make_vault(home)
+    with vault.begin_session(consent()) as w:
+        for i in range(50):
+            w.append_event(move(i))
+        safe = w.session_id
+    w = vault.begin_session(consent())
+    full = w.session_id
+    w.append_event(move(7))
+    w.flush()
+
+    def record_until_full() -> None:
+        for i in range(1000):
+            w.append_frame(bytes(noise_bgrx(128, 96)), (128, 96), frame_meta(i, 128, 96))
+            w.append_event(move(i))
+
+    with pytest.raises(DiskFull, match="disk is full") as info:
+        record_until_full()
+    assert str(info.value).endswith(".")
+    with pytest.raises(DiskFull):
+        w.append_event(move(1))  # the writer stays failed, it does not write torn data
+    with pytest.raises(DiskFull):
+        w.close()
+    again = Vault.open(home)
+    u = again.unlock(PASS)
+    results = {r.session_id: r.status for r in u.verify()}
+    assert results == {safe: "ok", full: "interrupted"}
+    assert len(list(u.open_session(safe).events())) == 50
+    r = u.open_session(full)
+    assert next(iter(r.events()))["x"] == 7
+    for i in range(len(r.frames())):
+        r.frame_image(i)
+    # Free space by deleting the partial session: recording works again.
+    again.delete_session(full)
+    with again.begin_session(consent()) as w2:
+        w2.append_event(move(3))
+    assert all(x.status == "ok" for x in u.verify())
+
+
+def test_redaction_on_full_disk_keeps_original(small_disk: Path) -> None:
+    home = small_disk / "v"
+    vault = make_vault(home)
+    with vault.begin_session(consent()) as w:
+        px = noise_bgrx(200, 150)
+        for i in range(3):
+            px[i] ^= 1
+            w.append_frame(bytes(px), (200, 150), frame_meta(i, 200, 150))
+        sid = w.session_id
+    u = vault.unlock(PASS)
+    before = [u.open_session(sid).frame_image(i).tobytes() for i in range(3)]
+    _fill(small_disk / "junk", leave=8192)
+    with pytest.raises(DiskFull):
+        u.redact_region(sid, (0, 0, 50, 50))
+    assert sorted(p.name for p in (home / "sessions" / sid).iterdir()) == sorted(
+        ["keys", "summary.json", "consent.0", "events.0", "actions.0", "framemeta.0",
+         "frames.0", "stats.0"])
+    r = Vault.open(home).unlock(PASS).open_session(sid)
+    assert [r.frame_image(i).tobytes() for i in range(3)] == before
+    assert u.verify(sid)[0].status == "ok"
+    _fill(small_disk / "junk2", leave=0)
+    with pytest.raises(DiskFull):
+        Vault.create(small_disk / "v2", PASS, log_n=10)
+    assert not (small_disk / "v2").exists()
+    Vault.open(home)
