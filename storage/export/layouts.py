@@ -180,12 +180,7 @@ def write_webdataset(
     pngs = FramePngs(source)
     windows = _windows(source)
     actions = list(source.actions())
-    for done, action in enumerate(actions, start=1):
-        members: dict[str, bytes] = {}
-        for name, field in (("pre.png", "frame_before"), ("post.png", "frame_after")):
-            index = action.get(field)
-            if isinstance(index, int) and 0 <= index < len(pngs.metas):
-                members[name] = pngs.get(index)
+    for done, (action, members) in enumerate(pngs.for_actions(actions), start=1):
         record = action_record(source, action, windows, pngs.metas)
         members["action.json"] = canonical_json(record)
         shards.add(sample_key(source.summary.id, int(action["seq"])), members)
@@ -205,16 +200,25 @@ def write_trajectory(root: Path, source: SessionSource, progress: Progress) -> d
     actions = list(source.actions())
     steps = []
     written: set[int] = set()
-    for done, action in enumerate(actions, start=1):
+    # The observation is the pre-action frame, else the post-action one.
+    observed = [
+        {**a, "frame_before": a.get("frame_after"), "frame_after": None}
+        if a.get("frame_before") is None
+        else {**a, "frame_after": None}
+        for a in actions
+    ]
+    for done, ((_, png), action) in enumerate(
+        zip(pngs.for_actions(observed), actions, strict=True), start=1
+    ):
         record = action_record(source, action, windows, pngs.metas)
         frame = action.get("frame_before")
         if frame is None:
             frame = action.get("frame_after")
         observation = None
-        if isinstance(frame, int) and 0 <= frame < len(pngs.metas):
+        if "pre.png" in png and isinstance(frame, int):
             key = canonical(pngs.metas, frame)
             if key not in written:
-                (images / f"{key:06d}.png").write_bytes(pngs.get(key))
+                (images / f"{key:06d}.png").write_bytes(png["pre.png"])
                 written.add(key)
             observation = f"images/{sid}/{key:06d}.png"
         steps.append(

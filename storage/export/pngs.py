@@ -74,3 +74,39 @@ class FramePngs:
                     yield done_index, future.result()
             for done_index, future in pending:
                 yield done_index, future.result()
+
+    def for_actions(
+        self, actions: list[dict[str, Any]], workers: int = 2
+    ) -> Iterator[tuple[dict[str, Any], dict[str, bytes]]]:
+        """(action, {"pre.png": ..., "post.png": ...}) per action, frames encoded ahead.
+
+        Frames are encoded once, in first-use order, by ``stream``; each is dropped after the
+        last action that uses it, so memory holds only the frames between uses.
+        """
+        order: list[int] = []
+        last_use: dict[int, int] = {}
+        per_action: list[list[tuple[str, int]]] = []
+        for position, action in enumerate(actions):
+            wanted: list[tuple[str, int]] = []
+            for name, key in (("pre.png", "frame_before"), ("post.png", "frame_after")):
+                index = action.get(key)
+                if isinstance(index, int) and 0 <= index < len(self.metas):
+                    frame = canonical(self.metas, index)
+                    if frame not in last_use:
+                        order.append(frame)
+                    last_use[frame] = position
+                    wanted.append((name, frame))
+            per_action.append(wanted)
+        encoded = self.stream(order, workers)
+        ready: dict[int, bytes] = {}
+        for position, action in enumerate(actions):
+            pngs: dict[str, bytes] = {}
+            for name, frame in per_action[position]:
+                while frame not in ready:
+                    index, data = next(encoded)
+                    ready[index] = data
+                pngs[name] = ready[frame]
+            for _, frame in per_action[position]:
+                if last_use.get(frame) == position:
+                    ready.pop(frame, None)
+            yield action, pngs

@@ -168,13 +168,10 @@ def _write_parquet(
             for e in source.events():
                 writers["events"].add(tables.event_row(sid, e))
             actions = list(source.actions())
-            for done, action in enumerate(actions, start=1):
+            for done, (action, png) in enumerate(pngs.for_actions(actions), start=1):
                 record = layouts.action_record(source, action, windows, pngs.metas)
-                pre, post = (
-                    pngs.get(i) if isinstance(i, int) and 0 <= i < len(pngs.metas) else None
-                    for i in (action.get("frame_before"), action.get("frame_after"))
-                )
-                writers["actions"].add(tables.action_row(record, pre, post))
+                row = tables.action_row(record, png.get("pre.png"), png.get("post.png"))
+                writers["actions"].add(row)
                 progress(sid, done, len(actions))
             writers["sessions"].add(
                 tables.session_row(

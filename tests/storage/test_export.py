@@ -153,6 +153,17 @@ def test_trajectory_steps(tmp_path: Path) -> None:
         assert (out / step["observation"]).is_file()
 
 
+def test_trajectory_falls_back_to_the_post_frame(tmp_path: Path) -> None:
+    reader = make_session("a")
+    reader._actions[0]["frame_before"] = None
+    reader._actions[0]["frame_after"] = 4
+    export_sessions([reader], "trajectory", tmp_path / "traj")
+    steps = json.loads((tmp_path / "traj" / "trajectories" / "a.json").read_text())["steps"]
+    assert steps[0]["observation"] == "images/a/000004.png"
+    with Image.open(tmp_path / "traj" / steps[0]["observation"]) as image:
+        assert image.tobytes() == frame(4).tobytes()
+
+
 def test_age_export_decrypts_with_the_identity(tmp_path: Path) -> None:
     identity = pyrage.x25519.Identity.generate()
     out = tmp_path / "export.age"
