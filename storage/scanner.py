@@ -170,7 +170,19 @@ def _looks_like_secret(token: str) -> bool:
         return False
     if token.isalpha() or "__" in token:
         return False
+    # Random base62 has lowercase runs of ~1.7 on average; CamelCaseWords2024 has long ones.
+    runs = [len(r) for r in re.findall(r"[a-z]+", token)]
+    if runs and sum(runs) / len(runs) >= 3.5:
+        return False
     return shannon_bits(token) >= ENTROPY_BITS
+
+
+def _card_grouping(match: str) -> bool:
+    """Cards are printed in groups of four (Amex: 4-6-5); 978-6-097-88601-9 is an ISBN."""
+    groups = [len(g) for g in re.split(r"[ -]", match)]
+    if len(groups) == 1:
+        return True
+    return groups[:2] == [4, 6] or (all(g == 4 for g in groups[:-1]) and 1 <= groups[-1] <= 4)
 
 
 def _dni_ok(match: str) -> bool:
@@ -211,7 +223,7 @@ def find(text: str) -> list[TextMatch]:
     for m in _CARD.finditer(text):
         digits = re.sub(r"\D", "", m.group())
         inside = any(a <= m.start() and m.end() <= b for a, b in iban_like)
-        if 13 <= len(digits) <= 19 and luhn_ok(digits) and not inside:
+        if 13 <= len(digits) <= 19 and luhn_ok(digits) and not inside and _card_grouping(m.group()):
             found.append(TextMatch("card", m.start(), m.end()))
     for m in _IBAN.finditer(text):
         if iban_ok(m.group().replace(" ", "")):

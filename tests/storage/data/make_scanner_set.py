@@ -20,8 +20,15 @@ SEED = 7
 FIRST = ["anna", "bob", "chen", "dmitri", "eva", "farah", "gus", "hana", "ivan", "jo"]
 DOMAINS = ["example.com", "mail.example.org", "uni-example.ac.uk", "corp.example.net"]
 PREFIXES = [
-    "my email is {}", "send it to {}", "{}", "cc {} please", "contact: {} thanks",
-    "ping {} about the invoice", "login {}", "the number is {} ok", "{} is on file",
+    "my email is {}",
+    "send it to {}",
+    "{}",
+    "cc {} please",
+    "contact: {} thanks",
+    "ping {} about the invoice",
+    "login {}",
+    "the number is {} ok",
+    "{} is on file",
 ]
 IBAN_COUNTRIES = {"GB": 22, "DE": 22, "FR": 27, "NL": 18, "ES": 24, "IT": 27, "BE": 16}
 
@@ -40,7 +47,7 @@ def luhn_complete(rng: random.Random, prefix: str, length: int) -> str:
 
 
 def group(digits: str, size: int, sep: str) -> str:
-    return sep.join(digits[i:i + size] for i in range(0, len(digits), size))
+    return sep.join(digits[i : i + size] for i in range(0, len(digits), size))
 
 
 def card(rng: random.Random, valid: bool = True) -> str:
@@ -65,11 +72,18 @@ def iban(rng: random.Random, valid: bool = True) -> str:
 
 def phone(rng: random.Random) -> str:
     d = lambda n: "".join(rng.choice(string.digits) for _ in range(n))  # noqa: E731
-    return rng.choice([
-        f"+44 20 {d(4)} {d(4)}", f"({d(3)}) {d(3)}-{d(4)}", f"{d(3)}-{d(3)}-{d(4)}",
-        f"+1-{d(3)}-{d(3)}-{d(4)}", f"+49 30 {d(8)}", f"+33 6 {d(2)} {d(2)} {d(2)} {d(2)}",
-        f"07{d(3)} {d(6)}", f"+61.4.{d(4)}.{d(4)}",
-    ])
+    return rng.choice(
+        [
+            f"+44 20 {d(4)} {d(4)}",
+            f"({d(3)}) {d(3)}-{d(4)}",
+            f"{d(3)}-{d(3)}-{d(4)}",
+            f"+1-{d(3)}-{d(3)}-{d(4)}",
+            f"+49 30 {d(8)}",
+            f"+33 6 {d(2)} {d(2)} {d(2)} {d(2)}",
+            f"07{d(3)} {d(6)}",
+            f"+61.4.{d(4)}.{d(4)}",
+        ]
+    )
 
 
 def ssn(rng: random.Random) -> str:
@@ -97,19 +111,21 @@ def rand(rng: random.Random, alphabet: str, n: int) -> str:
 
 def secret(rng: random.Random) -> str:
     alnum = string.ascii_letters + string.digits
-    return rng.choice([
-        lambda: "AKIA" + rand(rng, string.ascii_uppercase + string.digits, 16),
-        lambda: "ghp_" + rand(rng, alnum, 36),
-        lambda: "github_pat_" + rand(rng, alnum + "_", 60),
-        lambda: "sk-" + rand(rng, alnum, 48),
-        lambda: "sk-proj-" + rand(rng, alnum + "-_", 56),
-        lambda: "xoxb-" + rand(rng, string.digits, 11) + "-" + rand(rng, alnum, 24),
-        lambda: "AIza" + rand(rng, alnum + "-_", 35),
-        lambda: "-----BEGIN OPENSSH PRIVATE KEY-----",
-        lambda: "-----BEGIN RSA PRIVATE KEY-----",
-        lambda: "eyJhbGciOiJIUzI1NiJ9.eyJ" + rand(rng, alnum, 30) + "." + rand(rng, alnum, 43),
-        lambda: rand(rng, alnum, 40),  # a bare high-entropy token
-    ])()
+    return rng.choice(
+        [
+            lambda: "AKIA" + rand(rng, string.ascii_uppercase + string.digits, 16),
+            lambda: "ghp_" + rand(rng, alnum, 36),
+            lambda: "github_pat_" + rand(rng, alnum + "_", 60),
+            lambda: "sk-" + rand(rng, alnum, 48),
+            lambda: "sk-proj-" + rand(rng, alnum + "-_", 56),
+            lambda: "xoxb-" + rand(rng, string.digits, 11) + "-" + rand(rng, alnum, 24),
+            lambda: "AIza" + rand(rng, alnum + "-_", 35),
+            lambda: "-----BEGIN OPENSSH PRIVATE KEY-----",
+            lambda: "-----BEGIN RSA PRIVATE KEY-----",
+            lambda: "eyJhbGciOiJIUzI1NiJ9.eyJ" + rand(rng, alnum, 30) + "." + rand(rng, alnum, 43),
+            lambda: rand(rng, alnum, 40),  # a bare high-entropy token
+        ]
+    )()
 
 
 def email(rng: random.Random) -> str:
@@ -118,8 +134,12 @@ def email(rng: random.Random) -> str:
 
 
 GENERATORS = {
-    "email": email, "phone": phone, "card": card, "iban": iban,
-    "national_id": lambda r: r.choice([ssn, uk_ni, dni])(r), "secret": secret,
+    "email": email,
+    "phone": phone,
+    "card": card,
+    "iban": iban,
+    "national_id": lambda r: r.choice([ssn, uk_ni, dni])(r),
+    "secret": secret,
 }
 
 
@@ -145,6 +165,8 @@ def negatives(rng: random.Random) -> list[str]:
         "the_quick_brown_fox_jumps_over_the_lazy_dog",
         "supercalifragilisticexpialidocious antidisestablishmentarianism",
         "ThisIsAVeryLongCamelCaseIdentifierName",
+        f"Windows{d(2)}ProfessionalEdition{d(4)}Update",
+        f"MyVeryLongVariableName{d(3)}WithNumbers",
         f"sk-{rand(rng, string.ascii_lowercase, 5)} is a short flag",
         f"room {d(3)}-{d(2)} building {d(1)}",
         f"tracking 1Z{rand(rng, string.ascii_uppercase + string.digits, 6)}",
@@ -168,16 +190,25 @@ def samples() -> list[dict[str, object]]:
             template = rng.choice(PREFIXES)
             text = template.format(value)
             start = text.index(value)
-            out.append({"text": text, "spans": [
-                {"kind": kind, "start": start, "end": start + len(value)}]})
+            out.append(
+                {"text": text, "spans": [{"kind": kind, "start": start, "end": start + len(value)}]}
+            )
     for _ in range(12):
         out.extend({"text": text, "spans": []} for text in negatives(rng))
     prompts = [
-        ("Password required - Firefox", True), ("Sign in to your account - Chromium", True),
-        ("sudo password for anna", True), ("Unlock Keyring", True), ("Log in | Example", True),
-        ("Authentication Required", True), ("Enter PIN", True), ("Passphrase for key", True),
-        ("Inbox - Thunderbird", False), ("report.odt - LibreOffice Writer", False),
-        ("Terminal", False), ("Passport renewal form.pdf", False), ("PINE tree notes", False),
+        ("Password required - Firefox", True),
+        ("Sign in to your account - Chromium", True),
+        ("sudo password for anna", True),
+        ("Unlock Keyring", True),
+        ("Log in | Example", True),
+        ("Authentication Required", True),
+        ("Enter PIN", True),
+        ("Passphrase for key", True),
+        ("Inbox - Thunderbird", False),
+        ("report.odt - LibreOffice Writer", False),
+        ("Terminal", False),
+        ("Passport renewal form.pdf", False),
+        ("PINE tree notes", False),
     ]
     for _ in range(6):
         for title, password in prompts:
