@@ -53,12 +53,13 @@ class _Progress:
 def run_export(args: argparse.Namespace) -> int:
     from storage import Vault
     from storage.export import export_sessions, preview
-    from storage.export.run import check_approved
+    from storage.export.run import check_approved, check_target, human_size
 
     vault = Vault.open(vault_home(args))
     unlocked = vault.unlock(read_passphrase(args))
     readers = [unlocked.open_session(session_id) for session_id in args.ids]
     check_approved(readers)
+    check_target(Path(args.out))
     shown = preview(readers, args.recipient)
     for line in shown.lines():
         sys.stderr.write(line + "\n")
@@ -72,9 +73,13 @@ def run_export(args: argparse.Namespace) -> int:
     manifest = export_sessions(
         readers, args.fmt, Path(args.out), recipient=args.recipient, progress=_Progress()
     )
-    size = sum(int(f["bytes"]) for f in manifest["files"].values())
+    size = (
+        Path(args.out).stat().st_size
+        if Path(args.out).is_file()
+        else sum(int(f["bytes"]) for f in manifest["files"].values())
+    )
     sys.stderr.write(
         f"Exported {len(readers)} session(s) to {args.out} "
-        f"({size / 1e6:.1f} MB, {time.monotonic() - started:.1f} s).\n"
+        f"({human_size(size)}, {time.monotonic() - started:.1f} s).\n"
     )
     return 0

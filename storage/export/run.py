@@ -59,10 +59,10 @@ class ExportPreview:
 
     def lines(self, max_titles: int = 8) -> list[str]:
         """The preview as a few lines of text for a terminal or a dialog."""
-        mb = self.stored_bytes / 1e6
+        size = f", {human_size(self.stored_bytes)} in the vault" if self.stored_bytes else ""
         out = [
             f"{len(self.sessions)} session(s): {self.events} events, {self.actions} actions, "
-            f"{self.frames} frames, about {mb:.1f} MB.",
+            f"{self.frames} frames{size}.",
             f"Apps: {', '.join(self.apps) or '(none)'}.",
         ]
         shown = self.titles[:max_titles]
@@ -76,6 +76,26 @@ class ExportPreview:
         if self.recipient:
             out.append(f"Encrypted to {self.recipient}.")
         return out
+
+
+def human_size(n: int) -> str:
+    """``n`` bytes as '512 B', '3.4 KB', '12.0 MB' or '1.2 GB'."""
+    size = float(n)
+    for unit in ("B", "KB", "MB"):
+        if size < 1000:
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{size:.1f} GB"
+
+
+def check_target(out: Path) -> Path:
+    """The absolute target path; ExportError when it exists or its folder does not."""
+    out = out.expanduser().absolute()
+    if out.exists() or out.is_symlink():
+        raise ExportError(f"{out} already exists; choose a new path for the export.")
+    if not out.parent.is_dir():
+        raise ExportError(f"The folder {out.parent} does not exist.")
+    return out
 
 
 def check_approved(sources: Sequence[SessionSource]) -> None:
@@ -251,11 +271,7 @@ def export_sessions(
     check_approved(sources)
     key = resolve_recipient(sources, recipient)
     age_recipient = age.parse_recipient(key) if key else None
-    out = out.expanduser().absolute()
-    if out.exists() or out.is_symlink():
-        raise ExportError(f"{out} already exists; choose a new path for the export.")
-    if not out.parent.is_dir():
-        raise ExportError(f"The folder {out.parent} does not exist.")
+    out = check_target(out)
     if fmt == "parquet":
         layouts.import_pyarrow()
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
