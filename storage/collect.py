@@ -72,9 +72,11 @@ class ExportArchive:
 
     def _list(self) -> set[str]:
         if self._dir is not None:
-            return {
-                p.relative_to(self._dir).as_posix() for p in self._dir.rglob("*") if p.is_file()
-            }
+            paths = list(self._dir.rglob("*"))
+            if any(p.is_symlink() for p in paths):
+                # A link could pull the collector's own files into the dataset.
+                raise Rejected("it contains a symbolic link")
+            return {p.relative_to(self._dir).as_posix() for p in paths if p.is_file()}
         if self._zip is not None:
             return {n for n in self._zip.namelist() if not n.endswith("/")}
         assert self._tar is not None

@@ -176,3 +176,10 @@ def test_export_cannot_point_outside_itself(tmp_path: Path) -> None:
     assert report.rejected == [("a", "sessions/a/frames.jsonl names a frame file it does not hold")]
     assert report.added == []
     assert not list((tmp_path / "dataset" / "data").iterdir())
+
+
+def test_symlink_in_a_folder_export_is_rejected(tmp_path: Path) -> None:
+    export_sessions([make_session("a")], "folder", tmp_path / "a")
+    (tmp_path / "a" / "sessions" / "a" / "link").symlink_to(tmp_path / "a" / "manifest.json")
+    report = collect([tmp_path / "a"], tmp_path / "dataset")
+    assert report.rejected == [("a", "it contains a symbolic link")]
