@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import tarfile
 import tempfile
@@ -337,10 +338,11 @@ def _remove_session(path: Path, session_id: str) -> None:
         kept = table.filter(pc.not_equal(table["session_id"], session_id))
         pq.write_table(kept, tmp, compression="zstd")
     else:
-        prefix = sample_key(session_id, 0).rsplit("_", 1)[0] + "_"
+        # Exactly this session's keys: removing "a" must not touch "a_b"'s samples.
+        own = re.compile(re.escape(sample_key(session_id, 0)[:-6]) + r"\d{6}\.")
         with tarfile.open(path) as src, tarfile.open(tmp, "w", format=tarfile.USTAR_FORMAT) as dst:
             for member in src:
-                if not member.name.startswith(prefix):
+                if not own.match(member.name):
                     dst.addfile(member, src.extractfile(member))
     os.replace(tmp, path)
 

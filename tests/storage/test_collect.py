@@ -121,7 +121,7 @@ def test_consent_swapped_is_rejected(tmp_path: Path) -> None:
 
 
 def test_withdrawal_removes_and_blocks_the_session(tmp_path: Path) -> None:
-    export_sessions([make_session("a"), make_session("b")], "folder", tmp_path / "ab")
+    export_sessions([make_session("a"), make_session("a_b")], "folder", tmp_path / "ab")
     out = tmp_path / "dataset"
     collect([tmp_path / "ab"], out)
     assert actions_table(out).num_rows == 8
@@ -129,8 +129,8 @@ def test_withdrawal_removes_and_blocks_the_session(tmp_path: Path) -> None:
     receipt_path.write_text(json.dumps(receipt("a", "c-a")))
     report = collect([receipt_path], out)
     assert report.withdrawn_removed == ["a"]
-    assert set(actions_table(out).column("session_id").to_pylist()) == {"b"}
-    assert all(not k.startswith("a_") for k in wds_keys(out))
+    assert set(actions_table(out).column("session_id").to_pylist()) == {"a_b"}
+    assert wds_keys(out) == {f"a_b_{i:06d}" for i in range(4)}
     export_sessions([make_session("a")], "zip", tmp_path / "again.zip")
     report = collect([tmp_path / "again.zip"], out)
     assert report.withdrawn_skipped == ["a"]
