@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -326,10 +326,17 @@ def scan_session(
     Returns:
         Suggestions in stream order (typed first, then titles).
     """
-    events = list(events)
     actions = list(actions)
-    titles = {int(e["seq"]): str(e.get("title") or "") for e in events if e.get("kind") == "window"}
-    runs = typed_runs(events)
+    titles: dict[int, str] = {}
+
+    def note_titles() -> Iterator[Mapping[str, Any]]:
+        # One pass over the events (a long session's events need not fit in memory).
+        for e in events:
+            if e.get("kind") == "window":
+                titles[int(e["seq"])] = str(e.get("title") or "")
+            yield e
+
+    runs = typed_runs(note_titles())
     covered = {s for r in runs for s in r.event_seqs if s is not None}
     runs += _action_runs(actions, covered)
     by_event: dict[int, int] = {}

@@ -10,7 +10,7 @@ import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -149,9 +149,7 @@ def preview(
     titles: dict[str, None] = {}
     gone = list(dismissed)
     for source in sources:
-        events = list(source.events())
         actions = list(source.actions())
-        result.events += len(events)
         result.actions += len(actions)
         frames = len(source.frames())
         result.frames += frames
@@ -159,13 +157,19 @@ def preview(
         result.samples += [(source.summary.id, i) for i in picks]
         summary = source.summary.to_json()
         result.stored_bytes += int(summary.get("bytes") or 0)
-        for e in events:
-            if e.get("kind") == "window":
-                if e.get("app"):
-                    apps[str(e["app"])] = None
-                if e.get("title"):
-                    titles[str(e["title"])] = None
-        result.unresolved += scanner.unresolved(scanner.scan_session(events, actions), gone)
+
+        def counted(events: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+            for e in events:
+                result.events += 1
+                if e.get("kind") == "window":
+                    if e.get("app"):
+                        apps[str(e["app"])] = None
+                    if e.get("title"):
+                        titles[str(e["title"])] = None
+                yield e
+
+        found = scanner.scan_session(counted(source.events()), actions)
+        result.unresolved += scanner.unresolved(found, gone)
     result.apps = list(apps)
     result.titles = list(titles)
     return result
