@@ -11,8 +11,9 @@ from typing import Any
 import pyrage
 import pytest
 
-from storage.collect import RECEIPT_TYPE, collect, receipt_tag
+from storage.collect import collect
 from storage.export import export_sessions
+from storage.export.receipt import make_receipt
 from tests.storage.fakes import make_session
 
 pq = pytest.importorskip("pyarrow.parquet")
@@ -33,15 +34,7 @@ def wds_keys(out: Path) -> set[str]:
 
 
 def receipt(session_id: str, consent_id: str) -> dict[str, Any]:
-    doc = {
-        "type": RECEIPT_TYPE,
-        "version": 1,
-        "session_id": session_id,
-        "consent_id": consent_id,
-        "participant_id": "p-1",
-        "time": 1_700_000_100.0,
-    }
-    return {**doc, "tag": receipt_tag(doc)}
+    return make_receipt(session_id, consent_id, "p-1", 1_700_000_100.0)
 
 
 def test_round_trip_folder_zip_and_age(tmp_path: Path) -> None:
