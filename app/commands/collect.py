@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.set_defaults(func=run_collect)
 
 
+def _progress(name: str, done: int, total: int) -> None:
+    sys.stderr.write(f"Collected {done}/{total}: {name}\n")
+
+
 def run_collect(args: argparse.Namespace) -> int:
     from storage.collect import collect
     from storage.export.age import read_identities
@@ -50,6 +55,7 @@ def run_collect(args: argparse.Namespace) -> int:
         Path(args.out),
         identities=identities,
         shard_bytes=args.shard_mb * 1024 * 1024,
+        progress=_progress,
     )
     for line in report.lines():
         print(line)
