@@ -1,0 +1,61 @@
+"""The README.md dataset card of a collected dataset (Hugging Face datasets reads its YAML)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+CARD = """---
+configs:
+- config_name: actions
+  data_files: "data/actions-*.parquet"
+- config_name: events
+  data_files: "data/events-*.parquet"
+- config_name: sessions
+  data_files: "data/sessions-*.parquet"
+---
+# Overt computer-use dataset
+
+Sessions recorded with Overt by people who consented to each session, reviewed and redacted
+what was captured, and approved its export. Withdrawn sessions are removed.
+
+- sessions: {sessions}
+- actions: {actions}
+- studies: {studies}
+- withdrawals honoured: {withdrawn}
+- collection runs: {runs}
+
+## Layout
+- `data/actions-*.parquet`: one row per action (click, drag, scroll, typed run, hotkey) with
+  `pre_png` / `post_png` frame bytes (lossless PNG), the raw action as JSON and as pyautogui
+  code in monitor-normalised coordinates.
+- `data/events-*.parquet`: the raw event stream (`event_json`).
+- `data/sessions-*.parquet`: one row per session: summary, consent record, redaction log.
+- `webdataset/shard-*.tar`: the same actions as WebDataset samples
+  (`KEY.pre.png`, `KEY.post.png`, `KEY.action.json`).
+
+## Loading
+```python
+import datasets
+actions = datasets.load_dataset("parquet", data_files="data/actions-*.parquet")
+import pyarrow.dataset as ds
+table = ds.dataset("data", format="parquet").to_table()
+```
+
+## Consent and withdrawal
+Each session's consent record is in `sessions-*.parquet` (`consent_json`). When a participant
+withdraws, re-run `overt collect RECEIPT.json --out THIS_FOLDER`: the session's rows and samples
+are removed. Copies made elsewhere must be refreshed from this folder.
+"""
+
+
+def render_card(state: dict[str, Any]) -> str:
+    """The card for a dataset whose ``collect-state.json`` holds ``state``."""
+    sessions = state["sessions"]
+    studies = sorted({str(s.get("study_id")) for s in sessions.values() if s.get("study_id")})
+    return CARD.format(
+        sessions=len(sessions),
+        actions=sum(int(s.get("actions", 0)) for s in sessions.values()),
+        studies=", ".join(studies) or "none",
+        withdrawn=len(state["withdrawn"]),
+        runs=state["runs"],
+    )

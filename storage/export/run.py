@@ -1,0 +1,299 @@
+"""Export: check, preview, write into a staging folder next to the target, then rename.
+
+Cancelling (KeyboardInterrupt, an exception from the progress callback) or failing leaves
+nothing at the target and removes the staging folder.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from storage import scanner
+from storage.export import age, layouts, tables
+from storage.export.errors import ExportError, NotApproved
+from storage.export.manifest import MANIFEST, list_files, write_manifest
+from storage.export.pngs import FramePngs
+from storage.export.source import SessionSource
+
+FORMATS = ("folder", "zip", "webdataset", "parquet", "trajectory")
+#: WebDataset shards are closed before they pass this size (a sample never spans two).
+SHARD_BYTES = 256 * 1024 * 1024
+
+
+def _no_progress(what: str, done: int, total: int) -> None:
+    pass
+
+
+@dataclass
+class ExportPreview:
+    """What an export would contain, shown before anything is written.
+
+    Attributes:
+        sessions: session ids.
+        events, actions, frames: totals over the sessions.
+        stored_bytes: the sessions' size in the vault (the export is of similar size).
+        apps: applications seen in window events.
+        titles: distinct window titles (after redaction).
+        unresolved: scanner suggestions neither redacted nor dismissed.
+        recipient: the age recipient the export is encrypted to, if any.
+        samples: (session id, frame index) of a few frames to show: first, middle, last.
+    """
+
+    sessions: list[str]
+    events: int = 0
+    actions: int = 0
+    frames: int = 0
+    stored_bytes: int = 0
+    apps: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    unresolved: list[scanner.Suggestion] = field(default_factory=list)
+    recipient: str | None = None
+    samples: list[tuple[str, int]] = field(default_factory=list)
+
+    def lines(self, max_titles: int = 8) -> list[str]:
+        """The preview as a few lines of text for a terminal or a dialog."""
+        size = f", {human_size(self.stored_bytes)} in the vault" if self.stored_bytes else ""
+        out = [
+            f"{len(self.sessions)} session(s): {self.events} events, {self.actions} actions, "
+            f"{self.frames} frames{size}.",
+            f"Apps: {', '.join(self.apps) or '(none)'}.",
+        ]
+        shown = self.titles[:max_titles]
+        more = len(self.titles) - len(shown)
+        out.append(
+            "Window titles: "
+            + ("; ".join(shown) or "(none)")
+            + (f" (+{more} more)" if more > 0 else "")
+            + "."
+        )
+        if self.recipient:
+            out.append(f"Encrypted to {self.recipient}.")
+        return out
+
+
+def human_size(n: int) -> str:
+    """``n`` bytes as '512 B', '3.4 KB', '12.0 MB' or '1.2 GB'."""
+    size = float(n)
+    for unit in ("B", "KB", "MB"):
+        if size < 1000:
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{size:.1f} GB"
+
+
+def check_target(out: Path) -> Path:
+    """The absolute target path; ExportError when it exists or its folder does not."""
+    out = out.expanduser().absolute()
+    if out.exists() or out.is_symlink():
+        raise ExportError(f"{out} already exists; choose a new path for the export.")
+    if not out.parent.is_dir():
+        raise ExportError(f"The folder {out.parent} does not exist.")
+    return out
+
+
+def check_approved(sources: Sequence[SessionSource]) -> None:
+    """Raise ExportError naming the first session that is not approved."""
+    if not sources:
+        raise ExportError("No sessions to export.")
+    for source in sources:
+        if source.summary.review != "approved":
+            raise NotApproved(
+                f"Session {source.summary.id} is not approved; review and approve it "
+                "before exporting."
+            )
+
+
+def study_recipient(consent: dict[str, Any]) -> str | None:
+    """The age key a study session's exports go to: ``consent["study"]["recipient"]``."""
+    study = consent.get("study")
+    if isinstance(study, dict) and isinstance(study.get("recipient"), str):
+        return str(study["recipient"])
+    return None
+
+
+def resolve_recipient(sources: Sequence[SessionSource], recipient: str | None) -> str | None:
+    """The explicit recipient, else the study's key when every session names the same one."""
+    if recipient:
+        return recipient
+    keys = {study_recipient(s.consent) for s in sources}
+    if keys == {None}:
+        return None
+    if len(keys) > 1:
+        raise ExportError(
+            "These sessions belong to different studies (or none); export them separately "
+            "or pass --recipient."
+        )
+    return keys.pop()
+
+
+def preview(
+    sources: Sequence[SessionSource], recipient: str | None = None, dismissed: Iterable[str] = ()
+) -> ExportPreview:
+    """Counts, apps, titles and unresolved scanner suggestions for ``sources``.
+
+    Args:
+        sources: the sessions to export (read through their readers, i.e. redacted).
+        recipient: an explicit age recipient, else the study's key (see resolve_recipient).
+        dismissed: keys of suggestions the person dismissed in review.
+    """
+    result = ExportPreview([s.summary.id for s in sources])
+    result.recipient = resolve_recipient(sources, recipient)
+    apps: dict[str, None] = {}
+    titles: dict[str, None] = {}
+    gone = list(dismissed)
+    for source in sources:
+        actions = list(source.actions())
+        result.actions += len(actions)
+        frames = len(source.frames())
+        result.frames += frames
+        picks = sorted({0, frames // 2, frames - 1}) if frames else []
+        result.samples += [(source.summary.id, i) for i in picks]
+        summary = source.summary.to_json()
+        result.stored_bytes += int(summary.get("bytes") or 0)
+
+        def counted(events: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+            for e in events:
+                result.events += 1
+                if e.get("kind") == "window":
+                    if e.get("app"):
+                        apps[str(e["app"])] = None
+                    if e.get("title"):
+                        titles[str(e["title"])] = None
+                yield e
+
+        found = scanner.scan_session(counted(source.events()), actions)
+        result.unresolved += scanner.unresolved(found, gone)
+    result.apps = list(apps)
+    result.titles = list(titles)
+    return result
+
+
+def _write_parquet(
+    root: Path, sources: Sequence[SessionSource], progress: layouts.Progress
+) -> list[dict[str, Any]]:
+    writers = {
+        name: tables.TableWriter(root / f"{name}.parquet", name)
+        for name in ("actions", "events", "sessions")
+    }
+    entries = []
+    try:
+        for source in sources:
+            sid = source.summary.id
+            layouts.write_metadata(root / "sessions" / sid, source)
+            pngs = FramePngs(source)
+            windows = {int(e["seq"]): e for e in source.events() if e.get("kind") == "window"}
+            for e in source.events():
+                writers["events"].add(tables.event_row(sid, e))
+            actions = list(source.actions())
+            for done, (action, png) in enumerate(pngs.for_actions(actions), start=1):
+                record = layouts.action_record(source, action, windows, pngs.metas)
+                row = tables.action_row(record, png.get("pre.png"), png.get("post.png"))
+                writers["actions"].add(row)
+                progress(sid, done, len(actions))
+            writers["sessions"].add(
+                tables.session_row(
+                    source.summary.to_json(), source.consent, source.redactions(), None
+                )
+            )
+            entries.append(
+                layouts.session_entry(source, actions=len(actions), frames=len(pngs.metas))
+            )
+    finally:
+        for writer in writers.values():
+            writer.close()
+    return entries
+
+
+def _write_payload(
+    root: Path,
+    fmt: str,
+    sources: Sequence[SessionSource],
+    progress: layouts.Progress,
+    shard_bytes: int,
+) -> list[dict[str, Any]]:
+    if fmt in ("folder", "zip"):
+        return [layouts.write_folder(root, s, progress) for s in sources]
+    if fmt == "trajectory":
+        return [layouts.write_trajectory(root, s, progress) for s in sources]
+    if fmt == "parquet":
+        return _write_parquet(root, sources, progress)
+    shards = layouts.ShardWriter(root, shard_bytes)
+    try:
+        return [layouts.write_webdataset(root, s, shards, progress) for s in sources]
+    finally:
+        shards.close()
+
+
+def _zip_folder(folder: Path, target: Path) -> None:
+    # PNG and Parquet are compressed already: store them, deflate the JSON.
+    with zipfile.ZipFile(target, "w", allowZip64=True) as zf:
+        for rel in [MANIFEST, *list_files(folder)]:
+            stored = rel.endswith((".png", ".parquet", ".tar"))
+            zf.write(
+                folder / rel,
+                rel,
+                compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED,
+            )
+
+
+def export_sessions(
+    sources: Sequence[SessionSource],
+    fmt: str,
+    out: Path,
+    *,
+    recipient: str | None = None,
+    progress: layouts.Progress = _no_progress,
+    shard_bytes: int = SHARD_BYTES,
+    created: float | None = None,
+) -> dict[str, Any]:
+    """Write an export of approved sessions to ``out``, atomically.
+
+    Args:
+        sources: SessionReader-like objects (redactions already applied by the reader).
+        fmt: one of FORMATS.
+        out: the target: a folder, a .zip file, or (with a recipient) an .age file.
+        recipient: an age public key; the study's key is used when sessions carry one.
+        progress: called as frames/actions are written.
+        shard_bytes: WebDataset shard size bound.
+        created: the export's timestamp (default now).
+
+    Returns:
+        The manifest.
+
+    Raises:
+        ExportError: not approved, unknown format, a bad key, the target exists.
+    """
+    if fmt not in FORMATS:
+        raise ExportError(f"Unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}.")
+    check_approved(sources)
+    key = resolve_recipient(sources, recipient)
+    age_recipient = age.parse_recipient(key) if key else None
+    out = check_target(out)
+    if fmt == "parquet":
+        layouts.import_pyarrow()
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    try:
+        payload = staging / "export"
+        payload.mkdir()
+        entries = _write_payload(payload, fmt, sources, progress, shard_bytes)
+        manifest = write_manifest(
+            payload, fmt, entries, time.time() if created is None else created
+        )
+        if age_recipient is not None:
+            age.encrypt_folder(payload, staging / "export.age", age_recipient)
+            (staging / "export.age").rename(out)
+        elif fmt == "zip":
+            _zip_folder(payload, staging / "export.zip")
+            (staging / "export.zip").rename(out)
+        else:
+            payload.rename(out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return manifest

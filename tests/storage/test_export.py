@@ -1,0 +1,262 @@
+"""Export formats written from an in-memory reader: layout, hashes, atomicity, encryption."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pyrage
+import pytest
+from PIL import Image
+
+from storage.errors import NotApproved
+from storage.export import ExportError, export_sessions, preview
+from storage.export.action_code import to_code
+from storage.export.manifest import sha256_file
+from tests.storage.fakes import MONITOR, FakeReader, frame, make_session
+
+
+def untar(data: bytes) -> dict[str, bytes]:
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        return {m.name: tar.extractfile(m).read() for m in tar if m.isfile()}  # type: ignore[union-attr]
+
+
+def test_folder_layout_has_every_file_hashed(tmp_path: Path) -> None:
+    reader = make_session(frames=5)
+    reader.mark_same(4, 3)
+    out = tmp_path / "export"
+    manifest = export_sessions([reader], "folder", out, created=1.0)
+    on_disk = json.loads((out / "manifest.json").read_text())
+    assert on_disk == manifest
+    assert manifest["format_version"] == 1
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert sorted([*manifest["files"], "manifest.json"]) == files
+    for rel, info in manifest["files"].items():
+        assert sha256_file(out / rel) == info["sha256"]
+    session = out / "sessions" / "s1"
+    assert {p.name for p in session.iterdir()} == {
+        "session.json",
+        "consent.json",
+        "redactions.json",
+        "events.jsonl",
+        "actions.jsonl",
+        "windows.jsonl",
+        "frames.jsonl",
+        "frames",
+    }
+    assert len(list((session / "frames").iterdir())) == 4  # frame 4 is the same as 3
+    metas = [json.loads(line) for line in (session / "frames.jsonl").read_text().splitlines()]
+    assert metas[4]["file"] == "frames/000003.png"
+    with Image.open(session / "frames" / "000002.png") as image:
+        assert image.tobytes() == frame(2).tobytes()
+    entry = manifest["sessions"][0]
+    assert (entry["events"], entry["actions"], entry["frames"], entry["windows"]) == (
+        len(list(reader.events())),
+        4,
+        5,
+        1,
+    )
+
+
+def test_unapproved_session_is_refused_and_nothing_written(tmp_path: Path) -> None:
+    reader = make_session(review="unreviewed")
+    with pytest.raises(NotApproved, match=r"^Session s1 is not approved; .*exporting\.$"):
+        export_sessions([reader], "folder", tmp_path / "out")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failure_midway_leaves_nothing(tmp_path: Path) -> None:
+    def cancel(what: str, done: int, total: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    for fmt in ("folder", "zip", "webdataset", "parquet", "trajectory"):
+        with pytest.raises(KeyboardInterrupt):
+            export_sessions([make_session()], fmt, tmp_path / f"out.{fmt}", progress=cancel)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_existing_target_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    with pytest.raises(ExportError, match="already exists"):
+        export_sessions([make_session()], "folder", tmp_path / "out")
+
+
+def test_zip_holds_the_folder_layout(tmp_path: Path) -> None:
+    out = tmp_path / "export.zip"
+    manifest = export_sessions([make_session("a"), make_session("b")], "zip", out)
+    with zipfile.ZipFile(out) as zf:
+        names = set(zf.namelist())
+        assert "manifest.json" in names
+        assert set(manifest["files"]) | {"manifest.json"} == names
+        assert json.loads(zf.read("manifest.json"))["sessions"][1]["id"] == "b"
+
+
+def test_webdataset_samples_per_action_in_bounded_shards(tmp_path: Path) -> None:
+    out = tmp_path / "wds"
+    sessions = [make_session("a", frames=6), make_session("b.2", frames=6)]
+    export_sessions(sessions, "webdataset", out, shard_bytes=8_000)
+    shards = sorted(out.glob("shard-*.tar"))
+    assert len(shards) >= 2
+    members: dict[str, bytes] = {}
+    for shard in shards:
+        got = untar(shard.read_bytes())
+        assert shard.stat().st_size <= 8_000 + 10_240 or len(got) <= 3
+        members |= got
+    keys = sorted({name.split(".", 1)[0] for name in members})
+    assert keys == [f"{p}_{i:06d}" for p in ("a", "b_2") for i in range(4)]
+    record = json.loads(members["a_000000.action.json"])
+    assert record["code"] == "pyautogui.click(x=0.5, y=0.25)"
+    assert record["window"] == {"app": "Editor", "title": "notes.txt - Editor"}
+    assert "a_000003.post.png" not in members  # the hotkey has no post frame
+    with Image.open(io.BytesIO(members["a_000001.pre.png"])) as image:
+        assert image.tobytes() == frame(1).tobytes()
+
+
+def test_parquet_tables(tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    out = tmp_path / "pq"
+    export_sessions([make_session("a"), make_session("b")], "parquet", out)
+    actions = pq.read_table(out / "actions.parquet")
+    events = pq.read_table(out / "events.parquet")
+    sessions = pq.read_table(out / "sessions.parquet")
+    assert actions.num_rows == 8
+    assert sessions.column("session_id").to_pylist() == ["a", "b"]
+    assert events.num_rows == 2 * len(list(make_session().events()))
+    row = actions.slice(0, 1).to_pylist()[0]
+    assert row["kind"] == "click"
+    assert row["code"] == "pyautogui.click(x=0.5, y=0.25)"
+    with Image.open(io.BytesIO(row["pre_png"])) as image:
+        assert image.tobytes() == frame(0).tobytes()
+
+
+def test_trajectory_steps(tmp_path: Path) -> None:
+    out = tmp_path / "traj"
+    export_sessions([make_session("a")], "trajectory", out)
+    trajectory = json.loads((out / "trajectories" / "a.json").read_text())
+    steps = trajectory["steps"]
+    assert [s["action"] for s in steps] == [
+        "pyautogui.click(x=0.5, y=0.25)",
+        "pyautogui.write('hi jo@example.org')",
+        "pyautogui.scroll(-3, x=0.3125, y=0.5)",
+        "pyautogui.hotkey('ctrl', 's')",
+    ]
+    assert steps[0]["raw_action"]["kind"] == "click"
+    for step in steps:
+        assert (out / step["observation"]).is_file()
+
+
+def test_trajectory_falls_back_to_the_post_frame(tmp_path: Path) -> None:
+    reader = make_session("a")
+    reader._actions[0]["frame_before"] = None
+    reader._actions[0]["frame_after"] = 4
+    export_sessions([reader], "trajectory", tmp_path / "traj")
+    steps = json.loads((tmp_path / "traj" / "trajectories" / "a.json").read_text())["steps"]
+    assert steps[0]["observation"] == "images/a/000004.png"
+    with Image.open(tmp_path / "traj" / steps[0]["observation"]) as image:
+        assert image.tobytes() == frame(4).tobytes()
+
+
+def test_age_export_decrypts_with_the_identity(tmp_path: Path) -> None:
+    identity = pyrage.x25519.Identity.generate()
+    out = tmp_path / "export.age"
+    manifest = export_sessions([make_session()], "folder", out, recipient=str(identity.to_public()))
+    data = out.read_bytes()
+    assert data.startswith(b"age-encryption.org/v1")
+    assert b"example.org" not in data
+    members = untar(pyrage.decrypt(data, [identity]))
+    assert json.loads(members["manifest.json"]) == manifest
+    assert set(members) == {*manifest["files"], "manifest.json"}
+
+
+def test_study_sessions_default_to_the_study_key(tmp_path: Path) -> None:
+    identity = pyrage.x25519.Identity.generate()
+    consent = {"consent_id": "c", "study": {"id": "st", "recipient": str(identity.to_public())}}
+    out = tmp_path / "export.zip"
+    export_sessions([make_session(consent=consent)], "zip", out)
+    assert "manifest.json" in untar(pyrage.decrypt(out.read_bytes(), [identity]))
+
+
+def test_bad_recipient_is_one_sentence(tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match=r"is not an age public key \(age1\.\.\.\)\.$"):
+        export_sessions([make_session()], "folder", tmp_path / "o", recipient="age1nope")
+
+
+def test_preview_counts_titles_and_unresolved_suggestions() -> None:
+    shown = preview([make_session("a"), make_session("b")])
+    assert (shown.events, shown.actions, shown.frames) == (2 * 38, 8, 12)
+    assert shown.apps == ["Editor"]
+    assert shown.samples == [("a", 0), ("a", 3), ("a", 5), ("b", 0), ("b", 3), ("b", 5)]
+    assert {s.kind for s in shown.unresolved} == {"email"}
+    assert "2 session(s)" in shown.lines()[0]
+    dismissed = [s.key() for s in shown.unresolved]
+    assert preview([make_session("a")], dismissed=dismissed).unresolved == []
+
+
+@pytest.mark.parametrize(
+    ("action", "code"),
+    [
+        (
+            {"kind": "click", "x": 320, "y": 0, "button": "right"},
+            "pyautogui.rightClick(x=1.0, y=0.0)",
+        ),
+        (
+            {"kind": "double_click", "x": 32, "y": 20, "button": "left"},
+            "pyautogui.doubleClick(x=0.1, y=0.1)",
+        ),
+        (
+            {"kind": "drag", "x": 0, "y": 0, "x2": 160, "y2": 100, "button": "left"},
+            "pyautogui.moveTo(x=0.0, y=0.0)\npyautogui.dragTo(x=0.5, y=0.5, button='left')",
+        ),
+        (
+            {"kind": "scroll", "x": 0, "y": 0, "dx": 2, "dy": 0},
+            "pyautogui.hscroll(2, x=0.0, y=0.0)",
+        ),
+        ({"kind": "type", "text": ""}, "# typed text was not recorded"),
+        ({"kind": "hotkey", "keys": ["alt_l", "f4"]}, "pyautogui.hotkey('alt', 'f4')"),
+    ],
+)
+def test_action_code(action: dict[str, Any], code: str) -> None:
+    assert to_code(action, MONITOR) == code
+
+
+def test_fake_reader_is_a_session_source() -> None:
+    from storage.export.source import SessionSource
+
+    source: SessionSource = make_session()
+    assert isinstance(source, FakeReader)
+
+
+@pytest.mark.skipif(shutil.which("age") is None, reason="the age tool is not installed")
+def test_age_tool_decrypts_an_export(tmp_path: Path) -> None:
+    """Cross-check with the reference implementation: `age -d -i KEY export.age | tar t`."""
+    key = tmp_path / "key.txt"
+    subprocess.run(["age-keygen", "-o", str(key)], check=True, capture_output=True)
+    public = next(
+        line.split(": ", 1)[1]
+        for line in key.read_text().splitlines()
+        if line.startswith("# public key: ")
+    )
+    out = tmp_path / "export.age"
+    manifest = export_sessions([make_session()], "trajectory", out, recipient=public)
+    plain = subprocess.run(
+        ["age", "-d", "-i", str(key), str(out)], check=True, capture_output=True
+    ).stdout
+    assert set(untar(plain)) == {*manifest["files"], "manifest.json"}
+
+
+def test_parquet_without_pyarrow_is_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    with pytest.raises(ExportError, match=r"^The parquet format needs pyarrow: .*\[parquet\]'\.$"):
+        export_sessions([make_session()], "parquet", tmp_path / "pq")
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,74 @@
+"""`overt export` and `overt collect` from the command line, against a real vault."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyrage
+import pytest
+
+from app.cli import main
+from storage import Vault
+from tests.storage.conftest import PASS
+from tests.storage.test_export_vault import record
+
+
+@pytest.fixture
+def cli_vault(tmp_path: Path) -> tuple[list[str], Vault]:
+    vault = Vault.create(tmp_path / "vault", PASS, log_n=10)
+    secret = tmp_path / "pass"
+    secret.write_bytes(PASS + b"\n")
+    return ["--home", str(vault.home), "--passphrase-file", str(secret)], vault
+
+
+def test_export_refuses_unapproved_in_one_sentence(
+    cli_vault: tuple[list[str], Vault], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    common, vault = cli_vault
+    sid = record(vault)
+    code = main([*common, "export", sid, "--format", "folder", "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err == f"overt: Session {sid} is not approved; review and approve it before exporting.\n"
+    assert not (tmp_path / "o").exists()
+
+
+def test_export_then_collect_encrypted(
+    cli_vault: tuple[list[str], Vault], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    common, vault = cli_vault
+    sid = record(vault)
+    vault.unlock(PASS).approve(sid)
+    identity = pyrage.x25519.Identity.generate()
+    key_file = tmp_path / "study.key"
+    key_file.write_text(f"# study key\n{identity}\n")
+    out = tmp_path / "export.age"
+    code = main(
+        [
+            *common,
+            "export",
+            sid,
+            "--format",
+            "zip",
+            "--out",
+            str(out),
+            "--recipient",
+            str(identity.to_public()),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "1 session(s):" in err
+    assert "Exported 1 session(s)" in err
+    dataset = tmp_path / "dataset"
+    assert main(["collect", str(out), "--out", str(dataset), "--identity", str(key_file)]) == 0
+    assert "Added 1 session(s)" in capsys.readouterr().out
+    assert main(["collect", str(out), "--out", str(dataset)]) == 1
+    assert "no --identity was given" in capsys.readouterr().out
+
+
+def test_collect_missing_input_is_one_sentence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["collect", str(tmp_path / "nope"), "--out", str(tmp_path / "d")]) == 1
+    assert capsys.readouterr().err == f"overt: {tmp_path / 'nope'} does not exist.\n"
