@@ -42,17 +42,22 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     p.set_defaults(func=run_delete)
 
-    p = subparsers.add_parser("verify", parents=[common],
-                              help="check the integrity of the vault or one session")
+    p = subparsers.add_parser(
+        "verify", parents=[common], help="check the integrity of the vault or one session"
+    )
     p.add_argument("id", metavar="ID", nargs="?")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("--structure-only", action="store_true",
-                   help="check file structure only, without the passphrase")
+    p.add_argument(
+        "--structure-only",
+        action="store_true",
+        help="check file structure only, without the passphrase",
+    )
     p.set_defaults(func=run_verify)
 
     p = subparsers.add_parser("passwd", parents=[common], help="change the passphrase")
-    p.add_argument("--new-passphrase-file", metavar="FILE",
-                   help="read the new passphrase from FILE")
+    p.add_argument(
+        "--new-passphrase-file", metavar="FILE", help="read the new passphrase from FILE"
+    )
     p.set_defaults(func=run_passwd)
 
 
@@ -76,11 +81,15 @@ def run_sessions(args: argparse.Namespace) -> int:
     if not sessions:
         print("No sessions.")
         return 0
-    print(f"{'ID':<25} {'STARTED':<17} {'DURATION':>9} {'EVENTS':>8} {'ACTIONS':>8} "
-          f"{'FRAMES':>7} {'STATE':<12} {'REVIEW':<11} {'SIZE':>9}")
+    print(
+        f"{'ID':<25} {'STARTED':<17} {'DURATION':>9} {'EVENTS':>8} {'ACTIONS':>8} "
+        f"{'FRAMES':>7} {'STATE':<12} {'REVIEW':<11} {'SIZE':>9}"
+    )
     for s in sessions:
-        print(f"{s.id:<25} {_when(s.started):<17} {_duration(s.duration):>9} {s.events:>8} "
-              f"{s.actions:>8} {s.frames:>7} {s.state:<12} {s.review:<11} {_size(s.bytes):>9}")
+        print(
+            f"{s.id:<25} {_when(s.started):<17} {_duration(s.duration):>9} {s.events:>8} "
+            f"{s.actions:>8} {s.frames:>7} {s.state:<12} {s.review:<11} {_size(s.bytes):>9}"
+        )
     return 0
 
 

@@ -32,8 +32,9 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 
 
 def run(env: dict[str, str], *argv: str) -> int:
-    args = _parser().parse_args([argv[0], "--home", env["home"], "--passphrase-file", env["pw"],
-                                 *argv[1:]])
+    args = _parser().parse_args(
+        [argv[0], "--home", env["home"], "--passphrase-file", env["pw"], *argv[1:]]
+    )
     return int(args.func(args))
 
 

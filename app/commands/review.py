@@ -1,0 +1,183 @@
+"""`overt redact | approve | withdraw`: review decisions from the command line.
+
+Thin adapters over the vault: each change is applied irrecoverably by storage and logged there
+(what kind, where, when; never the content).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from app.cli_support import CliError, read_passphrase, vault_home
+from storage import Vault
+from storage.export.receipt import make_receipt
+
+
+def parse_span(text: str, what: str) -> range:
+    """ "A..B" (both included) or "N" as a range."""
+    try:
+        if ".." in text:
+            first, last = (int(part) for part in text.split("..", 1))
+        else:
+            first = last = int(text)
+    except ValueError:
+        raise CliError(f"{what} must be a number or a span like 10..20, not {text!r}.") from None
+    if first < 0 or last < first:
+        raise CliError(f"{what} {text!r} is not a span from a smaller to a larger number.")
+    return range(first, last + 1)
+
+
+def parse_region(text: str) -> tuple[int, int, int, int]:
+    try:
+        x, y, w, h = (int(part) for part in text.split(","))
+    except ValueError:
+        raise CliError(f"A region is X,Y,W,H in pixels, not {text!r}.") from None
+    if w <= 0 or h <= 0 or x < 0 or y < 0:
+        raise CliError(f"The region {text!r} must have a positive width and height.")
+    return (x, y, w, h)
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser(
+        "redact",
+        parents=[common],
+        help="irrecoverably remove text, a region or events",
+        description="Remove part of a session irrecoverably: the original cannot be decrypted "
+        "afterwards, even from copies of the old files.",
+    )
+    p.add_argument("id", metavar="ID")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--text", metavar="STR", help="every occurrence of this typed text")
+    what.add_argument("--region", metavar="X,Y,W,H", help="a solid fill over this region")
+    what.add_argument("--events", metavar="A..B", help="these events (and actions built on them)")
+    what.add_argument("--titles", metavar="A..B", nargs="?", const="all",
+                      help="window titles (of events A..B, or all)")  # fmt: skip
+    p.add_argument("--frames", metavar="A..B", help="with --region: only these frames")
+    p.set_defaults(func=run_redact)
+
+    p = subparsers.add_parser("approve", parents=[common], help="mark a session reviewed")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.set_defaults(func=run_approve)
+
+    p = subparsers.add_parser(
+        "withdraw",
+        parents=[common],
+        help="delete sessions and write a withdrawal receipt",
+        description="Delete a session (or every session of a study) irrecoverably and write a "
+        "withdrawal receipt to send to the researcher.",
+    )
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("id", metavar="ID", nargs="?")
+    target.add_argument("--study", metavar="S", help="every session of study S")
+    p.add_argument("--out", type=Path, default=None,
+                   help="folder for the receipts (default: VAULT/receipts)")  # fmt: skip
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.set_defaults(func=run_withdraw)
+
+
+def _confirm(question: str, args: argparse.Namespace) -> None:
+    if args.yes:
+        return
+    if not sys.stdin.isatty():
+        raise CliError("Refusing to go on without confirmation: pass --yes.")
+    if input(f"{question} [y/N] ").strip().lower() not in ("y", "yes"):
+        raise CliError("Nothing was changed.")
+
+
+def run_redact(args: argparse.Namespace) -> int:
+    if args.frames and not args.region:
+        raise CliError("--frames goes with --region.")
+    vault = Vault.open(vault_home(args))
+    vault.session(args.id)  # SessionNotFound before asking for a passphrase
+    unlocked = vault.unlock(read_passphrase(args))
+    if args.text is not None:
+        if not args.text:
+            raise CliError("The text to redact must not be empty.")
+        count = unlocked.redact_text(args.id, args.text)
+        print(f"Removed {count} occurrence(s) of the text from session {args.id}.")
+    elif args.region:
+        frames = parse_span(args.frames, "--frames") if args.frames else None
+        count = unlocked.redact_region(args.id, parse_region(args.region), frames)
+        print(f"Filled the region in {count} frame(s) of session {args.id}.")
+    elif args.events:
+        count = unlocked.redact_events(args.id, parse_span(args.events, "--events"))
+        print(f"Removed {count} event(s) from session {args.id}.")
+    else:
+        span = None if args.titles == "all" else parse_span(args.titles, "--titles")
+        count = unlocked.redact_window_titles(args.id, span)
+        print(f"Removed {count} window title(s) from session {args.id}.")
+    return 0
+
+
+def run_approve(args: argparse.Namespace) -> int:
+    vault = Vault.open(vault_home(args))
+    vault.session(args.id)
+    unlocked = vault.unlock(read_passphrase(args))
+    reader = unlocked.open_session(args.id)
+    summary = reader.summary
+    apps: set[str] = set()
+    typed: list[str] = []
+    for event in reader.events():
+        if event.get("kind") == "window" and event.get("app"):
+            apps.add(event["app"])
+    for action in reader.actions():
+        if action.get("kind") == "type" and action.get("text"):
+            typed.append(action["text"])
+    text = " ".join(typed)
+    print(f"Session {args.id} will be exportable with:")
+    print(f"  {summary.events} events, {summary.actions} actions, {summary.frames} frames")
+    print(f"  apps: {', '.join(sorted(apps)) or 'none recorded'}")
+    print(f"  typed text: {text[:200] + ('...' if len(text) > 200 else '') or 'none'}")
+    _confirm("Approve it?", args)
+    unlocked.approve(args.id)
+    print(f"Approved session {args.id}; it can now be exported.")
+    return 0
+
+
+def run_withdraw(args: argparse.Namespace) -> int:
+    home = vault_home(args)
+    vault = Vault.open(home)
+    unlocked = vault.unlock(read_passphrase(args))
+    if args.study:
+        targets = []
+        for summary in vault.sessions():
+            consent = unlocked.open_session(summary.id).consent
+            if _study_id(consent) == args.study:
+                targets.append((summary.id, consent))
+        if not targets:
+            raise CliError(f"No session in this vault belongs to study {args.study!r}.")
+    else:
+        vault.session(args.id)
+        targets = [(args.id, unlocked.open_session(args.id).consent)]
+    ids = ", ".join(session_id for session_id, _ in targets)
+    _confirm(f"Delete {len(targets)} session(s) irrecoverably ({ids})?", args)
+    out_dir = args.out or home / "receipts"
+    out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for session_id, consent in targets:
+        receipt = make_receipt(
+            session_id,
+            str(consent.get("consent_id", "")),
+            str(consent.get("participant_id", "")),
+            time.time(),
+        )
+        path = out_dir / f"withdrawal-{session_id}.json"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(receipt, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        tmp.replace(path)  # the receipt exists before the data is gone, never the other way
+        vault.delete_session(session_id)
+        print(f"Deleted session {session_id}; receipt: {path}")
+    return 0
+
+
+def _study_id(consent: dict[str, Any]) -> str | None:
+    study = consent.get("study")
+    if isinstance(study, dict) and isinstance(study.get("id"), str):
+        return str(study["id"])
+    sid = consent.get("study_id")
+    return sid if isinstance(sid, str) else None
