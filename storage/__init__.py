@@ -1,1 +1,42 @@
 """Qt-free encrypted vault: keys, session streams, index, redaction, deletion (see API.md)."""
+
+from storage.errors import (
+    CorruptData,
+    DiskFull,
+    NotApproved,
+    SessionBusy,
+    SessionNotFound,
+    StorageError,
+    UnsafePermissions,
+    VaultExists,
+    VaultLocked,
+    VaultNotFound,
+    VersionTooNew,
+    WrongPassphrase,
+)
+from storage.index import SessionSummary
+from storage.reader import SessionReader
+from storage.vault import UnlockedVault, Vault
+from storage.verify import VerifyResult
+from storage.writer import SessionWriter
+
+__all__ = [
+    "CorruptData",
+    "DiskFull",
+    "NotApproved",
+    "SessionBusy",
+    "SessionNotFound",
+    "SessionReader",
+    "SessionSummary",
+    "SessionWriter",
+    "StorageError",
+    "UnlockedVault",
+    "UnsafePermissions",
+    "Vault",
+    "VaultExists",
+    "VaultLocked",
+    "VaultNotFound",
+    "VerifyResult",
+    "VersionTooNew",
+    "WrongPassphrase",
+]

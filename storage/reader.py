@@ -1,0 +1,238 @@
+"""SessionReader: decrypts and authenticates one session's streams (passphrase needed)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from PIL import Image
+
+from storage import frames, index, keyrecord, records_io
+from storage.errors import CorruptData
+from storage.stream import StreamContext, StreamEnd, iter_chunks, read_chunk_at
+
+_CACHE_SIZE = 3
+
+
+class SessionReader:
+    """Reads a session: consent, events, actions, frames, stats, redaction log.
+
+    Every chunk is authenticated as it is read; any failure raises CorruptData. A session
+    that was not closed (interrupted) may end without its final chunks; a closed one may not.
+
+    Attributes:
+        session_id: the session's id.
+        path: its folder.
+        record: the decrypted key record.
+    """
+
+    def __init__(self, session_dir: Path, session_id: str, vault_id: bytes,
+                 private: X25519PrivateKey, *, recording: bool = False) -> None:
+        self.session_id = session_id
+        self.path = session_dir
+        self._vault_id = vault_id
+        self._recording = recording
+        data = keyrecord.read_bytes(session_dir, session_id)
+        self.record = keyrecord.open_record(data, vault_id, private, session_id)
+        consent = list(self._records("consent"))
+        if len(consent) != 1:
+            raise CorruptData(f"Session {session_id} has a malformed consent record.")
+        self.consent: dict[str, Any] = records_io.loads_dict(consent[0], self._what("consent"))
+        if records_io.consent_sha256(self.consent) != self.record.consent_sha256:
+            raise CorruptData(f"Session {session_id}'s consent record does not match its keys.")
+        self._frame_metas: list[dict[str, Any]] | None = None
+        self._cache: dict[int, Image.Image] = {}
+
+    # --- metadata ---------------------------------------------------------------------
+
+    @property
+    def state(self) -> str:
+        """"recording", "interrupted" or "complete"."""
+        if self.record.closed:
+            return self.record.state
+        return "recording" if self._recording else "interrupted"
+
+    @property
+    def summary(self) -> index.SessionSummary:
+        """The index summary, corrected from the authenticated key record and consent."""
+        s = index.read_summary(self.path, self.session_id) or index.unknown_summary(
+            self.session_id)
+        s.state = self.state
+        s.review = self.record.review
+        s.started = self.record.started
+        if self.record.ended is not None:
+            s.duration = round(self.record.ended - self.record.started, 3)
+        s.frames = len(self.frames())
+        s.study_id = study_of(self.consent)
+        from storage.files import tree_size
+
+        s.bytes = tree_size(self.path)
+        return s
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        """Capture statistics noted by the writer ({} if the session was interrupted)."""
+        if "stats" not in self.record.streams or not self._exists("stats"):
+            return {}
+        recs = [records_io.loads_dict(r, self._what("stats")) for r in self._records("stats")]
+        out: dict[str, Any] = {}
+        for r in recs:
+            out.update(r)
+        return out
+
+    # --- records ----------------------------------------------------------------------
+
+    def events(self) -> Iterator[dict[str, Any]]:
+        """Events in seq order."""
+        for raw in self._records("events"):
+            yield records_io.loads_dict(raw, self._what("events"))
+
+    def actions(self) -> Iterator[dict[str, Any]]:
+        """Actions in seq order."""
+        for raw in self._records("actions"):
+            yield records_io.loads_dict(raw, self._what("actions"))
+
+    def redactions(self) -> list[dict[str, Any]]:
+        """The redaction log: kind, where, when; never the redacted content."""
+        if "redactions" not in self.record.streams:
+            return []
+        return [records_io.loads_dict(r, self._what("redactions"))
+                for r in self._records("redactions")]
+
+    def frames(self) -> list[dict[str, Any]]:
+        """FrameMeta of every frame, in index order."""
+        return [{k: v for k, v in m.items() if k != "_store"} for m in self._metas()]
+
+    def frame_image(self, index: int) -> Image.Image:
+        """The exact RGB pixels of frame ``index`` (a copy the caller may modify).
+
+        Raises:
+            IndexError: no such frame.
+            CorruptData: its data fails authentication or is inconsistent.
+        """
+        metas = self._metas()
+        if not 0 <= index < len(metas):
+            raise IndexError(f"session {self.session_id} has no frame {index}")
+        return self._reconstruct(index).copy()
+
+    # --- internals --------------------------------------------------------------------
+
+    def _metas(self) -> list[dict[str, Any]]:
+        if self._frame_metas is None:
+            metas = []
+            for i, raw in enumerate(self._records("framemeta")):
+                m = records_io.loads_dict(raw, self._what("framemeta"))
+                if m.get("index") != i or not isinstance(m.get("_store"), dict):
+                    raise CorruptData(f"{self._what('framemeta')} is inconsistent at frame {i}.")
+                metas.append(m)
+            self._frame_metas = metas
+        return self._frame_metas
+
+    def _reconstruct(self, index: int) -> Image.Image:
+        metas = self._metas()
+        chain: list[int] = []
+        j = index
+        base_img: Image.Image | None = None
+        while True:
+            if j in self._cache:
+                base_img = self._cache[j]
+                break
+            st = metas[j]["_store"]
+            kind = st.get("kind")
+            if kind == "same":
+                nxt = metas[j].get("same_as")
+            elif kind == "delta":
+                chain.append(j)
+                nxt = st.get("base")
+            elif kind == "key":
+                chain.append(j)
+                break
+            else:
+                raise CorruptData(f"{self._what('framemeta')} has an unknown frame kind.")
+            if not isinstance(nxt, int) or isinstance(nxt, bool) or not 0 <= nxt < j:
+                raise CorruptData(f"{self._what('framemeta')} has a bad frame reference.")
+            j = nxt
+        img = base_img
+        for k in reversed(chain):
+            st = metas[k]["_store"]
+            patch = self._patch(k, st)
+            if st["kind"] == "key":
+                img = patch
+            else:
+                if img is None:
+                    raise CorruptData(f"{self._what('framemeta')} has a bad frame reference.")
+                img = img.copy()
+                x, y, _w, _h = st["box"]
+                img.paste(patch, (x, y))
+            self._remember(k, img)
+        if img is None:
+            raise CorruptData(f"{self._what('framemeta')} has a bad frame reference.")
+        self._remember(index, img)
+        return img
+
+    def _patch(self, k: int, st: dict[str, Any]) -> Image.Image:
+        try:
+            x, y, w, h = (int(v) for v in st["box"])
+            fw, fh = (int(v) for v in st["size"])
+            chunk, offset = int(st["chunk"]), int(st["offset"])
+        except (KeyError, TypeError, ValueError):
+            raise CorruptData(f"{self._what('framemeta')} is malformed at frame {k}.") from None
+        if x < 0 or y < 0 or w <= 0 or h <= 0 or x + w > fw or y + h > fh:
+            raise CorruptData(f"{self._what('framemeta')} is malformed at frame {k}.")
+        sk = self.record.streams["frames"]
+        ctx = self._ctx("frames")
+        recs = read_chunk_at(self.path / sk.file, sk.key, ctx, chunk, offset)
+        if len(recs) != 1:
+            raise CorruptData(f"{self._what('frames')}, chunk {chunk} is malformed.")
+        return frames.decode(recs[0], (w, h), f"{self._what('frames')}, chunk {chunk}")
+
+    def _remember(self, k: int, img: Image.Image) -> None:
+        self._cache[k] = img
+        while len(self._cache) > _CACHE_SIZE:
+            self._cache.pop(next(iter(self._cache)))
+
+    def _ctx(self, name: str) -> StreamContext:
+        return StreamContext(self._vault_id, self.session_id, name, self.record.consent_sha256)
+
+    def _exists(self, name: str) -> bool:
+        return (self.path / self.record.streams[name].file).exists()
+
+    def _what(self, name: str) -> str:
+        return f"Session {self.session_id}, stream {name}"
+
+    def _records(self, name: str) -> Iterator[bytes]:
+        """Every record of a stream, authenticated, with the end-of-stream rules applied."""
+        sk = self.record.streams.get(name)
+        if sk is None:
+            raise CorruptData(f"Session {self.session_id} has no {name} stream key.")
+        end = StreamEnd()
+        for _counter, records in iter_chunks(self.path / sk.file, sk.key, self._ctx(name), end):
+            yield from records
+        check_end(self.record, name, end, self._what(name))
+
+
+def check_end(rec: keyrecord.KeyRecord, name: str, end: StreamEnd, what: str) -> None:
+    """Apply the end-of-stream rules: a closed session's streams must end exactly as recorded.
+
+    Streams written whole after recording (consent, stats, rewritten ones) always end final.
+    """
+    must_be_final = rec.closed or name in ("consent", "redactions")
+    if must_be_final:
+        if not end.final or end.tail:
+            raise CorruptData(f"{what} is truncated.")
+        expected = rec.chunks.get(name)
+        if rec.closed and expected is not None and expected != end.chunks:
+            raise CorruptData(f"{what} has {end.chunks} chunks; {expected} were written.")
+
+
+def study_of(consent: dict[str, Any]) -> str | None:
+    """The study id named by a consent record, if any."""
+    sid = consent.get("study_id")
+    if isinstance(sid, str):
+        return sid
+    study = consent.get("study")
+    if isinstance(study, dict) and isinstance(study.get("id"), str):
+        return str(study["id"])
+    return None

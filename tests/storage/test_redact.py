@@ -1,0 +1,130 @@
+"""Redaction does what it says: exact fills, text gone from keys/actions/titles, logged."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from storage import SessionNotFound, Vault
+from tests.storage.conftest import PASS, bgrx_to_rgb, consent, frame_meta, key, type_action, window
+
+W, H = 96, 64
+
+
+def _record_frames(vault: Vault, n: int = 12) -> tuple[str, list[bytes]]:
+    rnd = random.Random(1)
+    buf = bytearray(rnd.randbytes(W * H * 4))
+    rgb = []
+    with vault.begin_session(consent()) as w:
+        for i in range(n):
+            if i % 4 != 3:  # every 4th frame repeats the previous one
+                for _ in range(20):
+                    buf[rnd.randrange(len(buf))] = rnd.randrange(256)
+            w.append_frame(bytes(buf), (W, H), frame_meta(i, W, H))
+            rgb.append(bgrx_to_rgb(buf, W, H))
+        return w.session_id, rgb
+
+
+def _pixel(rgb: bytes, x: int, y: int) -> tuple[int, ...]:
+    o = (y * W + x) * 3
+    return tuple(rgb[o : o + 3])
+
+
+@pytest.mark.parametrize("frames", [None, range(2, 7)])
+def test_redact_region_exact_fill(vault: Vault, frames: range | None) -> None:
+    sid, before = _record_frames(vault)
+    u = vault.unlock(PASS)
+    rect = (10, 5, 30, 20)
+    fill = (255, 0, 128)
+    changed = u.redact_region(sid, rect, frames, fill)
+    targets = set(range(12) if frames is None else frames)
+    assert changed == len(targets)
+    r = u.open_session(sid)
+    for i in range(12):
+        got = r.frame_image(i).tobytes()
+        for y in range(H):
+            for x in range(W):
+                inside = i in targets and 10 <= x < 40 and 5 <= y < 25
+                want = fill if inside else _pixel(before[i], x, y)
+                assert _pixel(got, x, y) == want, (i, x, y)
+    (entry,) = r.redactions()
+    assert entry["kind"] == "region"
+    assert entry["where"]["rect"] == list(rect)
+    assert entry["count"] == changed
+    assert isinstance(entry["when"], float)
+    assert u.verify(sid)[0].status == "ok"
+
+
+def test_redact_region_clipped_and_outside(vault: Vault) -> None:
+    sid, _ = _record_frames(vault, 3)
+    u = vault.unlock(PASS)
+    assert u.redact_region(sid, (500, 500, 10, 10)) == 0
+    assert u.redact_region(sid, (-5, -5, 10, 10), range(0, 1)) == 1
+    img = u.open_session(sid).frame_image(0)
+    assert img.getpixel((4, 4)) == (0, 0, 0)
+    with pytest.raises(ValueError, match="positive"):
+        u.redact_region(sid, (0, 0, 0, 5))
+
+
+def _typing_session(vault: Vault, secret: str) -> str:
+    with vault.begin_session(consent()) as w:
+        w.append_event(window(f"Login - {secret} - Browser"))
+        seqs = []
+        for ch in f"user {secret} done":
+            seqs.append(w.append_event(key(ch, True)))
+            w.append_event(key(ch, False, k=ch.lower()))
+        w.append_action(type_action(f"user {secret} done", seqs))
+        return w.session_id
+
+
+def test_redact_text(vault: Vault) -> None:
+    sid = _typing_session(vault, "hunter2")
+    u = vault.unlock(PASS)
+    n = u.redact_text(sid, "hunter2")
+    assert n == 3  # typed keys, the window title, the type action
+    r = u.open_session(sid)
+    dump = json.dumps(list(r.events()) + list(r.actions()))
+    assert "hunter2" not in dump
+    keys = [e for e in r.events() if e["kind"] == "key"]
+    typed = "".join(e["char"] or "" for e in keys if e["down"])
+    assert typed == "user  done"
+    released = [e["key"] for e in keys if not e["down"]]
+    assert "".join(k for k in released if len(k) == 1) == "user  done"
+    assert sum(e["key"] == "redacted" for e in keys) == 14
+    (entry,) = r.redactions()
+    assert entry["kind"] == "text"
+    assert "hunter2" not in json.dumps(entry)
+    assert u.redact_text(sid, "hunter2") == 0
+    assert u.verify(sid)[0].status == "ok"
+
+
+def test_redact_events_and_dependent_actions(vault: Vault) -> None:
+    sid = _typing_session(vault, "pw")
+    u = vault.unlock(PASS)
+    assert u.redact_events(sid, range(1, 3)) == 2
+    r = u.open_session(sid)
+    assert [e["seq"] for e in r.events()][:2] == [0, 3]
+    assert list(r.actions()) == []  # the type action was built on event 1
+    assert r.redactions()[0]["kind"] == "events"
+
+
+def test_redact_window_titles(vault: Vault) -> None:
+    with vault.begin_session(consent()) as w:
+        a = w.append_event(window("Bank - account 1234"))
+        b = w.append_event(window("Editor - notes"))
+        sid = w.session_id
+    u = vault.unlock(PASS)
+    assert u.redact_window_titles(sid, range(a, a + 1)) == 1
+    titles = [e["title"] for e in u.open_session(sid).events()]
+    assert titles == ["", "Editor - notes"]
+    assert u.redact_window_titles(sid) == 1
+    assert [e["title"] for e in u.open_session(sid).events()] == ["", ""]
+    assert b == 1
+    assert [x["kind"] for x in u.open_session(sid).redactions()] == ["window_titles"] * 2
+
+
+def test_redact_unknown_session(vault: Vault) -> None:
+    with pytest.raises(SessionNotFound):
+        vault.unlock(PASS).redact_text("nope", "x")

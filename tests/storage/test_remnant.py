@@ -1,0 +1,136 @@
+"""Deletion and redaction are real: copies of the old ciphertext files cannot be decrypted
+with everything the vault holds afterwards, passphrase included."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from storage import CorruptData, StorageError, Vault, keyrecord
+from storage.stream import StreamContext, StreamEnd, iter_chunks
+from tests.storage.conftest import (
+    PASS,
+    consent,
+    frame_meta,
+    key,
+    noise_bgrx,
+    type_action,
+    window,
+)
+
+SECRET = "S3CRET-remnant"
+W, H = 48, 32
+
+
+def _session(vault: Vault) -> str:
+    with vault.begin_session(consent()) as w:
+        w.append_event(window(f"title {SECRET}"))
+        seqs = [w.append_event(key(c)) for c in SECRET]
+        w.append_action(type_action(SECRET, seqs))
+        px = noise_bgrx(W, H)
+        for i in range(4):
+            px[i] ^= 0xFF
+            w.append_frame(bytes(px), (W, H), frame_meta(i, W, H))
+        return w.session_id
+
+
+def _keys_after(vault: Vault) -> list[tuple[str, bytes, bytes]]:
+    """Every (session, stream key, consent hash) the vault holds, unlocked with the passphrase."""
+    fresh = Vault.open(vault.home)
+    priv = fresh.key_file.unwrap(PASS)
+    out = []
+    for sid in fresh.session_ids():
+        rec = keyrecord.open_record(keyrecord.read_bytes(fresh.session_dir(sid), sid),
+                                    fresh.vault_id, priv, sid)
+        out += [(sid, sk.key, rec.consent_sha256) for sk in rec.streams.values()]
+    return out
+
+
+def _decryptable(old: Path, vault: Vault, sid: str, stream: str,
+                 keys: list[tuple[str, bytes, bytes]]) -> list[bytes]:
+    """Plaintext records of ``old`` that any key held afterwards can decrypt."""
+    got: list[bytes] = []
+    for _ksid, k, sha in keys:
+        ctx = StreamContext(vault.vault_id, sid, stream, sha)
+        try:
+            for _c, recs in iter_chunks(old, k, ctx, StreamEnd()):
+                got += recs
+        except CorruptData:
+            continue
+    return got
+
+
+def _assert_no_remnant(vault: Vault, before: Path, sid: str, streams: set[str]) -> None:
+    keys = _keys_after(vault)
+    assert keys or streams, "the vault should still hold other sessions' keys"
+    checked = 0
+    for old in (before / "sessions" / sid).iterdir():
+        name = old.name.split(".")[0]
+        if name not in streams or old.name.startswith("keys"):
+            continue
+        checked += 1
+        assert _decryptable(old, vault, sid, name, keys) == [], old.name
+    assert checked >= len(streams)
+
+
+Op = Callable[[Vault, str], None]
+CASES: dict[str, tuple[Op, set[str]]] = {
+    "delete": (lambda v, s: v.delete_session(s),
+               {"consent", "events", "actions", "framemeta", "frames", "stats"}),
+    "region": (lambda v, s: v.unlock(PASS).redact_region(s, (0, 0, 8, 8)) and None,
+               {"frames", "framemeta"}),
+    "text": (lambda v, s: v.unlock(PASS).redact_text(s, SECRET) and None,
+             {"events", "actions"}),
+    "events": (lambda v, s: v.unlock(PASS).redact_events(s, range(0, 3)) and None,
+               {"events", "actions"}),
+    "titles": (lambda v, s: v.unlock(PASS).redact_window_titles(s) and None, {"events"}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_remnant(vault: Vault, tmp_path: Path, case: str) -> None:
+    op, streams = CASES[case]
+    other = _session(vault)  # another session stays: its keys are available to the attacker
+    sid = _session(vault)
+    before = tmp_path / "before"
+    shutil.copytree(vault.home, before)
+    op(vault, sid)
+    _assert_no_remnant(vault, before, sid, streams)
+    # The rest of the vault is untouched and verifies clean.
+    assert all(r.status == "ok" for r in vault.unlock(PASS).verify())
+    assert other in Vault.open(vault.home).session_ids()
+    if case != "delete":
+        r = vault.unlock(PASS).open_session(sid)
+        text = repr(list(r.events()) + list(r.actions()))
+        if case in ("text", "titles"):
+            assert f"title {SECRET}" not in text
+
+
+def test_remnant_limit_is_documented(vault: Vault, tmp_path: Path) -> None:
+    """FORMAT.md says it plainly: whoever kept the OLD key record and has the passphrase
+    can still decrypt the old copies. This test pins that statement down."""
+    sid = _session(vault)
+    before = tmp_path / "before"
+    shutil.copytree(vault.home, before)
+    vault.unlock(PASS).redact_text(sid, SECRET)
+    priv = Vault.open(vault.home).key_file.unwrap(PASS)
+    old_rec = keyrecord.open_record((before / "sessions" / sid / "keys").read_bytes(),
+                                    vault.vault_id, priv, sid)
+    sk = old_rec.streams["events"]
+    ctx = StreamContext(vault.vault_id, sid, "events", old_rec.consent_sha256)
+    recs = [r for _c, rs in iter_chunks(before / "sessions" / sid / sk.file, sk.key, ctx,
+                                        StreamEnd()) for r in rs]
+    assert any(SECRET.encode() in r for r in recs)
+    spec = Path(__file__).parents[2] / "storage" / "FORMAT.md"
+    assert "OLD key record" in spec.read_text("utf-8")
+
+
+def test_deleted_session_unreadable(vault: Vault) -> None:
+    sid = _session(vault)
+    u = vault.unlock(PASS)
+    vault.delete_session(sid)
+    with pytest.raises(StorageError):
+        u.open_session(sid)
