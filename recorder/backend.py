@@ -1,0 +1,59 @@
+"""The platform seam: what a capture backend provides to a session, and picking one."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from recorder.frames import ScreenSource
+from recorder.keys import KeyInfo
+from recorder.policy import WindowInfo
+from recorder.rawinput import RawInput, RawItem
+
+SentinelCheck = Callable[[RawItem], bool]
+
+
+class Backend(Protocol):
+    """Input, window and screen sources of one platform."""
+
+    def start_input(self, raw: RawInput) -> None:
+        """Start the input listeners; they call ``raw``'s callbacks."""
+
+    def inject_sentinel(self) -> list[SentinelCheck]:
+        """Inject harmless input; returns checks that must match raw items, in order."""
+
+    def stop_input(self) -> None:
+        """Stop the listeners; returns only once they are stopped."""
+
+    def start_windows(self, on_window: Callable[[WindowInfo | None], None]) -> None:
+        """Report the active window now and on every change (including its title)."""
+
+    def stop_windows(self) -> None: ...
+
+    def resolve_key(self, key: Any) -> KeyInfo | None:
+        """A listener's key object as a KeyInfo (called from the pipeline thread only)."""
+
+    def button_name(self, button: Any) -> str: ...
+
+    def make_screen(self) -> ScreenSource:
+        """A new screen source (called in the frame thread)."""
+
+
+def default_backend() -> Backend:
+    """The backend for this platform.
+
+    Raises:
+        CaptureUnavailable: the platform's libraries cannot capture here.
+    """
+    if sys.platform == "win32":
+        from recorder.windows import WindowsBackend
+
+        return WindowsBackend()
+    if sys.platform == "darwin":
+        from recorder.macos import MacBackend
+
+        return MacBackend()
+    from recorder.x11 import X11Backend
+
+    return X11Backend()

@@ -1,0 +1,135 @@
+"""What one session may capture (its consent scope), and the minimal consent record the CLI builds.
+
+The consent feature (issue 5) will produce richer records from study files and a dialog; the
+recorder only needs the scope, and refuses to start without a record that carries one.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from recorder.errors import ConsentRequired
+from storage.records import TEXT_MODES, TextMode
+
+#: Password managers and Overt itself, matched against WM_CLASS / process names.
+DEFAULT_DENY_APPS: tuple[str, ...] = (
+    "keepassxc",
+    "keepass",
+    "keepass2",
+    "1password",
+    "bitwarden",
+    "enpass",
+    "lastpass",
+    "dashlane",
+    "keeper",
+    "seahorse",
+    "kwalletmanager5",
+    "overt",
+)
+#: Window-title markers of private browsing windows (matched case-insensitively).
+PRIVATE_TITLE_MARKERS: tuple[str, ...] = (
+    "private browsing",
+    "incognito",
+    "inprivate",
+    "private window",
+)
+DEFAULT_PAUSE_HOTKEY = "ctrl+alt+shift+p"
+
+
+@dataclass(frozen=True)
+class ConsentScope:
+    """The capture scope one session's consent covers.
+
+    Attributes:
+        mouse: record pointer moves, buttons and scrolls.
+        keys: record key events at all (False is the same as text_mode "none").
+        text_mode: "full" (keys and the text they typed), "keys" (key identities only) or "none".
+        frames: record screenshots.
+        fps: periodic frame rate while the screen changes.
+        window_titles: record window titles (app names are always recorded in scope).
+        monitors: 1-based monitor indexes in scope; empty means all.
+        apps_allow: apps in scope (WM_CLASS or process name); empty means all.
+        apps_deny: apps never recorded, even if allowed.
+        duration_s: stop after this many seconds; None means until stopped.
+        idle_stop_s: stop after this long without input; None means never.
+        move_hz: thinning rate for pointer moves; None records every move (raw mode).
+        pause_hotkey: the global pause/resume chord, e.g. "ctrl+alt+shift+p".
+    """
+
+    mouse: bool = True
+    keys: bool = True
+    text_mode: TextMode = "full"
+    frames: bool = True
+    fps: float = 1.0
+    window_titles: bool = True
+    monitors: tuple[int, ...] = ()
+    apps_allow: tuple[str, ...] = ()
+    apps_deny: tuple[str, ...] = DEFAULT_DENY_APPS
+    duration_s: float | None = None
+    idle_stop_s: float | None = None
+    move_hz: float | None = 60.0
+    pause_hotkey: str = DEFAULT_PAUSE_HOTKEY
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.text_mode not in TEXT_MODES:
+            raise ConsentRequired(f"The text mode must be one of {', '.join(TEXT_MODES)}.")
+        if self.fps <= 0 or self.fps > 30:
+            raise ConsentRequired("The frame rate must be above 0 and at most 30 frames/s.")
+        if self.duration_s is not None and self.duration_s <= 0:
+            raise ConsentRequired("The duration must be a positive number of seconds.")
+
+    @property
+    def effective_text_mode(self) -> TextMode:
+        return self.text_mode if self.keys else "none"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("extra")
+        for key in ("monitors", "apps_allow", "apps_deny"):
+            data[key] = list(data[key])
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ConsentScope:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        for key in ("monitors", "apps_allow", "apps_deny"):
+            if key in known:
+                known[key] = tuple(known[key])
+        return cls(**known)
+
+
+def build_cli_consent(scope: ConsentScope, *, app_version: str) -> dict[str, Any]:
+    """The minimal consent record for a session started with ``overt record --i-consent``.
+
+    Args:
+        scope: what the person agreed this session captures.
+        app_version: Overt's version, recorded with the consent.
+
+    Returns:
+        A JSON-able dict; ``scope`` holds the categories, monitors, apps and duration.
+    """
+    return {
+        "version": 1,
+        "consent_id": uuid.uuid4().hex,
+        "study": None,
+        "purpose": "personal use",
+        "scope": scope.to_dict(),
+        "time": time.time(),
+        "app_version": app_version,
+        "affirmed_by": "--i-consent flag",
+    }
+
+
+def scope_from_consent(consent: dict[str, Any] | None) -> ConsentScope:
+    """The scope a consent record grants; refuses a missing or scope-less record.
+
+    Raises:
+        ConsentRequired: there is no consent record, or it says nothing about scope.
+    """
+    if not consent or not isinstance(consent.get("scope"), dict):
+        raise ConsentRequired("Recording needs a consent record for this session; none was given.")
+    return ConsentScope.from_dict(consent["scope"])

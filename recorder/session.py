@@ -1,0 +1,224 @@
+"""A recording session: readiness, start, pause/resume, stop, and its summary.
+
+``Recorder`` refuses to start without a consent record, confirms the input sources really
+deliver events (an injected sentinel) before anything is written, and stops cleanly.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from recorder.backend import Backend
+from recorder.consent import scope_from_consent
+from recorder.errors import NotReady, RecorderError
+from recorder.frames import FrameService
+from recorder.pipeline import Pipeline
+from recorder.policy import Policy
+from recorder.rawinput import RawInput
+from recorder.sink import SessionSink
+
+SinkFactory = Callable[[dict[str, Any]], SessionSink]
+
+
+@dataclass
+class Summary:
+    """What a finished session holds."""
+
+    session_id: str
+    reason: str
+    duration_s: float
+    events: int
+    actions: int
+    frames: int
+    drops: int
+    frame_drops: int
+    suppressed: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+class Recorder:
+    """Records one session through a backend into a sink.
+
+    Args:
+        consent: the session's consent record; its ``scope`` decides what is captured.
+        backend: the platform's sources.
+        clock: monotonic clock (seconds); wall: Unix time.
+    """
+
+    def __init__(
+        self,
+        consent: dict[str, Any],
+        backend: Backend,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+        raw_capacity: int = 200_000,
+        frame_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.consent = consent
+        self.scope = scope_from_consent(consent)
+        self.backend = backend
+        self.clock = clock
+        self.wall = wall
+        self.raw = RawInput(raw_capacity, clock)
+        self.sink: SessionSink | None = None
+        self.pipeline: Pipeline | None = None
+        self.frames: FrameService | None = None
+        self.t0 = 0.0
+        self.state = "idle"
+        self._frame_options = frame_options or {}
+        self._stop_requested = threading.Event()
+        self._stop_reason = "stopped"
+        self._lock = threading.Lock()
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def start(self, open_sink: SinkFactory, *, ready_timeout: float = 5.0) -> str:
+        """Start the sources, confirm readiness, then open the sink and record.
+
+        Nothing is written unless readiness was confirmed. Returns the session id.
+
+        Raises:
+            NotReady: the input sources did not deliver the sentinel in time.
+            RecorderError: a source could not start.
+        """
+        if self.state != "idle":
+            raise RecorderError("This recorder was already started.")
+        self.backend.start_input(self.raw)
+        try:
+            self._confirm_ready(ready_timeout)
+        except BaseException:
+            self.backend.stop_input()
+            raise
+        self.raw.drain()
+        self.t0 = self.clock()
+        wall0 = self.wall()
+        try:
+            self.sink = open_sink(self.consent)
+        except BaseException:
+            self.backend.stop_input()
+            raise
+        if self.scope.frames:
+            self.frames = FrameService(
+                self.backend.make_screen,
+                self.sink,
+                t0=self.t0,
+                wall0=wall0,
+                fps=self.scope.fps,
+                monitors=self.scope.monitors,
+                clock=self.clock,
+                **self._frame_options,
+            )
+        self.pipeline = Pipeline(
+            self.raw,
+            self.sink,
+            self.scope,
+            frames=self.frames,
+            resolve_key=self.backend.resolve_key,
+            button_name=self.backend.button_name,
+            t0=self.t0,
+            wall0=wall0,
+            policy=Policy(self.scope),
+            clock=self.clock,
+        )
+        try:
+            if self.frames is not None:
+                self.frames.start()
+            self.pipeline.start()
+            self.backend.start_windows(self.raw.on_window)
+        except BaseException:
+            self._shutdown("interrupted")
+            raise
+        self.state = "recording"
+        return self.sink.session_id
+
+    def _confirm_ready(self, timeout: float) -> None:
+        checks = self.backend.inject_sentinel()
+        deadline = self.clock() + timeout
+        while checks:
+            remaining = deadline - self.clock()
+            if remaining <= 0:
+                raise NotReady(
+                    "Input capture did not start: no test event came back within "
+                    f"{timeout:.0f} s, so nothing was recorded."
+                )
+            try:
+                item = self.raw.queue.get(timeout=min(remaining, 0.1))
+            except queue.Empty:
+                continue
+            if checks[0](item):
+                checks.pop(0)
+
+    def pause(self) -> None:
+        """Pause now: from this instant nothing is recorded until ``resume``."""
+        if self.pipeline is not None and self.state == "recording":
+            self.pipeline.pause()
+
+    def resume(self) -> None:
+        if self.pipeline is not None and self.state == "recording":
+            self.pipeline.resume()
+
+    @property
+    def paused(self) -> bool:
+        return self.pipeline is not None and self.pipeline.paused
+
+    def request_stop(self, reason: str = "stopped") -> None:
+        """Ask ``wait`` to return (safe from signal handlers and other threads)."""
+        self._stop_reason = reason
+        self._stop_requested.set()
+
+    def wait(self, poll: float = 0.1) -> str:
+        """Block until the duration, idle limit, a stop request or a failure; returns why."""
+        scope = self.scope
+        while not self._stop_requested.wait(poll):
+            now = self.clock()
+            if scope.duration_s is not None and now - self.t0 >= scope.duration_s:
+                return "duration"
+            pipeline = self.pipeline
+            if pipeline is None or pipeline.stopped:
+                return "failed"
+            if scope.idle_stop_s is not None and now - pipeline.last_input >= scope.idle_stop_s:
+                return "idle"
+        return self._stop_reason
+
+    def stop(self, reason: str = "stopped") -> Summary:
+        """Stop every source, write what is pending, close the sink; returns the summary."""
+        return self._shutdown("complete", reason)
+
+    def _shutdown(self, state: str, reason: str = "stopped") -> Summary:
+        with self._lock:
+            self.state = "stopping"
+            self.backend.stop_input()
+            self.backend.stop_windows()
+            pipeline, frames, sink = self.pipeline, self.frames, self.sink
+            if pipeline is not None:
+                pipeline.stop()
+            if frames is not None:
+                frames.stop()
+            summary = self.summary(reason)
+            if sink is not None:
+                sink.note_stats(summary.to_dict() | {"drops_by_source": dict(self.raw.dropped)})
+                sink.close(state)
+            self.state = "stopped"
+            return summary
+
+    def summary(self, reason: str = "") -> Summary:
+        pipeline, frames = self.pipeline, self.frames
+        return Summary(
+            session_id=self.sink.session_id if self.sink is not None else "",
+            reason=reason,
+            duration_s=round(self.clock() - self.t0, 3) if self.t0 else 0.0,
+            events=pipeline.stats.events if pipeline else 0,
+            actions=pipeline.stats.actions if pipeline else 0,
+            frames=frames.stats.written if frames else 0,
+            drops=sum(self.raw.dropped.values()),
+            frame_drops=frames.stats.dropped if frames else 0,
+            suppressed=pipeline.stats.suppressed if pipeline else 0,
+        )

@@ -1,0 +1,304 @@
+"""The X11 backend: pynput input (with a sentinel and a clean stop), window context through
+python-xlib (PropertyNotify on _NET_ACTIVE_WINDOW and titles), and mss frames.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from recorder.errors import CaptureUnavailable
+from recorder.frames import ScreenSource
+from recorder.keys import KeyInfo
+from recorder.policy import WindowInfo
+from recorder.pynput_input import PynputInput, button_name
+from recorder.rawinput import RawInput, RawItem
+from recorder.screen import MssScreen
+
+
+def _display() -> Any:
+    try:
+        import Xlib.display
+
+        return Xlib.display.Display()
+    except Exception as error:  # noqa: BLE001 - no display / refused connection
+        raise CaptureUnavailable(f"Cannot connect to the X display: {error}.") from None
+
+
+class X11Input(PynputInput):
+    """pynput on X11, stopped the way NOTES.md found reliable.
+
+    ``Listener.stop()`` alone waits for one more X event; disabling its RECORD context from
+    a separate connection and syncing, retried while joining, stops it every time.
+    """
+
+    def _stop_listener(self, listener: Any) -> None:
+        listener.stop()
+        context = getattr(listener, "_context", None)
+        if context is None:
+            listener.join(3.0)
+            return
+        display = _display()
+        try:
+            for _ in range(60):
+                with contextlib.suppress(Exception):
+                    display.record_disable_context(context)
+                    display.sync()
+                listener.join(0.05)
+                if not listener.is_alive():
+                    break
+        finally:
+            display.close()
+
+
+class X11Windows:
+    """Reports the active window and each change of it, its title or its geometry."""
+
+    def __init__(self, poll_s: float = 0.5) -> None:
+        self._poll_s = poll_s
+        self._thread: threading.Thread | None = None
+        self._stop_r, self._stop_w = -1, -1
+        self.error: BaseException | None = None
+
+    def start(self, on_window: Callable[[WindowInfo | None], None]) -> None:
+        display = _display()  # fail here, in the caller's thread, if X is unreachable
+        self._stop_r, self._stop_w = os.pipe()
+        self._thread = threading.Thread(
+            target=self._run, args=(display, on_window), name="overt-windows", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread is None:
+            return
+        os.write(self._stop_w, b"x")
+        self._thread.join(3.0)
+        os.close(self._stop_r)
+        os.close(self._stop_w)
+        self._thread = None
+
+    def _run(self, display: Any, on_window: Callable[[WindowInfo | None], None]) -> None:
+        from Xlib import X
+
+        try:
+            root = display.screen().root
+            atoms = {
+                name: display.intern_atom(name)
+                for name in ("_NET_ACTIVE_WINDOW", "_NET_WM_NAME", "WM_NAME", "_NET_WM_PID")
+            }
+            root.change_attributes(event_mask=X.PropertyChangeMask)
+            watched: Any = None
+            last: WindowInfo | bool | None = False  # False: nothing reported yet
+            while True:
+                info, window = read_active_window(display, atoms)
+                if window is not None and (watched is None or window.id != watched.id):
+                    with contextlib.suppress(Exception):
+                        window.change_attributes(event_mask=X.PropertyChangeMask)
+                    watched = window
+                if info != last:
+                    last = info
+                    on_window(info)
+                display.flush()
+                ready, _, _ = select.select([display.fileno(), self._stop_r], [], [], self._poll_s)
+                if self._stop_r in ready:
+                    return
+                while display.pending_events():
+                    display.next_event()  # any property change: re-read below
+        except Exception as error:  # noqa: BLE001 - the session reports a dead source
+            self.error = error
+        finally:
+            with contextlib.suppress(Exception):
+                display.close()
+
+
+def read_active_window(display: Any, atoms: dict[str, int]) -> tuple[WindowInfo | None, Any]:
+    """The active window's app, UTF-8 title, pid and root-relative geometry."""
+    from Xlib import X, error
+
+    root = display.screen().root
+    prop = root.get_full_property(atoms["_NET_ACTIVE_WINDOW"], X.AnyPropertyType)
+    if prop is None or not prop.value or not prop.value[0]:
+        return None, None
+    window = display.create_resource_object("window", int(prop.value[0]))
+    try:
+        wm_class = window.get_wm_class() or ("", "")
+        title = _text_property(window, atoms["_NET_WM_NAME"]) or _text_property(
+            window, atoms["WM_NAME"]
+        )
+        pid_prop = window.get_full_property(atoms["_NET_WM_PID"], X.AnyPropertyType)
+        pid = int(pid_prop.value[0]) if pid_prop is not None and len(pid_prop.value) else None
+        geometry = window.get_geometry()
+        origin = root.translate_coords(window, 0, 0)
+    except error.XError:
+        return None, None  # the window went away while we looked at it
+    instance, klass = wm_class[0] or "", wm_class[1] or ""
+    app = klass or _process_name(pid)
+    info = WindowInfo(
+        app=app,
+        title=title,
+        pid=pid,
+        x=int(origin.x),
+        y=int(origin.y),
+        w=int(geometry.width),
+        h=int(geometry.height),
+        wid=int(window.id),
+        instance=instance,
+    )
+    return info, window
+
+
+def _text_property(window: Any, atom: int) -> str:
+    from Xlib import X
+
+    prop = window.get_full_property(atom, X.AnyPropertyType)
+    if prop is None:
+        return ""
+    value = prop.value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
+
+
+def _process_name(pid: int | None) -> str:
+    if pid is None:
+        return ""
+    try:
+        return Path(f"/proc/{pid}/comm").read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
+class X11Keys:
+    """Resolves pynput key objects to physical keys through the X keyboard mapping."""
+
+    def __init__(self) -> None:
+        from pynput.keyboard import Key
+        from Xlib import XK
+
+        self._display = _display()
+        self._key_type = Key
+        self._xk = XK
+        self._special: dict[int, str] = {key.value.vk: key.name for key in Key if key.value.vk}
+        self._codes: dict[int, int | None] = {}
+        self._names: dict[int, str] = {}
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._display.close()
+
+    def code(self, keysym: int) -> int | None:
+        if keysym not in self._codes:
+            code = self._display.keysym_to_keycode(keysym)
+            self._codes[keysym] = int(code) if code else None
+        return self._codes[keysym]
+
+    def base_name(self, code: int) -> str | None:
+        if code not in self._names:
+            keysym = self._display.keycode_to_keysym(code, 0)
+            self._names[code] = self.keysym_name(keysym) if keysym else ""
+        return self._names[code] or None
+
+    def keysym_name(self, keysym: int) -> str:
+        if keysym in self._special:
+            return self._special[keysym]
+        if 0x20 < keysym < 0x7F:
+            return chr(keysym).lower()
+        name = self._xk.keysym_to_string(keysym)
+        return name.lower() if name else f"vk{keysym}"
+
+    def resolve(self, key: Any) -> KeyInfo | None:
+        if key is None:
+            return None
+        if isinstance(key, self._key_type):
+            vk = key.value.vk
+            code = self.code(vk) if vk else None
+            char = " " if key.name == "space" else None
+            return KeyInfo(key.name, char, vk, code)
+        vk = getattr(key, "vk", None)
+        char = getattr(key, "char", None)
+        code = self.code(vk) if vk else None
+        name = self.base_name(code) if code else None
+        if name is None:
+            name = char.lower() if char else f"vk{vk}"
+        return KeyInfo(name, char, vk, code)
+
+
+class X11Backend:
+    """Capture on an X11 session."""
+
+    def __init__(self) -> None:
+        self._input = X11Input()
+        self._windows = X11Windows()
+        self._keys: X11Keys | None = None
+
+    def start_input(self, raw: RawInput) -> None:
+        self._input.start(raw)
+        self._keys = X11Keys()
+
+    def inject_sentinel(self) -> list[Callable[[RawItem], bool]]:
+        """A one-pixel pointer nudge and back, and a press of an unmapped key code.
+
+        Both come back through RECORD like real input, which proves the listeners deliver;
+        neither moves the pointer in the end nor types anything.
+        """
+        from Xlib import X
+        from Xlib.ext import xtest
+
+        display = _display()
+        try:
+            root = display.screen().root
+            pointer = root.query_pointer()
+            x, y = int(pointer.root_x), int(pointer.root_y)
+            nudge = x + 1 if x == 0 else x - 1
+            xtest.fake_input(display, X.MotionNotify, x=nudge, y=y)
+            xtest.fake_input(display, X.MotionNotify, x=x, y=y)
+            checks: list[Callable[[RawItem], bool]] = [
+                lambda item: item[0] == "move" and (item[2], item[3]) == (nudge, y),
+                lambda item: item[0] == "move" and (item[2], item[3]) == (x, y),
+            ]
+            code = _unmapped_keycode(display)
+            if code is not None:
+                xtest.fake_input(display, X.KeyPress, code)
+                xtest.fake_input(display, X.KeyRelease, code)
+                checks.append(lambda item: item[0] == "key" and item[2] is False)
+            display.sync()
+        finally:
+            display.close()
+        return checks
+
+    def stop_input(self) -> None:
+        self._input.stop()
+        if self._keys is not None:
+            self._keys.close()
+            self._keys = None
+
+    def start_windows(self, on_window: Callable[[WindowInfo | None], None]) -> None:
+        self._windows.start(on_window)
+
+    def stop_windows(self) -> None:
+        self._windows.stop()
+
+    def resolve_key(self, key: Any) -> KeyInfo | None:
+        keys = self._keys
+        return keys.resolve(key) if keys is not None else None
+
+    def button_name(self, button: Any) -> str:
+        return button_name(button)
+
+    def make_screen(self) -> ScreenSource:
+        return MssScreen()
+
+
+def _unmapped_keycode(display: Any) -> int | None:
+    info = display.display.info
+    first, last = info.min_keycode, info.max_keycode
+    mapping = display.get_keyboard_mapping(first, last - first + 1)
+    for offset in range(len(mapping) - 1, -1, -1):
+        if not any(mapping[offset]):
+            return int(first + offset)
+    return None

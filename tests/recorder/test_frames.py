@@ -1,0 +1,135 @@
+"""The frame service with a fake screen: first, pre/post-action, change-only periodic frames."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from recorder.frames import FrameService
+from tests.recorder.fakes import FakeScreen, MemorySink, wait_for
+
+A = b"\x01\x01\x01\x00"
+B = b"\x02\x02\x02\x00"
+
+
+@pytest.fixture
+def screen() -> FakeScreen:
+    s = FakeScreen()
+    s.color = A
+    return s
+
+
+@pytest.fixture
+def sink() -> MemorySink:
+    return MemorySink()
+
+
+def service(screen: FakeScreen, sink: MemorySink, **kw: float) -> FrameService:
+    now = time.monotonic()
+    frames = FrameService(lambda: screen, sink, t0=now, wall0=time.time(), **kw)  # type: ignore[arg-type]
+    frames.start()
+    return frames
+
+
+@pytest.fixture
+def frames(screen: FakeScreen, sink: MemorySink) -> Iterator[FrameService]:
+    f = service(screen, sink, fps=20.0, ring_hz=50.0)
+    yield f
+    f.stop()
+
+
+def test_first_frame_then_periodic_only_on_change(
+    frames: FrameService, screen: FakeScreen, sink: MemorySink
+) -> None:
+    wait_for(lambda: len(sink.frames) == 1)
+    assert sink.frames[0]["reason"] == "first"
+    assert sink.frames[0]["monitor"] == screen.monitors()[0]
+    grabs = screen.grabs
+    wait_for(lambda: screen.grabs >= grabs + 4)  # several periodic looks at an unchanged screen
+    assert len(sink.frames) == 1
+    screen.color = B
+    wait_for(lambda: len(sink.frames) == 2)
+    assert sink.frames[1]["reason"] == "periodic"
+    assert sink.frame_pixels(1)[:4] == B
+
+
+def test_pre_action_frame_shows_the_screen_before_the_click(
+    frames: FrameService, screen: FakeScreen, sink: MemorySink
+) -> None:
+    wait_for(lambda: len(sink.frames) == 1)
+    frames.note_input(time.monotonic(), 5, 5)
+    grabs = screen.grabs
+    wait_for(lambda: screen.grabs >= grabs + 2)
+    with screen.lock:
+        click_at = time.monotonic()
+        screen.color = B  # the click changes the screen at once
+    ticket = frames.request("pre_action", click_at)
+    assert ticket.wait(2.0)
+    assert ticket.index is not None
+    meta = sink.frames[ticket.index]
+    assert meta["reason"] == "pre_action"
+    assert sink.frame_pixels(ticket.index)[:4] == A
+    age = click_at - (meta["t"] + frames._t0)
+    assert 0 <= age <= 0.1
+
+
+def test_post_action_frame_waits_for_the_screen_to_settle(
+    frames: FrameService, screen: FakeScreen, sink: MemorySink
+) -> None:
+    wait_for(lambda: len(sink.frames) == 1)
+    asked = time.monotonic()
+    screen.color = B
+    ticket = frames.request("post_action", asked)
+    assert ticket.wait(2.0)
+    assert ticket.index is not None
+    meta = sink.frames[ticket.index]
+    assert meta["reason"] == "post_action"
+    assert 0.15 <= meta["t"] + frames._t0 - asked <= 0.6
+    assert sink.frame_pixels(ticket.index)[:4] == B
+
+
+def test_an_idle_screen_is_barely_looked_at(screen: FakeScreen, sink: MemorySink) -> None:
+    frames = service(screen, sink, fps=1.0)
+    try:
+        wait_for(lambda: len(sink.frames) == 1)
+        time.sleep(0.5)
+        assert screen.grabs <= 2  # the first frame and at most one periodic look
+    finally:
+        frames.stop()
+
+
+def test_nothing_is_grabbed_while_not_allowed(
+    frames: FrameService, screen: FakeScreen, sink: MemorySink
+) -> None:
+    wait_for(lambda: len(sink.frames) == 1)
+    frames.set_allowed(False)
+    time.sleep(0.05)
+    grabs = screen.grabs
+    frames.note_input(time.monotonic())
+    screen.color = B
+    ticket = frames.request("pre_action", time.monotonic())
+    assert ticket.wait(2.0)
+    assert ticket.index is None
+    time.sleep(0.2)
+    assert screen.grabs == grabs
+    assert len(sink.frames) == 1
+
+
+def test_a_slow_sink_drops_frames_instead_of_growing(screen: FakeScreen) -> None:
+    class SlowSink(MemorySink):
+        def append_frame(self, *args: object, **kw: object) -> int:
+            time.sleep(0.2)
+            return super().append_frame(*args, **kw)  # type: ignore[arg-type]
+
+    sink = SlowSink()
+    frames = service(screen, sink, fps=30.0, write_queue=2)
+    try:
+        for i in range(40):
+            screen.color = bytes([i, i, i, 0])
+            time.sleep(0.01)
+        wait_for(lambda: frames.stats.dropped > 0)
+    finally:
+        frames.stop()
+    assert frames._writes.qsize() <= 2
