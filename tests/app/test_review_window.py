@@ -11,12 +11,11 @@ from pytestqt.qtbot import QtBot
 from app.review_model import Preview
 from app.review_window import ReviewWindow
 from storage import UnlockedVault
-from tests.helpers.sessions import vault_with_session
+from tests.app.sessions import OFFSCREEN_LIMITS, vault_with_session
 
 TIMEOUT = 10_000
 
-# The offscreen platform cannot pass a window's size constraints on (a real display can).
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+pytestmark = OFFSCREEN_LIMITS
 
 
 @pytest.fixture

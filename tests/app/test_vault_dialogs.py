@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.passphrase import estimate_bits, strength_hint
 from app.vault_dialogs import FirstRunDialog, UnlockDialog
 from storage import Vault
-from tests.helpers.sessions import PASSPHRASE, TEST_LOG_N, make_vault
+from tests.app.sessions import OFFSCREEN_LIMITS, PASSPHRASE, TEST_LOG_N, make_vault
 
-# The offscreen platform cannot pass a window's size constraints on (a real display can).
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+pytestmark = OFFSCREEN_LIMITS
 
 
 def cheap_create(home: Path, passphrase: bytes) -> Vault:

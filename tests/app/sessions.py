@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from storage import UnlockedVault, Vault
 
 PASSPHRASE = b"correct horse battery staple"
@@ -99,3 +101,9 @@ def vault_with_session(home: Path, **kwargs: Any) -> tuple[UnlockedVault, str]:
     vault = make_vault(home)
     sid = write_session(vault, **kwargs)
     return vault.unlock(PASSPHRASE), sid
+
+#: Qt's offscreen platform cannot pass size constraints on or raise windows (a real display
+#: can); these warnings say nothing about our code.
+OFFSCREEN_LIMITS = pytest.mark.qt_log_ignore(
+    r"This plugin does not support (propagateSizeHints|raise)\(\)"
+)
