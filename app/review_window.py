@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.qt_guard import guard_none_refcount
 from app.review_model import LruCache, Preview, ReviewModel, format_duration, session_row
 from app.review_session import ReviewSession
 from app.review_widgets import FrameView, PreviewDialog, RegionScopeDialog, Timeline
@@ -77,6 +78,7 @@ class ReviewWindow(QMainWindow):
     failed = Signal(str)
 
     def __init__(self, vault: UnlockedVault, parent: QWidget | None = None) -> None:
+        guard_none_refcount()
         super().__init__(parent)
         self.vault = vault
         self.session: ReviewSession | None = None

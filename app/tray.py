@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.consent_dialog import ConsentDialog
+from app.qt_guard import guard_none_refcount
 from app.recording import RecorderLike, RecordingController, default_recorder, draft_consent
 from app.tray_state import Icon, TrayState
 from recorder.reconfirm import ReconfirmSchedule
@@ -190,6 +191,7 @@ class TrayApp(QObject):
                  make_recorder: Callable[[dict[str, Any]], RecorderLike] = default_recorder,
                  schedule: ReconfirmSchedule | None = None,
                  parent: QObject | None = None) -> None:
+        guard_none_refcount()
         super().__init__(parent)
         self.home = home
         self.state = TrayState()
@@ -464,6 +466,7 @@ def run_tray_app(args: argparse.Namespace) -> int:
     from app.cli_support import vault_home
     from app.single_instance import SingleInstance, server_name
 
+    guard_none_refcount()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Overt")
