@@ -14,6 +14,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 if not os.environ.get("DISPLAY"):
@@ -22,6 +23,7 @@ if not os.environ.get("DISPLAY"):
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
+from app.qt_guard import guard_none_refcount
 from app.review_window import ReviewWindow
 from tests.app.sessions import PASSPHRASE, make_vault, write_session
 
@@ -30,7 +32,7 @@ OPEN_RUNS = 5
 STEPS = 120
 
 
-def wait_for(signal: object, timeout_s: float = 30.0) -> None:
+def wait_for(signal: object, timeout_s: float = 60.0) -> None:
     """Run the event loop until ``signal`` fires."""
     loop = QEventLoop()
     signal.connect(loop.quit)  # type: ignore[attr-defined]
@@ -39,11 +41,33 @@ def wait_for(signal: object, timeout_s: float = 30.0) -> None:
     signal.disconnect(loop.quit)  # type: ignore[attr-defined]
 
 
-def painted(window: ReviewWindow) -> None:
+def timed_frame(window: ReviewWindow, action: Callable[[], object], want: int) -> float:
+    """Milliseconds from ``action()`` until frame ``want`` is shown and painted."""
+    shown: list[int] = []
+    loop = QEventLoop()
+
+    def on_shown(index: int) -> None:
+        shown.append(index)
+        if index == want:
+            loop.quit()
+
+    window.frameShown.connect(on_shown)
+    QTimer.singleShot(60_000, loop.quit)
+    started = time.perf_counter()
+    action()
+    if want not in shown:
+        loop.exec()
     window.view.repaint()
+    elapsed = (time.perf_counter() - started) * 1000
+    window.frameShown.disconnect(on_shown)
+    if want not in shown:
+        raise RuntimeError(f"frame {want} was never shown")
+    return elapsed
 
 
 def main(report: dict[str, float]) -> None:
+    """Write the session, then time opening and stepping."""
+    guard_none_refcount()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
         vault = make_vault(Path(tmp) / "vault")
@@ -52,43 +76,42 @@ def main(report: dict[str, float]) -> None:
         report["review_bench_session_write_s"] = round(time.perf_counter() - started, 1)
         unlocked = vault.unlock(PASSPHRASE)
         opens = []
-        window = None
+        window: ReviewWindow | None = None
         for _ in range(OPEN_RUNS):
             if window is not None:
                 window.close()
                 window.deleteLater()
+            shown = QEventLoop()
             started = time.perf_counter()
             window = ReviewWindow(unlocked)
+            window.frameShown.connect(shown.quit)
             window.show()
             window.open_session(sid)
-            wait_for(window.frameShown)
-            painted(window)
+            shown.exec()
+            window.view.repaint()
             opens.append((time.perf_counter() - started) * 1000)
+            window.frameShown.disconnect(shown.quit)
             wait_for(window.recordsLoaded)
         assert window is not None
+        assert window.model is not None
         report["review_open_first_frame_ms"] = round(statistics.median(opens), 1)
         report["review_open_first_frame_max_ms"] = round(max(opens), 1)
         steps = []
         for _ in range(STEPS):
             target = window.index + 1
-            started = time.perf_counter()
-            window.step_frame(1)
-            if window.index != target or f"Frame {target + 1} /" not in window.position.text():
-                wait_for(window.frameShown)
-            painted(window)
-            steps.append((time.perf_counter() - started) * 1000)
+            steps.append(timed_frame(window, lambda: window.step_frame(1), target))
         steps.sort()
         report["review_step_frame_ms"] = round(statistics.median(steps), 1)
         report["review_step_frame_p95_ms"] = round(steps[int(len(steps) * 0.95) - 1], 1)
+        backs = [timed_frame(window, lambda: window.step_frame(-1), window.index - 1)
+                 for _ in range(30)]
+        report["review_step_back_frame_ms"] = round(statistics.median(backs), 1)
+        count = window.model.frame_count
         jumps = []
-        for _ in range(10):
-            started = time.perf_counter()
-            target = window.index + 600
-            window.show_frame(min(target, window.model.frame_count - 1))  # type: ignore[union-attr]
-            wait_for(window.frameShown)
-            painted(window)
-            jumps.append((time.perf_counter() - started) * 1000)
-        report["review_jump_600_frames_ms"] = round(statistics.median(jumps), 1)
+        for k in range(1, 6):
+            target = (k * 677) % count
+            jumps.append(timed_frame(window, lambda t=target: window.show_frame(t), target))
+        report["review_jump_frame_ms"] = round(statistics.median(jumps), 1)
         window.close()
     app.processEvents()
 
