@@ -100,7 +100,8 @@ class Overlay:
     """What to draw over one frame, in that frame's pixel coordinates.
 
     Attributes:
-        clicks: (x, y, button) of clicks near this frame.
+        clicks: (x, y, button) of clicks this frame is before or after, or that happen
+            between it and the next frame.
         path: cursor positions since the previous frame.
         drags: (x, y, x2, y2) of drags near this frame.
         window: the active window's (x, y, w, h), or None.
@@ -324,9 +325,11 @@ class ReviewModel:
         lo = bisect.bisect_right(self._move_t, t_prev)
         hi = bisect.bisect_right(self._move_t, t)
         out.path = [(int(e["x"]) - ox, int(e["y"]) - oy) for e in self._moves[lo:hi]]
+        t_next = self._frame_t[index + 1] if index + 1 < len(self._frame_t) else float("inf")
         for a in self.actions:
+            # A frame shows the screen just before what happens until the next frame.
             near = a.get("frame_before") == index or a.get("frame_after") == index
-            if not near and not t_prev < float(a.get("t", -1e9)) <= t:
+            if not near and not t <= float(a.get("t", -1e9)) < t_next:
                 continue
             if a.get("kind") in ("click", "double_click"):
                 out.clicks.append((int(a["x"]) - ox, int(a["y"]) - oy, str(a.get("button", ""))))

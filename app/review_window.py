@@ -91,9 +91,10 @@ class ReviewWindow(QMainWindow):
         self._cache: LruCache[int, QImage] = LruCache(FRAME_CACHE)
         self._loading: int | None = None
         self._wanted_action: int | None = None
+        self._records_after_first_frame = False
         self._generation = 0
         self.setWindowTitle("Overt: review")
-        self.resize(1400, 860)
+        self._fit_to_screen()
         self._build()
         self._shortcuts()
         self.refresh_sessions()
@@ -197,6 +198,14 @@ class ReviewWindow(QMainWindow):
         self.statusBar().showMessage("Pick a session to review.")
         self._set_tools_enabled(False)
 
+    def _fit_to_screen(self) -> None:
+        """Take most of the screen, centred, without spilling off it."""
+        screen = self.screen().availableGeometry()
+        w = min(1400, int(screen.width() * 0.9))
+        h = min(900, int(screen.height() * 0.9))
+        self.resize(w, h)
+        self.move(screen.x() + (screen.width() - w) // 2, screen.y() + (screen.height() - h) // 2)
+
     def _shortcuts(self) -> None:
         bindings = [
             ("Right", lambda: self.step_frame(1)),
@@ -246,6 +255,7 @@ class ReviewWindow(QMainWindow):
         self._loading = None
         self.index = 0
         self._wanted_action = None
+        self._records_after_first_frame = False
         self.view.image = None
         self.view.clear_selection()
         self._set_tools_enabled(False)
@@ -264,9 +274,13 @@ class ReviewWindow(QMainWindow):
                 return
             self.session, frames = result
             self.model = ReviewModel(frames)
-            self.show_frame(0)
             self.sessionOpened.emit(session_id)
-            self._load_records(generation)
+            if frames:
+                # Events and actions load once the first frame is up: it comes first.
+                self._records_after_first_frame = True
+                self.show_frame(0)
+            else:
+                self._load_records(generation)
 
         submit(self.pool, load, opened, self._fail, self._tasks)
 
@@ -300,6 +314,9 @@ class ReviewWindow(QMainWindow):
         self.actions_list.blockSignals(True)
         self.actions_list.clear()
         self.actions_list.addItems(model.action_labels())
+        for row in range(self.actions_list.count()):
+            item = self.actions_list.item(row)
+            item.setToolTip(item.text())
         self.actions_list.blockSignals(False)
         self.text_view.setPlainText(model.typed_text())
         self._search_changed(self.search.text())
@@ -361,6 +378,9 @@ class ReviewWindow(QMainWindow):
             self.actions_list.scrollToItem(self.actions_list.item(action))
         self.actions_list.blockSignals(False)
         self.frameShown.emit(index)
+        if self._records_after_first_frame:
+            self._records_after_first_frame = False
+            self._load_records(self._generation)
         self._prefetch(index + 1)
         return True
 

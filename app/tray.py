@@ -289,8 +289,8 @@ class TrayApp(QObject):
         """Record…: show the consent dialog; recording starts only on Start."""
         if self.state.state != "idle" or self._open_vault() is None:
             return None
+        # Not WA_DeleteOnClose: once forgotten, Python frees it (and tests may still hold it).
         dialog = ConsentDialog(draft_consent())
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._consented(dialog.record))
         dialog.finished.connect(lambda _r: self._forget(dialog))
         self.windows.append(dialog)
@@ -412,7 +412,6 @@ class TrayApp(QObject):
     def not_yet(self, feature: str) -> None:
         """Say plainly that a menu entry's feature does not exist yet."""
         box = QMessageBox(QMessageBox.Icon.Information, "Overt", NOT_YET[feature])
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.finished.connect(lambda _r: self._forget(box))
         self.windows.append(box)
         box.open()
@@ -424,7 +423,6 @@ class TrayApp(QObject):
 
     def _error(self, message: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, "Overt", message)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.finished.connect(lambda _r: self._forget(box))
         self.windows.append(box)
         box.open()

@@ -76,7 +76,8 @@ def test_overlay_is_in_frame_pixels() -> None:
     assert ov.path == [(50, 50), (60, 60)]  # monitor x=100 subtracted
     assert ov.clicks == [(60, 60, "left")]
     assert ov.window == (10, 10, 300, 200)
-    assert m.overlay(2).drags == [(60, 60, 200, 90)]
+    assert ov.drags == [(60, 60, 200, 90)]  # at 1.8 s: between frames 1 and 2
+    assert m.overlay(2).drags == []
 
 
 def test_typed_text_is_one_searchable_document() -> None:
