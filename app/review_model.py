@@ -208,9 +208,12 @@ class ReviewModel:
         return self.frame_at(float(action.get("t", 0.0)))
 
     def action_at_frame(self, index: int) -> int | None:
-        """The last action that started at or before frame ``index``'s time, if any."""
+        """The action this frame shows: the first whose frame it is, else the last before it."""
         if not self.actions or not self.frames:
             return None
+        for i in range(len(self.actions)):
+            if self.action_frame(i) == index:
+                return i
         t = self._frame_t[index]
         starts = [float(a.get("t", 0.0)) for a in self.actions]
         i = bisect.bisect_right(starts, t) - 1
@@ -226,6 +229,10 @@ class ReviewModel:
         """
         if not self.actions:
             return None
+        if current is None:
+            shown = self.action_at_frame(index)
+            if shown is not None and self.action_frame(shown) == index:
+                current = shown
         if current is not None:
             return min(max(current + delta, 0), len(self.actions) - 1)
         frames = [self.action_frame(i) for i in range(len(self.actions))]

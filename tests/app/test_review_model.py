@@ -136,3 +136,11 @@ def test_session_row() -> None:
     assert row[1:] == ["1:00:00", "study-x", "3 frames, 2 actions, 10 events", "unreviewed",
                        "3.0 MB"]
     assert format_size(12) == "12 B"
+
+
+def test_the_action_a_frame_shows() -> None:
+    m = model()
+    assert m.action_at_frame(0) is None
+    assert m.action_at_frame(1) == 0  # the click's pre-action frame
+    assert m.action_at_frame(3) == 2  # the typed run's pre-action frame
+    assert m.action_at_frame(4) == 3  # no action's frame: the last one begun by then

@@ -55,13 +55,17 @@ def test_keys_step_frames_and_actions_in_sync(
     assert window.actions_list.count() == 8
     qtbot.keyClick(window, Qt.Key.Key_Right)
     wait_frame(qtbot, window, 1)
-    assert window.actions_list.currentRow() == 0  # the click at 0:00.5 precedes frame 1
+    assert window.actions_list.currentRow() == 1  # frame 1 is the click at 1.5 s's frame
+    # The click just before (frame 1 is its post-action frame) and the one about to happen.
+    assert window.view.overlay.clicks == [(40, 40, "left"), (41, 40, "left")]
     qtbot.keyClick(window, Qt.Key.Key_PageDown)
     qtbot.keyClick(window, Qt.Key.Key_PageDown)
-    wait_frame(qtbot, window, 2)
-    assert window.actions_list.currentRow() == 2
+    wait_frame(qtbot, window, 3)
+    assert window.actions_list.currentRow() == 3
     assert window.actions_list.currentItem().text().endswith(
-        "click at (42, 40) in Editor — notes.txt — Editor")
+        "click at (43, 40) in Editor — notes.txt — Editor")
+    qtbot.keyClick(window, Qt.Key.Key_PageUp)
+    wait_frame(qtbot, window, 2)
     qtbot.keyClick(window, Qt.Key.Key_Left)
     wait_frame(qtbot, window, 1)
     window.actions_list.setCurrentRow(6)  # the typed run: its pre-action frame is the last
