@@ -29,6 +29,11 @@ KIND_COLOURS = {
 }
 
 
+def span(a: QPoint, b: QPoint) -> QRect:
+    """The rectangle between two pixel-edge positions (b's row and column excluded)."""
+    return QRect(min(a.x(), b.x()), min(a.y(), b.y()), abs(a.x() - b.x()), abs(a.y() - b.y()))
+
+
 class FrameView(QWidget):
     """Shows one frame scaled to fit, with overlays; drag to select a region.
 
@@ -99,13 +104,13 @@ class FrameView(QWidget):
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._drag_from is not None:
-            self.selection = QRect(self._drag_from, self.to_image(event.position())).normalized()
+            self.selection = span(self._drag_from, self.to_image(event.position()))
             self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._drag_from is None:
             return
-        rect = QRect(self._drag_from, self.to_image(event.position())).normalized()
+        rect = span(self._drag_from, self.to_image(event.position()))
         self._drag_from = None
         if rect.width() >= 2 and rect.height() >= 2:
             self.selection = rect

@@ -92,8 +92,10 @@ def tray(qtbot: QtBot, tmp_path: Path) -> Iterator[TrayApp]:
     qtbot.add_widget(app.prompt)
     app.show()
     yield app
-    # pytest-qt has closed the widgets by now: stop the session thread directly.
+    # pytest-qt has closed the widgets by now: stop the timer and the session thread directly.
+    app.timer.stop()
     app.controller.stopped.disconnect()
+    app.controller.started.disconnect()
     app.controller.stop()
     app.controller.wait_finished()
 

@@ -126,6 +126,8 @@ def test_record_through_the_tray_then_review(
     with qtbot.wait_signal(tray.controller.stopped, timeout=TIMEOUT) as stopped:
         tray.actions["stop"].trigger()
     assert tray.state.state == "idle"
+    assert not tray.timer.isActive()
+    tray.tray.hide()
     summary = stopped.args[0]
     assert summary["events"] > 10
     assert summary["frames"] >= 1
