@@ -121,11 +121,13 @@ class Preview:
         title: a short name for the change.
         lines: what will change, one fact per line.
         empty: True when nothing would change (the change is then not offered).
+        verb: the confirming button's label ("Black out", "Delete", "Approve"...).
     """
 
     title: str
     lines: list[str]
     empty: bool = False
+    verb: str = "Apply"
 
 
 class ReviewModel:
@@ -392,7 +394,7 @@ class ReviewModel:
             f"A {w}×{h} rectangle at ({x}, {y}) becomes solid black.",
             f"{n} frame(s) change: {spans}.",
             "The original pixels cannot be recovered afterwards.",
-        ], empty=n == 0 or w <= 0 or h <= 0)
+        ], empty=n == 0 or w <= 0 or h <= 0, verb="Black out")
 
     def preview_text(self, needle: str) -> Preview:
         """What removing every occurrence of ``needle`` will do."""
@@ -403,7 +405,7 @@ class ReviewModel:
             f"{typed} occurrence(s) in typed text and {titles} in window titles are removed.",
             "The matching key presses are scrubbed from the raw events too.",
             "This cannot be undone.",
-        ], empty=typed + titles == 0)
+        ], empty=typed + titles == 0, verb="Remove")
 
     def event_range_of_actions(self, first: int, last: int) -> range:
         """The raw event seqs that actions ``first..last`` (inclusive) were built on."""
@@ -436,7 +438,7 @@ class ReviewModel:
             f"{len(evs)} event(s) are deleted ({detail}).",
             f"{len(acts)} action(s) built on them are deleted too.",
             "Frames are kept; black them out separately if needed. This cannot be undone.",
-        ], empty=not evs)
+        ], empty=not evs, verb="Delete")
 
     def preview_titles(self, seqs: range | None) -> Preview:
         """What blanking window titles will do."""
@@ -446,7 +448,7 @@ class ReviewModel:
         lines = [f"{len(titles)} window title(s) are blanked, e.g.:"]
         lines += [f"  {shorten(t, 70)}" for t in distinct[:5]]
         lines.append("App names are kept. This cannot be undone.")
-        return Preview("Blank window titles", lines, empty=not titles)
+        return Preview("Blank window titles", lines, empty=not titles, verb="Blank")
 
     def approve_summary(self) -> Preview:
         """What approving lets leave: counts, apps, typed text, frames."""
@@ -462,4 +464,4 @@ class ReviewModel:
             f"Window titles: {sum(1 for e in self._windows if e.get('title'))} kept.",
             "Approved sessions can be exported; nothing leaves until you export.",
         ]
-        return Preview("Approve this session", lines)
+        return Preview("Approve this session", lines, verb="Approve")

@@ -255,21 +255,25 @@ class PreviewDialog(QDialog):
 
     def __init__(self, preview: Preview, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Overt: {preview.title}")
+        self.setWindowTitle(f"Overt: {preview.title.lower()}")
+        self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
         heading = QLabel(f"<b>{preview.title}</b>")
         layout.addWidget(heading)
-        body = QLabel("\n".join(preview.lines))
+        body = QLabel("\n".join(f"• {line}" if not line.startswith(" ") else line
+                                for line in preview.lines))
         body.setWordWrap(True)
         body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(body)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.Apply
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Apply).clicked.connect(self.accept)
+        self.apply = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
+        self.apply.setText(preview.verb)
+        self.apply.clicked.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         if preview.empty:
-            self.buttons.button(QDialogButtonBox.StandardButton.Apply).setEnabled(False)
+            self.apply.setEnabled(False)
             layout.addWidget(QLabel("Nothing would change."))
         layout.addWidget(self.buttons)
 

@@ -536,7 +536,7 @@ class ReviewWindow(QMainWindow):
             f"Session {self.session.session_id}: {self.model.frame_count} frames, "
             f"{len(self.model.actions)} actions, {len(self.model.events)} events.",
             "Everything in it is destroyed and cannot be recovered, even from backups.",
-        ])
+        ], verb="Delete session")
         return self._apply(preview, lambda s: s.delete(), lambda _v: "Session deleted.",
                            reopen=False)
 

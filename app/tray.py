@@ -117,11 +117,19 @@ class StatusWindow(QWidget):
         self.text = QLabel("Overt: not recording")
         self.menu_button = QPushButton("Menu")
         self.menu_button.setMenu(menu)
+        self.text.setMinimumWidth(340)  # room for "Recording 1:02:03 · 12345 events, …"
         row = QHBoxLayout(self)
         row.setContentsMargins(8, 6, 8, 6)
         row.addWidget(self.icon)
         row.addWidget(self.text, 1)
         row.addWidget(self.menu_button)
+
+    def place_in_corner(self) -> None:
+        """Top right of the screen: always visible, out of the way."""
+        area = self.screen().availableGeometry()
+        self.adjustSize()
+        # The window manager's frame is not known yet: leave room for it.
+        self.move(area.right() - self.width() - 40, area.top() + 40)
 
     def set_state(self, icon: QIcon, text: str) -> None:
         """Show the state."""
@@ -243,6 +251,7 @@ class TrayApp(QObject):
             self.tray.show()
         if self.status_window is not None:
             self.status_window.show()
+            self.status_window.place_in_corner()
             self.status_window.raise_()
 
     def render(self) -> None:

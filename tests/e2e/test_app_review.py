@@ -7,6 +7,7 @@ look at.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
 from app.qt_guard import guard_none_refcount
+from app.review_widgets import PreviewDialog
 from app.review_window import ReviewWindow
 from app.tray import TrayApp
 from tests.app.sessions import PASSPHRASE, make_vault, vault_with_session
@@ -188,4 +190,56 @@ def test_review_window_steps_frames_and_shows_overlays(
         xdo.run("mouseup", "1")
     settle(qtbot)
     screenshot(x_display, SHOTS / "review_window.png")
+
+    # The typed text, searched; and what approving shows before anything is marked.
+    window.tabs.setCurrentIndex(1)
+    qtbot.keyClicks(window.search, "secret")
+    assert window.search_result.text() == "1 match(es)"
+    assert window.model is not None
+    preview = PreviewDialog(window.model.approve_summary(), window)
+    qtbot.add_widget(preview)
+    preview.show()
+    qtbot.wait_exposed(preview, timeout=TIMEOUT)
+    settle(qtbot)
+    screenshot(x_display, SHOTS / "review_typed_text_and_approve.png")
+    preview.reject()
     window.close()
+
+
+def test_status_window_stands_in_for_a_missing_tray(
+    x_display: XDisplay, qtbot: QtBot, tmp_path: Path
+) -> None:
+    make_vault(tmp_path / "vault")
+    tray = TrayApp(tmp_path / "vault", tray_available=False)
+    assert tray.status_window is not None
+    qtbot.add_widget(tray.status_window)
+    qtbot.add_widget(tray.prompt)
+    tray.show()
+    qtbot.wait_exposed(tray.status_window, timeout=TIMEOUT)
+    assert tray.status_window.text.text() == "Overt: Not recording"
+    tray.state.start_requested()
+    tray.state.started("s")
+    tray.render()
+    assert not tray.status_window.close()  # cannot be hidden while recording
+    settle(qtbot)
+    screenshot(x_display, SHOTS / "status_window_recording.png")
+    tray.state.stopped()
+    tray.render()
+
+
+def test_a_second_launch_hands_over_to_the_first(x_display: XDisplay, tmp_path: Path) -> None:
+    env = dict(x_display.env, OVERT_HOME=str(tmp_path / "vault"))
+    first = subprocess.Popen([sys.executable, "-m", "app"], cwd=ROOT, env=env)
+    try:
+        deadline = time.monotonic() + 20
+        while icon_centre(x_display) is None and time.monotonic() < deadline:
+            assert first.poll() is None, "the first tray app exited"
+            time.sleep(0.1)
+        second = subprocess.run([sys.executable, "-m", "app"], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=30, check=False)
+        assert second.returncode == 0
+        assert "already running" in second.stderr
+        assert first.poll() is None
+    finally:
+        first.terminate()
+        first.wait(10)
