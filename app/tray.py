@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import settings as settings_file
 from app.consent_dialog import ConsentDialog
 from app.qt_guard import guard_none_refcount
 from app.recording import RecorderLike, RecordingController, default_recorder, draft_consent
@@ -48,8 +49,6 @@ NOT_YET = {
                "use `overt study show FILE` to read a study file.",
     "withdraw": "Withdrawing from the tray is not available yet; "
                 "use `overt delete ID` (or Delete session… in the review window).",
-    "settings": "The settings window is not available yet: recordings use the defaults "
-                "shown in the consent dialog.",
 }
 
 
@@ -218,7 +217,7 @@ class TrayApp(QObject):
             "review": self.review, "quit": self.quit,
             "studies": lambda: self.not_yet("studies"),
             "withdraw": lambda: self.not_yet("withdraw"),
-            "settings": lambda: self.not_yet("settings"),
+            "settings": self.settings,
         }
         for name in MENU_ORDER:
             if name is None:
@@ -298,8 +297,13 @@ class TrayApp(QObject):
         """Record…: show the consent dialog; recording starts only on Start."""
         if self.state.state != "idle" or self._open_vault() is None:
             return None
+        try:
+            scope = settings_file.load(self.home).scope()
+        except settings_file.SettingsError as exc:
+            self._error(str(exc))
+            return None
         # Not WA_DeleteOnClose: once forgotten, Python frees it (and tests may still hold it).
-        dialog = ConsentDialog(draft_consent())
+        dialog = ConsentDialog(draft_consent(scope))
         dialog.accepted.connect(lambda: self._consented(dialog.record))
         dialog.finished.connect(lambda _r: self._forget(dialog))
         self.windows.append(dialog)
@@ -417,6 +421,18 @@ class TrayApp(QObject):
         self.windows.append(window)
         window.show()
         return window
+
+    def settings(self) -> QWidget | None:
+        """Settings…: recording defaults (needs a vault folder to keep them in)."""
+        from app.settings_dialog import SettingsDialog
+
+        if self._open_vault() is None:
+            return None
+        dialog = SettingsDialog(self.home)
+        dialog.finished.connect(lambda _r: self._forget(dialog))
+        self.windows.append(dialog)
+        dialog.open()
+        return dialog
 
     def not_yet(self, feature: str) -> None:
         """Say plainly that a menu entry's feature does not exist yet."""

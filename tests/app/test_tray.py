@@ -14,6 +14,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from app.settings import Settings, save
 from app.single_instance import SingleInstance
 from app.tray import TrayApp, idle_icon, paused_icon, recording_icon
 from recorder.reconfirm import ReconfirmSchedule
@@ -189,11 +190,21 @@ def test_answered_reconfirmation_keeps_recording(qtbot: QtBot, tray: TrayApp) ->
 
 
 def test_features_not_built_yet_say_so(qtbot: QtBot, tray: TrayApp) -> None:
-    tray.actions["settings"].trigger()
+    tray.actions["studies"].trigger()
     box = tray.windows[-1]
     assert isinstance(box, QMessageBox)
     qtbot.add_widget(box)
     assert "not available yet" in box.text()
+
+
+def test_settings_shape_the_consent_shown(qtbot: QtBot, tray: TrayApp) -> None:
+    save(tray.home, Settings(text_mode="keys", fps=2.0))
+    dialog = tray.record()
+    assert dialog is not None
+    qtbot.add_widget(dialog)
+    assert dialog.draft["scope"]["text_mode"] == "keys"
+    assert dialog.draft["scope"]["fps"] == 2.0
+    dialog.reject()
 
 
 def test_second_instance_hands_over_to_the_first(qtbot: QtBot) -> None:
