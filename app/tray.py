@@ -190,9 +190,11 @@ class TrayApp(QObject):
 
     Signals:
         notified(str, str): a notification was shown (title, message).
+        review_opened(object): a review window was opened (the window).
     """
 
     notified = Signal(str, str)
+    review_opened = Signal(object)
 
     def __init__(self, home: Path, *, tray_available: bool | None = None,
                  make_recorder: Callable[[dict[str, Any]], RecorderLike] = default_recorder,
@@ -405,22 +407,36 @@ class TrayApp(QObject):
     # --- review and the rest --------------------------------------------------------------
 
     def review(self) -> QWidget | None:
-        """Review…: unlock, then open the review window."""
-        from app.review_window import ReviewWindow
+        """Review…: ask for the passphrase (non-modal), then open the review window.
+
+        Returns:
+            The unlock dialog, or None when there is no vault.
+        """
         from app.vault_dialogs import UnlockDialog
 
         vault = self._open_vault()
         if vault is None:
             return None
         dialog = UnlockDialog(vault)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.unlocked is None:
-            return None
+        dialog.accepted.connect(lambda: self._open_review(dialog))
+        dialog.finished.connect(lambda _r: self._forget(dialog))
+        self.windows.append(dialog)
+        dialog.open()
+        dialog.raise_()
+        return dialog
+
+    def _open_review(self, dialog: Any) -> None:
+        from app.review_window import ReviewWindow
+
+        if dialog.unlocked is None:
+            return
         window = ReviewWindow(dialog.unlocked)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.destroyed.connect(lambda _o=None: self._forget(window))
         self.windows.append(window)
         window.show()
-        return window
+        window.raise_()
+        self.review_opened.emit(window)
 
     def settings(self) -> QWidget | None:
         """Settings…: recording defaults (needs a vault folder to keep them in)."""

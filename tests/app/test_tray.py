@@ -18,7 +18,7 @@ from app.settings import Settings, save
 from app.single_instance import SingleInstance
 from app.tray import TrayApp, idle_icon, paused_icon, recording_icon
 from recorder.reconfirm import ReconfirmSchedule
-from tests.app.sessions import OFFSCREEN_LIMITS, make_vault
+from tests.app.sessions import OFFSCREEN_LIMITS, PASSPHRASE, make_vault
 
 pytestmark = OFFSCREEN_LIMITS
 TIMEOUT = 10_000
@@ -218,3 +218,17 @@ def test_second_instance_hands_over_to_the_first(qtbot: QtBot) -> None:
     third = SingleInstance(name)
     assert third.claim()  # the name is free again
     third.release()
+
+
+def test_review_asks_for_the_passphrase_then_opens_the_window(
+        qtbot: QtBot, tray: TrayApp) -> None:
+    dialog = tray.review()
+    assert dialog is not None
+    qtbot.add_widget(dialog)
+    dialog.passphrase.setText(PASSPHRASE.decode())
+    with qtbot.wait_signal(tray.review_opened, timeout=TIMEOUT) as opened:
+        qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    window = opened.args[0]
+    qtbot.add_widget(window)
+    assert window.sessions.topLevelItemCount() == 0
+    assert window.isVisible()
