@@ -177,3 +177,30 @@ def test_delete_session(qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault,
     assert vault.vault.sessions() == []
     assert window.sessions.topLevelItemCount() == 0
     assert window.session is None
+
+
+def test_a_session_being_recorded_cannot_be_changed(qtbot: QtBot, tmp_path: Path) -> None:
+    vault, sid = vault_with_session(tmp_path / "vault")
+    writer = vault.vault.begin_session({"version": 1, "scope": {}})
+    try:
+        writer.append_frame(b"\x00" * (16 * 9 * 4), (16, 9), {
+            "t": 0.0, "wall": 1.0, "reason": "first",
+            "monitor": {"index": 0, "x": 0, "y": 0, "w": 16, "h": 9, "scale": 1.0}})
+        writer.flush()
+        window = ReviewWindow(vault)
+        qtbot.add_widget(window)
+        window.confirm = lambda _p: True
+        with qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT):
+            window.open_session(writer.session_id)
+        rows = {window.sessions.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole):
+                window.sessions.topLevelItem(i).text(4) for i in range(2)}
+        assert rows[writer.session_id] == "unreviewed (recording)"
+        with qtbot.wait_signal(window.failed, timeout=TIMEOUT) as failed:
+            assert window.blank_titles(None) or window.approve()
+        message = failed.args[0]
+        assert message.endswith(".")
+        assert "\n" not in message
+        assert window.approve_button.isEnabled()  # tools come back after a failure
+    finally:
+        writer.close()
+    assert vault.vault.session(sid).review == "unreviewed"
