@@ -333,3 +333,36 @@ class RegionScopeDialog(QDialog):
         """The chosen range (for "range"), 0-based."""
         a, b = sorted((self.first.value(), self.last.value()))
         return range(a - 1, b)
+
+
+class FrameRangeDialog(QDialog):
+    """Pick frames A..B (1-based, inclusive) whose events to delete."""
+
+    def __init__(self, current: int, count: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Overt: delete events between frames")
+        self.first = QSpinBox()
+        self.last = QSpinBox()
+        for box in (self.first, self.last):
+            box.setRange(1, max(count, 1))
+        self.first.setValue(current + 1)
+        self.last.setValue(current + 1)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Delete every event from frame"))
+        row.addWidget(self.first)
+        row.addWidget(QLabel("to frame"))
+        row.addWidget(self.last)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(QLabel("You will see what this deletes before anything changes."))
+        layout.addWidget(buttons)
+
+    def frames(self) -> tuple[int, int]:
+        """(first, last) 0-based, inclusive."""
+        a, b = sorted((self.first.value(), self.last.value()))
+        return a - 1, b - 1

@@ -35,7 +35,13 @@ from PySide6.QtWidgets import (
 from app.qt_guard import guard_none_refcount
 from app.review_model import LruCache, Preview, ReviewModel, format_duration, session_row
 from app.review_session import ReviewSession
-from app.review_widgets import FrameView, PreviewDialog, RegionScopeDialog, Timeline
+from app.review_widgets import (
+    FrameRangeDialog,
+    FrameView,
+    PreviewDialog,
+    RegionScopeDialog,
+    Timeline,
+)
 from app.workers import Task, submit
 from storage import UnlockedVault
 
@@ -135,6 +141,8 @@ class ReviewWindow(QMainWindow):
         self.redact_region_button.clicked.connect(self._redact_region_clicked)
         self.delete_events_button = QPushButton("Delete selected actions' events…")
         self.delete_events_button.clicked.connect(self._delete_selected_clicked)
+        self.delete_range_button = QPushButton("Delete events between frames…")
+        self.delete_range_button.clicked.connect(self._delete_range_clicked)
         self.titles_button = QPushButton("Blank window titles…")
         self.titles_button.clicked.connect(self._titles_clicked)
         self.delete_session_button = QPushButton("Delete session…")
@@ -142,8 +150,8 @@ class ReviewWindow(QMainWindow):
         self.approve_button = QPushButton("Approve…")
         self.approve_button.clicked.connect(self._approve_clicked)
         tools = QHBoxLayout()
-        for b in (self.redact_region_button, self.delete_events_button, self.titles_button,
-                  self.delete_session_button):
+        for b in (self.redact_region_button, self.delete_events_button,
+                  self.delete_range_button, self.titles_button, self.delete_session_button):
             tools.addWidget(b)
         tools.addStretch(1)
         tools.addWidget(self.approve_button)
@@ -228,7 +236,8 @@ class ReviewWindow(QMainWindow):
             shortcut.activated.connect(fn)
 
     def _set_tools_enabled(self, on: bool) -> None:
-        for w in (self.redact_region_button, self.delete_events_button, self.titles_button,
+        for w in (self.redact_region_button, self.delete_events_button,
+                  self.delete_range_button, self.titles_button,
                   self.delete_session_button, self.approve_button, self.redact_text_button,
                   self.prev_action, self.prev_frame, self.next_frame, self.next_action):
             w.setEnabled(on)
@@ -515,6 +524,11 @@ class ReviewWindow(QMainWindow):
         return self._apply(self.model.preview_events(seqs), lambda s: s.redact_events(seqs),
                            lambda n: f"Deleted {n} event(s).")
 
+    def delete_frame_range_events(self, first: int, last: int) -> bool:
+        """Delete every event captured from frame ``first`` to ``last`` (inclusive)."""
+        assert self.model is not None
+        return self.delete_events(self.model.event_range_of_frames(first, last))
+
     def blank_titles(self, seqs: range | None = None) -> bool:
         """Blank window titles, after a preview."""
         assert self.model is not None
@@ -574,6 +588,13 @@ class ReviewWindow(QMainWindow):
             QMessageBox.information(self, "Overt", "First select actions in the list.")
             return
         self.delete_events(model.event_range_of_actions(rows[0], rows[-1]))
+
+    def _delete_range_clicked(self) -> None:
+        if self.model is None:
+            return
+        dialog = FrameRangeDialog(self.index, self.model.frame_count, self)
+        if dialog.exec() == FrameRangeDialog.DialogCode.Accepted:
+            self.delete_frame_range_events(*dialog.frames())
 
     def _titles_clicked(self) -> None:
         self.blank_titles(None)

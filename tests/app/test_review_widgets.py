@@ -8,7 +8,13 @@ from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from app.review_model import Overlay, Preview
-from app.review_widgets import FrameView, PreviewDialog, RegionScopeDialog, Timeline
+from app.review_widgets import (
+    FrameRangeDialog,
+    FrameView,
+    PreviewDialog,
+    RegionScopeDialog,
+    Timeline,
+)
 from tests.app.sessions import OFFSCREEN_LIMITS
 
 pytestmark = OFFSCREEN_LIMITS
@@ -68,3 +74,11 @@ def test_timeline_seeks_where_clicked(qtbot: QtBot) -> None:
     with qtbot.wait_signal(timeline.seek) as blocker:
         qtbot.mouseClick(timeline, Qt.MouseButton.LeftButton, pos=QPoint(150, 40))
     assert blocker.args == [15.0]
+
+
+def test_frame_range_dialog(qtbot: QtBot) -> None:
+    dialog = FrameRangeDialog(2, 10)
+    qtbot.add_widget(dialog)
+    assert dialog.frames() == (2, 2)
+    dialog.first.setValue(8)
+    assert dialog.frames() == (2, 7)

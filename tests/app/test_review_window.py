@@ -204,3 +204,16 @@ def test_a_session_being_recorded_cannot_be_changed(qtbot: QtBot, tmp_path: Path
     finally:
         writer.close()
     assert vault.vault.session(sid).review == "unreviewed"
+
+
+def test_delete_the_events_between_two_frames(
+        qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]) -> None:
+    window, vault, sid = opened
+    with qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT):
+        assert window.delete_frame_range_events(1, 2)
+    preview = window.previews[0]  # type: ignore[attr-defined]
+    assert preview.verb == "Delete"
+    left = list(vault.open_session(sid).events())
+    assert not any(1.0 <= e["t"] < 3.0 for e in left)
+    assert any(e["t"] < 1.0 for e in left)
+    assert any(e["t"] >= 3.0 for e in left)

@@ -148,13 +148,19 @@ def test_record_through_the_tray_then_review(
     window.activateWindow()
     xdo.run("windowactivate", "--sync", str(xdo.wait_window("Overt: review")))
     # Step to the click with the keyboard: PageDown goes to the next action.
-    xdo.key("Next")
-    qtbot.wait_until(lambda: window.actions_list.currentRow() == 0, timeout=TIMEOUT)
     model = window.model
     assert model is not None
+    qtbot.wait_until(lambda: window.view.image is not None, timeout=TIMEOUT)
+    target = model.step_action(window.index, 1)
+    assert target is not None
+    xdo.key("Next")
+    qtbot.wait_until(lambda: window.actions_list.currentRow() == target
+                     and window.index == model.action_frame(target), timeout=TIMEOUT)
+    # Choosing the click in the list shows its frame, with the click marked.
+    window.actions_list.setCurrentRow(0)
     qtbot.wait_until(lambda: window.index == model.action_frame(0)
                      and f"Frame {window.index + 1} /" in window.position.text(), timeout=TIMEOUT)
-    assert window.view.overlay.clicks == [(400, 400, "left")]
+    assert (400, 400, "left") in window.view.overlay.clicks
     # The Notes window's outline, from the first window event on.
     assert any(model.overlay(i).window for i in range(model.frame_count))
     settle(qtbot)
