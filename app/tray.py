@@ -1,58 +1,524 @@
-"""The tray icon: Overt's always-visible state. (The full menu arrives with the app issue.)"""
+"""The tray app: Overt's always-visible state, its menu, and the way into recording and review.
+
+Icons differ in shape, not only colour: idle is a hollow ring, recording a filled dot,
+paused two bars. Where no system tray exists, a small always-on-top status window stands in
+and cannot be closed while recording.
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QApplication, QLabel, QMenu, QSystemTrayIcon, QWidget
+from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSystemTrayIcon,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import settings as settings_file
+from app.consent_dialog import ConsentDialog
+from app.qt_guard import guard_none_refcount
+from app.recording import RecorderLike, RecordingController, default_recorder, draft_consent
+from app.tray_state import Icon, TrayState
+from recorder.reconfirm import ReconfirmSchedule
+from storage import StorageError, Vault, VaultNotFound
+
+log = logging.getLogger(__name__)
+
+IDLE_GREY = "#5f6b7a"
+RECORDING_RED = "#d0312d"
+PAUSED_AMBER = "#c98a00"
+MENU_ORDER = ("status", None, "record", "pause", "stop", None, "review", "studies", "withdraw",
+              "settings", None, "quit")
+NOT_YET = {
+    "studies": "Joining and leaving studies from the tray is not available yet; "
+               "use `overt study show FILE` to read a study file.",
+    "withdraw": "Withdrawing from the tray is not available yet; "
+                "use `overt delete ID` (or Delete session… in the review window).",
+}
 
 
-def idle_icon() -> QIcon:
-    """A hollow circle: 'not recording' (recording will be a filled dot, paused two bars)."""
-    pixmap = QPixmap(64, 64)
+def _pixmap(size: int = 64) -> tuple[QPixmap, QPainter]:
+    pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    return pixmap, painter
+
+
+def idle_icon() -> QIcon:
+    """A hollow ring: not recording."""
+    pixmap, painter = _pixmap()
     pen = painter.pen()
     pen.setWidth(8)
-    pen.setColor(QColor("#5f6b7a"))
+    pen.setColor(QColor(IDLE_GREY))
     painter.setPen(pen)
     painter.drawEllipse(8, 8, 48, 48)
     painter.end()
     return QIcon(pixmap)
 
 
+def recording_icon() -> QIcon:
+    """A filled dot: recording."""
+    pixmap, painter = _pixmap()
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(RECORDING_RED))
+    painter.drawEllipse(4, 4, 56, 56)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def paused_icon() -> QIcon:
+    """Two bars: paused."""
+    pixmap, painter = _pixmap()
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(PAUSED_AMBER))
+    painter.drawRoundedRect(12, 6, 14, 52, 3, 3)
+    painter.drawRoundedRect(38, 6, 14, 52, 3, 3)
+    painter.end()
+    return QIcon(pixmap)
+
+
+ICONS: dict[Icon, Callable[[], QIcon]] = {
+    "idle": idle_icon, "recording": recording_icon, "paused": paused_icon,
+}
+
+
+class StatusWindow(QWidget):
+    """The stand-in for a tray icon: small, always on top, not closable while recording.
+
+    Attributes:
+        icon: the state icon.
+        text: the status line.
+        menu_button: opens the tray menu.
+        can_close: asked before closing (False while recording).
+    """
+
+    def __init__(self, menu: QMenu, can_close: Callable[[], bool]) -> None:
+        super().__init__(None, Qt.WindowType.Tool | Qt.WindowType.WindowStaysOnTopHint)
+        self.setWindowTitle("Overt")
+        self.can_close = can_close
+        self.icon = QLabel()
+        self.text = QLabel("Overt: not recording")
+        self.menu_button = QPushButton("Menu")
+        self.menu_button.setMenu(menu)
+        self.text.setMinimumWidth(340)  # room for "Recording 1:02:03 · 12345 events, …"
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 6, 8, 6)
+        row.addWidget(self.icon)
+        row.addWidget(self.text, 1)
+        row.addWidget(self.menu_button)
+
+    def place_in_corner(self) -> None:
+        """Top right of the screen: always visible, out of the way."""
+        area = self.screen().availableGeometry()
+        self.adjustSize()
+        # The window manager's frame is not known yet: leave room for it.
+        self.move(area.right() - self.width() - 40, area.top() + 40)
+
+    def set_state(self, icon: QIcon, text: str) -> None:
+        """Show the state."""
+        self.icon.setPixmap(icon.pixmap(20, 20))
+        self.text.setText(text)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.can_close():
+            event.accept()
+        else:
+            event.ignore()  # the recording indicator can never be hidden
+
+
+class ReconfirmPrompt(QWidget):
+    """A non-modal 'Keep recording?' question.
+
+    Signals:
+        answered(bool): True to continue, False to pause.
+    """
+
+    answered = Signal(bool)
+
+    def __init__(self, timeout_min: float) -> None:
+        super().__init__(None, Qt.WindowType.Tool | Qt.WindowType.WindowStaysOnTopHint)
+        self.setWindowTitle("Overt: keep recording?")
+        label = QLabel(
+            "Overt has been recording for a while. Keep recording?\n"
+            f"With no answer within {timeout_min:g} minutes, recording pauses."
+        )
+        label.setWordWrap(True)
+        self.keep = QPushButton("Keep recording")
+        self.pause = QPushButton("Pause")
+        self.keep.clicked.connect(lambda: self._answer(True))
+        self.pause.clicked.connect(lambda: self._answer(False))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.pause)
+        buttons.addWidget(self.keep)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addLayout(buttons)
+
+    def _answer(self, keep: bool) -> None:
+        self.hide()
+        self.answered.emit(keep)
+
+
+class TrayApp(QObject):
+    """The tray icon (or status window), its menu, and what the menu starts.
+
+    Attributes:
+        home: the vault folder.
+        state: the tray's state machine.
+        controller: runs the recorder in its threads.
+        tray: the system tray icon, or None when there is no tray.
+        status_window: the stand-in when there is no tray.
+        menu: the menu; ``actions`` maps names to its entries.
+        schedule: the consent re-confirmation schedule.
+        windows: dialogs and windows kept alive while open.
+
+    Signals:
+        notified(str, str): a notification was shown (title, message).
+        review_opened(object): a review window was opened (the window).
+    """
+
+    notified = Signal(str, str)
+    review_opened = Signal(object)
+
+    def __init__(self, home: Path, *, tray_available: bool | None = None,
+                 make_recorder: Callable[[dict[str, Any]], RecorderLike] = default_recorder,
+                 schedule: ReconfirmSchedule | None = None,
+                 parent: QObject | None = None) -> None:
+        guard_none_refcount()
+        super().__init__(parent)
+        self.home = home
+        self.state = TrayState()
+        self.schedule = schedule or ReconfirmSchedule()
+        self.controller = RecordingController(self._open_sink, make_recorder, self)
+        self.controller.started.connect(self._started)
+        self.controller.stopped.connect(self._stopped)
+        self.controller.failed.connect(self._failed)
+        self.windows: list[QWidget] = []
+        self._quit_when_stopped = False
+        self._icons = {name: make() for name, make in ICONS.items()}
+        self.menu = QMenu()
+        self.actions: dict[str, QAction] = {}
+        handlers: dict[str, Callable[[], object]] = {
+            "record": self.record, "pause": self.toggle_pause, "stop": self.stop,
+            "review": self.review, "quit": self.quit,
+            "studies": lambda: self.not_yet("studies"),
+            "withdraw": lambda: self.not_yet("withdraw"),
+            "settings": self.settings,
+        }
+        for name in MENU_ORDER:
+            if name is None:
+                self.menu.addSeparator()
+                continue
+            action = QAction(name, self.menu)
+            if name in handlers:
+                action.triggered.connect(handlers[name])
+            self.menu.addAction(action)
+            self.actions[name] = action
+        available = QSystemTrayIcon.isSystemTrayAvailable() if tray_available is None \
+            else tray_available
+        self.tray: QSystemTrayIcon | None = None
+        self.status_window: StatusWindow | None = None
+        if available:
+            self.tray = QSystemTrayIcon(self._icons["idle"], self)
+            self.tray.setContextMenu(self.menu)
+        else:
+            self.status_window = StatusWindow(self.menu, lambda: self.state.state == "idle")
+        self.prompt = ReconfirmPrompt(self.schedule.timeout_s / 60)
+        self.prompt.answered.connect(self._reconfirm_answered)
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self.tick)
+        self.render()
+
+    def show(self) -> None:
+        """Show the indicator."""
+        if self.tray is not None:
+            self.tray.show()
+        if self.status_window is not None:
+            self.status_window.show()
+            self.status_window.place_in_corner()
+            self.status_window.raise_()
+
+    def render(self) -> None:
+        """Make the icon, tooltip and menu match the state."""
+        icon = self._icons[self.state.icon]
+        for name, item in self.state.menu().items():
+            self.actions[name].setText(item.label)
+            self.actions[name].setEnabled(item.enabled)
+        if self.tray is not None:
+            self.tray.setIcon(icon)
+            self.tray.setToolTip(self.state.tooltip())
+        if self.status_window is not None:
+            self.status_window.set_state(icon, self.state.tooltip())
+
+    def notify(self, title: str, message: str) -> None:
+        """A desktop notification (or the status window's line)."""
+        if self.tray is not None and QSystemTrayIcon.supportsMessages():
+            self.tray.showMessage(title, message, self._icons[self.state.icon], 5000)
+        self.notified.emit(title, message)
+
+    # --- recording ------------------------------------------------------------------------
+
+    def _open_vault(self) -> Vault | None:
+        try:
+            return Vault.open(self.home)
+        except VaultNotFound:
+            return self._first_run()
+        except StorageError as exc:
+            self._error(str(exc))
+            return None
+
+    def _first_run(self) -> Vault | None:
+        from app.vault_dialogs import FirstRunDialog
+
+        dialog = FirstRunDialog(self.home)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.vault
+
+    def _open_sink(self, consent: dict[str, Any]) -> Any:
+        return Vault.open(self.home).begin_session(consent)
+
+    def record(self) -> ConsentDialog | None:
+        """Record…: show the consent dialog; recording starts only on Start."""
+        if self.state.state != "idle" or self._open_vault() is None:
+            return None
+        try:
+            scope = settings_file.load(self.home).scope()
+        except settings_file.SettingsError as exc:
+            self._error(str(exc))
+            return None
+        # Not WA_DeleteOnClose: once forgotten, Python frees it (and tests may still hold it).
+        dialog = ConsentDialog(draft_consent(scope))
+        dialog.accepted.connect(lambda: self._consented(dialog.record))
+        dialog.finished.connect(lambda _r: self._forget(dialog))
+        self.windows.append(dialog)
+        dialog.open()
+        dialog.raise_()
+        return dialog
+
+    def _consented(self, record: dict[str, Any] | None) -> None:
+        if record is None or self.state.state != "idle":
+            return
+        self.state.start_requested()
+        self.render()
+        self.controller.start(record)
+
+    def _started(self, session_id: str) -> None:
+        self.state.started(session_id)
+        self.schedule = ReconfirmSchedule(self.schedule.interval_s, self.schedule.timeout_s,
+                                          self.schedule.clock)
+        self.schedule.resume()
+        self.timer.start()
+        self.render()
+        self.notify("Overt is recording", "Pause or stop from this icon at any time.")
+
+    def _failed(self, message: str) -> None:
+        if self.state.state == "starting":
+            self.state.start_failed()
+        elif self.state.state != "idle":
+            self.state.stopped()
+        self.timer.stop()
+        self.render()
+        self._error(message)
+
+    def _stopped(self, summary: dict[str, Any]) -> None:
+        if self.state.state != "idle":
+            self.state.stopped()
+        self.timer.stop()
+        self.prompt.hide()
+        self.render()
+        self.notify("Overt stopped recording",
+                    f"Saved {summary.get('events', 0)} events and {summary.get('frames', 0)} "
+                    "frames, encrypted. Review them with Review….")
+        if self._quit_when_stopped:
+            self._really_quit()
+
+    def toggle_pause(self) -> None:
+        """Pause or resume."""
+        if self.state.state == "recording":
+            self.controller.pause()
+            self.schedule.pause()
+            self.state.pause()
+        elif self.state.state == "paused":
+            self.controller.resume()
+            self.schedule.resume()
+            self.state.resume()
+        self.render()
+
+    def stop(self) -> None:
+        """Stop: the recorder finishes its writes in its own thread."""
+        if self.state.state in ("recording", "paused"):
+            self.state.stop_requested()
+            self.prompt.hide()
+            self.controller.stop()
+            self.render()
+
+    def tick(self) -> None:
+        """Each second: counts, hotkey pauses, and the re-confirmation schedule."""
+        events, frames, paused = self.controller.counts()
+        self.state.counts(events, frames)
+        if paused and self.state.state == "recording":
+            self.state.pause("paused by the hotkey")
+            self.schedule.pause()
+        elif not paused and self.state.state == "paused" and self.controller.recorder \
+                and self.state.pause_reason == "paused by the hotkey":
+            self.state.resume()
+            self.schedule.resume()
+        if self.state.state == "recording":
+            verdict = self.schedule.check()
+            if verdict == "ask":
+                self.prompt.show()
+                self.prompt.raise_()
+                self.notify("Overt: keep recording?", "Please confirm you want to continue.")
+            elif verdict == "pause":
+                self.controller.pause()
+                self.schedule.pause()
+                self.state.pause("no answer to the re-confirmation")
+                self.prompt.hide()
+                self.notify("Overt paused recording",
+                            "Nobody confirmed to keep recording, so capture paused.")
+        self.render()
+
+    def _reconfirm_answered(self, keep: bool) -> None:
+        if self.state.state != "recording":
+            return
+        if keep:
+            self.schedule.confirmed()
+        else:
+            self.toggle_pause()
+
+    # --- review and the rest --------------------------------------------------------------
+
+    def review(self) -> QWidget | None:
+        """Review…: ask for the passphrase (non-modal), then open the review window.
+
+        Returns:
+            The unlock dialog, or None when there is no vault.
+        """
+        from app.vault_dialogs import UnlockDialog
+
+        vault = self._open_vault()
+        if vault is None:
+            return None
+        dialog = UnlockDialog(vault)
+        dialog.accepted.connect(lambda: self._open_review(dialog))
+        dialog.finished.connect(lambda _r: self._forget(dialog))
+        self.windows.append(dialog)
+        dialog.open()
+        dialog.raise_()
+        return dialog
+
+    def _open_review(self, dialog: Any) -> None:
+        from app.review_window import ReviewWindow
+
+        if dialog.unlocked is None:
+            return
+        window = ReviewWindow(dialog.unlocked)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.destroyed.connect(lambda _o=None: self._forget(window))
+        self.windows.append(window)
+        window.show()
+        window.raise_()
+        self.review_opened.emit(window)
+
+    def settings(self) -> QWidget | None:
+        """Settings…: recording defaults (needs a vault folder to keep them in)."""
+        from app.settings_dialog import SettingsDialog
+
+        if self._open_vault() is None:
+            return None
+        dialog = SettingsDialog(self.home)
+        dialog.finished.connect(lambda _r: self._forget(dialog))
+        self.windows.append(dialog)
+        dialog.open()
+        return dialog
+
+    def not_yet(self, feature: str) -> None:
+        """Say plainly that a menu entry's feature does not exist yet."""
+        box = QMessageBox(QMessageBox.Icon.Information, "Overt", NOT_YET[feature])
+        box.finished.connect(lambda _r: self._forget(box))
+        self.windows.append(box)
+        box.open()
+
+    def activate(self) -> None:
+        """Another launch asked us to show ourselves."""
+        self.show()
+        self.notify("Overt is already running", self.state.status())
+
+    def _error(self, message: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Overt", message)
+        box.finished.connect(lambda _r: self._forget(box))
+        self.windows.append(box)
+        box.open()
+        self.notified.emit("Overt", message)
+
+    def _forget(self, widget: QWidget) -> None:
+        if widget in self.windows:
+            self.windows.remove(widget)
+
+    def quit(self) -> None:
+        """Quit, stopping a recording first (its data is saved)."""
+        if self.state.state in ("recording", "paused"):
+            self._quit_when_stopped = True
+            self.stop()
+            return
+        if self.state.state == "idle":
+            self._really_quit()
+
+    def _really_quit(self) -> None:
+        if self.tray is not None:
+            self.tray.hide()
+        if self.status_window is not None:
+            self.status_window.can_close = lambda: True
+            self.status_window.close()
+        self.prompt.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
+    def menu_position(self) -> QPoint:
+        """Where to pop the menu up for screenshots (under the tray icon when known)."""
+        if self.tray is not None and not self.tray.geometry().isEmpty():
+            return self.tray.geometry().bottomLeft()
+        return QPoint(0, 0)
+
+
 def run_tray_app(args: argparse.Namespace) -> int:
     """Run the Qt event loop with the tray icon (or a status window when no tray exists)."""
+    from app.cli_support import vault_home
+    from app.single_instance import SingleInstance, server_name
+
+    guard_none_refcount()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Overt")
     app.setQuitOnLastWindowClosed(False)
-    menu = QMenu()
-    status = QAction("Overt is not recording", menu)
-    status.setEnabled(False)
-    menu.addAction(status)
-    menu.addSeparator()
-    quit_action = QAction("Quit", menu)
-    quit_action.triggered.connect(app.quit)
-    menu.addAction(quit_action)
-    fallback: QWidget | None = None
-    if QSystemTrayIcon.isSystemTrayAvailable():
-        tray = QSystemTrayIcon(idle_icon(), app)
-        tray.setToolTip("Overt: not recording")
-        tray.setContextMenu(menu)
-        tray.show()
-    else:
-        fallback = QLabel("Overt: not recording")
-        fallback.setWindowTitle("Overt")
-        fallback.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
-        fallback.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        fallback.customContextMenuRequested.connect(
-            lambda pos: menu.exec(fallback.mapToGlobal(pos))
-        )
-        fallback.setMargin(12)
-        fallback.show()
-    return int(app.exec())
+    home = vault_home(args)
+    single = SingleInstance(server_name(home))
+    if not single.claim():
+        print("Overt is already running; it was asked to show itself.", file=sys.stderr)
+        return 0
+    tray = TrayApp(home)
+    single.activated.connect(tray.activate)
+    tray.show()
+    try:
+        return int(app.exec())
+    finally:
+        single.release()

@@ -1,0 +1,467 @@
+"""What the review window shows, without Qt: labels, overlays, navigation, previews.
+
+The widgets in ``app/review_window.py`` stay thin over :class:`ReviewModel`, which is built
+from plain records (``storage/records.py`` shapes) and unit-tested without a QApplication.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+EVENT_KINDS = ("move", "button", "scroll", "key", "window")
+
+
+class LruCache(Generic[K, V]):
+    """A small least-recently-used cache (frames are large: keep only a few).
+
+    Attributes:
+        capacity: how many entries to keep.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._items: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        """The cached value (now most recently used), or None."""
+        if key not in self._items:
+            return None
+        self._items.move_to_end(key)
+        return self._items[key]
+
+    def put(self, key: K, value: V) -> None:
+        """Remember a value, forgetting the least recently used beyond capacity."""
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self.capacity:
+            self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget everything (after a redaction the pixels changed)."""
+        self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+
+def format_duration(seconds: float) -> str:
+    """'1:02:03' or '2:03'."""
+    s = int(max(seconds, 0.0))
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def format_size(n: int) -> str:
+    """Bytes for humans: '512 B', '3.4 MB'."""
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"  # pragma: no cover
+
+
+def session_row(summary: Any) -> list[str]:
+    """The session list's cells: date, duration, study, counts, review state, size."""
+    started = datetime.datetime.fromtimestamp(summary.started).strftime("%Y-%m-%d %H:%M")
+    counts = f"{summary.frames} frames, {summary.actions} actions, {summary.events} events"
+    review = summary.review
+    if summary.state != "complete":
+        review = f"{review} ({summary.state})"
+    return [
+        started,
+        format_duration(summary.duration),
+        summary.study_id or "(own)",
+        counts,
+        review,
+        format_size(summary.bytes),
+    ]
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """Cut long text with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass
+class Overlay:
+    """What to draw over one frame, in that frame's pixel coordinates.
+
+    Attributes:
+        clicks: (x, y, button) of clicks this frame is before or after, or that happen
+            between it and the next frame.
+        path: cursor positions since the previous frame.
+        drags: (x, y, x2, y2) of drags near this frame.
+        window: the active window's (x, y, w, h), or None.
+    """
+
+    clicks: list[tuple[int, int, str]] = field(default_factory=list)
+    path: list[tuple[int, int]] = field(default_factory=list)
+    drags: list[tuple[int, int, int, int]] = field(default_factory=list)
+    window: tuple[int, int, int, int] | None = None
+
+
+@dataclass
+class Preview:
+    """What a change will do, shown before it is applied.
+
+    Attributes:
+        title: a short name for the change.
+        lines: what will change, one fact per line.
+        empty: True when nothing would change (the change is then not offered).
+        verb: the confirming button's label ("Black out", "Delete", "Approve"...).
+    """
+
+    title: str
+    lines: list[str]
+    empty: bool = False
+    verb: str = "Apply"
+
+
+class ReviewModel:
+    """One session's records, indexed for the review window.
+
+    Frame metadata arrives first (enough to show the first frame); events and actions may
+    arrive later (``set_records``), after which labels and overlays are complete.
+
+    Attributes:
+        frames: FrameMeta dicts, in index order.
+        events: event dicts, in seq order.
+        actions: action dicts, in seq order.
+    """
+
+    def __init__(self, frames: list[dict[str, Any]]) -> None:
+        self.frames = frames
+        self._frame_t = [float(f.get("t", 0.0)) for f in frames]
+        self.events: list[dict[str, Any]] = []
+        self.actions: list[dict[str, Any]] = []
+        self._event_t: list[float] = []
+        self._moves: list[dict[str, Any]] = []
+        self._move_t: list[float] = []
+        self._windows: list[dict[str, Any]] = []
+        self._window_t: list[float] = []
+        self._window_by_seq: dict[int, dict[str, Any]] = {}
+
+    # --- loading ------------------------------------------------------------------------
+
+    def set_records(self, events: Iterable[dict[str, Any]],
+                    actions: Iterable[dict[str, Any]]) -> None:
+        """Take the session's events and actions (each in seq order)."""
+        self.events = list(events)
+        self.actions = list(actions)
+        self._event_t = [float(e.get("t", 0.0)) for e in self.events]
+        self._moves = [e for e in self.events if e.get("kind") == "move"]
+        self._move_t = [float(e["t"]) for e in self._moves]
+        self._windows = [e for e in self.events if e.get("kind") == "window"]
+        self._window_t = [float(e["t"]) for e in self._windows]
+        self._window_by_seq = {int(e["seq"]): e for e in self._windows if "seq" in e}
+
+    @property
+    def frame_count(self) -> int:
+        """Number of frames."""
+        return len(self.frames)
+
+    @property
+    def duration(self) -> float:
+        """Seconds from the start to the last frame, event or action."""
+        ends = [self._frame_t[-1] if self._frame_t else 0.0]
+        if self._event_t:
+            ends.append(self._event_t[-1])
+        if self.actions:
+            ends.append(float(self.actions[-1].get("t_end", self.actions[-1].get("t", 0.0))))
+        return max(ends)
+
+    # --- navigation -----------------------------------------------------------------------
+
+    def frame_time(self, index: int) -> float:
+        """Seconds since the start at which frame ``index`` was captured."""
+        return self._frame_t[index]
+
+    def frame_at(self, t: float) -> int:
+        """The last frame captured at or before ``t`` (frame 0 before the first)."""
+        if not self._frame_t:
+            return 0
+        return max(bisect.bisect_right(self._frame_t, t) - 1, 0)
+
+    def step_frame(self, index: int, delta: int) -> int:
+        """Frame ``index + delta``, clamped to the session."""
+        if not self.frames:
+            return 0
+        return min(max(index + delta, 0), len(self.frames) - 1)
+
+    def action_frame(self, action_index: int) -> int:
+        """The frame to show for an action: its pre-action frame, else the one before it."""
+        action = self.actions[action_index]
+        before = action.get("frame_before")
+        if isinstance(before, int) and 0 <= before < len(self.frames):
+            return before
+        return self.frame_at(float(action.get("t", 0.0)))
+
+    def action_at_frame(self, index: int) -> int | None:
+        """The action this frame shows: the first whose frame it is, else the last before it."""
+        if not self.actions or not self.frames:
+            return None
+        for i in range(len(self.actions)):
+            if self.action_frame(i) == index:
+                return i
+        t = self._frame_t[index]
+        starts = [float(a.get("t", 0.0)) for a in self.actions]
+        i = bisect.bisect_right(starts, t) - 1
+        return i if i >= 0 else None
+
+    def step_action(self, index: int, delta: int, current: int | None = None) -> int | None:
+        """The action ``delta`` steps away (None if there is none that way).
+
+        Args:
+            index: the frame shown.
+            delta: +1 for the next action, -1 for the previous.
+            current: the action last stepped to, if the frame shown is still its frame.
+        """
+        if not self.actions:
+            return None
+        if current is None:
+            shown = self.action_at_frame(index)
+            if shown is not None and self.action_frame(shown) == index:
+                current = shown
+        if current is not None:
+            return min(max(current + delta, 0), len(self.actions) - 1)
+        frames = [self.action_frame(i) for i in range(len(self.actions))]
+        if delta > 0:
+            later = [i for i, f in enumerate(frames) if f >= index]
+            return later[0] if later else len(self.actions) - 1
+        earlier = [i for i, f in enumerate(frames) if f < index]
+        return earlier[-1] if earlier else 0
+
+    # --- labels ---------------------------------------------------------------------------
+
+    def window_at(self, t: float) -> dict[str, Any] | None:
+        """The window event active at ``t``."""
+        i = bisect.bisect_right(self._window_t, t) - 1
+        return self._windows[i] if i >= 0 else None
+
+    def window_of(self, action: dict[str, Any]) -> dict[str, Any] | None:
+        """The window an action happened in (its window_seq, else by time)."""
+        seq = action.get("window_seq")
+        if isinstance(seq, int) and seq in self._window_by_seq:
+            return self._window_by_seq[seq]
+        return self.window_at(float(action.get("t", 0.0)))
+
+    def window_label(self, window: dict[str, Any] | None) -> str:
+        """'Firefox — Title', or '' when unknown."""
+        if window is None:
+            return ""
+        app = str(window.get("app") or "an unknown app")
+        title = str(window.get("title") or "")
+        return f"{app} — {shorten(title, 50)}" if title else app
+
+    def action_label(self, action: dict[str, Any]) -> str:
+        """'click at (x, y) in App — Title', "typed '…'", 'hotkey ctrl+c'."""
+        kind = action.get("kind")
+        where = self.window_label(self.window_of(action))
+        suffix = f" in {where}" if where else ""
+        if kind in ("click", "double_click"):
+            name = "double-click" if kind == "double_click" else "click"
+            button = action.get("button", "left")
+            if button and button != "left":
+                name = f"{button} {name}"
+            return f"{name} at ({action.get('x')}, {action.get('y')}){suffix}"
+        if kind == "drag":
+            return (f"drag from ({action.get('x')}, {action.get('y')}) to "
+                    f"({action.get('x2')}, {action.get('y2')}){suffix}")
+        if kind == "scroll":
+            return f"scroll ({action.get('dx', 0)}, {action.get('dy', 0)}) at " \
+                   f"({action.get('x')}, {action.get('y')}){suffix}"
+        if kind == "type":
+            text = str(action.get("text") or "")
+            shown = shorten(text.replace("\n", "⏎"), 50) if text else "(text not kept)"
+            return f"typed '{shown}'{suffix}"
+        if kind == "hotkey":
+            return f"hotkey {'+'.join(str(k) for k in action.get('keys', []))}{suffix}"
+        return f"{kind}{suffix}"
+
+    def action_labels(self) -> list[str]:
+        """Every action's label, with its time."""
+        return [f"{format_duration(float(a.get('t', 0.0)))}  {self.action_label(a)}"
+                for a in self.actions]
+
+    # --- typed text -----------------------------------------------------------------------
+
+    def typed_runs(self) -> list[tuple[int, str]]:
+        """(action index, text) of every typed run that kept its text."""
+        return [(i, str(a["text"])) for i, a in enumerate(self.actions)
+                if a.get("kind") == "type" and a.get("text")]
+
+    def typed_text(self) -> str:
+        """The session's typed text in one document: one line per typed run."""
+        lines = []
+        for i, text in self.typed_runs():
+            a = self.actions[i]
+            where = self.window_label(self.window_of(a))
+            lines.append(f"[{format_duration(float(a.get('t', 0.0)))}] {where}: {text}")
+        return "\n".join(lines)
+
+    def find_text(self, needle: str) -> list[int]:
+        """Action indices of the typed runs containing ``needle`` (case-insensitive)."""
+        if not needle:
+            return []
+        low = needle.lower()
+        return [i for i, text in self.typed_runs() if low in text.lower()]
+
+    # --- overlays -------------------------------------------------------------------------
+
+    def overlay(self, index: int) -> Overlay:
+        """Clicks, cursor path, drags and the active window for frame ``index``."""
+        out = Overlay()
+        if not self.frames:
+            return out
+        meta = self.frames[index]
+        mon = meta.get("monitor") or {}
+        ox, oy = int(mon.get("x", 0)), int(mon.get("y", 0))
+        t = self._frame_t[index]
+        t_prev = self._frame_t[index - 1] if index > 0 else t - 1.0
+        lo = bisect.bisect_right(self._move_t, t_prev)
+        hi = bisect.bisect_right(self._move_t, t)
+        out.path = [(int(e["x"]) - ox, int(e["y"]) - oy) for e in self._moves[lo:hi]]
+        t_next = self._frame_t[index + 1] if index + 1 < len(self._frame_t) else float("inf")
+        for a in self.actions:
+            # A frame shows the screen just before what happens until the next frame.
+            near = a.get("frame_before") == index or a.get("frame_after") == index
+            if not near and not t <= float(a.get("t", -1e9)) < t_next:
+                continue
+            if a.get("kind") in ("click", "double_click"):
+                out.clicks.append((int(a["x"]) - ox, int(a["y"]) - oy, str(a.get("button", ""))))
+            elif a.get("kind") == "drag":
+                out.drags.append((int(a["x"]) - ox, int(a["y"]) - oy,
+                                  int(a["x2"]) - ox, int(a["y2"]) - oy))
+        win = self.window_at(t)
+        if win is not None and int(win.get("w", 0)) > 0:
+            out.window = (int(win["x"]) - ox, int(win["y"]) - oy, int(win["w"]), int(win["h"]))
+        return out
+
+    # --- timeline -------------------------------------------------------------------------
+
+    def activity(self, bins: int) -> dict[str, list[int]]:
+        """Events per bin by kind, over the session's duration, for the timeline's plot."""
+        out = {kind: [0] * bins for kind in EVENT_KINDS}
+        if bins <= 0:
+            return out
+        span = max(self.duration, 1e-9)
+        for e in self.events:
+            kind = e.get("kind")
+            if kind in out:
+                b = min(int(float(e.get("t", 0.0)) / span * bins), bins - 1)
+                out[kind][max(b, 0)] += 1
+        return out
+
+    # --- previews -------------------------------------------------------------------------
+
+    def frames_while_window(self, window: dict[str, Any]) -> list[range]:
+        """Contiguous frame ranges during which this window (app and title) was active."""
+        key = (window.get("app"), window.get("title"), window.get("wid"))
+        ranges: list[range] = []
+        start: int | None = None
+        for i, t in enumerate(self._frame_t):
+            w = self.window_at(t)
+            same = w is not None and (w.get("app"), w.get("title"), w.get("wid")) == key
+            if same and start is None:
+                start = i
+            elif not same and start is not None:
+                ranges.append(range(start, i))
+                start = None
+        if start is not None:
+            ranges.append(range(start, len(self._frame_t)))
+        return ranges
+
+    def preview_region(self, rect: tuple[int, int, int, int], frames: list[range]) -> Preview:
+        """What filling ``rect`` in these frame ranges will do."""
+        n = sum(len(r) for r in frames)
+        x, y, w, h = rect
+        spans = ", ".join(f"{r.start + 1}–{r.stop}" if len(r) > 1 else f"{r.start + 1}"
+                          for r in frames[:5]) + (" …" if len(frames) > 5 else "")
+        return Preview("Black out a region", [
+            f"A {w}×{h} rectangle at ({x}, {y}) becomes solid black.",
+            f"{n} frame(s) change: {spans}.",
+            "The original pixels cannot be recovered afterwards.",
+        ], empty=n == 0 or w <= 0 or h <= 0, verb="Black out")
+
+    def preview_text(self, needle: str) -> Preview:
+        """What removing every occurrence of ``needle`` will do."""
+        typed = sum(text.count(needle) for _i, text in self.typed_runs()) if needle else 0
+        titles = sum(str(e.get("title") or "").count(needle) for e in self._windows) \
+            if needle else 0
+        return Preview(f"Remove every occurrence of '{shorten(needle, 30)}'", [
+            f"{typed} occurrence(s) in typed text and {titles} in window titles are removed.",
+            "The matching key presses are scrubbed from the raw events too.",
+            "This cannot be undone.",
+        ], empty=typed + titles == 0, verb="Remove")
+
+    def event_range_of_actions(self, first: int, last: int) -> range:
+        """The raw event seqs that actions ``first..last`` (inclusive) were built on."""
+        seqs = [s for a in self.actions[first:last + 1] for s in a.get("events", [])
+                if isinstance(s, int)]
+        if not seqs:
+            return range(0)
+        return range(min(seqs), max(seqs) + 1)
+
+    def event_range_of_frames(self, first: int, last: int) -> range:
+        """Seqs of the events between frames ``first`` and ``last`` (inclusive)."""
+        t0 = self._frame_t[first]
+        t1 = self._frame_t[last + 1] if last + 1 < len(self._frame_t) else float("inf")
+        lo = bisect.bisect_left(self._event_t, t0)
+        hi = bisect.bisect_left(self._event_t, t1)
+        if hi <= lo:
+            return range(0)
+        return range(int(self.events[lo]["seq"]), int(self.events[hi - 1]["seq"]) + 1)
+
+    def preview_events(self, seqs: range) -> Preview:
+        """What deleting the events with these seqs will do."""
+        evs = [e for e in self.events if e.get("seq") in seqs]
+        acts = [a for a in self.actions
+                if any(s in seqs for s in a.get("events", []) if isinstance(s, int))]
+        kinds: dict[str, int] = {}
+        for e in evs:
+            kinds[str(e.get("kind"))] = kinds.get(str(e.get("kind")), 0) + 1
+        detail = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none"
+        return Preview("Delete events", [
+            f"{len(evs)} event(s) are deleted ({detail}).",
+            f"{len(acts)} action(s) built on them are deleted too.",
+            "Frames are kept; black them out separately if needed. This cannot be undone.",
+        ], empty=not evs, verb="Delete")
+
+    def preview_titles(self, seqs: range | None) -> Preview:
+        """What blanking window titles will do."""
+        titles = [e for e in self._windows if e.get("title")
+                  and (seqs is None or e.get("seq") in seqs)]
+        distinct = sorted({str(e["title"]) for e in titles})
+        lines = [f"{len(titles)} window title(s) are blanked, e.g.:"]
+        lines += [f"  {shorten(t, 70)}" for t in distinct[:5]]
+        lines.append("App names are kept. This cannot be undone.")
+        return Preview("Blank window titles", lines, empty=not titles, verb="Blank")
+
+    def approve_summary(self) -> Preview:
+        """What approving lets leave: counts, apps, typed text, frames."""
+        apps = sorted({str(e.get("app")) for e in self._windows if e.get("app")})
+        typed = self.typed_runs()
+        chars = sum(len(t) for _i, t in typed)
+        lines = [
+            f"{len(self.frames)} frames (screenshots), {len(self.actions)} actions, "
+            f"{len(self.events)} raw events.",
+            f"Apps: {', '.join(apps) if apps else '(none recorded)'}.",
+            f"Typed text: {len(typed)} run(s), {chars} characters"
+            + (f", e.g. '{shorten(typed[0][1], 40)}'." if typed else "."),
+            f"Window titles: {sum(1 for e in self._windows if e.get('title'))} kept.",
+            "Approved sessions can be exported; nothing leaves until you export.",
+        ]
+        return Preview("Approve this session", lines, verb="Approve")

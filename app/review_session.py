@@ -1,0 +1,101 @@
+"""One session opened for review: serialised reader access and the vault's changes (no Qt).
+
+The storage reader is not documented as thread-safe, and the review window reads frames from
+worker threads; every access goes through one lock here. After a change (redaction,
+approval) the reader is reopened, because the session's files were rewritten.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from PIL import Image
+
+from storage import SessionReader, UnlockedVault
+
+
+class ReviewSession:
+    """A session's reader plus the changes the review window can make.
+
+    Attributes:
+        vault: the unlocked vault.
+        session_id: the session under review.
+    """
+
+    def __init__(self, vault: UnlockedVault, session_id: str) -> None:
+        self.vault = vault
+        self.session_id = session_id
+        self._lock = threading.Lock()
+        self._reader: SessionReader = vault.open_session(session_id)
+
+    def frames(self) -> list[dict[str, Any]]:
+        """Every frame's metadata."""
+        with self._lock:
+            return self._reader.frames()
+
+    def records(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """(events, actions), each in seq order."""
+        with self._lock:
+            return list(self._reader.events()), list(self._reader.actions())
+
+    def frame_image(self, index: int) -> Image.Image:
+        """Frame ``index`` as RGB pixels."""
+        with self._lock:
+            return self._reader.frame_image(index)
+
+    def redactions(self) -> list[dict[str, Any]]:
+        """The redaction log (kinds and counts, no content)."""
+        with self._lock:
+            return self._reader.redactions()
+
+    def review_state(self) -> str:
+        """'unreviewed' or 'approved'."""
+        with self._lock:
+            return str(self._reader.summary.review)
+
+    # --- changes --------------------------------------------------------------------------
+
+    def redact_region(self, rect: tuple[int, int, int, int], ranges: list[range]) -> int:
+        """Black out ``rect`` in each frame range; returns frames changed."""
+        with self._lock:
+            n = 0
+            for r in ranges:
+                n += self.vault.redact_region(self.session_id, rect, r)
+            self._reopen()
+            return n
+
+    def redact_text(self, needle: str) -> int:
+        """Remove every occurrence of ``needle``; returns occurrences removed."""
+        with self._lock:
+            n = self.vault.redact_text(self.session_id, needle)
+            self._reopen()
+            return n
+
+    def redact_events(self, seqs: range) -> int:
+        """Delete these events (and actions built on them); returns events removed."""
+        with self._lock:
+            n = self.vault.redact_events(self.session_id, seqs)
+            self._reopen()
+            return n
+
+    def redact_window_titles(self, seqs: range | None) -> int:
+        """Blank window titles (all, or these seqs); returns titles blanked."""
+        with self._lock:
+            n = self.vault.redact_window_titles(self.session_id, seqs)
+            self._reopen()
+            return n
+
+    def approve(self) -> None:
+        """Mark the session approved."""
+        with self._lock:
+            self.vault.approve(self.session_id)
+            self._reopen()
+
+    def delete(self) -> None:
+        """Delete the whole session irrecoverably."""
+        with self._lock:
+            self.vault.vault.delete_session(self.session_id)
+
+    def _reopen(self) -> None:
+        self._reader = self.vault.open_session(self.session_id)

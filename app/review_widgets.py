@@ -1,0 +1,368 @@
+"""The review window's custom widgets: frame viewer, timeline, preview and scope dialogs."""
+
+from __future__ import annotations
+
+import itertools
+
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.review_model import EVENT_KINDS, Overlay, Preview
+
+KIND_COLOURS = {
+    "move": QColor("#8fa3b8"),
+    "button": QColor("#d9534f"),
+    "scroll": QColor("#5cb85c"),
+    "key": QColor("#337ab7"),
+    "window": QColor("#f0ad4e"),
+}
+
+
+def span(a: QPoint, b: QPoint) -> QRect:
+    """The rectangle between two pixel-edge positions (b's row and column excluded)."""
+    return QRect(min(a.x(), b.x()), min(a.y(), b.y()), abs(a.x() - b.x()), abs(a.y() - b.y()))
+
+
+class FrameView(QWidget):
+    """Shows one frame scaled to fit, with overlays; drag to select a region.
+
+    Attributes:
+        image: the frame shown (None before the first arrives).
+        overlay: what to draw over it.
+        selection: the selected region in frame pixels, or None.
+
+    Signals:
+        regionSelected(QRect): a rectangle was drawn (frame pixel coordinates).
+    """
+
+    regionSelected = Signal(QRect)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.image: QImage | None = None
+        self.overlay = Overlay()
+        self.selection: QRect | None = None
+        self._drag_from: QPoint | None = None
+        self.setMinimumSize(480, 270)
+        self.setMouseTracking(False)
+        self.setCursor(Qt.CursorShape.CrossCursor)
+        self.setToolTip("Drag to select a region to black out")
+
+    def sizeHint(self) -> QSize:
+        return QSize(960, 540)
+
+    def show_frame(self, image: QImage, overlay: Overlay) -> None:
+        """Show a frame and its overlay."""
+        self.image = image
+        self.overlay = overlay
+        self.update()
+
+    def clear_selection(self) -> None:
+        """Forget the selected region."""
+        self.selection = None
+        self.update()
+
+    # --- geometry -------------------------------------------------------------------------
+
+    def _target(self) -> QRectF:
+        if self.image is None or self.image.isNull():
+            return QRectF(self.rect())
+        iw, ih = self.image.width(), self.image.height()
+        scale = min(self.width() / iw, self.height() / ih)
+        w, h = iw * scale, ih * scale
+        return QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
+
+    def to_image(self, pos: QPointF) -> QPoint:
+        """Widget position -> frame pixel (clamped to the frame)."""
+        if self.image is None:
+            return QPoint(0, 0)
+        t = self._target()
+        x = (pos.x() - t.x()) * self.image.width() / max(t.width(), 1e-9)
+        y = (pos.y() - t.y()) * self.image.height() / max(t.height(), 1e-9)
+        x = min(max(round(x), 0), self.image.width())
+        y = min(max(round(y), 0), self.image.height())
+        return QPoint(int(x), int(y))
+
+    # --- mouse ----------------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.image is not None:
+            self._drag_from = self.to_image(event.position())
+            self.selection = QRect(self._drag_from, QSize(0, 0))
+            self.update()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._drag_from is not None:
+            self.selection = span(self._drag_from, self.to_image(event.position()))
+            self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._drag_from is None:
+            return
+        rect = span(self._drag_from, self.to_image(event.position()))
+        self._drag_from = None
+        if rect.width() >= 2 and rect.height() >= 2:
+            self.selection = rect
+            self.regionSelected.emit(rect)
+        else:
+            self.selection = None
+        self.update()
+
+    # --- painting -------------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#20242a"))
+        if self.image is None:
+            painter.setPen(QColor("#c8ced6"))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Loading…")
+            painter.end()
+            return
+        target = self._target()
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawImage(target, self.image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        scale = target.width() / max(self.image.width(), 1)
+
+        def at(x: float, y: float) -> QPointF:
+            return QPointF(target.x() + x * scale, target.y() + y * scale)
+
+        ov = self.overlay
+        if ov.window is not None:
+            x, y, w, h = ov.window
+            painter.setPen(QPen(QColor("#f0ad4e"), 2, Qt.PenStyle.DashLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(QRectF(at(x, y), at(x + w, y + h)))
+        if len(ov.path) > 1:
+            painter.setPen(QPen(QColor(80, 160, 255, 200), 2))
+            pts = [at(x, y) for x, y in ov.path]
+            for a, b in itertools.pairwise(pts):
+                painter.drawLine(a, b)
+        for x, y, x2, y2 in ov.drags:
+            painter.setPen(QPen(QColor("#9b59b6"), 3))
+            painter.drawLine(at(x, y), at(x2, y2))
+            painter.drawEllipse(at(x2, y2), 5, 5)
+        for x, y, _button in ov.clicks:
+            painter.setPen(QPen(QColor("#e74c3c"), 3))
+            painter.setBrush(QColor(231, 76, 60, 70))
+            painter.drawEllipse(at(x, y), 12, 12)
+            painter.drawLine(at(x, y) - QPointF(4, 0), at(x, y) + QPointF(4, 0))
+            painter.drawLine(at(x, y) - QPointF(0, 4), at(x, y) + QPointF(0, 4))
+        if self.selection is not None:
+            s = self.selection
+            painter.setPen(QPen(QColor("#ffffff"), 1, Qt.PenStyle.DashLine))
+            painter.setBrush(QColor(0, 0, 0, 140))
+            painter.drawRect(QRectF(at(s.x(), s.y()), at(s.x() + s.width(), s.y() + s.height())))
+        painter.end()
+
+
+class Timeline(QWidget):
+    """Activity per second by kind (stacked bars), frame ticks, and where we are.
+
+    Attributes:
+        activity: kind -> counts per bin.
+        frame_times: each frame's time (s).
+        duration: the session's length (s).
+        position: the current frame's time.
+
+    Signals:
+        seek(float): the person clicked at this time (s).
+    """
+
+    seek = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.activity: dict[str, list[int]] = {}
+        self.frame_times: list[float] = []
+        self.duration = 1.0
+        self.position = 0.0
+        self.setMinimumHeight(70)
+        self.setMaximumHeight(90)
+        self.setToolTip("Activity by kind; grey ticks are frames. Click to jump.")
+
+    def set_data(self, activity: dict[str, list[int]], frame_times: list[float],
+                 duration: float) -> None:
+        """Set what to plot."""
+        self.activity = activity
+        self.frame_times = frame_times
+        self.duration = max(duration, 1e-9)
+        self.update()
+
+    def set_position(self, t: float) -> None:
+        """Move the current-time marker."""
+        self.position = t
+        self.update()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if self.duration > 0 and self.width() > 0:
+            self.seek.emit(max(event.position().x(), 0) / self.width() * self.duration)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        w, h = self.width(), self.height()
+        painter.fillRect(self.rect(), QColor("#f4f6f8"))
+        tick_h = 10
+        plot_h = h - tick_h - 14
+        bins = len(next(iter(self.activity.values()), []))
+        if bins:
+            peak = max(max(sum(self.activity[k][i] for k in self.activity) for i in range(bins)),
+                       1)
+            bw = w / bins
+            for i in range(bins):
+                y = float(plot_h)
+                for kind in EVENT_KINDS:
+                    n = self.activity.get(kind, [0] * bins)[i]
+                    if not n:
+                        continue
+                    bh = n / peak * (plot_h - 2)
+                    painter.fillRect(QRectF(i * bw, y - bh, max(bw - 0.5, 1), bh),
+                                     KIND_COLOURS[kind])
+                    y -= bh
+        painter.setPen(QColor("#9aa4ae"))
+        step = max(1, len(self.frame_times) // max(w // 2, 1))
+        for t in self.frame_times[::step]:
+            x = t / self.duration * w
+            painter.drawLine(QPointF(x, plot_h + 2), QPointF(x, plot_h + 2 + tick_h))
+        x = self.position / self.duration * w
+        painter.setPen(QPen(QColor("#111111"), 2))
+        painter.drawLine(QPointF(x, 0), QPointF(x, h))
+        painter.setPen(QColor("#55606b"))
+        legend = "  ".join(EVENT_KINDS)
+        painter.drawText(QRectF(4, h - 14, w - 8, 14), Qt.AlignmentFlag.AlignLeft, legend)
+        lx = 4.0
+        metrics = painter.fontMetrics()
+        for kind in EVENT_KINDS:
+            painter.fillRect(QRectF(lx, h - 3, metrics.horizontalAdvance(kind), 3),
+                             KIND_COLOURS[kind])
+            lx += metrics.horizontalAdvance(kind + "  ")
+        painter.end()
+
+
+class PreviewDialog(QDialog):
+    """Shows what a change will do; Apply or Cancel."""
+
+    def __init__(self, preview: Preview, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Overt: {preview.title.lower()}")
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        heading = QLabel(f"<b>{preview.title}</b>")
+        layout.addWidget(heading)
+        body = QLabel("\n".join(f"• {line}" if not line.startswith(" ") else line
+                                for line in preview.lines))
+        body.setWordWrap(True)
+        body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(body)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.Apply
+        )
+        self.apply = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
+        self.apply.setText(preview.verb)
+        self.apply.clicked.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        if preview.empty:
+            self.apply.setEnabled(False)
+            layout.addWidget(QLabel("Nothing would change."))
+        layout.addWidget(self.buttons)
+
+
+class RegionScopeDialog(QDialog):
+    """Where to black out the selected region: this frame, a range, all, or a window's frames.
+
+    Attributes:
+        choice: "this" | "range" | "all" | "window".
+    """
+
+    def __init__(self, current: int, count: int, window_label: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Overt: black out which frames?")
+        self.current = current
+        self.count = count
+        layout = QVBoxLayout(self)
+        self.group = QButtonGroup(self)
+        self.this = QRadioButton(f"This frame only ({current + 1})")
+        self.from_to = QRadioButton("Frames from")
+        self.every = QRadioButton(f"Every frame ({count})")
+        self.by_window = QRadioButton(f"Every frame while this window was active: {window_label}")
+        self.by_window.setEnabled(bool(window_label))
+        self.this.setChecked(True)
+        self.first = QSpinBox()
+        self.last = QSpinBox()
+        for box in (self.first, self.last):
+            box.setRange(1, max(count, 1))
+        self.first.setValue(current + 1)
+        self.last.setValue(min(current + 10, count))
+        row = QHBoxLayout()
+        row.addWidget(self.from_to)
+        row.addWidget(self.first)
+        row.addWidget(QLabel("to"))
+        row.addWidget(self.last)
+        row.addStretch(1)
+        for i, b in enumerate((self.this, self.from_to, self.every, self.by_window)):
+            self.group.addButton(b, i)
+        layout.addWidget(self.this)
+        layout.addLayout(row)
+        layout.addWidget(self.every)
+        layout.addWidget(self.by_window)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    @property
+    def choice(self) -> str:
+        """The chosen scope."""
+        return ("this", "range", "all", "window")[max(self.group.checkedId(), 0)]
+
+    def frame_range(self) -> range:
+        """The chosen range (for "range"), 0-based."""
+        a, b = sorted((self.first.value(), self.last.value()))
+        return range(a - 1, b)
+
+
+class FrameRangeDialog(QDialog):
+    """Pick frames A..B (1-based, inclusive) whose events to delete."""
+
+    def __init__(self, current: int, count: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Overt: delete events between frames")
+        self.first = QSpinBox()
+        self.last = QSpinBox()
+        for box in (self.first, self.last):
+            box.setRange(1, max(count, 1))
+        self.first.setValue(current + 1)
+        self.last.setValue(current + 1)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Delete every event from frame"))
+        row.addWidget(self.first)
+        row.addWidget(QLabel("to frame"))
+        row.addWidget(self.last)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(QLabel("You will see what this deletes before anything changes."))
+        layout.addWidget(buttons)
+
+    def frames(self) -> tuple[int, int]:
+        """(first, last) 0-based, inclusive."""
+        a, b = sorted((self.first.value(), self.last.value()))
+        return a - 1, b - 1

@@ -1,0 +1,623 @@
+"""The review window: see everything a session holds, redact, delete, approve.
+
+Storage work (opening, decoding frames, redacting) runs in a QThreadPool; the GUI thread
+only paints. Frames load lazily into a small LRU cache, and the next frame is prefetched.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PIL import Image
+from PySide6.QtCore import QRect, Qt, QThreadPool, Signal
+from PySide6.QtGui import QImage, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QTextEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.qt_guard import guard_none_refcount
+from app.review_model import LruCache, Preview, ReviewModel, format_duration, session_row
+from app.review_session import ReviewSession
+from app.review_widgets import (
+    FrameRangeDialog,
+    FrameView,
+    PreviewDialog,
+    RegionScopeDialog,
+    Timeline,
+)
+from app.workers import Task, submit
+from storage import UnlockedVault
+
+log = logging.getLogger(__name__)
+
+FRAME_CACHE = 8
+SESSION_COLUMNS = ["Date", "Duration", "Study", "Counts", "Review", "Size"]
+
+
+def to_qimage(img: Image.Image) -> QImage:
+    """An RGB PIL image as a QImage that owns its pixels (safe across threads)."""
+    rgb = img if img.mode == "RGB" else img.convert("RGB")
+    data = rgb.tobytes()
+    return QImage(data, rgb.width, rgb.height, 3 * rgb.width, QImage.Format.Format_RGB888).copy()
+
+
+class ReviewWindow(QMainWindow):
+    """Sessions on the left; the frame, timeline and tools in the middle; actions and text right.
+
+    Attributes:
+        vault: the unlocked vault.
+        session: the session under review (None until one is opened).
+        model: its records for display (None until loaded).
+        index: the frame shown (or wanted).
+        confirm: asks the person to confirm a preview (a dialog; tests replace it).
+        pool: the worker threads.
+
+    Signals:
+        sessionOpened(str): a session's frame list is loaded.
+        recordsLoaded(str): its events and actions are loaded.
+        frameShown(int): a frame is on screen.
+        changed(str): a change was applied (its one-line result).
+        failed(str): something failed (one sentence, also shown to the person).
+    """
+
+    sessionOpened = Signal(str)
+    recordsLoaded = Signal(str)
+    frameShown = Signal(int)
+    changed = Signal(str)
+    failed = Signal(str)
+
+    def __init__(self, vault: UnlockedVault, parent: QWidget | None = None) -> None:
+        guard_none_refcount()
+        super().__init__(parent)
+        self.vault = vault
+        self.session: ReviewSession | None = None
+        self.model: ReviewModel | None = None
+        self.index = 0
+        self.confirm: Callable[[Preview], bool] = self._confirm_dialog
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(2)
+        self._tasks: list[Task] = []
+        self._cache: LruCache[int, QImage] = LruCache(FRAME_CACHE)
+        self._loading: int | None = None
+        self._wanted_action: int | None = None
+        self._records_after_first_frame = False
+        self._generation = 0
+        self.setWindowTitle("Overt: review")
+        self._fit_to_screen()
+        self._build()
+        self._shortcuts()
+        self.refresh_sessions()
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.sessions = QTreeWidget()
+        self.sessions.setHeaderLabels(SESSION_COLUMNS)
+        self.sessions.setRootIsDecorated(False)
+        self.sessions.setAlternatingRowColors(True)
+        self.sessions.itemActivated.connect(self._session_activated)
+        self.sessions.itemClicked.connect(self._session_activated)
+
+        self.view = FrameView()
+        self.view.regionSelected.connect(self._region_drawn)
+        self.timeline = Timeline()
+        self.timeline.seek.connect(self._seek_time)
+        self.position = QLabel("No session open")
+        self.position.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.prev_action = QPushButton("◀◀ Action")
+        self.prev_frame = QPushButton("◀ Frame")
+        self.next_frame = QPushButton("Frame ▶")
+        self.next_action = QPushButton("Action ▶▶")
+        self.prev_action.clicked.connect(lambda: self.step_action(-1))
+        self.prev_frame.clicked.connect(lambda: self.step_frame(-1))
+        self.next_frame.clicked.connect(lambda: self.step_frame(1))
+        self.next_action.clicked.connect(lambda: self.step_action(1))
+        nav = QHBoxLayout()
+        for b in (self.prev_action, self.prev_frame, self.next_frame, self.next_action):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            nav.addWidget(b)
+        nav.addWidget(self.position, 1)
+
+        self.redact_region_button = QPushButton("Black out region…")
+        self.redact_region_button.setToolTip("Drag on the frame first")
+        self.redact_region_button.clicked.connect(self._redact_region_clicked)
+        self.delete_events_button = QPushButton("Delete selected actions' events…")
+        self.delete_events_button.clicked.connect(self._delete_selected_clicked)
+        self.delete_range_button = QPushButton("Delete events between frames…")
+        self.delete_range_button.clicked.connect(self._delete_range_clicked)
+        self.titles_button = QPushButton("Blank window titles…")
+        self.titles_button.clicked.connect(self._titles_clicked)
+        self.delete_session_button = QPushButton("Delete session…")
+        self.delete_session_button.clicked.connect(self._delete_session_clicked)
+        self.approve_button = QPushButton("Approve…")
+        self.approve_button.clicked.connect(self._approve_clicked)
+        tools = QHBoxLayout()
+        for b in (self.redact_region_button, self.delete_events_button,
+                  self.delete_range_button, self.titles_button, self.delete_session_button):
+            tools.addWidget(b)
+        tools.addStretch(1)
+        tools.addWidget(self.approve_button)
+
+        centre = QWidget()
+        cl = QVBoxLayout(centre)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.addWidget(self.view, 1)
+        cl.addWidget(self.timeline)
+        cl.addLayout(nav)
+        cl.addLayout(tools)
+
+        self.actions_list = QListWidget()
+        self.actions_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.actions_list.currentRowChanged.connect(self._action_chosen)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search typed text…")
+        self.search.textChanged.connect(self._search_changed)
+        self.search_result = QLabel("")
+        self.text_view = QPlainTextEdit()
+        self.text_view.setReadOnly(True)
+        self.text_view.setPlaceholderText("No typed text in this session.")
+        self.redact_text_button = QPushButton("Remove selected / searched text…")
+        self.redact_text_button.clicked.connect(self._redact_text_clicked)
+        text_tab = QWidget()
+        tl = QVBoxLayout(text_tab)
+        tl.addWidget(self.search)
+        tl.addWidget(self.search_result)
+        tl.addWidget(self.text_view, 1)
+        tl.addWidget(self.redact_text_button)
+        self.log_view = QPlainTextEdit()
+        self.log_view.setReadOnly(True)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.actions_list, "Actions")
+        self.tabs.addTab(text_tab, "Typed text")
+        self.tabs.addTab(self.log_view, "Redaction log")
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(centre)
+        split.addWidget(self.tabs)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setSizes([1000, 400])
+
+        root = QSplitter(Qt.Orientation.Vertical)
+        root.addWidget(self.sessions)
+        root.addWidget(split)
+        root.setStretchFactor(0, 0)
+        root.setStretchFactor(1, 1)
+        root.setSizes([110, 800])
+        outer = QWidget()
+        outer_layout = QVBoxLayout(outer)
+        outer_layout.setContentsMargins(8, 8, 8, 4)
+        outer_layout.addWidget(root)
+        self.setCentralWidget(outer)
+        self.statusBar().setSizeGripEnabled(False)
+        self.statusBar().showMessage("Pick a session to review.")
+        self._set_tools_enabled(False)
+
+    def _fit_to_screen(self) -> None:
+        """Take most of the screen, centred, without spilling off it."""
+        screen = self.screen().availableGeometry()
+        w = min(1400, int(screen.width() * 0.9))
+        h = min(900, int(screen.height() * 0.9))
+        self.resize(w, h)
+        self.move(screen.x() + (screen.width() - w) // 2, screen.y() + (screen.height() - h) // 2)
+
+    def _shortcuts(self) -> None:
+        bindings = [
+            ("Right", lambda: self.step_frame(1)),
+            ("Left", lambda: self.step_frame(-1)),
+            ("PgDown", lambda: self.step_action(1)),
+            ("PgUp", lambda: self.step_action(-1)),
+            ("Ctrl+Right", lambda: self.step_action(1)),
+            ("Ctrl+Left", lambda: self.step_action(-1)),
+            ("Home", lambda: self.show_frame(0)),
+            ("End", lambda: self.show_frame((self.model.frame_count - 1) if self.model else 0)),
+            ("Ctrl+F", self._focus_search),
+        ]
+        for keys, fn in bindings:
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(fn)
+
+    def _set_tools_enabled(self, on: bool) -> None:
+        for w in (self.redact_region_button, self.delete_events_button,
+                  self.delete_range_button, self.titles_button,
+                  self.delete_session_button, self.approve_button, self.redact_text_button,
+                  self.prev_action, self.prev_frame, self.next_frame, self.next_action):
+            w.setEnabled(on)
+
+    # --- sessions -------------------------------------------------------------------------
+
+    def refresh_sessions(self) -> None:
+        """Re-read the session list from the vault's index."""
+        self.sessions.clear()
+        for summary in self.vault.vault.sessions():
+            item = QTreeWidgetItem(session_row(summary))
+            item.setData(0, Qt.ItemDataRole.UserRole, summary.id)
+            self.sessions.addTopLevelItem(item)
+        for col in range(len(SESSION_COLUMNS)):
+            self.sessions.resizeColumnToContents(col)
+
+    def _session_activated(self, item: QTreeWidgetItem) -> None:
+        sid = item.data(0, Qt.ItemDataRole.UserRole)
+        if self.session is None or self.session.session_id != sid:
+            self.open_session(str(sid))
+
+    def open_session(self, session_id: str) -> None:
+        """Open a session: frames first (to show frame 0 fast), then events and actions."""
+        self._generation += 1
+        generation = self._generation
+        self.session = None
+        self.model = None
+        self._cache.clear()
+        self._loading = None
+        self.index = 0
+        self._wanted_action = None
+        self._records_after_first_frame = False
+        self.view.image = None
+        self.view.clear_selection()
+        self._set_tools_enabled(False)
+        self.statusBar().showMessage(f"Opening {session_id}…")
+        for row in range(self.sessions.topLevelItemCount()):
+            item = self.sessions.topLevelItem(row)
+            if item is not None and item.data(0, Qt.ItemDataRole.UserRole) == session_id:
+                self.sessions.setCurrentItem(item)
+
+        def load() -> tuple[ReviewSession, list[dict[str, Any]]]:
+            session = ReviewSession(self.vault, session_id)
+            return session, session.frames()
+
+        def opened(result: tuple[ReviewSession, list[dict[str, Any]]]) -> None:
+            if generation != self._generation:
+                return
+            self.session, frames = result
+            self.model = ReviewModel(frames)
+            self.sessionOpened.emit(session_id)
+            if frames:
+                # Events and actions load once the first frame is up: it comes first.
+                self._records_after_first_frame = True
+                self.show_frame(0)
+            else:
+                self._load_records(generation)
+
+        submit(self.pool, load, opened, self._fail, self._tasks)
+
+    def _load_records(self, generation: int) -> None:
+        session = self.session
+        assert session is not None
+
+        def loaded(result: tuple[list[dict[str, Any]], list[dict[str, Any]],
+                                 list[dict[str, Any]]]) -> None:
+            if generation != self._generation or self.model is None:
+                return
+            events, actions, redactions = result
+            self.model.set_records(events, actions)
+            self._fill_records(redactions)
+            self._set_tools_enabled(True)
+            self.statusBar().showMessage(
+                f"{self.model.frame_count} frames, {len(actions)} actions, {len(events)} events."
+            )
+            self.recordsLoaded.emit(session.session_id)
+            self._show_cached(self.index)
+
+        def load() -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+            events, actions = session.records()
+            return events, actions, session.redactions()
+
+        submit(self.pool, load, loaded, self._fail, self._tasks)
+
+    def _fill_records(self, redactions: list[dict[str, Any]]) -> None:
+        model = self.model
+        assert model is not None
+        self.actions_list.blockSignals(True)
+        self.actions_list.clear()
+        self.actions_list.addItems(model.action_labels())
+        for row in range(self.actions_list.count()):
+            item = self.actions_list.item(row)
+            item.setToolTip(item.text())
+        self.actions_list.blockSignals(False)
+        self.text_view.setPlainText(model.typed_text())
+        self._search_changed(self.search.text())
+        self.timeline.set_data(model.activity(max(self.timeline.width() // 3, 60)),
+                               [model.frame_time(i) for i in range(model.frame_count)],
+                               model.duration)
+        self.log_view.setPlainText("\n".join(
+            f"{r.get('kind')}: {r.get('count', '')} changed {r.get('where', '')}"
+            for r in redactions) or "No redactions yet.")
+
+    # --- frames ---------------------------------------------------------------------------
+
+    def step_frame(self, delta: int) -> None:
+        """Show the frame ``delta`` steps away."""
+        if self.model is not None:
+            self.show_frame(self.model.step_frame(self.index, delta))
+
+    def step_action(self, delta: int) -> None:
+        """Show the frame of the action ``delta`` steps away."""
+        if self.model is None:
+            return
+        target = self.model.step_action(self.index, delta, self._wanted_action)
+        if target is not None:
+            self.show_frame(self.model.action_frame(target), action=target)
+
+    def _seek_time(self, t: float) -> None:
+        if self.model is not None:
+            self.show_frame(self.model.frame_at(t))
+
+    def show_frame(self, index: int, action: int | None = None) -> None:
+        """Show frame ``index`` now if cached, else load it off the GUI thread."""
+        if self.model is None or self.model.frame_count == 0:
+            return
+        self.index = index
+        self._wanted_action = action
+        if not self._show_cached(index):
+            self._request(index)
+
+    def _show_cached(self, index: int) -> bool:
+        model = self.model
+        image = self._cache.get(index)
+        if image is None or model is None:
+            return False
+        self.view.show_frame(image, model.overlay(index))
+        t = model.frame_time(index)
+        self.timeline.set_position(t)
+        meta = model.frames[index]
+        where = model.window_label(model.window_at(t))
+        self.position.setText(
+            f"Frame {index + 1} / {model.frame_count}  ·  {format_duration(t)}  ·  "
+            f"{meta.get('reason', '')}" + (f"  ·  {where}" if where else "")
+        )
+        action = self._wanted_action
+        if action is None:
+            action = model.action_at_frame(index)
+        self.actions_list.blockSignals(True)
+        if action is not None and action < self.actions_list.count():
+            self.actions_list.setCurrentRow(action)
+            self.actions_list.scrollToItem(self.actions_list.item(action))
+        self.actions_list.blockSignals(False)
+        self.frameShown.emit(index)
+        if self._records_after_first_frame:
+            self._records_after_first_frame = False
+            self._load_records(self._generation)
+        self._prefetch(index + 1)
+        return True
+
+    def _request(self, index: int) -> None:
+        if self._loading is not None or self.session is None:
+            return  # one at a time; when it lands we load whatever is wanted then
+        self._loading = index
+        session = self.session
+        generation = self._generation
+
+        def done(image: QImage) -> None:
+            self._loading = None
+            if generation != self._generation:
+                return
+            self._cache.put(index, image)
+            if self.index == index:
+                self._show_cached(index)
+            elif self.index not in self._cache:
+                self._request(self.index)
+
+        def failed(message: str) -> None:
+            self._loading = None
+            self._fail(message)
+
+        submit(self.pool, lambda: to_qimage(session.frame_image(index)), done, failed,
+               self._tasks)
+
+    def _prefetch(self, index: int) -> None:
+        if self.model is not None and index < self.model.frame_count \
+                and index not in self._cache:
+            self._request(index)
+
+    def _action_chosen(self, row: int) -> None:
+        if self.model is not None and 0 <= row < len(self.model.actions):
+            self.show_frame(self.model.action_frame(row), action=row)
+
+    # --- typed text -----------------------------------------------------------------------
+
+    def _focus_search(self) -> None:
+        self.tabs.setCurrentIndex(1)
+        self.search.setFocus()
+
+    def _search_changed(self, needle: str) -> None:
+        selections = []
+        doc = self.text_view.document()
+        fmt = QTextCharFormat()
+        fmt.setBackground(Qt.GlobalColor.yellow)
+        count = 0
+        if needle:
+            cursor = doc.find(needle)
+            while not cursor.isNull():
+                sel = QTextEdit.ExtraSelection()
+                sel.cursor = cursor
+                sel.format = fmt
+                selections.append(sel)
+                count += 1
+                cursor = doc.find(needle, cursor)
+        self.text_view.setExtraSelections(selections)
+        self.search_result.setText(f"{count} match(es)" if needle else "")
+        if selections:
+            self.text_view.setTextCursor(QTextCursor(selections[0].cursor))
+
+    def selected_text(self) -> str:
+        """The text selected in the typed-text view, else what is in the search box."""
+        return self.text_view.textCursor().selectedText() or self.search.text()
+
+    # --- changes --------------------------------------------------------------------------
+
+    def _confirm_dialog(self, preview: Preview) -> bool:
+        dialog = PreviewDialog(preview, self)
+        return bool(dialog.exec() == PreviewDialog.DialogCode.Accepted)
+
+    def _apply(self, preview: Preview, fn: Callable[[ReviewSession], Any],
+               result: Callable[[Any], str], *, reopen: bool = True) -> bool:
+        """Preview, confirm, then run ``fn`` off the GUI thread and reload."""
+        session = self.session
+        if session is None:
+            return False
+        if preview.empty:
+            self.statusBar().showMessage(f"{preview.title}: nothing would change.")
+            return False
+        if not self.confirm(preview):
+            return False
+        self._set_tools_enabled(False)
+        self.statusBar().showMessage(f"{preview.title}…")
+
+        def done(value: object) -> None:
+            message = result(value)
+            self.statusBar().showMessage(message)
+            self.view.clear_selection()
+            self.refresh_sessions()
+            if reopen:
+                self.open_session(session.session_id)
+            else:
+                self.session = None
+                self.model = None
+                self.view.image = None
+                self.view.update()
+                self.actions_list.clear()
+                self.text_view.clear()
+                self.position.setText("Session deleted.")
+            self.changed.emit(message)
+
+        def failed(message: str) -> None:
+            self._set_tools_enabled(True)
+            self._fail(message)
+
+        submit(self.pool, lambda: fn(session), done, failed, self._tasks)
+        return True
+
+    def redact_region(self, rect: tuple[int, int, int, int], ranges: list[range]) -> bool:
+        """Black out ``rect`` (frame pixels) in these frame ranges, after a preview."""
+        assert self.model is not None
+        return self._apply(self.model.preview_region(rect, ranges),
+                           lambda s: s.redact_region(rect, ranges),
+                           lambda n: f"Blacked out the region in {n} frame(s).")
+
+    def redact_text(self, needle: str) -> bool:
+        """Remove every occurrence of ``needle``, after a preview."""
+        assert self.model is not None
+        return self._apply(self.model.preview_text(needle), lambda s: s.redact_text(needle),
+                           lambda n: f"Removed {n} occurrence(s).")
+
+    def delete_events(self, seqs: range) -> bool:
+        """Delete these events (and the actions built on them), after a preview."""
+        assert self.model is not None
+        return self._apply(self.model.preview_events(seqs), lambda s: s.redact_events(seqs),
+                           lambda n: f"Deleted {n} event(s).")
+
+    def delete_frame_range_events(self, first: int, last: int) -> bool:
+        """Delete every event captured from frame ``first`` to ``last`` (inclusive)."""
+        assert self.model is not None
+        return self.delete_events(self.model.event_range_of_frames(first, last))
+
+    def blank_titles(self, seqs: range | None = None) -> bool:
+        """Blank window titles, after a preview."""
+        assert self.model is not None
+        return self._apply(self.model.preview_titles(seqs),
+                           lambda s: s.redact_window_titles(seqs),
+                           lambda n: f"Blanked {n} window title(s).")
+
+    def approve(self) -> bool:
+        """Approve the session after showing what will leave."""
+        assert self.model is not None
+        return self._apply(self.model.approve_summary(), lambda s: s.approve(),
+                           lambda _v: "Approved: this session can now be exported.")
+
+    def delete_session(self) -> bool:
+        """Delete the whole session, after a preview."""
+        assert self.model is not None
+        assert self.session is not None
+        preview = Preview("Delete this whole session", [
+            f"Session {self.session.session_id}: {self.model.frame_count} frames, "
+            f"{len(self.model.actions)} actions, {len(self.model.events)} events.",
+            "Everything in it is destroyed and cannot be recovered, even from backups.",
+        ], verb="Delete session")
+        return self._apply(preview, lambda s: s.delete(), lambda _v: "Session deleted.",
+                           reopen=False)
+
+    # --- buttons --------------------------------------------------------------------------
+
+    def _region_drawn(self, rect: QRect) -> None:
+        self.statusBar().showMessage(
+            f"Selected {rect.width()}×{rect.height()} at ({rect.x()}, {rect.y()}): "
+            "press 'Black out region…' to choose frames."
+        )
+
+    def _redact_region_clicked(self) -> None:
+        model = self.model
+        sel = self.view.selection
+        if model is None or sel is None or sel.width() < 2:
+            QMessageBox.information(self, "Overt", "First drag a rectangle on the frame.")
+            return
+        window = model.window_at(model.frame_time(self.index))
+        dialog = RegionScopeDialog(self.index, model.frame_count, model.window_label(window),
+                                   self)
+        if dialog.exec() != RegionScopeDialog.DialogCode.Accepted:
+            return
+        ranges = {
+            "this": [range(self.index, self.index + 1)],
+            "range": [dialog.frame_range()],
+            "all": [range(0, model.frame_count)],
+            "window": model.frames_while_window(window) if window else [],
+        }[dialog.choice]
+        self.redact_region((sel.x(), sel.y(), sel.width(), sel.height()), ranges)
+
+    def _delete_selected_clicked(self) -> None:
+        model = self.model
+        rows = sorted(i.row() for i in self.actions_list.selectedIndexes())
+        if model is None or not rows:
+            QMessageBox.information(self, "Overt", "First select actions in the list.")
+            return
+        self.delete_events(model.event_range_of_actions(rows[0], rows[-1]))
+
+    def _delete_range_clicked(self) -> None:
+        if self.model is None:
+            return
+        dialog = FrameRangeDialog(self.index, self.model.frame_count, self)
+        if dialog.exec() == FrameRangeDialog.DialogCode.Accepted:
+            self.delete_frame_range_events(*dialog.frames())
+
+    def _titles_clicked(self) -> None:
+        self.blank_titles(None)
+
+    def _redact_text_clicked(self) -> None:
+        needle = self.selected_text()
+        if not needle:
+            QMessageBox.information(self, "Overt",
+                                    "Select text in the view, or type it in the search box.")
+            return
+        self.redact_text(needle)
+
+    def _approve_clicked(self) -> None:
+        self.approve()
+
+    def _delete_session_clicked(self) -> None:
+        self.delete_session()
+
+    def _fail(self, message: str) -> None:
+        self.statusBar().showMessage(message)
+        self.failed.emit(message)
+
+    def closeEvent(self, event: Any) -> None:
+        self._generation += 1
+        self.pool.waitForDone(5000)
+        super().closeEvent(event)

@@ -1,0 +1,162 @@
+"""The tray's state machine, without Qt: idle -> starting -> recording <-> paused -> stopping.
+
+The tray widget only renders what this says (icon, menu, tooltip) and forwards clicks to it;
+every transition is unit-tested here.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from app.review_model import format_duration
+
+State = Literal["idle", "starting", "recording", "paused", "stopping"]
+Icon = Literal["idle", "recording", "paused"]
+
+
+class TransitionError(RuntimeError):
+    """A request that makes no sense in the current state (a bug in the caller)."""
+
+
+@dataclass
+class MenuItem:
+    """One tray menu entry as the state machine sees it."""
+
+    label: str
+    enabled: bool
+
+
+@dataclass
+class TrayState:
+    """Where the tray is, and what it shows.
+
+    Attributes:
+        state: the current state.
+        session_id: the session being recorded (None when idle).
+        events, frames: counts reported by the recorder.
+        pause_reason: why capture is paused ("you", "no answer to the re-confirmation", ...).
+        clock: monotonic seconds (a fake in tests).
+    """
+
+    clock: Callable[[], float] = time.monotonic
+    state: State = "idle"
+    session_id: str | None = None
+    events: int = 0
+    frames: int = 0
+    pause_reason: str = ""
+    _recorded_s: float = field(default=0.0, init=False)
+    _since: float | None = field(default=None, init=False)
+
+    # --- transitions ----------------------------------------------------------------------
+
+    def _require(self, *states: State) -> None:
+        if self.state not in states:
+            raise TransitionError(f"cannot do that while {self.state}")
+
+    def start_requested(self) -> None:
+        """Consent was given: the recorder is starting (not yet capturing)."""
+        self._require("idle")
+        self.state = "starting"
+        self.events = self.frames = 0
+        self._recorded_s = 0.0
+
+    def started(self, session_id: str) -> None:
+        """The recorder confirmed it captures."""
+        self._require("starting")
+        self.state = "recording"
+        self.session_id = session_id
+        self._since = self.clock()
+
+    def start_failed(self) -> None:
+        """The recorder could not start: nothing was recorded."""
+        self._require("starting")
+        self.state = "idle"
+
+    def pause(self, reason: str = "you paused it") -> None:
+        """Capture paused."""
+        self._require("recording")
+        self._stop_clock()
+        self.state = "paused"
+        self.pause_reason = reason
+
+    def resume(self) -> None:
+        """Capture resumed."""
+        self._require("paused")
+        self.state = "recording"
+        self.pause_reason = ""
+        self._since = self.clock()
+
+    def stop_requested(self) -> None:
+        """Stop asked for: the recorder is finishing its writes."""
+        self._require("recording", "paused")
+        self._stop_clock()
+        self.state = "stopping"
+
+    def stopped(self) -> None:
+        """The recorder finished (after a stop request, or by itself)."""
+        self._require("starting", "recording", "paused", "stopping")
+        self._stop_clock()
+        self.state = "idle"
+        self.session_id = None
+        self.pause_reason = ""
+
+    def counts(self, events: int, frames: int) -> None:
+        """Latest counts from the recorder."""
+        self.events, self.frames = events, frames
+
+    def _stop_clock(self) -> None:
+        if self._since is not None:
+            self._recorded_s += self.clock() - self._since
+            self._since = None
+
+    # --- what to show ---------------------------------------------------------------------
+
+    def elapsed(self) -> float:
+        """Recording time (paused time excluded)."""
+        running = self.clock() - self._since if self._since is not None else 0.0
+        return self._recorded_s + running
+
+    @property
+    def icon(self) -> Icon:
+        """Which icon: recording (filled dot), paused (two bars) or idle (hollow ring)."""
+        if self.state in ("recording", "starting"):
+            return "recording"
+        if self.state == "paused":
+            return "paused"
+        return "idle"
+
+    def status(self) -> str:
+        """One line: what Overt is doing now."""
+        counts = f"{self.events} events, {self.frames} frames"
+        if self.state == "recording":
+            return f"Recording {format_duration(self.elapsed())} · {counts}"
+        if self.state == "paused":
+            return f"Paused ({self.pause_reason}) at {format_duration(self.elapsed())} · {counts}"
+        if self.state == "starting":
+            return "Starting to record…"
+        if self.state == "stopping":
+            return "Stopping: saving what was recorded…"
+        return "Not recording"
+
+    def tooltip(self) -> str:
+        """The tray icon's tooltip."""
+        return f"Overt: {self.status()}"
+
+    def menu(self) -> dict[str, MenuItem]:
+        """Menu entries by name, with labels and whether they can be used now."""
+        idle = self.state == "idle"
+        active = self.state in ("recording", "paused")
+        return {
+            "status": MenuItem(self.status(), False),
+            "record": MenuItem("Record…", idle),
+            "pause": MenuItem("Resume" if self.state == "paused" else "Pause", active),
+            "stop": MenuItem("Stop", active),
+            "review": MenuItem("Review…", True),
+            "studies": MenuItem("Studies…", True),
+            "withdraw": MenuItem("Withdraw…", idle),
+            "settings": MenuItem("Settings…", True),
+            "quit": MenuItem("Quit" if idle else "Stop and quit", self.state != "stopping"),
+        }

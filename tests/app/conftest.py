@@ -1,0 +1,7 @@
+"""Qt tests of the app: guard against PySide6 6.12.0's None reference leak (app/qt_guard.py)."""
+
+from __future__ import annotations
+
+from app.qt_guard import guard_none_refcount
+
+guard_none_refcount()

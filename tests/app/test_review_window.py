@@ -1,0 +1,219 @@
+"""The review window on a real vault: opening, stepping, redacting, deleting, approving."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from pytestqt.qtbot import QtBot
+
+from app.review_model import Preview
+from app.review_window import ReviewWindow
+from storage import UnlockedVault
+from tests.app.sessions import OFFSCREEN_LIMITS, vault_with_session
+
+TIMEOUT = 10_000
+
+pytestmark = OFFSCREEN_LIMITS
+
+
+@pytest.fixture
+def opened(qtbot: QtBot, tmp_path: Path) -> tuple[ReviewWindow, UnlockedVault, str]:
+    vault, sid = vault_with_session(tmp_path / "vault")
+    window = ReviewWindow(vault)
+    qtbot.add_widget(window)
+    window.show()
+    previews: list[Preview] = []
+    window.confirm = lambda p: previews.append(p) or True  # type: ignore[func-returns-value]
+    window.previews = previews  # type: ignore[attr-defined]
+    with qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT):
+        window.open_session(sid)
+    if window.view.image is None:
+        with qtbot.wait_signal(window.frameShown, timeout=TIMEOUT):
+            pass
+    return window, vault, sid
+
+
+def wait_frame(qtbot: QtBot, window: ReviewWindow, index: int) -> None:
+    qtbot.wait_until(lambda: window.view.image is not None and window.index == index
+                     and f"Frame {index + 1} /" in window.position.text(), timeout=TIMEOUT)
+
+
+def test_session_list_shows_each_session(opened: tuple[ReviewWindow, UnlockedVault, str]) -> None:
+    window, _vault, _sid = opened
+    assert window.sessions.topLevelItemCount() == 1
+    item = window.sessions.topLevelItem(0)
+    assert item.text(3) == "6 frames, 8 actions, 68 events"
+    assert item.text(4) == "unreviewed"
+
+
+def test_keys_step_frames_and_actions_in_sync(
+        qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]) -> None:
+    window, _vault, _sid = opened
+    wait_frame(qtbot, window, 0)
+    assert window.actions_list.count() == 8
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    wait_frame(qtbot, window, 1)
+    assert window.actions_list.currentRow() == 1  # frame 1 is the click at 1.5 s's frame
+    # The click just before (frame 1 is its post-action frame) and the one about to happen.
+    assert window.view.overlay.clicks == [(40, 40, "left"), (41, 40, "left")]
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)
+    wait_frame(qtbot, window, 3)
+    assert window.actions_list.currentRow() == 3
+    assert window.actions_list.currentItem().text().endswith(
+        "click at (43, 40) in Editor — notes.txt — Editor")
+    qtbot.keyClick(window, Qt.Key.Key_PageUp)
+    wait_frame(qtbot, window, 2)
+    qtbot.keyClick(window, Qt.Key.Key_Left)
+    wait_frame(qtbot, window, 1)
+    window.actions_list.setCurrentRow(6)  # the typed run: its pre-action frame is the last
+    wait_frame(qtbot, window, 5)
+    assert "Frame 6 / 6" in window.position.text()
+
+
+def test_rectangle_redaction_fills_the_stored_pixels(
+        qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]) -> None:
+    window, vault, sid = opened
+    wait_frame(qtbot, window, 0)
+    # Draw the rectangle with the mouse, as a person would.
+    view = window.view
+    target = view._target()
+    scale = target.width() / view.image.width()
+    start = QPoint(int(target.x() + 20 * scale) + 1, int(target.y() + 10 * scale) + 1)
+    end = QPoint(int(target.x() + 80 * scale), int(target.y() + 60 * scale))
+    with qtbot.wait_signal(view.regionSelected) as blocker:
+        qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=start)
+        qtbot.mouseMove(view, end)
+        qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=end)
+    rect = blocker.args[0]
+    assert rect.width() > 40
+    assert rect.height() > 30
+    with qtbot.wait_signal(window.changed, timeout=TIMEOUT) as changed:
+        assert window.redact_region((rect.x(), rect.y(), rect.width(), rect.height()),
+                                    [range(0, 6)])
+    assert changed.args == ["Blacked out the region in 6 frame(s)."]
+    assert window.previews[0].title == "Black out a region"  # type: ignore[attr-defined]
+    reader = vault.open_session(sid)
+    for i in (0, 3, 5):
+        img = reader.frame_image(i)
+        box = img.crop((rect.x(), rect.y(), rect.x() + rect.width(), rect.y() + rect.height()))
+        assert box.getcolors() == [(box.width * box.height, (0, 0, 0))]
+        assert img.getpixel((rect.x() + rect.width() + 2, 50)) != (0, 0, 0)
+    assert reader.redactions()[0]["kind"] == "region"
+
+
+def test_text_redaction_removes_the_text_from_view_and_store(
+        qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]) -> None:
+    window, vault, sid = opened
+    assert "secret" in window.text_view.toPlainText()
+    window.search.setText("secret")
+    assert window.search_result.text() == "1 match(es)"
+    with qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT):
+        assert window.redact_text(window.selected_text())
+    assert "secret" not in window.text_view.toPlainText()
+    assert "hello  world" in window.text_view.toPlainText()
+    reader = vault.open_session(sid)
+    chars = "".join(e.get("char") or "" for e in reader.events() if e["kind"] == "key")
+    assert "secret" not in chars
+    assert all("secret" not in (a.get("text") or "") for a in reader.actions())
+
+
+def test_nothing_to_change_is_not_offered(
+        qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]) -> None:
+    window, _vault, _sid = opened
+    assert not window.redact_text("not in this session")
+    assert window.previews == []  # type: ignore[attr-defined]
+
+
+def test_cancelled_preview_changes_nothing(
+        qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]) -> None:
+    window, vault, sid = opened
+    window.confirm = lambda _p: False
+    assert not window.redact_text("secret")
+    assert vault.open_session(sid).redactions() == []
+
+
+def test_delete_range_of_events(
+        qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]) -> None:
+    window, vault, sid = opened
+    window.actions_list.item(0).setSelected(True)
+    window.actions_list.item(1).setSelected(True)
+    seqs = window.model.event_range_of_actions(0, 1)  # type: ignore[union-attr]
+    with qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT):
+        window._delete_selected_clicked()
+    reader = vault.open_session(sid)
+    assert not any(e["seq"] in seqs for e in reader.events())
+    assert sum(1 for _ in reader.actions()) == 6
+    assert window.actions_list.count() == 6
+
+
+def test_blank_window_titles(
+        qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]) -> None:
+    window, vault, sid = opened
+    with qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT):
+        window._titles_clicked()
+    assert all(not e["title"] for e in vault.open_session(sid).events() if e["kind"] == "window")
+    assert "notes.txt" not in window.actions_list.item(0).text()
+
+
+def test_approve_shows_what_will_leave(
+        qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]) -> None:
+    window, vault, sid = opened
+    with qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT):
+        window._approve_clicked()
+    preview = window.previews[0]  # type: ignore[attr-defined]
+    assert preview.lines[0].startswith("6 frames")
+    assert "hello secret world" in preview.lines[2]
+    assert vault.vault.session(sid).review == "approved"
+    assert window.sessions.topLevelItem(0).text(4) == "approved"
+
+
+def test_delete_session(qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]) -> None:
+    window, vault, _sid = opened
+    with qtbot.wait_signal(window.changed, timeout=TIMEOUT):
+        window._delete_session_clicked()
+    assert vault.vault.sessions() == []
+    assert window.sessions.topLevelItemCount() == 0
+    assert window.session is None
+
+
+def test_a_session_being_recorded_cannot_be_changed(qtbot: QtBot, tmp_path: Path) -> None:
+    vault, sid = vault_with_session(tmp_path / "vault")
+    writer = vault.vault.begin_session({"version": 1, "scope": {}})
+    try:
+        writer.append_frame(b"\x00" * (16 * 9 * 4), (16, 9), {
+            "t": 0.0, "wall": 1.0, "reason": "first",
+            "monitor": {"index": 0, "x": 0, "y": 0, "w": 16, "h": 9, "scale": 1.0}})
+        writer.flush()
+        window = ReviewWindow(vault)
+        qtbot.add_widget(window)
+        window.confirm = lambda _p: True
+        with qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT):
+            window.open_session(writer.session_id)
+        rows = {window.sessions.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole):
+                window.sessions.topLevelItem(i).text(4) for i in range(2)}
+        assert rows[writer.session_id] == "unreviewed (recording)"
+        with qtbot.wait_signal(window.failed, timeout=TIMEOUT) as failed:
+            assert window.blank_titles(None) or window.approve()
+        message = failed.args[0]
+        assert message.endswith(".")
+        assert "\n" not in message
+        assert window.approve_button.isEnabled()  # tools come back after a failure
+    finally:
+        writer.close()
+    assert vault.vault.session(sid).review == "unreviewed"
+
+
+def test_delete_the_events_between_two_frames(
+        qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]) -> None:
+    window, vault, sid = opened
+    with qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT):
+        assert window.delete_frame_range_events(1, 2)
+    preview = window.previews[0]  # type: ignore[attr-defined]
+    assert preview.verb == "Delete"
+    left = list(vault.open_session(sid).events())
+    assert not any(1.0 <= e["t"] < 3.0 for e in left)
+    assert any(e["t"] < 1.0 for e in left)
+    assert any(e["t"] >= 3.0 for e in left)

@@ -1,0 +1,234 @@
+"""The tray app with a fake recorder: consent starts it, pause/stop, re-confirmation, fallback."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from app.settings import Settings, save
+from app.single_instance import SingleInstance
+from app.tray import TrayApp, idle_icon, paused_icon, recording_icon
+from recorder.reconfirm import ReconfirmSchedule
+from tests.app.sessions import OFFSCREEN_LIMITS, PASSPHRASE, make_vault
+
+pytestmark = OFFSCREEN_LIMITS
+TIMEOUT = 10_000
+
+
+@dataclass
+class FakeSummary:
+    session_id: str
+    events: int = 0
+    frames: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+class FakeRecorder:
+    """Writes a real (empty) session into the vault; waits until asked to stop."""
+
+    def __init__(self, consent: dict[str, Any]) -> None:
+        self.consent = consent
+        self._stop = threading.Event()
+        self.paused = False
+        self.sink: Any = None
+
+    def start(self, open_sink: Any) -> str:
+        self.sink = open_sink(self.consent)
+        return str(self.sink.session_id)
+
+    def pause(self) -> None:
+        self.paused = True
+
+    def resume(self) -> None:
+        self.paused = False
+
+    def request_stop(self, reason: str = "stopped") -> None:
+        self._stop.set()
+
+    def wait(self) -> str:
+        self._stop.wait(30)
+        return "stopped"
+
+    def stop(self, reason: str = "stopped") -> FakeSummary:
+        self.sink.close()
+        return FakeSummary(self.sink.session_id, events=3, frames=1)
+
+    def summary(self, reason: str = "") -> FakeSummary:
+        return FakeSummary("", events=3, frames=1)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def tray(qtbot: QtBot, tmp_path: Path) -> Iterator[TrayApp]:
+    make_vault(tmp_path / "vault")
+    recorders: list[FakeRecorder] = []
+
+    def make(consent: dict[str, Any]) -> FakeRecorder:
+        recorders.append(FakeRecorder(consent))
+        return recorders[-1]
+
+    app = TrayApp(tmp_path / "vault", tray_available=False, make_recorder=make,
+                  schedule=ReconfirmSchedule(interval_s=60, timeout_s=30, clock=FakeClock()))
+    app.recorders = recorders  # type: ignore[attr-defined]
+    assert app.status_window is not None
+    qtbot.add_widget(app.status_window)
+    qtbot.add_widget(app.prompt)
+    app.show()
+    yield app
+    # pytest-qt has closed the widgets by now: stop the timer and the session thread directly.
+    app.timer.stop()
+    app.controller.stopped.disconnect()
+    app.controller.started.disconnect()
+    app.controller.stop()
+    app.controller.wait_finished()
+
+
+def start_recording(qtbot: QtBot, tray: TrayApp) -> None:
+    dialog = tray.record()
+    assert dialog is not None
+    qtbot.add_widget(dialog)
+    assert tray.state.state == "idle"  # nothing starts before consent
+    for box in dialog.checkboxes.values():
+        qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    with qtbot.wait_signal(tray.controller.started, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.start, Qt.MouseButton.LeftButton)
+
+
+def test_icons_differ_in_shape_not_only_colour(qapp: Any) -> None:
+    def alpha_mask(icon: Any) -> bytes:
+        img = icon.pixmap(64, 64).toImage()
+        return bytes(img.pixelColor(x, y).alpha() > 0 for y in range(64) for x in range(64))
+
+    masks = {alpha_mask(i()) for i in (idle_icon, recording_icon, paused_icon)}
+    assert len(masks) == 3
+
+
+def test_not_now_starts_nothing(qtbot: QtBot, tray: TrayApp) -> None:
+    dialog = tray.record()
+    assert dialog is not None
+    qtbot.add_widget(dialog)
+    qtbot.mouseClick(dialog.not_now, Qt.MouseButton.LeftButton)
+    assert tray.state.state == "idle"
+    assert tray.recorders == []  # type: ignore[attr-defined]
+
+
+def test_record_pause_resume_stop(qtbot: QtBot, tray: TrayApp) -> None:
+    with qtbot.wait_signal(tray.notified) as note:
+        start_recording(qtbot, tray)
+    assert note.args[0] == "Overt is recording"
+    assert tray.state.state == "recording"
+    assert tray.state.session_id
+    recorder = tray.recorders[0]  # type: ignore[attr-defined]
+    assert recorder.consent["affirmed_by"].startswith("consent dialog")
+    assert not tray.actions["record"].isEnabled()
+    tray.tick()
+    assert "3 events, 1 frames" in tray.status_window.text.text()  # type: ignore[union-attr]
+    tray.actions["pause"].trigger()
+    assert recorder.paused
+    assert tray.actions["pause"].text() == "Resume"
+    tray.actions["pause"].trigger()
+    assert not recorder.paused
+    assert not tray.status_window.close()  # type: ignore[union-attr]
+    with qtbot.wait_signal(tray.controller.stopped, timeout=TIMEOUT):
+        tray.actions["stop"].trigger()
+    assert tray.state.state == "idle"
+    assert tray.actions["record"].isEnabled()
+
+
+def test_hotkey_pause_shows_in_the_tray(qtbot: QtBot, tray: TrayApp) -> None:
+    start_recording(qtbot, tray)
+    tray.recorders[0].paused = True  # type: ignore[attr-defined]
+    tray.tick()
+    assert tray.state.state == "paused"
+    assert "hotkey" in tray.state.status()
+
+
+def test_unanswered_reconfirmation_pauses(qtbot: QtBot, tray: TrayApp) -> None:
+    start_recording(qtbot, tray)
+    clock = tray.schedule.clock
+    assert isinstance(clock, FakeClock)
+    clock.now += 61
+    tray.tick()
+    assert tray.prompt.isVisible()
+    assert tray.state.state == "recording"
+    clock.now += 31
+    with qtbot.wait_signal(tray.notified) as note:
+        tray.tick()
+    assert note.args[0] == "Overt paused recording"
+    assert tray.state.state == "paused"
+    assert tray.recorders[0].paused  # type: ignore[attr-defined]
+
+
+def test_answered_reconfirmation_keeps_recording(qtbot: QtBot, tray: TrayApp) -> None:
+    start_recording(qtbot, tray)
+    clock = tray.schedule.clock
+    assert isinstance(clock, FakeClock)
+    clock.now += 61
+    tray.tick()
+    qtbot.mouseClick(tray.prompt.keep, Qt.MouseButton.LeftButton)
+    clock.now += 31
+    tray.tick()
+    assert tray.state.state == "recording"
+
+
+def test_features_not_built_yet_say_so(qtbot: QtBot, tray: TrayApp) -> None:
+    tray.actions["studies"].trigger()
+    box = tray.windows[-1]
+    assert isinstance(box, QMessageBox)
+    qtbot.add_widget(box)
+    assert "not available yet" in box.text()
+
+
+def test_settings_shape_the_consent_shown(qtbot: QtBot, tray: TrayApp) -> None:
+    save(tray.home, Settings(text_mode="keys", fps=2.0))
+    dialog = tray.record()
+    assert dialog is not None
+    qtbot.add_widget(dialog)
+    assert dialog.draft["scope"]["text_mode"] == "keys"
+    assert dialog.draft["scope"]["fps"] == 2.0
+    dialog.reject()
+
+
+def test_second_instance_hands_over_to_the_first(qtbot: QtBot) -> None:
+    name = f"overt-test-{uuid.uuid4().hex[:8]}"
+    first = SingleInstance(name)
+    assert first.claim()
+    second = SingleInstance(name)
+    with qtbot.wait_signal(first.activated, timeout=TIMEOUT):
+        assert not second.claim()
+    first.release()
+    third = SingleInstance(name)
+    assert third.claim()  # the name is free again
+    third.release()
+
+
+def test_review_asks_for_the_passphrase_then_opens_the_window(
+        qtbot: QtBot, tray: TrayApp) -> None:
+    dialog = tray.review()
+    assert dialog is not None
+    qtbot.add_widget(dialog)
+    dialog.passphrase.setText(PASSPHRASE.decode())
+    with qtbot.wait_signal(tray.review_opened, timeout=TIMEOUT) as opened:
+        qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    window = opened.args[0]
+    qtbot.add_widget(window)
+    assert window.sessions.topLevelItemCount() == 0
+    assert window.isVisible()

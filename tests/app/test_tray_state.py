@@ -1,0 +1,75 @@
+"""The tray's state machine: transitions, elapsed time without pauses, menu, tooltip, icon."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.tray_state import TransitionError, TrayState
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_whole_session() -> None:
+    clock = FakeClock()
+    tray = TrayState(clock=clock)
+    assert tray.icon == "idle"
+    assert tray.menu()["record"].enabled
+    assert not tray.menu()["stop"].enabled
+    tray.start_requested()
+    assert tray.icon == "recording"  # never show "idle" while capture may be starting
+    assert not tray.menu()["record"].enabled
+    tray.started("s1")
+    clock.now += 65
+    tray.counts(120, 7)
+    assert tray.tooltip() == "Overt: Recording 1:05 · 120 events, 7 frames"
+    assert tray.menu()["pause"].label == "Pause"
+    tray.pause("no answer to the re-confirmation")
+    clock.now += 1000  # paused time does not count
+    assert tray.icon == "paused"
+    assert tray.menu()["pause"].label == "Resume"
+    assert tray.status().startswith("Paused (no answer to the re-confirmation) at 1:05")
+    tray.resume()
+    clock.now += 10
+    assert tray.elapsed() == 75
+    tray.stop_requested()
+    assert tray.menu()["quit"].enabled is False
+    assert not tray.menu()["pause"].enabled
+    tray.stopped()
+    assert tray.state == "idle"
+    assert tray.session_id is None
+    assert tray.menu()["record"].enabled
+
+
+def test_failed_start_returns_to_idle() -> None:
+    tray = TrayState(clock=FakeClock())
+    tray.start_requested()
+    tray.start_failed()
+    assert tray.state == "idle"
+
+
+def test_recorder_stopping_by_itself_returns_to_idle() -> None:
+    tray = TrayState(clock=FakeClock())
+    tray.start_requested()
+    tray.started("s1")
+    tray.stopped()  # e.g. the duration ran out
+    assert tray.icon == "idle"
+
+
+@pytest.mark.parametrize("call", ["pause", "resume", "stop_requested", "stopped"])
+def test_nonsense_transitions_from_idle_are_refused(call: str) -> None:
+    tray = TrayState(clock=FakeClock())
+    with pytest.raises(TransitionError):
+        getattr(tray, call)()
+
+
+def test_cannot_record_twice() -> None:
+    tray = TrayState(clock=FakeClock())
+    tray.start_requested()
+    with pytest.raises(TransitionError):
+        tray.start_requested()
