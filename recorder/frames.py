@@ -31,6 +31,11 @@ class Grab:
     size: tuple[int, int]
 
 
+def fresh_t(fresh: dict[int, Grab]) -> float:
+    """The time of the newest grab in this loop iteration."""
+    return max((g.t for g in fresh.values()), default=0.0)
+
+
 class ScreenSource(Protocol):
     """Grabs monitors; created and used in the frame thread only (mss is not thread-safe)."""
 
@@ -74,7 +79,8 @@ class _Settle:
 @dataclass
 class FrameStats:
     written: int = 0
-    dropped: int = 0
+    dropped: int = 0  # frames lost to a full write queue, a failed write or too many requests
+    missed: int = 0  # pre-action frames with no recent grab to use (input right after idle)
     grabs: int = 0
     pre_ages: collections.deque[float] = field(
         default_factory=lambda: collections.deque(maxlen=10_000)
@@ -239,6 +245,9 @@ class FrameService:
                         shot = grab(monitor)
                         if self._last_written.get(monitor["index"]) != shot.pixels:
                             self._write(shot, "periodic", None)
+                    if not self._ring or self._ring[-1].t < fresh_t(fresh):
+                        # a periodic grab is as good as a ring grab for a click that follows
+                        self._ring.append(grab(self._pointer_monitor()))
                     next_periodic = max(next_periodic + self._period, now)
             wake_at = [next_periodic]
             if self.allowed and now - self.last_input <= self._active_s:
@@ -280,7 +289,7 @@ class FrameService:
                         best = shot
                 if best is None or t - best.t > self._max_pre_age:
                     ticket.resolve(None)
-                    self.stats.dropped += 1
+                    self.stats.missed += 1
                     continue
                 self.stats.pre_ages.append(t - best.t)
                 self._write(best, reason, ticket)

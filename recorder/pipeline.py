@@ -44,6 +44,7 @@ class PipelineStats:
     events: int = 0
     actions: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
+    raw_items: int = 0  # input items consumed from the queue
     suppressed: int = 0  # events not written because of pause, scope or sensitivity
     hotkeys: int = 0
 
@@ -201,6 +202,7 @@ class Pipeline:
     # --- items -----------------------------------------------------------------------------
 
     def _handle(self, item: RawItem) -> None:
+        self.stats.raw_items += 1
         kind, t_abs = item[0], item[1]
         if t_abs < self.t0:
             return  # readiness sentinels and anything before the session began

@@ -37,6 +37,7 @@ class Summary:
     frames: int
     drops: int
     frame_drops: int
+    pre_frames_missed: int
     suppressed: int
 
     def to_dict(self) -> dict[str, Any]:
@@ -220,5 +221,6 @@ class Recorder:
             frames=frames.stats.written if frames else 0,
             drops=sum(self.raw.dropped.values()),
             frame_drops=frames.stats.dropped if frames else 0,
+            pre_frames_missed=frames.stats.missed if frames else 0,
             suppressed=pipeline.stats.suppressed if pipeline else 0,
         )
