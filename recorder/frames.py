@@ -111,7 +111,7 @@ class FrameService:
         fps: float = 1.0,
         monitors: tuple[int, ...] = (),
         ring_hz: float = 15.0,
-        ring_size: int = 4,
+        ring_size: int = 6,
         active_s: float = 2.0,
         max_pre_age: float = 0.5,
         write_queue: int = 6,

@@ -6,6 +6,7 @@ deliver events (an injected sentinel) before anything is written, and stops clea
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -189,9 +190,17 @@ class Recorder:
                 return "idle"
         return self._stop_reason
 
+    @property
+    def failure(self) -> BaseException | None:
+        """The error that ended the pipeline early (a sink that could not write), if any."""
+        return self.pipeline.error if self.pipeline is not None else None
+
     def stop(self, reason: str = "stopped") -> Summary:
-        """Stop every source, write what is pending, close the sink; returns the summary."""
-        return self._shutdown("complete", reason)
+        """Stop every source, write what is pending, close the sink; returns the summary.
+
+        A session whose pipeline failed is closed as "interrupted".
+        """
+        return self._shutdown("interrupted" if self.failure else "complete", reason)
 
     def _shutdown(self, state: str, reason: str = "stopped") -> Summary:
         with self._lock:
@@ -205,7 +214,8 @@ class Recorder:
                 frames.stop()
             summary = self.summary(reason)
             if sink is not None:
-                sink.note_stats(summary.to_dict() | {"drops_by_source": dict(self.raw.dropped)})
+                with contextlib.suppress(Exception):  # a broken sink must not hide the cause
+                    sink.note_stats(summary.to_dict() | {"drops_by_source": dict(self.raw.dropped)})
                 sink.close(state)
             self.state = "stopped"
             return summary

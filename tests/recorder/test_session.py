@@ -266,3 +266,31 @@ def test_idle_stop() -> None:
     s = Session(ConsentScope(frames=False, idle_stop_s=0.2))
     assert s.recorder.wait() == "idle"
     s.stop()
+
+
+def test_a_failing_sink_ends_the_session_as_interrupted() -> None:
+    class FullDisk(Exception):
+        pass
+
+    class BrokenSink(MemorySink):
+        def append_event(self, event: dict[str, Any]) -> int:
+            if event["kind"] == "key":
+                raise FullDisk("The disk is full.")
+            return super().append_event(event)
+
+    backend = FakeBackend()
+    sinks: list[BrokenSink] = []
+
+    def open_sink(consent: dict[str, Any]) -> BrokenSink:
+        sinks.append(BrokenSink(consent))
+        return sinks[-1]
+
+    recorder = Recorder(build_cli_consent(ConsentScope(frames=False), app_version="t"), backend)
+    recorder.start(open_sink)
+    assert backend.raw is not None
+    backend.raw.on_press(FakeKey("a", "a", 1))
+    assert recorder.wait() == "failed"
+    recorder.stop("failed")
+    assert isinstance(recorder.failure, FullDisk)
+    assert sinks[0].state == "interrupted"
+    assert not backend.input_running
