@@ -1,6 +1,6 @@
 """Recorder benchmarks on a virtual 1920x1080 X display; prints one flat JSON report.
 
-Run: ``python -m tests.bench.bench_recorder`` (about 3 minutes). Metrics, units in names:
+Run: ``python -m tests.bench.bench_recorder`` (about 4 minutes). Metrics, units in names:
 
 - callback_p50_us / callback_p99_us: the callbacks pynput calls (RawInput.on_move/on_click/
   on_press), timed one call at a time while the pipeline worker consumes the queue.
@@ -13,6 +13,8 @@ Run: ``python -m tests.bench.bench_recorder`` (about 3 minutes). Metrics, units 
 - frames_per_s_changing_1080p: grab + lossless encode + write, in one thread, of a screen
   an animation keeps changing, through the sink below.
 - idle_cpu_pct_of_core: the recorder process's CPU time over 20 s of an idle screen.
+- rss_mb_recorder_*: the recorder alone (counting sink) over a 60 s run of a scrolling
+  screen and a click every 0.2 s, in a fresh process.
 - office_*: a 60 s scripted office workload (typing, clicks, scrolls, shortcuts in a Tk
   editor) recorded at 1 frame/s plus action frames: RSS at start and end, bytes per hour,
   and a naive baseline (a default-level PNG per action frame, as OpenAdapt stored them).
@@ -648,10 +650,45 @@ def bench_office(report: dict[str, Any], display: XDisplay, xdo: XDoTool, second
     )
 
 
-def office_in_subprocess(display: XDisplay, seconds: float) -> dict[str, Any]:
-    """The office run in a fresh process, so its RSS is the recorder's, not the bench's."""
+def bench_rss_recorder(report: dict[str, Any], display: XDisplay, seconds: float) -> None:
+    """RSS of the recorder alone (counting sink, no encoder) while a scrolling screen and a
+    click every 0.2 s make it grab, ring and write frames continuously."""
+    proc = display.spawn(sys.executable, "-c", SCROLLER)
+    try:
+        time.sleep(1.5)
+        backend = FedBackend()
+        sink = CountingSink()
+        recorder = Recorder(consent(), backend)
+        recorder.start(lambda c: sink)
+        raw = backend.raw
+        assert raw is not None
+        samples = []
+        start = time.monotonic()
+        i = 0
+        while time.monotonic() - start < seconds:
+            raw.on_move(100 + i % 500, 200, False)
+            if i % 4 == 0:
+                raw.on_click(100 + i % 500, 200, "left", True, False)
+                raw.on_click(100 + i % 500, 200, "left", False, False)
+            if i % 20 == 0:
+                samples.append(rss_mb())
+            i += 1
+            time.sleep(0.05)
+        recorder.stop()
+    finally:
+        proc.terminate()
+        proc.wait(5)
+    report["rss_seconds"] = seconds
+    report["rss_mb_recorder_after_5s"] = round(samples[5], 1)
+    report["rss_mb_recorder_end"] = round(samples[-1], 1)
+    report["rss_mb_recorder_max"] = round(max(samples), 1)
+    report["rss_frames_written"] = sink.frames
+
+
+def in_subprocess(display: XDisplay, mode: str, seconds: float) -> dict[str, Any]:
+    """Run one benchmark in a fresh process, so its RSS is the recorder's, not the bench's."""
     out = subprocess.run(
-        [sys.executable, "-m", "tests.bench.bench_recorder", "--office", str(seconds)],
+        [sys.executable, "-m", "tests.bench.bench_recorder", mode, str(seconds)],
         env=display.env,
         capture_output=True,
         text=True,
@@ -684,9 +721,10 @@ def main(report: dict[str, Any]) -> None:
             ("pre_action", lambda: bench_pre_action(report, xdo)),
             ("frames", lambda: bench_frames_per_s(report, display)),
             ("idle", lambda: bench_idle_cpu(report, 10.0 if quick else 20.0)),
+            ("rss", lambda: report.update(in_subprocess(display, "--rss", 15 if quick else 60))),
             (
                 "office",
-                lambda: report.update(office_in_subprocess(display, 20.0 if quick else 90.0)),
+                lambda: report.update(in_subprocess(display, "--office", 20 if quick else 60)),
             ),
         ]
         for name, step in steps:
@@ -702,16 +740,19 @@ def main(report: dict[str, Any]) -> None:
             os.environ["DISPLAY"] = saved
 
 
-def _office_child(seconds: float) -> None:
+def _child(mode: str, seconds: float) -> None:
     display = XDisplay(os.environ["DISPLAY"], 1920, 1080, dict(os.environ))
     report: dict[str, Any] = {}
-    bench_office(report, display, XDoTool(display), seconds)
+    if mode == "--office":
+        bench_office(report, display, XDoTool(display), seconds)
+    else:
+        bench_rss_recorder(report, display, seconds)
     display.stop()
     print(json.dumps(report))
 
 
-if __name__ == "__main__" and sys.argv[1:2] == ["--office"]:
-    _office_child(float(sys.argv[2]))
+if __name__ == "__main__" and sys.argv[1:2] in (["--office"], ["--rss"]):
+    _child(sys.argv[1], float(sys.argv[2]))
 elif __name__ == "__main__":
     results: dict[str, Any] = {}
     with contextlib.suppress(KeyboardInterrupt):
