@@ -141,22 +141,33 @@ class Recorder:
         self.state = "recording"
         return self.sink.session_id
 
-    def _confirm_ready(self, timeout: float) -> None:
-        checks = self.backend.inject_sentinel()
+    def _confirm_ready(self, timeout: float, reinject_s: float = 0.25) -> None:
+        """Wait until injected sentinel input comes back through the listeners.
+
+        A listener can report itself started before the X server delivers to it (NOTES.md),
+        so a sentinel injected too early is lost: it is injected again until one arrives.
+        """
         deadline = self.clock() + timeout
-        while checks:
-            remaining = deadline - self.clock()
-            if remaining <= 0:
+        checks: list[Callable[[Any], bool]] = []
+        next_inject = self.clock()
+        while True:
+            now = self.clock()
+            if now >= deadline:
                 raise NotReady(
                     "Input capture did not start: no test event came back within "
                     f"{timeout:.0f} s, so nothing was recorded."
                 )
+            if now >= next_inject:
+                checks = self.backend.inject_sentinel()
+                next_inject = now + reinject_s
             try:
-                item = self.raw.queue.get(timeout=min(remaining, 0.1))
+                item = self.raw.queue.get(timeout=max(0.0, min(deadline, next_inject) - now))
             except queue.Empty:
                 continue
-            if checks[0](item):
+            if checks and checks[0](item):
                 checks.pop(0)
+                if not checks:
+                    return
 
     def pause(self) -> None:
         """Pause now: from this instant nothing is recorded until ``resume``."""
