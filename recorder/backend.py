@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from recorder.frames import ScreenSource
 from recorder.keys import KeyInfo
-from recorder.policy import WindowInfo
+from recorder.policy import WindowCallback
 from recorder.rawinput import RawInput, RawItem
 
 SentinelCheck = Callable[[RawItem], bool]
@@ -26,7 +26,7 @@ class Backend(Protocol):
     def stop_input(self) -> None:
         """Stop the listeners; returns only once they are stopped."""
 
-    def start_windows(self, on_window: Callable[[WindowInfo | None], None]) -> None:
+    def start_windows(self, on_window: WindowCallback) -> None:
         """Report the active window now and on every change (including its title)."""
 
     def stop_windows(self) -> None: ...

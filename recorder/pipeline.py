@@ -7,6 +7,7 @@ the sink, feeds the action deriver and asks the frame service for pre/post-actio
 
 from __future__ import annotations
 
+import collections
 import queue
 import threading
 import time
@@ -64,6 +65,7 @@ class Pipeline:
         frames: the frame service, or None when frames are out of scope.
         resolve_key: turns a platform key object into a KeyInfo (None to ignore it).
         t0, wall0: the session's monotonic start and the matching Unix time.
+        reorder_s: how long input is held back so late-seen window changes sort first.
     """
 
     def __init__(
@@ -79,6 +81,7 @@ class Pipeline:
         button_name: ButtonNamer = default_button_name,
         policy: Policy | None = None,
         clock: Callable[[], float] = time.monotonic,
+        reorder_s: float = 0.03,
     ) -> None:
         self.raw = raw
         self.sink = sink
@@ -90,6 +93,7 @@ class Pipeline:
         self.t0 = t0
         self.wall0 = wall0
         self.clock = clock
+        self.reorder_s = reorder_s
         self.text_mode = scope.effective_text_mode
         self.stats = PipelineStats()
         self.thinner: MoveThinner[Record] = MoveThinner(scope.move_hz)
@@ -149,22 +153,43 @@ class Pipeline:
             self._stopped.set()
 
     def _loop(self) -> None:
+        """Consume the queue, holding input back ``reorder_s`` so a window change that was
+        seen a moment late is still handled before the input that followed it."""
         get = self.raw.queue.get
+        held: collections.deque[RawItem] = collections.deque()
+        windows: list[RawItem] = []
         next_house = 0.0
         while True:
             try:
-                item = get(timeout=0.02)
+                item = get(timeout=0.01)
             except queue.Empty:
                 item = None
             if item is not None:
                 if item[0] == "control" and item[2] == "stop":
+                    self._release(held, windows, float("inf"))
                     self._finish()
                     return
-                self._handle(item)
+                if item[0] == "window":
+                    windows.append(item)
+                    windows.sort(key=lambda w: w[1])
+                else:
+                    held.append(item)
             now = self.clock()
+            self._release(held, windows, now - self.reorder_s)
             if item is None or now >= next_house:
                 self._housekeeping(now)
                 next_house = now + 0.02
+
+    def _release(
+        self, held: collections.deque[RawItem], windows: list[RawItem], cutoff: float
+    ) -> None:
+        while held and held[0][1] <= cutoff:
+            item = held.popleft()
+            while windows and windows[0][1] <= item[1]:
+                self._handle(windows.pop(0))
+            self._handle(item)
+        while windows and windows[0][1] <= cutoff:
+            self._handle(windows.pop(0))
 
     def _housekeeping(self, now: float) -> None:
         t = now - self.t0

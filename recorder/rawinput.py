@@ -68,10 +68,11 @@ class RawInput:
         else:
             self.dropped["keyboard"] += 1
 
-    def on_window(self, window: Any) -> None:
+    def on_window(self, window: Any, t: float | None = None) -> None:
+        """The active window is now ``window``; ``t`` is when the change was seen, if earlier."""
         q = self.queue
         if q.qsize() < self.capacity:
-            q.put(("window", self._clock(), window))
+            q.put(("window", self._clock() if t is None else t, window))
         else:
             self.dropped["window"] += 1
 

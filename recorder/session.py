@@ -63,6 +63,7 @@ class Recorder:
         wall: Callable[[], float] = time.time,
         raw_capacity: int = 200_000,
         frame_options: dict[str, Any] | None = None,
+        reorder_s: float = 0.03,
     ) -> None:
         self.consent = consent
         self.scope = scope_from_consent(consent)
@@ -76,6 +77,7 @@ class Recorder:
         self.t0 = 0.0
         self.state = "idle"
         self._frame_options = frame_options or {}
+        self._reorder_s = reorder_s
         self._stop_requested = threading.Event()
         self._stop_reason = "stopped"
         self._lock = threading.Lock()
@@ -129,6 +131,7 @@ class Recorder:
             wall0=wall0,
             policy=Policy(self.scope),
             clock=self.clock,
+            reorder_s=self._reorder_s,
         )
         try:
             if self.frames is not None:

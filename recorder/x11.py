@@ -8,6 +8,7 @@ import contextlib
 import os
 import select
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from recorder.errors import CaptureUnavailable
 from recorder.frames import ScreenSource
 from recorder.keys import KeyInfo
-from recorder.policy import WindowInfo
+from recorder.policy import WindowCallback, WindowInfo
 from recorder.pynput_input import PynputInput, button_name
 from recorder.rawinput import RawInput, RawItem
 from recorder.screen import MssScreen
@@ -65,7 +66,7 @@ class X11Windows:
         self._stop_r, self._stop_w = -1, -1
         self.error: BaseException | None = None
 
-    def start(self, on_window: Callable[[WindowInfo | None], None]) -> None:
+    def start(self, on_window: WindowCallback) -> None:
         display = _display()  # fail here, in the caller's thread, if X is unreachable
         self._stop_r, self._stop_w = os.pipe()
         self._thread = threading.Thread(
@@ -82,7 +83,7 @@ class X11Windows:
         os.close(self._stop_w)
         self._thread = None
 
-    def _run(self, display: Any, on_window: Callable[[WindowInfo | None], None]) -> None:
+    def _run(self, display: Any, on_window: WindowCallback) -> None:
         from Xlib import X
 
         try:
@@ -94,6 +95,7 @@ class X11Windows:
             root.change_attributes(event_mask=X.PropertyChangeMask)
             watched: Any = None
             last: WindowInfo | bool | None = False  # False: nothing reported yet
+            seen = time.monotonic()
             while True:
                 info, window = read_active_window(display, atoms)
                 if window is not None and (watched is None or window.id != watched.id):
@@ -102,9 +104,12 @@ class X11Windows:
                     watched = window
                 if info != last:
                     last = info
-                    on_window(info)
+                    # stamped when the change was noticed, before the property reads, so the
+                    # pipeline can order it before input that followed it
+                    on_window(info, seen)
                 display.flush()
                 ready, _, _ = select.select([display.fileno(), self._stop_r], [], [], self._poll_s)
+                seen = time.monotonic()
                 if self._stop_r in ready:
                     return
                 while display.pending_events():
@@ -277,7 +282,7 @@ class X11Backend:
             self._keys.close()
             self._keys = None
 
-    def start_windows(self, on_window: Callable[[WindowInfo | None], None]) -> None:
+    def start_windows(self, on_window: WindowCallback) -> None:
         self._windows.start(on_window)
 
     def stop_windows(self) -> None:

@@ -141,6 +141,16 @@ def test_denied_window_leaves_only_markers(session: Session) -> None:
     assert [a["text"] for a in sink.actions if a["kind"] == "type"] == ["ok", "b"]
 
 
+def test_a_window_change_seen_late_still_comes_before_the_keys_after_it() -> None:
+    s = Session(ConsentScope(frames=False), reorder_s=0.3)
+    switched = time.monotonic()
+    s.type("leak")  # typed into the password manager before its window event was read
+    s.raw.on_window(window("KeePassXC", "Passwords.kdbx"), switched)
+    sink = s.stop()
+    assert sink.kinds("key") == []
+    assert sink.markers()[0] == "outside_scope_start"
+
+
 def test_api_pause_drops_everything_until_resume(session: Session) -> None:
     session.type("a")
     session.settle()
