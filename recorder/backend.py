@@ -8,7 +8,6 @@ from typing import Any, Protocol
 
 from recorder.frames import ScreenSource
 from recorder.keys import KeyInfo
-from recorder.policy import WindowCallback
 from recorder.rawinput import RawInput, RawItem
 
 SentinelCheck = Callable[[RawItem], bool]
@@ -26,8 +25,9 @@ class Backend(Protocol):
     def stop_input(self) -> None:
         """Stop the listeners; returns only once they are stopped."""
 
-    def start_windows(self, on_window: WindowCallback) -> None:
-        """Report the active window now and on every change (including its title)."""
+    def start_windows(self, raw: RawInput) -> None:
+        """Report the active window now and on every change (including its title) through
+        ``raw.on_window``, and screen locks through ``raw.on_lock`` where detectable."""
 
     def stop_windows(self) -> None: ...
 

@@ -103,6 +103,7 @@ class Pipeline:
         self.gate = HotkeyGate(mods, key)
         self.pause_from: float | None = None
         self.outside = False
+        self.locked = False
         self.sensitive = False
         self.last_input = t0
         self.error: BaseException | None = None
@@ -169,7 +170,7 @@ class Pipeline:
                     self._release(held, windows, float("inf"))
                     self._finish()
                     return
-                if item[0] == "window":
+                if item[0] in ("window", "lock"):
                     windows.append(item)
                     windows.sort(key=lambda w: w[1])
                 else:
@@ -237,6 +238,9 @@ class Pipeline:
         if kind == "window":
             self._window(item[2], t_abs)
             return
+        if kind == "lock":
+            self._lock(bool(item[2]), t_abs)
+            return
         gate_item = GateItem(t_abs, item)
         if kind == "key":
             info = self.resolve_key(item[3])
@@ -275,11 +279,33 @@ class Pipeline:
             self.pause_from = None
             self._pause_marked = False
             self._marker("resume", t, note="hotkey" if from_hotkey else "api")
-            if self.frames is not None:
-                self.frames.set_allowed(not self.outside)
+            self._update_frames()
+
+    def _lock(self, locked: bool, t_abs: float) -> None:
+        """Auto-pause while the screen is locked: nothing typed at a lock screen is kept."""
+        if locked == self.locked:
+            return
+        t = t_abs - self.t0
+        self.locked = locked
+        if locked:
+            for record in self.thinner.before_other():
+                self._write(record)
+            self._take_actions(self.deriver.flush())
+            self._marker("screen_locked", t)
+        else:
+            self._marker("screen_unlocked", t)
+        self._update_frames()
+
+    def _update_frames(self) -> None:
+        if self.frames is not None:
+            self.frames.set_allowed(not (self.paused or self.outside or self.locked))
 
     def _suppressed(self, t_abs: float) -> bool:
-        if self.outside or (self.pause_from is not None and t_abs >= self.pause_from):
+        if (
+            self.outside
+            or self.locked
+            or (self.pause_from is not None and t_abs >= self.pause_from)
+        ):
             self.stats.suppressed += 1
             return True
         return False
@@ -373,8 +399,7 @@ class Pipeline:
         if self.outside:
             self.outside = False
             self._marker("outside_scope_end", t)
-            if self.frames is not None:
-                self.frames.set_allowed(not self.paused)
+            self._update_frames()
         if window is None:
             return
         record: Record = {

@@ -76,6 +76,10 @@ class RawInput:
         else:
             self.dropped["window"] += 1
 
+    def on_lock(self, locked: bool, t: float | None = None) -> None:
+        """The screen was locked (screen saver on) or unlocked."""
+        self.queue.put(("lock", self._clock() if t is None else t, locked))
+
     def control(self, what: str) -> None:
         """Enqueue a control item (pause, resume, stop) so it is handled in order."""
         self.queue.put(("control", self._clock(), what))

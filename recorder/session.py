@@ -137,7 +137,7 @@ class Recorder:
             if self.frames is not None:
                 self.frames.start()
             self.pipeline.start()
-            self.backend.start_windows(self.raw.on_window)
+            self.backend.start_windows(self.raw)
         except BaseException:
             self._shutdown("interrupted")
             raise

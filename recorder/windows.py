@@ -13,7 +13,7 @@ from typing import Any
 
 from recorder.frames import ScreenSource
 from recorder.keys import KeyInfo
-from recorder.policy import WindowCallback, WindowInfo
+from recorder.policy import WindowInfo
 from recorder.polling import PollingWindows
 from recorder.pynput_input import PynputInput, button_name, generic_key_info, pointer_sentinel
 from recorder.rawinput import RawInput, RawItem
@@ -93,8 +93,8 @@ class WindowsBackend:
     def stop_input(self) -> None:
         self._input.stop()
 
-    def start_windows(self, on_window: WindowCallback) -> None:
-        self._windows.start(on_window)
+    def start_windows(self, raw: RawInput) -> None:
+        self._windows.start(raw.on_window)
 
     def stop_windows(self) -> None:
         self._windows.stop()

@@ -7,6 +7,8 @@ from __future__ import annotations
 import contextlib
 import os
 import select
+import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -64,10 +66,13 @@ class X11Windows:
         self._poll_s = poll_s
         self._thread: threading.Thread | None = None
         self._stop_r, self._stop_w = -1, -1
+        self._on_lock: Callable[[bool, float], None] = lambda locked, t: None
+        self._locked_hint = logind_locked_hint()
         self.error: BaseException | None = None
 
-    def start(self, on_window: WindowCallback) -> None:
+    def start(self, on_window: WindowCallback, on_lock: Callable[[bool, float], None]) -> None:
         display = _display()  # fail here, in the caller's thread, if X is unreachable
+        self._on_lock = on_lock
         self._stop_r, self._stop_w = os.pipe()
         self._thread = threading.Thread(
             target=self._run, args=(display, on_window), name="overt-windows", daemon=True
@@ -93,6 +98,13 @@ class X11Windows:
                 for name in ("_NET_ACTIVE_WINDOW", "_NET_WM_NAME", "WM_NAME", "_NET_WM_PID")
             }
             root.change_attributes(event_mask=X.PropertyChangeMask)
+            saver = display.has_extension("MIT-SCREEN-SAVER")
+            if saver:
+                from Xlib.ext import screensaver
+
+                root.screensaver_select_input(screensaver.NotifyMask)
+            locked = hint = False
+            next_hint = 0.0
             watched: Any = None
             last: WindowInfo | bool | None = False  # False: nothing reported yet
             seen = time.monotonic()
@@ -102,6 +114,17 @@ class X11Windows:
                     with contextlib.suppress(Exception):
                         window.change_attributes(event_mask=X.PropertyChangeMask)
                     watched = window
+                if saver or self._locked_hint is not None:
+                    # best effort: the screen saver is on, or logind says the session is
+                    # locked (GNOME, KDE, light-locker set LockedHint; a bare X server cannot)
+                    now_locked = bool(saver) and root.screensaver_query_info().state == 1
+                    if self._locked_hint is not None and seen >= next_hint:
+                        hint = self._locked_hint()
+                        next_hint = seen + 2.0
+                    now_locked = now_locked or hint
+                    if now_locked != locked:
+                        locked = now_locked
+                        self._on_lock(locked, seen)
                 if info != last:
                     last = info
                     # stamped when the change was noticed, before the property reads, so the
@@ -119,6 +142,32 @@ class X11Windows:
         finally:
             with contextlib.suppress(Exception):
                 display.close()
+
+
+def logind_locked_hint(
+    environ: dict[str, str] | None = None, run: Callable[..., Any] = subprocess.run
+) -> Callable[[], bool] | None:
+    """A reader of logind's LockedHint for this session, or None where there is none."""
+    env = os.environ if environ is None else environ
+    session = env.get("XDG_SESSION_ID")
+    loginctl = shutil.which("loginctl")
+    if not session or loginctl is None:
+        return None
+
+    def locked() -> bool:
+        try:
+            out = run(
+                [loginctl, "show-session", session, "-p", "LockedHint", "--value"],
+                capture_output=True,
+                text=True,
+                timeout=2,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return False
+        return bool(out.stdout.strip() == "yes")
+
+    return locked
 
 
 def read_active_window(display: Any, atoms: dict[str, int]) -> tuple[WindowInfo | None, Any]:
@@ -282,8 +331,8 @@ class X11Backend:
             self._keys.close()
             self._keys = None
 
-    def start_windows(self, on_window: WindowCallback) -> None:
-        self._windows.start(on_window)
+    def start_windows(self, raw: RawInput) -> None:
+        self._windows.start(raw.on_window, raw.on_lock)
 
     def stop_windows(self) -> None:
         self._windows.stop()

@@ -209,8 +209,8 @@ class FedBackend:
     def stop_input(self) -> None:
         pass
 
-    def start_windows(self, on_window: Callable[[WindowInfo | None], None]) -> None:
-        on_window(WindowInfo("bench", "bench", None, 0, 0, 1920, 1080, 1))
+    def start_windows(self, raw: RawInput) -> None:
+        raw.on_window(WindowInfo("bench", "bench", None, 0, 0, 1920, 1080, 1))
 
     def stop_windows(self) -> None:
         pass

@@ -57,3 +57,34 @@ def test_repeated_start_stop_is_quick_and_leaves_no_threads(x_display: XDisplay)
         assert time.monotonic() - stopped_at < 2.0
         assert sink.state == "complete"
     wait_for(lambda: threading.active_count() <= before, timeout=5)
+
+
+def force_screen_saver(on: bool) -> None:
+    import Xlib.display
+    from Xlib import X
+
+    display = Xlib.display.Display()
+    try:
+        display.force_screen_saver(X.ScreenSaverActive if on else X.ScreenSaverReset)
+        display.sync()
+    finally:
+        display.close()
+
+
+def test_the_screen_saver_pauses_capture(x_display: XDisplay, xdo: XDoTool) -> None:
+    """Input would switch the saver off (X does that), so the locked span has none."""
+    recorder, sink = start(ConsentScope(frames=False))
+    try:
+        force_screen_saver(True)
+        wait_for(lambda: "screen_locked" in sink.markers(), timeout=5)
+        pipeline = recorder.pipeline
+        assert pipeline is not None
+        assert pipeline.locked
+        force_screen_saver(False)
+        wait_for(lambda: "screen_unlocked" in sink.markers(), timeout=5)
+        xdo.run("mousemove", "610", "600", "click", "3")
+        wait_for(lambda: any(e["kind"] == "button" for e in sink.events), timeout=5)
+    finally:
+        recorder.stop()
+    markers = sink.markers()
+    assert markers.index("screen_locked") < markers.index("screen_unlocked")

@@ -149,8 +149,8 @@ class FakeBackend:
     def stop_input(self) -> None:
         self.input_running = False
 
-    def start_windows(self, on_window: Callable[[WindowInfo | None], None]) -> None:
-        self.on_window = on_window
+    def start_windows(self, raw: RawInput) -> None:
+        self.on_window = raw.on_window
         self.windows_running = True
 
     def stop_windows(self) -> None:

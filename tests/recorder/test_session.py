@@ -304,3 +304,18 @@ def test_a_failing_sink_ends_the_session_as_interrupted() -> None:
     assert isinstance(recorder.failure, FullDisk)
     assert sinks[0].state == "interrupted"
     assert not backend.input_running
+
+
+def test_a_locked_screen_pauses_capture(session: Session) -> None:
+    session.type("a")
+    session.raw.on_lock(True)
+    session.type("pin1234")
+    session.raw.on_move(5, 5)
+    session.settle()
+    session.raw.on_lock(False)
+    session.type("b")
+    sink = session.stop()
+    assert "".join(k["char"] or "" for k in sink.kinds("key")) == "ab"
+    markers = sink.markers()
+    assert markers.index("screen_locked") < markers.index("screen_unlocked")
+    assert sink.kinds("move") == []
