@@ -14,7 +14,14 @@ SentinelCheck = Callable[[RawItem], bool]
 
 
 class Backend(Protocol):
-    """Input, window and screen sources of one platform."""
+    """Input, window and screen sources of one platform.
+
+    Attributes:
+        reports_visible_windows: ``start_windows`` also reports every visible window (so
+            frames can blank out-of-scope ones, and wait for that list before the first).
+    """
+
+    reports_visible_windows: bool
 
     def start_input(self, raw: RawInput) -> None:
         """Start the input listeners; they call ``raw``'s callbacks."""

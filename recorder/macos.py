@@ -81,6 +81,8 @@ def _appkit() -> tuple[Any, WindowList]:
 class MacBackend:
     """Capture on a macOS desktop."""
 
+    reports_visible_windows = False
+
     def __init__(self, read_window: Callable[[], WindowInfo | None] = frontmost_window) -> None:
         self._input = PynputInput()
         self._windows = PollingWindows(read_window)

@@ -170,7 +170,7 @@ class Pipeline:
                     self._release(held, windows, float("inf"))
                     self._finish()
                     return
-                if item[0] in ("window", "lock"):
+                if item[0] in ("window", "lock", "visible"):
                     windows.append(item)
                     windows.sort(key=lambda w: w[1])
                 else:
@@ -240,6 +240,13 @@ class Pipeline:
             return
         if kind == "lock":
             self._lock(bool(item[2]), t_abs)
+            return
+        if kind == "visible":
+            if self.frames is not None:
+                windows: list[WindowInfo] = item[2]
+                self.frames.set_masks(
+                    [(w.x, w.y, w.w, w.h) for w in windows if not self.policy.in_scope(w)]
+                )
             return
         gate_item = GateItem(t_abs, item)
         if kind == "key":

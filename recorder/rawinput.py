@@ -76,6 +76,10 @@ class RawInput:
         else:
             self.dropped["window"] += 1
 
+    def on_visible(self, windows: Any, t: float | None = None) -> None:
+        """The visible top-level windows changed (for masking out-of-scope ones in frames)."""
+        self.queue.put(("visible", self._clock() if t is None else t, windows))
+
     def on_lock(self, locked: bool, t: float | None = None) -> None:
         """The screen was locked (screen saver on) or unlocked."""
         self.queue.put(("lock", self._clock() if t is None else t, locked))

@@ -117,6 +117,7 @@ class Recorder:
                 wall0=wall0,
                 fps=self.scope.fps,
                 monitors=self.scope.monitors,
+                wait_for_masks=self.backend.reports_visible_windows,
                 clock=self.clock,
                 **self._frame_options,
             )

@@ -80,6 +80,8 @@ def process_name(pid: int, kernel32: Any) -> str:
 class WindowsBackend:
     """Capture on a Windows desktop."""
 
+    reports_visible_windows = False
+
     def __init__(self, read_window: Callable[[], WindowInfo | None] = foreground_window) -> None:
         self._input = PynputInput()
         self._windows = PollingWindows(read_window)

@@ -67,12 +67,19 @@ class X11Windows:
         self._thread: threading.Thread | None = None
         self._stop_r, self._stop_w = -1, -1
         self._on_lock: Callable[[bool, float], None] = lambda locked, t: None
+        self._on_visible: Callable[[list[WindowInfo], float], None] = lambda windows, t: None
         self._locked_hint = logind_locked_hint()
         self.error: BaseException | None = None
 
-    def start(self, on_window: WindowCallback, on_lock: Callable[[bool, float], None]) -> None:
+    def start(
+        self,
+        on_window: WindowCallback,
+        on_lock: Callable[[bool, float], None],
+        on_visible: Callable[[list[WindowInfo], float], None],
+    ) -> None:
         display = _display()  # fail here, in the caller's thread, if X is unreachable
         self._on_lock = on_lock
+        self._on_visible = on_visible
         self._stop_r, self._stop_w = os.pipe()
         self._thread = threading.Thread(
             target=self._run, args=(display, on_window), name="overt-windows", daemon=True
@@ -95,7 +102,13 @@ class X11Windows:
             root = display.screen().root
             atoms = {
                 name: display.intern_atom(name)
-                for name in ("_NET_ACTIVE_WINDOW", "_NET_WM_NAME", "WM_NAME", "_NET_WM_PID")
+                for name in (
+                    "_NET_ACTIVE_WINDOW",
+                    "_NET_WM_NAME",
+                    "WM_NAME",
+                    "_NET_WM_PID",
+                    "_NET_CLIENT_LIST_STACKING",
+                )
             }
             root.change_attributes(event_mask=X.PropertyChangeMask)
             saver = display.has_extension("MIT-SCREEN-SAVER")
@@ -107,6 +120,7 @@ class X11Windows:
             next_hint = 0.0
             watched: Any = None
             last: WindowInfo | bool | None = False  # False: nothing reported yet
+            last_visible: list[WindowInfo] | None = None
             seen = time.monotonic()
             while True:
                 info, window = read_active_window(display, atoms)
@@ -125,6 +139,10 @@ class X11Windows:
                     if now_locked != locked:
                         locked = now_locked
                         self._on_lock(locked, seen)
+                visible = read_visible_windows(display, atoms)
+                if visible != last_visible:
+                    last_visible = visible
+                    self._on_visible(visible, seen)
                 if info != last:
                     last = info
                     # stamped when the change was noticed, before the property reads, so the
@@ -170,6 +188,50 @@ def logind_locked_hint(
     return locked
 
 
+def read_visible_windows(display: Any, atoms: dict[str, int]) -> list[WindowInfo]:
+    """The mapped top-level client windows, bottom to top (for masking frames)."""
+    from Xlib import X, error
+
+    root = display.screen().root
+    prop = root.get_full_property(atoms["_NET_CLIENT_LIST_STACKING"], X.AnyPropertyType)
+    found = []
+    for wid in prop.value if prop is not None else ():
+        window = display.create_resource_object("window", int(wid))
+        try:
+            if window.get_attributes().map_state != X.IsViewable:
+                continue
+            found.append(_describe(display, window, atoms))
+        except error.XError:
+            continue  # gone meanwhile
+    return found
+
+
+def _describe(display: Any, window: Any, atoms: dict[str, int]) -> WindowInfo:
+    from Xlib import X
+
+    root = display.screen().root
+    wm_class = window.get_wm_class() or ("", "")
+    title = _text_property(window, atoms["_NET_WM_NAME"]) or _text_property(
+        window, atoms["WM_NAME"]
+    )
+    pid_prop = window.get_full_property(atoms["_NET_WM_PID"], X.AnyPropertyType)
+    pid = int(pid_prop.value[0]) if pid_prop is not None and len(pid_prop.value) else None
+    geometry = window.get_geometry()
+    origin = root.translate_coords(window, 0, 0)
+    instance, klass = wm_class[0] or "", wm_class[1] or ""
+    return WindowInfo(
+        app=klass or _process_name(pid),
+        title=title,
+        pid=pid,
+        x=int(origin.x),
+        y=int(origin.y),
+        w=int(geometry.width),
+        h=int(geometry.height),
+        wid=int(window.id),
+        instance=instance,
+    )
+
+
 def read_active_window(display: Any, atoms: dict[str, int]) -> tuple[WindowInfo | None, Any]:
     """The active window's app, UTF-8 title, pid and root-relative geometry."""
     from Xlib import X, error
@@ -180,30 +242,9 @@ def read_active_window(display: Any, atoms: dict[str, int]) -> tuple[WindowInfo 
         return None, None
     window = display.create_resource_object("window", int(prop.value[0]))
     try:
-        wm_class = window.get_wm_class() or ("", "")
-        title = _text_property(window, atoms["_NET_WM_NAME"]) or _text_property(
-            window, atoms["WM_NAME"]
-        )
-        pid_prop = window.get_full_property(atoms["_NET_WM_PID"], X.AnyPropertyType)
-        pid = int(pid_prop.value[0]) if pid_prop is not None and len(pid_prop.value) else None
-        geometry = window.get_geometry()
-        origin = root.translate_coords(window, 0, 0)
+        return _describe(display, window, atoms), window
     except error.XError:
         return None, None  # the window went away while we looked at it
-    instance, klass = wm_class[0] or "", wm_class[1] or ""
-    app = klass or _process_name(pid)
-    info = WindowInfo(
-        app=app,
-        title=title,
-        pid=pid,
-        x=int(origin.x),
-        y=int(origin.y),
-        w=int(geometry.width),
-        h=int(geometry.height),
-        wid=int(window.id),
-        instance=instance,
-    )
-    return info, window
 
 
 def _text_property(window: Any, atom: int) -> str:
@@ -285,6 +326,8 @@ class X11Keys:
 class X11Backend:
     """Capture on an X11 session."""
 
+    reports_visible_windows = True
+
     def __init__(self) -> None:
         self._input = X11Input()
         self._windows = X11Windows()
@@ -332,7 +375,7 @@ class X11Backend:
             self._keys = None
 
     def start_windows(self, raw: RawInput) -> None:
-        self._windows.start(raw.on_window, raw.on_lock)
+        self._windows.start(raw.on_window, raw.on_lock, raw.on_visible)
 
     def stop_windows(self) -> None:
         self._windows.stop()

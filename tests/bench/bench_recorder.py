@@ -195,6 +195,8 @@ def open_vault_sink(folder: Path) -> tuple[Callable[[dict[str, Any]], Any], str]
 class FedBackend:
     """Input comes from the benchmark calling the callbacks; frames from the real screen."""
 
+    reports_visible_windows = False
+
     def __init__(self) -> None:
         self.raw: RawInput | None = None
 

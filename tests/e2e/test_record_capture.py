@@ -273,3 +273,12 @@ def test_session_summary_and_no_drops(script: Script) -> None:
     assert summary.frames == len(script.sink.frames) > 0
     assert script.sink.state == "complete"
     assert script.sink.stats["events"] == summary.events
+
+
+def test_the_visible_denied_app_is_blanked_in_every_frame(script: Script) -> None:
+    sink = script.sink
+    vx, vy = script.vault.origin()
+    for index, meta in enumerate(sink.frames):
+        for dx, dy in ((1, 1), PANEL, ENTRY, (598, 398)):
+            assert pixel(sink, index, vx + dx, vy + dy) == (0, 0, 0), (meta, dx, dy)
+    assert pixel(sink, 0, *script.notes.origin()) == (255, 255, 255)

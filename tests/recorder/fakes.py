@@ -128,6 +128,8 @@ class FakeScreen:
 class FakeBackend:
     """A backend whose input the test drives by calling ``raw``'s callbacks itself."""
 
+    reports_visible_windows = False
+
     def __init__(self, screen: FakeScreen | None = None, *, ready: bool = True) -> None:
         self.raw: RawInput | None = None
         self.screen = screen or FakeScreen()

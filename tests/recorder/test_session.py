@@ -319,3 +319,19 @@ def test_a_locked_screen_pauses_capture(session: Session) -> None:
     markers = sink.markers()
     assert markers.index("screen_locked") < markers.index("screen_unlocked")
     assert sink.kinds("move") == []
+
+
+def test_visible_out_of_scope_windows_become_frame_masks() -> None:
+    s = Session(ConsentScope())
+    s.raw.on_visible(
+        [
+            window("gedit", "notes", x=0, y=0, w=10, h=10),
+            window("KeePassXC", "db", x=20, y=5, w=30, h=40),
+            window("firefox", "Private Browsing", x=1, y=2, w=3, h=4),
+        ]
+    )
+    frames = s.recorder.frames
+    assert frames is not None
+    wait_for(lambda: bool(frames.masks))
+    assert frames.masks == [(20, 5, 30, 40), (1, 2, 3, 4)]
+    s.stop()
