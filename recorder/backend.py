@@ -8,14 +8,20 @@ from typing import Any, Protocol
 
 from recorder.frames import ScreenSource
 from recorder.keys import KeyInfo
-from recorder.policy import WindowInfo
 from recorder.rawinput import RawInput, RawItem
 
 SentinelCheck = Callable[[RawItem], bool]
 
 
 class Backend(Protocol):
-    """Input, window and screen sources of one platform."""
+    """Input, window and screen sources of one platform.
+
+    Attributes:
+        reports_visible_windows: ``start_windows`` also reports every visible window (so
+            frames can blank out-of-scope ones, and wait for that list before the first).
+    """
+
+    reports_visible_windows: bool
 
     def start_input(self, raw: RawInput) -> None:
         """Start the input listeners; they call ``raw``'s callbacks."""
@@ -26,8 +32,9 @@ class Backend(Protocol):
     def stop_input(self) -> None:
         """Stop the listeners; returns only once they are stopped."""
 
-    def start_windows(self, on_window: Callable[[WindowInfo | None], None]) -> None:
-        """Report the active window now and on every change (including its title)."""
+    def start_windows(self, raw: RawInput) -> None:
+        """Report the active window now and on every change (including its title) through
+        ``raw.on_window``, and screen locks through ``raw.on_lock`` where detectable."""
 
     def stop_windows(self) -> None: ...
 

@@ -31,6 +31,42 @@ class Grab:
     size: tuple[int, int]
 
 
+def apply_masks(
+    pixels: bytes | bytearray,
+    size: tuple[int, int],
+    monitor: Monitor,
+    rects: list[tuple[int, int, int, int]],
+) -> bytearray:
+    """Blank (zero) the parts of ``rects`` (global coordinates) that fall on this monitor.
+
+    Args:
+        pixels: BGRX rows of the monitor's grab, ``size`` device pixels.
+        monitor: the monitor's place in the global space (its scale maps points to pixels).
+        rects: (x, y, w, h) rectangles to blank.
+    """
+    out = pixels if isinstance(pixels, bytearray) else bytearray(pixels)
+    width, height = size
+    sx = width / monitor["w"] if monitor["w"] else 1.0
+    sy = height / monitor["h"] if monitor["h"] else 1.0
+    for x, y, w, h in rects:
+        x0 = max(0, int((x - monitor["x"]) * sx))
+        y0 = max(0, int((y - monitor["y"]) * sy))
+        x1 = min(width, int((x + w - monitor["x"]) * sx + 0.999))
+        y1 = min(height, int((y + h - monitor["y"]) * sy + 0.999))
+        if x0 >= x1 or y0 >= y1:
+            continue
+        blank = bytes((x1 - x0) * 4)
+        for row in range(y0, y1):
+            start = (row * width + x0) * 4
+            out[start : start + len(blank)] = blank
+    return out
+
+
+def fresh_t(fresh: dict[int, Grab]) -> float:
+    """The time of the newest grab in this loop iteration."""
+    return max((g.t for g in fresh.values()), default=0.0)
+
+
 class ScreenSource(Protocol):
     """Grabs monitors; created and used in the frame thread only (mss is not thread-safe)."""
 
@@ -74,7 +110,8 @@ class _Settle:
 @dataclass
 class FrameStats:
     written: int = 0
-    dropped: int = 0
+    dropped: int = 0  # frames lost to a full write queue, a failed write or too many requests
+    missed: int = 0  # pre-action frames with no recent grab to use (input right after idle)
     grabs: int = 0
     pre_ages: collections.deque[float] = field(
         default_factory=lambda: collections.deque(maxlen=10_000)
@@ -93,6 +130,8 @@ class FrameService:
         ring_hz: grab rate while input is active, for pre-action frames.
         active_s: input within this many seconds counts as active.
         max_pre_age: a ring grab older than this is not used as a pre-action frame.
+        wait_for_masks: grab nothing until the first ``set_masks`` (the backend reports
+            visible windows), so no frame shows an out-of-scope window before it is known.
     """
 
     def __init__(
@@ -105,10 +144,11 @@ class FrameService:
         fps: float = 1.0,
         monitors: tuple[int, ...] = (),
         ring_hz: float = 15.0,
-        ring_size: int = 4,
+        ring_size: int = 6,
         active_s: float = 2.0,
         max_pre_age: float = 0.5,
         write_queue: int = 6,
+        wait_for_masks: bool = False,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._factory = screen_factory
@@ -132,6 +172,8 @@ class FrameService:
         self._started = threading.Event()
         self.stats = FrameStats()
         self.allowed = True  # False while paused or outside scope: nothing is grabbed
+        self.masks: list[tuple[int, int, int, int]] = []
+        self._masks_known = not wait_for_masks
         self.last_input = -1e9
         self.pointer: tuple[int, int] = (0, 0)
         self.monitors: list[Monitor] = []
@@ -165,6 +207,13 @@ class FrameService:
         if x is not None and y is not None:
             self.pointer = (x, y)
         if idle:
+            self._wake.set()
+
+    def set_masks(self, rects: list[tuple[int, int, int, int]]) -> None:
+        """Screen rectangles (x, y, w, h) to blank in every frame: out-of-scope windows."""
+        self.masks = list(rects)
+        if not self._masks_known:
+            self._masks_known = True
             self._wake.set()
 
     def set_allowed(self, allowed: bool) -> None:
@@ -216,11 +265,14 @@ class FrameService:
             def grab(monitor: Monitor, now: float = now, fresh: dict[int, Grab] = fresh) -> Grab:
                 if monitor["index"] not in fresh:
                     pixels, size = screen.grab(monitor)
+                    masks = self.masks
+                    if masks:
+                        pixels = apply_masks(pixels, size, monitor, masks)
                     self.stats.grabs += 1
                     fresh[monitor["index"]] = Grab(self._clock(), monitor, pixels, size)
                 return fresh[monitor["index"]]
 
-            if not self.allowed:
+            if not self.allowed or not self._masks_known:
                 self._ring.clear()
                 self._refuse_requests()
             else:
@@ -239,6 +291,9 @@ class FrameService:
                         shot = grab(monitor)
                         if self._last_written.get(monitor["index"]) != shot.pixels:
                             self._write(shot, "periodic", None)
+                    if not self._ring or self._ring[-1].t < fresh_t(fresh):
+                        # a periodic grab is as good as a ring grab for a click that follows
+                        self._ring.append(grab(self._pointer_monitor()))
                     next_periodic = max(next_periodic + self._period, now)
             wake_at = [next_periodic]
             if self.allowed and now - self.last_input <= self._active_s:
@@ -280,7 +335,7 @@ class FrameService:
                         best = shot
                 if best is None or t - best.t > self._max_pre_age:
                     ticket.resolve(None)
-                    self.stats.dropped += 1
+                    self.stats.missed += 1
                     continue
                 self.stats.pre_ages.append(t - best.t)
                 self._write(best, reason, ticket)

@@ -81,6 +81,8 @@ def _appkit() -> tuple[Any, WindowList]:
 class MacBackend:
     """Capture on a macOS desktop."""
 
+    reports_visible_windows = False
+
     def __init__(self, read_window: Callable[[], WindowInfo | None] = frontmost_window) -> None:
         self._input = PynputInput()
         self._windows = PollingWindows(read_window)
@@ -94,8 +96,8 @@ class MacBackend:
     def stop_input(self) -> None:
         self._input.stop()
 
-    def start_windows(self, on_window: Callable[[WindowInfo | None], None]) -> None:
-        self._windows.start(on_window)
+    def start_windows(self, raw: RawInput) -> None:
+        self._windows.start(raw.on_window)
 
     def stop_windows(self) -> None:
         self._windows.stop()

@@ -7,6 +7,7 @@ the sink, feeds the action deriver and asks the frame service for pre/post-actio
 
 from __future__ import annotations
 
+import collections
 import queue
 import threading
 import time
@@ -44,6 +45,7 @@ class PipelineStats:
     events: int = 0
     actions: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
+    raw_items: int = 0  # input items consumed from the queue
     suppressed: int = 0  # events not written because of pause, scope or sensitivity
     hotkeys: int = 0
 
@@ -63,6 +65,7 @@ class Pipeline:
         frames: the frame service, or None when frames are out of scope.
         resolve_key: turns a platform key object into a KeyInfo (None to ignore it).
         t0, wall0: the session's monotonic start and the matching Unix time.
+        reorder_s: how long input is held back so late-seen window changes sort first.
     """
 
     def __init__(
@@ -78,6 +81,7 @@ class Pipeline:
         button_name: ButtonNamer = default_button_name,
         policy: Policy | None = None,
         clock: Callable[[], float] = time.monotonic,
+        reorder_s: float = 0.03,
     ) -> None:
         self.raw = raw
         self.sink = sink
@@ -89,6 +93,7 @@ class Pipeline:
         self.t0 = t0
         self.wall0 = wall0
         self.clock = clock
+        self.reorder_s = reorder_s
         self.text_mode = scope.effective_text_mode
         self.stats = PipelineStats()
         self.thinner: MoveThinner[Record] = MoveThinner(scope.move_hz)
@@ -98,6 +103,7 @@ class Pipeline:
         self.gate = HotkeyGate(mods, key)
         self.pause_from: float | None = None
         self.outside = False
+        self.locked = False
         self.sensitive = False
         self.last_input = t0
         self.error: BaseException | None = None
@@ -148,22 +154,43 @@ class Pipeline:
             self._stopped.set()
 
     def _loop(self) -> None:
+        """Consume the queue, holding input back ``reorder_s`` so a window change that was
+        seen a moment late is still handled before the input that followed it."""
         get = self.raw.queue.get
+        held: collections.deque[RawItem] = collections.deque()
+        windows: list[RawItem] = []
         next_house = 0.0
         while True:
             try:
-                item = get(timeout=0.02)
+                item = get(timeout=0.01)
             except queue.Empty:
                 item = None
             if item is not None:
                 if item[0] == "control" and item[2] == "stop":
+                    self._release(held, windows, float("inf"))
                     self._finish()
                     return
-                self._handle(item)
+                if item[0] in ("window", "lock", "visible"):
+                    windows.append(item)
+                    windows.sort(key=lambda w: w[1])
+                else:
+                    held.append(item)
             now = self.clock()
+            self._release(held, windows, now - self.reorder_s)
             if item is None or now >= next_house:
                 self._housekeeping(now)
                 next_house = now + 0.02
+
+    def _release(
+        self, held: collections.deque[RawItem], windows: list[RawItem], cutoff: float
+    ) -> None:
+        while held and held[0][1] <= cutoff:
+            item = held.popleft()
+            while windows and windows[0][1] <= item[1]:
+                self._handle(windows.pop(0))
+            self._handle(item)
+        while windows and windows[0][1] <= cutoff:
+            self._handle(windows.pop(0))
 
     def _housekeeping(self, now: float) -> None:
         t = now - self.t0
@@ -201,6 +228,7 @@ class Pipeline:
     # --- items -----------------------------------------------------------------------------
 
     def _handle(self, item: RawItem) -> None:
+        self.stats.raw_items += 1
         kind, t_abs = item[0], item[1]
         if t_abs < self.t0:
             return  # readiness sentinels and anything before the session began
@@ -209,6 +237,16 @@ class Pipeline:
             return
         if kind == "window":
             self._window(item[2], t_abs)
+            return
+        if kind == "lock":
+            self._lock(bool(item[2]), t_abs)
+            return
+        if kind == "visible":
+            if self.frames is not None:
+                windows: list[WindowInfo] = item[2]
+                self.frames.set_masks(
+                    [(w.x, w.y, w.w, w.h) for w in windows if not self.policy.in_scope(w)]
+                )
             return
         gate_item = GateItem(t_abs, item)
         if kind == "key":
@@ -248,11 +286,33 @@ class Pipeline:
             self.pause_from = None
             self._pause_marked = False
             self._marker("resume", t, note="hotkey" if from_hotkey else "api")
-            if self.frames is not None:
-                self.frames.set_allowed(not self.outside)
+            self._update_frames()
+
+    def _lock(self, locked: bool, t_abs: float) -> None:
+        """Auto-pause while the screen is locked: nothing typed at a lock screen is kept."""
+        if locked == self.locked:
+            return
+        t = t_abs - self.t0
+        self.locked = locked
+        if locked:
+            for record in self.thinner.before_other():
+                self._write(record)
+            self._take_actions(self.deriver.flush())
+            self._marker("screen_locked", t)
+        else:
+            self._marker("screen_unlocked", t)
+        self._update_frames()
+
+    def _update_frames(self) -> None:
+        if self.frames is not None:
+            self.frames.set_allowed(not (self.paused or self.outside or self.locked))
 
     def _suppressed(self, t_abs: float) -> bool:
-        if self.outside or (self.pause_from is not None and t_abs >= self.pause_from):
+        if (
+            self.outside
+            or self.locked
+            or (self.pause_from is not None and t_abs >= self.pause_from)
+        ):
             self.stats.suppressed += 1
             return True
         return False
@@ -346,8 +406,7 @@ class Pipeline:
         if self.outside:
             self.outside = False
             self._marker("outside_scope_end", t)
-            if self.frames is not None:
-                self.frames.set_allowed(not self.paused)
+            self._update_frames()
         if window is None:
             return
         record: Record = {

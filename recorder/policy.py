@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from recorder.consent import PRIVATE_TITLE_MARKERS, ConsentScope
@@ -38,6 +39,10 @@ class WindowInfo:
     h: int
     wid: int | None
     instance: str = ""
+
+
+#: Called as ``on_window(info)`` or ``on_window(info, t)`` with the monotonic time it was seen.
+WindowCallback = Callable[..., None]
 
 
 class Policy:

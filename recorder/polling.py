@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from recorder.policy import WindowInfo
+from recorder.policy import WindowCallback, WindowInfo
 
 ReadWindow = Callable[[], WindowInfo | None]
 
@@ -24,7 +24,7 @@ class PollingWindows:
         self._thread: threading.Thread | None = None
         self.error: BaseException | None = None
 
-    def start(self, on_window: Callable[[WindowInfo | None], None]) -> None:
+    def start(self, on_window: WindowCallback) -> None:
         self._stop.clear()
         self._thread = threading.Thread(
             target=self._run, args=(on_window,), name="overt-windows", daemon=True
@@ -37,7 +37,7 @@ class PollingWindows:
             self._thread.join(3.0)
             self._thread = None
 
-    def _run(self, on_window: Callable[[WindowInfo | None], None]) -> None:
+    def _run(self, on_window: WindowCallback) -> None:
         last: WindowInfo | bool | None = False  # False: nothing reported yet
         try:
             while True:

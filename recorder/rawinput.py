@@ -68,12 +68,21 @@ class RawInput:
         else:
             self.dropped["keyboard"] += 1
 
-    def on_window(self, window: Any) -> None:
+    def on_window(self, window: Any, t: float | None = None) -> None:
+        """The active window is now ``window``; ``t`` is when the change was seen, if earlier."""
         q = self.queue
         if q.qsize() < self.capacity:
-            q.put(("window", self._clock(), window))
+            q.put(("window", self._clock() if t is None else t, window))
         else:
             self.dropped["window"] += 1
+
+    def on_visible(self, windows: Any, t: float | None = None) -> None:
+        """The visible top-level windows changed (for masking out-of-scope ones in frames)."""
+        self.queue.put(("visible", self._clock() if t is None else t, windows))
+
+    def on_lock(self, locked: bool, t: float | None = None) -> None:
+        """The screen was locked (screen saver on) or unlocked."""
+        self.queue.put(("lock", self._clock() if t is None else t, locked))
 
     def control(self, what: str) -> None:
         """Enqueue a control item (pause, resume, stop) so it is handled in order."""

@@ -6,6 +6,7 @@ deliver events (an injected sentinel) before anything is written, and stops clea
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -37,6 +38,7 @@ class Summary:
     frames: int
     drops: int
     frame_drops: int
+    pre_frames_missed: int
     suppressed: int
 
     def to_dict(self) -> dict[str, Any]:
@@ -61,6 +63,7 @@ class Recorder:
         wall: Callable[[], float] = time.time,
         raw_capacity: int = 200_000,
         frame_options: dict[str, Any] | None = None,
+        reorder_s: float = 0.03,
     ) -> None:
         self.consent = consent
         self.scope = scope_from_consent(consent)
@@ -74,6 +77,7 @@ class Recorder:
         self.t0 = 0.0
         self.state = "idle"
         self._frame_options = frame_options or {}
+        self._reorder_s = reorder_s
         self._stop_requested = threading.Event()
         self._stop_reason = "stopped"
         self._lock = threading.Lock()
@@ -113,6 +117,7 @@ class Recorder:
                 wall0=wall0,
                 fps=self.scope.fps,
                 monitors=self.scope.monitors,
+                wait_for_masks=self.backend.reports_visible_windows,
                 clock=self.clock,
                 **self._frame_options,
             )
@@ -127,34 +132,46 @@ class Recorder:
             wall0=wall0,
             policy=Policy(self.scope),
             clock=self.clock,
+            reorder_s=self._reorder_s,
         )
         try:
             if self.frames is not None:
                 self.frames.start()
             self.pipeline.start()
-            self.backend.start_windows(self.raw.on_window)
+            self.backend.start_windows(self.raw)
         except BaseException:
             self._shutdown("interrupted")
             raise
         self.state = "recording"
         return self.sink.session_id
 
-    def _confirm_ready(self, timeout: float) -> None:
-        checks = self.backend.inject_sentinel()
+    def _confirm_ready(self, timeout: float, reinject_s: float = 0.25) -> None:
+        """Wait until injected sentinel input comes back through the listeners.
+
+        A listener can report itself started before the X server delivers to it (NOTES.md),
+        so a sentinel injected too early is lost: it is injected again until one arrives.
+        """
         deadline = self.clock() + timeout
-        while checks:
-            remaining = deadline - self.clock()
-            if remaining <= 0:
+        checks: list[Callable[[Any], bool]] = []
+        next_inject = self.clock()
+        while True:
+            now = self.clock()
+            if now >= deadline:
                 raise NotReady(
                     "Input capture did not start: no test event came back within "
                     f"{timeout:.0f} s, so nothing was recorded."
                 )
+            if now >= next_inject:
+                checks = self.backend.inject_sentinel()
+                next_inject = now + reinject_s
             try:
-                item = self.raw.queue.get(timeout=min(remaining, 0.1))
+                item = self.raw.queue.get(timeout=max(0.0, min(deadline, next_inject) - now))
             except queue.Empty:
                 continue
-            if checks[0](item):
+            if checks and checks[0](item):
                 checks.pop(0)
+                if not checks:
+                    return
 
     def pause(self) -> None:
         """Pause now: from this instant nothing is recorded until ``resume``."""
@@ -188,9 +205,17 @@ class Recorder:
                 return "idle"
         return self._stop_reason
 
+    @property
+    def failure(self) -> BaseException | None:
+        """The error that ended the pipeline early (a sink that could not write), if any."""
+        return self.pipeline.error if self.pipeline is not None else None
+
     def stop(self, reason: str = "stopped") -> Summary:
-        """Stop every source, write what is pending, close the sink; returns the summary."""
-        return self._shutdown("complete", reason)
+        """Stop every source, write what is pending, close the sink; returns the summary.
+
+        A session whose pipeline failed is closed as "interrupted".
+        """
+        return self._shutdown("interrupted" if self.failure else "complete", reason)
 
     def _shutdown(self, state: str, reason: str = "stopped") -> Summary:
         with self._lock:
@@ -204,7 +229,8 @@ class Recorder:
                 frames.stop()
             summary = self.summary(reason)
             if sink is not None:
-                sink.note_stats(summary.to_dict() | {"drops_by_source": dict(self.raw.dropped)})
+                with contextlib.suppress(Exception):  # a broken sink must not hide the cause
+                    sink.note_stats(summary.to_dict() | {"drops_by_source": dict(self.raw.dropped)})
                 sink.close(state)
             self.state = "stopped"
             return summary
@@ -220,5 +246,6 @@ class Recorder:
             frames=frames.stats.written if frames else 0,
             drops=sum(self.raw.dropped.values()),
             frame_drops=frames.stats.dropped if frames else 0,
+            pre_frames_missed=frames.stats.missed if frames else 0,
             suppressed=pipeline.stats.suppressed if pipeline else 0,
         )

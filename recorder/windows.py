@@ -80,6 +80,8 @@ def process_name(pid: int, kernel32: Any) -> str:
 class WindowsBackend:
     """Capture on a Windows desktop."""
 
+    reports_visible_windows = False
+
     def __init__(self, read_window: Callable[[], WindowInfo | None] = foreground_window) -> None:
         self._input = PynputInput()
         self._windows = PollingWindows(read_window)
@@ -93,8 +95,8 @@ class WindowsBackend:
     def stop_input(self) -> None:
         self._input.stop()
 
-    def start_windows(self, on_window: Callable[[WindowInfo | None], None]) -> None:
-        self._windows.start(on_window)
+    def start_windows(self, raw: RawInput) -> None:
+        self._windows.start(raw.on_window)
 
     def stop_windows(self) -> None:
         self._windows.stop()

@@ -157,6 +157,9 @@ def run_record(args: argparse.Namespace, *, sink_factory: SinkFactory | None = N
     finally:
         _restore_signals(previous)
     summary = recorder.stop(reason).to_dict()
+    if recorder.failure is not None:
+        # the sink's own error (a full disk...) is the one sentence the person needs
+        raise recorder.failure
     summary["bytes"] = _session_bytes(vault, recorder.sink, session_id)
     if args.json:
         print(json.dumps(summary))

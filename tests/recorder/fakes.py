@@ -128,6 +128,8 @@ class FakeScreen:
 class FakeBackend:
     """A backend whose input the test drives by calling ``raw``'s callbacks itself."""
 
+    reports_visible_windows = False
+
     def __init__(self, screen: FakeScreen | None = None, *, ready: bool = True) -> None:
         self.raw: RawInput | None = None
         self.screen = screen or FakeScreen()
@@ -149,8 +151,8 @@ class FakeBackend:
     def stop_input(self) -> None:
         self.input_running = False
 
-    def start_windows(self, on_window: Callable[[WindowInfo | None], None]) -> None:
-        self.on_window = on_window
+    def start_windows(self, raw: RawInput) -> None:
+        self.on_window = raw.on_window
         self.windows_running = True
 
     def stop_windows(self) -> None:

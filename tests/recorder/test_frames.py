@@ -133,3 +133,27 @@ def test_a_slow_sink_drops_frames_instead_of_growing(screen: FakeScreen) -> None
     finally:
         frames.stop()
     assert frames._writes.qsize() <= 2
+
+
+def test_apply_masks_blanks_only_the_rectangles_on_this_monitor() -> None:
+    from recorder.frames import apply_masks
+
+    monitor = {"index": 2, "x": 100, "y": 0, "w": 4, "h": 3, "scale": 1.0}
+    pixels = bytes([7]) * (4 * 3 * 4)
+    out = apply_masks(pixels, (4, 3), monitor, [(101, 1, 2, 5), (0, 0, 50, 50)])
+    rows = [out[r * 16 : (r + 1) * 16] for r in range(3)]
+    assert rows[0] == bytes([7]) * 16
+    assert rows[1] == bytes([7]) * 4 + bytes(8) + bytes([7]) * 4
+    assert rows[2] == rows[1]
+
+
+def test_out_of_scope_windows_are_blanked_in_frames(
+    frames: FrameService, screen: FakeScreen, sink: MemorySink
+) -> None:
+    wait_for(lambda: len(sink.frames) == 1)
+    frames.set_masks([(0, 0, 8, 32)])
+    screen.color = B
+    wait_for(lambda: len(sink.frames) == 2)
+    data = sink.frame_pixels(1)
+    assert data[:32] == bytes(32)  # the masked window's first row
+    assert data[32:36] == B

@@ -9,6 +9,7 @@ from recorder.macos import MacBackend, frontmost_window
 from recorder.policy import WindowInfo
 from recorder.polling import PollingWindows
 from recorder.pynput_input import button_name, generic_key_info
+from recorder.rawinput import RawInput
 from recorder.windows import WindowsBackend, foreground_window
 from tests.recorder.fakes import FakeKey, wait_for
 
@@ -152,8 +153,29 @@ def test_generic_keys_and_buttons() -> None:
 def test_backends_share_the_interface() -> None:
     for backend in (WindowsBackend(lambda: None), MacBackend(lambda: None)):
         seen: list[object] = []
-        backend.start_windows(seen.append)
+        raw = RawInput()
+        raw.on_window = lambda info, t=None, seen=seen: seen.append(info)  # type: ignore[method-assign]
+        backend.start_windows(raw)
         wait_for(lambda seen=seen: seen == [None])
         backend.stop_windows()
         assert backend.button_name("left") == "left"
     assert ctypes.sizeof(ctypes.c_long) in (4, 8)
+
+
+def test_logind_locked_hint() -> None:
+    import subprocess
+
+    from recorder.x11 import logind_locked_hint
+
+    assert logind_locked_hint({}) is None
+    calls: list[list[str]] = []
+
+    def run(argv: list[str], **kw: object) -> subprocess.CompletedProcess[str]:
+        calls.append(argv)
+        return subprocess.CompletedProcess(argv, 0, "yes\n", "")
+
+    reader = logind_locked_hint({"XDG_SESSION_ID": "c2"}, run)
+    if reader is None:  # no loginctl on this machine
+        return
+    assert reader() is True
+    assert calls[0][1:] == ["show-session", "c2", "-p", "LockedHint", "--value"]

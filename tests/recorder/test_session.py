@@ -141,6 +141,16 @@ def test_denied_window_leaves_only_markers(session: Session) -> None:
     assert [a["text"] for a in sink.actions if a["kind"] == "type"] == ["ok", "b"]
 
 
+def test_a_window_change_seen_late_still_comes_before_the_keys_after_it() -> None:
+    s = Session(ConsentScope(frames=False), reorder_s=0.3)
+    switched = time.monotonic()
+    s.type("leak")  # typed into the password manager before its window event was read
+    s.raw.on_window(window("KeePassXC", "Passwords.kdbx"), switched)
+    sink = s.stop()
+    assert sink.kinds("key") == []
+    assert sink.markers()[0] == "outside_scope_start"
+
+
 def test_api_pause_drops_everything_until_resume(session: Session) -> None:
     session.type("a")
     session.settle()
@@ -265,4 +275,63 @@ def test_duration_stops_the_session() -> None:
 def test_idle_stop() -> None:
     s = Session(ConsentScope(frames=False, idle_stop_s=0.2))
     assert s.recorder.wait() == "idle"
+    s.stop()
+
+
+def test_a_failing_sink_ends_the_session_as_interrupted() -> None:
+    class FullDisk(Exception):
+        pass
+
+    class BrokenSink(MemorySink):
+        def append_event(self, event: dict[str, Any]) -> int:
+            if event["kind"] == "key":
+                raise FullDisk("The disk is full.")
+            return super().append_event(event)
+
+    backend = FakeBackend()
+    sinks: list[BrokenSink] = []
+
+    def open_sink(consent: dict[str, Any]) -> BrokenSink:
+        sinks.append(BrokenSink(consent))
+        return sinks[-1]
+
+    recorder = Recorder(build_cli_consent(ConsentScope(frames=False), app_version="t"), backend)
+    recorder.start(open_sink)
+    assert backend.raw is not None
+    backend.raw.on_press(FakeKey("a", "a", 1))
+    assert recorder.wait() == "failed"
+    recorder.stop("failed")
+    assert isinstance(recorder.failure, FullDisk)
+    assert sinks[0].state == "interrupted"
+    assert not backend.input_running
+
+
+def test_a_locked_screen_pauses_capture(session: Session) -> None:
+    session.type("a")
+    session.raw.on_lock(True)
+    session.type("pin1234")
+    session.raw.on_move(5, 5)
+    session.settle()
+    session.raw.on_lock(False)
+    session.type("b")
+    sink = session.stop()
+    assert "".join(k["char"] or "" for k in sink.kinds("key")) == "ab"
+    markers = sink.markers()
+    assert markers.index("screen_locked") < markers.index("screen_unlocked")
+    assert sink.kinds("move") == []
+
+
+def test_visible_out_of_scope_windows_become_frame_masks() -> None:
+    s = Session(ConsentScope())
+    s.raw.on_visible(
+        [
+            window("gedit", "notes", x=0, y=0, w=10, h=10),
+            window("KeePassXC", "db", x=20, y=5, w=30, h=40),
+            window("firefox", "Private Browsing", x=1, y=2, w=3, h=4),
+        ]
+    )
+    frames = s.recorder.frames
+    assert frames is not None
+    wait_for(lambda: bool(frames.masks))
+    assert frames.masks == [(20, 5, 30, 40), (1, 2, 3, 4)]
     s.stop()
