@@ -108,6 +108,7 @@ class Pipeline:
         self.last_input = t0
         self.error: BaseException | None = None
         self._pause_marked = False
+        self._window_at_resume: tuple[WindowInfo | None] | None = None
         self._pre: dict[int, tuple[FrameTicket, float]] = {}
         self._post: dict[int, tuple[FrameTicket, float]] = {}
         self._pending: list[_Pending] = []
@@ -287,6 +288,10 @@ class Pipeline:
             self._pause_marked = False
             self._marker("resume", t, note="hotkey" if from_hotkey else "api")
             self._update_frames()
+            if self._window_at_resume is not None:
+                (window,) = self._window_at_resume
+                self._window_at_resume = None
+                self._window(window, t_abs)
 
     def _lock(self, locked: bool, t_abs: float) -> None:
         """Auto-pause while the screen is locked: nothing typed at a lock screen is kept."""
@@ -389,6 +394,11 @@ class Pipeline:
         self._write(record, t_abs)
 
     def _window(self, window: WindowInfo | None, t_abs: float) -> None:
+        if self.pause_from is not None and t_abs >= self.pause_from:
+            # Nothing is written while paused, window changes included; the window active at
+            # resume is written then, so the context after the gap is known.
+            self._window_at_resume = (window,)
+            return
         t = t_abs - self.t0
         for held in self.thinner.before_other():
             self._write(held)

@@ -169,6 +169,25 @@ def test_api_pause_drops_everything_until_resume(session: Session) -> None:
     assert sink.kinds("button") == []
 
 
+def test_window_changes_while_paused_wait_for_resume(session: Session) -> None:
+    assert session.backend.on_window is not None
+    session.backend.on_window(window("gedit", "a"))
+    session.settle()
+    session.recorder.pause()
+    session.backend.on_window(window("firefox", "Private thoughts"))
+    session.backend.on_window(window("gimp", "photo.png"))
+    session.settle()
+    session.recorder.resume()
+    session.settle()
+    sink = session.stop()
+    assert "Private thoughts" not in str(sink.events)
+    pause = next(e["t"] for e in sink.events if e.get("what") == "pause")
+    resume = next(e["t"] for e in sink.events if e.get("what") == "resume")
+    assert [e for e in sink.events if pause < e["t"] < resume] == []
+    windows = [e["app"] for e in sink.kinds("window")]
+    assert windows == ["gedit", "gimp"]
+
+
 def test_hotkey_pauses_and_resumes_and_is_never_recorded(session: Session) -> None:
     session.type("a")
     session.chord("ctrl_l", "alt_l", "shift", "p")
