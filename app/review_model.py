@@ -338,6 +338,10 @@ class ReviewModel:
         for a in self.actions:
             # A frame shows the screen just before what happens until the next frame.
             near = a.get("frame_before") == index or a.get("frame_after") == index
+            if not near and a.get("frame_before") is None:
+                # No pre-action frame (a click in the session's first instant): mark it on
+                # the frame the action list shows for it.
+                near = self.frame_at(float(a.get("t", 0.0))) == index
             if not near and not t <= float(a.get("t", -1e9)) < t_next:
                 continue
             if a.get("kind") in ("click", "double_click"):

@@ -11,31 +11,99 @@ from storage import SessionSummary
 
 
 def frame(t: float, i: int) -> dict[str, Any]:
-    return {"index": i, "t": t, "wall": 1.0, "reason": "periodic",
-            "monitor": {"index": 0, "x": 100, "y": 0, "w": 800, "h": 600, "scale": 1.0}}
+    return {
+        "index": i,
+        "t": t,
+        "wall": 1.0,
+        "reason": "periodic",
+        "monitor": {"index": 0, "x": 100, "y": 0, "w": 800, "h": 600, "scale": 1.0},
+    }
 
 
 def model() -> ReviewModel:
     m = ReviewModel([frame(float(i), i) for i in range(5)])
     events = [
-        {"seq": 0, "t": 0.0, "kind": "window", "app": "Firefox", "title": "Bank — Firefox",
-         "x": 110, "y": 10, "w": 300, "h": 200, "pid": 1, "wid": 5},
+        {
+            "seq": 0,
+            "t": 0.0,
+            "kind": "window",
+            "app": "Firefox",
+            "title": "Bank — Firefox",
+            "x": 110,
+            "y": 10,
+            "w": 300,
+            "h": 200,
+            "pid": 1,
+            "wid": 5,
+        },
         {"seq": 1, "t": 0.5, "kind": "move", "x": 150, "y": 50},
         {"seq": 2, "t": 0.8, "kind": "move", "x": 160, "y": 60},
         {"seq": 3, "t": 1.2, "kind": "button", "button": "left", "down": True, "x": 160, "y": 60},
-        {"seq": 4, "t": 2.5, "kind": "window", "app": "Terminal", "title": "",
-         "x": 100, "y": 0, "w": 800, "h": 600, "pid": 2, "wid": 6},
+        {
+            "seq": 4,
+            "t": 2.5,
+            "kind": "window",
+            "app": "Terminal",
+            "title": "",
+            "x": 100,
+            "y": 0,
+            "w": 800,
+            "h": 600,
+            "pid": 2,
+            "wid": 6,
+        },
         {"seq": 5, "t": 3.1, "kind": "key", "down": True, "key": "p", "char": "p", "mods": []},
     ]
     actions = [
-        {"seq": 0, "t": 1.2, "t_end": 1.3, "kind": "click", "events": [3], "frame_before": 1,
-         "frame_after": 2, "window_seq": 0, "x": 160, "y": 60, "button": "left"},
-        {"seq": 1, "t": 1.8, "t_end": 1.9, "kind": "drag", "events": [3], "frame_before": None,
-         "frame_after": None, "window_seq": 0, "x": 160, "y": 60, "x2": 300, "y2": 90},
-        {"seq": 2, "t": 3.1, "t_end": 3.5, "kind": "type", "events": [5], "frame_before": 3,
-         "frame_after": 4, "window_seq": 4, "text": "pass word"},
-        {"seq": 3, "t": 3.9, "t_end": 3.9, "kind": "hotkey", "events": [5],
-         "frame_before": None, "frame_after": None, "window_seq": 4, "keys": ["ctrl", "c"]},
+        {
+            "seq": 0,
+            "t": 1.2,
+            "t_end": 1.3,
+            "kind": "click",
+            "events": [3],
+            "frame_before": 1,
+            "frame_after": 2,
+            "window_seq": 0,
+            "x": 160,
+            "y": 60,
+            "button": "left",
+        },
+        {
+            "seq": 1,
+            "t": 1.8,
+            "t_end": 1.9,
+            "kind": "drag",
+            "events": [3],
+            "frame_before": None,
+            "frame_after": None,
+            "window_seq": 0,
+            "x": 160,
+            "y": 60,
+            "x2": 300,
+            "y2": 90,
+        },
+        {
+            "seq": 2,
+            "t": 3.1,
+            "t_end": 3.5,
+            "kind": "type",
+            "events": [5],
+            "frame_before": 3,
+            "frame_after": 4,
+            "window_seq": 4,
+            "text": "pass word",
+        },
+        {
+            "seq": 3,
+            "t": 3.9,
+            "t_end": 3.9,
+            "kind": "hotkey",
+            "events": [5],
+            "frame_before": None,
+            "frame_after": None,
+            "window_seq": 4,
+            "keys": ["ctrl", "c"],
+        },
     ]
     m.set_records(events, actions)
     return m
@@ -130,11 +198,26 @@ def test_format_duration(seconds: float, text: str) -> None:
 
 
 def test_session_row() -> None:
-    s = SessionSummary("s1", 1_700_000_000.0, 3600.0, "complete", "unreviewed", 10, 2, 3,
-                       3 * 1024 * 1024, "study-x")
+    s = SessionSummary(
+        "s1",
+        1_700_000_000.0,
+        3600.0,
+        "complete",
+        "unreviewed",
+        10,
+        2,
+        3,
+        3 * 1024 * 1024,
+        "study-x",
+    )
     row = session_row(s)
-    assert row[1:] == ["1:00:00", "study-x", "3 frames, 2 actions, 10 events", "unreviewed",
-                       "3.0 MB"]
+    assert row[1:] == [
+        "1:00:00",
+        "study-x",
+        "3 frames, 2 actions, 10 events",
+        "unreviewed",
+        "3.0 MB",
+    ]
     assert format_size(12) == "12 B"
 
 
@@ -144,3 +227,13 @@ def test_the_action_a_frame_shows() -> None:
     assert m.action_at_frame(1) == 0  # the click's pre-action frame
     assert m.action_at_frame(3) == 2  # the typed run's pre-action frame
     assert m.action_at_frame(4) == 3  # no action's frame: the last one begun by then
+
+
+def test_a_click_before_the_first_frame_is_marked_on_the_frame_shown_for_it() -> None:
+    m = ReviewModel([frame(1.0, 0), frame(2.0, 1)])
+    click = {"seq": 0, "t": 0.4, "t_end": 0.5, "kind": "click", "events": [], "button": "left",
+             "frame_before": None, "frame_after": None, "window_seq": None, "x": 500, "y": 80}  # fmt: skip
+    m.set_records([], [click])
+    assert m.action_frame(0) == 0
+    assert m.overlay(0).clicks == [(400, 80, "left")]
+    assert m.overlay(1).clicks == []
