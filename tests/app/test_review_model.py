@@ -231,8 +231,19 @@ def test_the_action_a_frame_shows() -> None:
 
 def test_a_click_before_the_first_frame_is_marked_on_the_frame_shown_for_it() -> None:
     m = ReviewModel([frame(1.0, 0), frame(2.0, 1)])
-    click = {"seq": 0, "t": 0.4, "t_end": 0.5, "kind": "click", "events": [], "button": "left",
-             "frame_before": None, "frame_after": None, "window_seq": None, "x": 500, "y": 80}  # fmt: skip
+    click = {
+        "seq": 0,
+        "t": 0.4,
+        "t_end": 0.5,
+        "kind": "click",
+        "events": [],
+        "button": "left",
+        "frame_before": None,
+        "frame_after": None,
+        "window_seq": None,
+        "x": 500,
+        "y": 80,
+    }
     m.set_records([], [click])
     assert m.action_frame(0) == 0
     assert m.overlay(0).clicks == [(400, 80, "left")]
