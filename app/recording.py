@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
-import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
 from recorder.consent import ConsentScope
+from recorder.consent import draft_consent as build_draft
 from recorder.errors import RecorderError
+from recorder.participant import participant_id
 from storage import StorageError
 
 log = logging.getLogger(__name__)
@@ -47,18 +48,17 @@ def default_recorder(consent: dict[str, Any]) -> RecorderLike:
     return Recorder(consent, default_backend())
 
 
-def draft_consent(scope: ConsentScope | None = None, study: dict[str, Any] | None = None,
-                  app_version: str = "0.1.0") -> dict[str, Any]:
+def draft_consent(
+    scope: ConsentScope,
+    home: Path,
+    study: dict[str, Any] | None = None,
+    app_version: str = "0+unknown",
+) -> dict[str, Any]:
     """The consent record the dialog shows, before the person affirms it."""
-    return {
-        "version": 1,
-        "consent_id": uuid.uuid4().hex,
-        "study": study,
-        "purpose": study.get("purpose", "personal use") if study else "personal use",
-        "scope": (scope or ConsentScope()).to_dict(),
-        "time": time.time(),
-        "app_version": app_version,
-    }
+    study_id = study.get("id") if study else None
+    return build_draft(
+        scope, participant_id=participant_id(home, study_id), study=study, app_version=app_version
+    )
 
 
 class RecordingController(QObject):
@@ -77,9 +77,12 @@ class RecordingController(QObject):
     stopped = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, open_sink: SinkFactory,
-                 make_recorder: Callable[[dict[str, Any]], RecorderLike] = default_recorder,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        open_sink: SinkFactory,
+        make_recorder: Callable[[dict[str, Any]], RecorderLike] = default_recorder,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.open_sink = open_sink
         self.make_recorder = make_recorder
@@ -90,8 +93,9 @@ class RecordingController(QObject):
         """Begin recording with this affirmed consent record (returns at once)."""
         if self._thread is not None and self._thread.is_alive():
             raise RuntimeError("a session is already being recorded")
-        self._thread = threading.Thread(target=self._run, args=(consent,),
-                                        name="overt-session", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, args=(consent,), name="overt-session", daemon=True
+        )
         self._thread.start()
 
     def _run(self, consent: dict[str, Any]) -> None:

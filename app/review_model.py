@@ -156,8 +156,9 @@ class ReviewModel:
 
     # --- loading ------------------------------------------------------------------------
 
-    def set_records(self, events: Iterable[dict[str, Any]],
-                    actions: Iterable[dict[str, Any]]) -> None:
+    def set_records(
+        self, events: Iterable[dict[str, Any]], actions: Iterable[dict[str, Any]]
+    ) -> None:
         """Take the session's events and actions (each in seq order)."""
         self.events = list(events)
         self.actions = list(actions)
@@ -278,11 +279,15 @@ class ReviewModel:
                 name = f"{button} {name}"
             return f"{name} at ({action.get('x')}, {action.get('y')}){suffix}"
         if kind == "drag":
-            return (f"drag from ({action.get('x')}, {action.get('y')}) to "
-                    f"({action.get('x2')}, {action.get('y2')}){suffix}")
+            return (
+                f"drag from ({action.get('x')}, {action.get('y')}) to "
+                f"({action.get('x2')}, {action.get('y2')}){suffix}"
+            )
         if kind == "scroll":
-            return f"scroll ({action.get('dx', 0)}, {action.get('dy', 0)}) at " \
-                   f"({action.get('x')}, {action.get('y')}){suffix}"
+            return (
+                f"scroll ({action.get('dx', 0)}, {action.get('dy', 0)}) at "
+                f"({action.get('x')}, {action.get('y')}){suffix}"
+            )
         if kind == "type":
             text = str(action.get("text") or "")
             shown = shorten(text.replace("\n", "⏎"), 50) if text else "(text not kept)"
@@ -293,15 +298,20 @@ class ReviewModel:
 
     def action_labels(self) -> list[str]:
         """Every action's label, with its time."""
-        return [f"{format_duration(float(a.get('t', 0.0)))}  {self.action_label(a)}"
-                for a in self.actions]
+        return [
+            f"{format_duration(float(a.get('t', 0.0)))}  {self.action_label(a)}"
+            for a in self.actions
+        ]
 
     # --- typed text -----------------------------------------------------------------------
 
     def typed_runs(self) -> list[tuple[int, str]]:
         """(action index, text) of every typed run that kept its text."""
-        return [(i, str(a["text"])) for i, a in enumerate(self.actions)
-                if a.get("kind") == "type" and a.get("text")]
+        return [
+            (i, str(a["text"]))
+            for i, a in enumerate(self.actions)
+            if a.get("kind") == "type" and a.get("text")
+        ]
 
     def typed_text(self) -> str:
         """The session's typed text in one document: one line per typed run."""
@@ -347,8 +357,9 @@ class ReviewModel:
             if a.get("kind") in ("click", "double_click"):
                 out.clicks.append((int(a["x"]) - ox, int(a["y"]) - oy, str(a.get("button", ""))))
             elif a.get("kind") == "drag":
-                out.drags.append((int(a["x"]) - ox, int(a["y"]) - oy,
-                                  int(a["x2"]) - ox, int(a["y2"]) - oy))
+                out.drags.append(
+                    (int(a["x"]) - ox, int(a["y"]) - oy, int(a["x2"]) - ox, int(a["y2"]) - oy)
+                )
         win = self.window_at(t)
         if win is not None and int(win.get("w", 0)) > 0:
             out.window = (int(win["x"]) - ox, int(win["y"]) - oy, int(win["w"]), int(win["h"]))
@@ -392,29 +403,45 @@ class ReviewModel:
         """What filling ``rect`` in these frame ranges will do."""
         n = sum(len(r) for r in frames)
         x, y, w, h = rect
-        spans = ", ".join(f"{r.start + 1}–{r.stop}" if len(r) > 1 else f"{r.start + 1}"
-                          for r in frames[:5]) + (" …" if len(frames) > 5 else "")
-        return Preview("Black out a region", [
-            f"A {w}×{h} rectangle at ({x}, {y}) becomes solid black.",
-            f"{n} frame(s) change: {spans}.",
-            "The original pixels cannot be recovered afterwards.",
-        ], empty=n == 0 or w <= 0 or h <= 0, verb="Black out")
+        spans = ", ".join(
+            f"{r.start + 1}–{r.stop}" if len(r) > 1 else f"{r.start + 1}" for r in frames[:5]
+        ) + (" …" if len(frames) > 5 else "")
+        return Preview(
+            "Black out a region",
+            [
+                f"A {w}×{h} rectangle at ({x}, {y}) becomes solid black.",
+                f"{n} frame(s) change: {spans}.",
+                "The original pixels cannot be recovered afterwards.",
+            ],
+            empty=n == 0 or w <= 0 or h <= 0,
+            verb="Black out",
+        )
 
     def preview_text(self, needle: str) -> Preview:
         """What removing every occurrence of ``needle`` will do."""
         typed = sum(text.count(needle) for _i, text in self.typed_runs()) if needle else 0
-        titles = sum(str(e.get("title") or "").count(needle) for e in self._windows) \
-            if needle else 0
-        return Preview(f"Remove every occurrence of '{shorten(needle, 30)}'", [
-            f"{typed} occurrence(s) in typed text and {titles} in window titles are removed.",
-            "The matching key presses are scrubbed from the raw events too.",
-            "This cannot be undone.",
-        ], empty=typed + titles == 0, verb="Remove")
+        titles = (
+            sum(str(e.get("title") or "").count(needle) for e in self._windows) if needle else 0
+        )
+        return Preview(
+            f"Remove every occurrence of '{shorten(needle, 30)}'",
+            [
+                f"{typed} occurrence(s) in typed text and {titles} in window titles are removed.",
+                "The matching key presses are scrubbed from the raw events too.",
+                "This cannot be undone.",
+            ],
+            empty=typed + titles == 0,
+            verb="Remove",
+        )
 
     def event_range_of_actions(self, first: int, last: int) -> range:
         """The raw event seqs that actions ``first..last`` (inclusive) were built on."""
-        seqs = [s for a in self.actions[first:last + 1] for s in a.get("events", [])
-                if isinstance(s, int)]
+        seqs = [
+            s
+            for a in self.actions[first : last + 1]
+            for s in a.get("events", [])
+            if isinstance(s, int)
+        ]
         if not seqs:
             return range(0)
         return range(min(seqs), max(seqs) + 1)
@@ -432,22 +459,31 @@ class ReviewModel:
     def preview_events(self, seqs: range) -> Preview:
         """What deleting the events with these seqs will do."""
         evs = [e for e in self.events if e.get("seq") in seqs]
-        acts = [a for a in self.actions
-                if any(s in seqs for s in a.get("events", []) if isinstance(s, int))]
+        acts = [
+            a
+            for a in self.actions
+            if any(s in seqs for s in a.get("events", []) if isinstance(s, int))
+        ]
         kinds: dict[str, int] = {}
         for e in evs:
             kinds[str(e.get("kind"))] = kinds.get(str(e.get("kind")), 0) + 1
         detail = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none"
-        return Preview("Delete events", [
-            f"{len(evs)} event(s) are deleted ({detail}).",
-            f"{len(acts)} action(s) built on them are deleted too.",
-            "Frames are kept; black them out separately if needed. This cannot be undone.",
-        ], empty=not evs, verb="Delete")
+        return Preview(
+            "Delete events",
+            [
+                f"{len(evs)} event(s) are deleted ({detail}).",
+                f"{len(acts)} action(s) built on them are deleted too.",
+                "Frames are kept; black them out separately if needed. This cannot be undone.",
+            ],
+            empty=not evs,
+            verb="Delete",
+        )
 
     def preview_titles(self, seqs: range | None) -> Preview:
         """What blanking window titles will do."""
-        titles = [e for e in self._windows if e.get("title")
-                  and (seqs is None or e.get("seq") in seqs)]
+        titles = [
+            e for e in self._windows if e.get("title") and (seqs is None or e.get("seq") in seqs)
+        ]
         distinct = sorted({str(e["title"]) for e in titles})
         lines = [f"{len(titles)} window title(s) are blanked, e.g.:"]
         lines += [f"  {shorten(t, 70)}" for t in distinct[:5]]

@@ -192,8 +192,9 @@ class Timeline(QWidget):
         self.setMaximumHeight(90)
         self.setToolTip("Activity by kind; grey ticks are frames. Click to jump.")
 
-    def set_data(self, activity: dict[str, list[int]], frame_times: list[float],
-                 duration: float) -> None:
+    def set_data(
+        self, activity: dict[str, list[int]], frame_times: list[float], duration: float
+    ) -> None:
         """Set what to plot."""
         self.activity = activity
         self.frame_times = frame_times
@@ -217,8 +218,7 @@ class Timeline(QWidget):
         plot_h = h - tick_h - 14
         bins = len(next(iter(self.activity.values()), []))
         if bins:
-            peak = max(max(sum(self.activity[k][i] for k in self.activity) for i in range(bins)),
-                       1)
+            peak = max(max(sum(self.activity[k][i] for k in self.activity) for i in range(bins)), 1)
             bw = w / bins
             for i in range(bins):
                 y = float(plot_h)
@@ -227,8 +227,9 @@ class Timeline(QWidget):
                     if not n:
                         continue
                     bh = n / peak * (plot_h - 2)
-                    painter.fillRect(QRectF(i * bw, y - bh, max(bw - 0.5, 1), bh),
-                                     KIND_COLOURS[kind])
+                    painter.fillRect(
+                        QRectF(i * bw, y - bh, max(bw - 0.5, 1), bh), KIND_COLOURS[kind]
+                    )
                     y -= bh
         painter.setPen(QColor("#9aa4ae"))
         step = max(1, len(self.frame_times) // max(w // 2, 1))
@@ -244,8 +245,9 @@ class Timeline(QWidget):
         lx = 4.0
         metrics = painter.fontMetrics()
         for kind in EVENT_KINDS:
-            painter.fillRect(QRectF(lx, h - 3, metrics.horizontalAdvance(kind), 3),
-                             KIND_COLOURS[kind])
+            painter.fillRect(
+                QRectF(lx, h - 3, metrics.horizontalAdvance(kind), 3), KIND_COLOURS[kind]
+            )
             lx += metrics.horizontalAdvance(kind + "  ")
         painter.end()
 
@@ -260,8 +262,9 @@ class PreviewDialog(QDialog):
         layout = QVBoxLayout(self)
         heading = QLabel(f"<b>{preview.title}</b>")
         layout.addWidget(heading)
-        body = QLabel("\n".join(f"• {line}" if not line.startswith(" ") else line
-                                for line in preview.lines))
+        body = QLabel(
+            "\n".join(f"• {line}" if not line.startswith(" ") else line for line in preview.lines)
+        )
         body.setWordWrap(True)
         body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(body)
@@ -285,8 +288,9 @@ class RegionScopeDialog(QDialog):
         choice: "this" | "range" | "all" | "window".
     """
 
-    def __init__(self, current: int, count: int, window_label: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, current: int, count: int, window_label: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Overt: black out which frames?")
         self.current = current

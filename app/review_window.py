@@ -150,8 +150,13 @@ class ReviewWindow(QMainWindow):
         self.approve_button = QPushButton("Approve…")
         self.approve_button.clicked.connect(self._approve_clicked)
         tools = QHBoxLayout()
-        for b in (self.redact_region_button, self.delete_events_button,
-                  self.delete_range_button, self.titles_button, self.delete_session_button):
+        for b in (
+            self.redact_region_button,
+            self.delete_events_button,
+            self.delete_range_button,
+            self.titles_button,
+            self.delete_session_button,
+        ):
             tools.addWidget(b)
         tools.addStretch(1)
         tools.addWidget(self.approve_button)
@@ -236,10 +241,19 @@ class ReviewWindow(QMainWindow):
             shortcut.activated.connect(fn)
 
     def _set_tools_enabled(self, on: bool) -> None:
-        for w in (self.redact_region_button, self.delete_events_button,
-                  self.delete_range_button, self.titles_button,
-                  self.delete_session_button, self.approve_button, self.redact_text_button,
-                  self.prev_action, self.prev_frame, self.next_frame, self.next_action):
+        for w in (
+            self.redact_region_button,
+            self.delete_events_button,
+            self.delete_range_button,
+            self.titles_button,
+            self.delete_session_button,
+            self.approve_button,
+            self.redact_text_button,
+            self.prev_action,
+            self.prev_frame,
+            self.next_frame,
+            self.next_action,
+        ):
             w.setEnabled(on)
 
     # --- sessions -------------------------------------------------------------------------
@@ -302,8 +316,9 @@ class ReviewWindow(QMainWindow):
         session = self.session
         assert session is not None
 
-        def loaded(result: tuple[list[dict[str, Any]], list[dict[str, Any]],
-                                 list[dict[str, Any]]]) -> None:
+        def loaded(
+            result: tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]],
+        ) -> None:
             if generation != self._generation or self.model is None:
                 return
             events, actions, redactions = result
@@ -334,12 +349,18 @@ class ReviewWindow(QMainWindow):
         self.actions_list.blockSignals(False)
         self.text_view.setPlainText(model.typed_text())
         self._search_changed(self.search.text())
-        self.timeline.set_data(model.activity(max(self.timeline.width() // 3, 60)),
-                               [model.frame_time(i) for i in range(model.frame_count)],
-                               model.duration)
-        self.log_view.setPlainText("\n".join(
-            f"{r.get('kind')}: {r.get('count', '')} changed {r.get('where', '')}"
-            for r in redactions) or "No redactions yet.")
+        self.timeline.set_data(
+            model.activity(max(self.timeline.width() // 3, 60)),
+            [model.frame_time(i) for i in range(model.frame_count)],
+            model.duration,
+        )
+        self.log_view.setPlainText(
+            "\n".join(
+                f"{r.get('kind')}: {r.get('count', '')} changed {r.get('where', '')}"
+                for r in redactions
+            )
+            or "No redactions yet."
+        )
 
     # --- frames ---------------------------------------------------------------------------
 
@@ -419,12 +440,10 @@ class ReviewWindow(QMainWindow):
             self._loading = None
             self._fail(message)
 
-        submit(self.pool, lambda: to_qimage(session.frame_image(index)), done, failed,
-               self._tasks)
+        submit(self.pool, lambda: to_qimage(session.frame_image(index)), done, failed, self._tasks)
 
     def _prefetch(self, index: int) -> None:
-        if self.model is not None and index < self.model.frame_count \
-                and index not in self._cache:
+        if self.model is not None and index < self.model.frame_count and index not in self._cache:
             self._request(index)
 
     def _action_chosen(self, row: int) -> None:
@@ -467,8 +486,14 @@ class ReviewWindow(QMainWindow):
         dialog = PreviewDialog(preview, self)
         return bool(dialog.exec() == PreviewDialog.DialogCode.Accepted)
 
-    def _apply(self, preview: Preview, fn: Callable[[ReviewSession], Any],
-               result: Callable[[Any], str], *, reopen: bool = True) -> bool:
+    def _apply(
+        self,
+        preview: Preview,
+        fn: Callable[[ReviewSession], Any],
+        result: Callable[[Any], str],
+        *,
+        reopen: bool = True,
+    ) -> bool:
         """Preview, confirm, then run ``fn`` off the GUI thread and reload."""
         session = self.session
         if session is None:
@@ -508,21 +533,29 @@ class ReviewWindow(QMainWindow):
     def redact_region(self, rect: tuple[int, int, int, int], ranges: list[range]) -> bool:
         """Black out ``rect`` (frame pixels) in these frame ranges, after a preview."""
         assert self.model is not None
-        return self._apply(self.model.preview_region(rect, ranges),
-                           lambda s: s.redact_region(rect, ranges),
-                           lambda n: f"Blacked out the region in {n} frame(s).")
+        return self._apply(
+            self.model.preview_region(rect, ranges),
+            lambda s: s.redact_region(rect, ranges),
+            lambda n: f"Blacked out the region in {n} frame(s).",
+        )
 
     def redact_text(self, needle: str) -> bool:
         """Remove every occurrence of ``needle``, after a preview."""
         assert self.model is not None
-        return self._apply(self.model.preview_text(needle), lambda s: s.redact_text(needle),
-                           lambda n: f"Removed {n} occurrence(s).")
+        return self._apply(
+            self.model.preview_text(needle),
+            lambda s: s.redact_text(needle),
+            lambda n: f"Removed {n} occurrence(s).",
+        )
 
     def delete_events(self, seqs: range) -> bool:
         """Delete these events (and the actions built on them), after a preview."""
         assert self.model is not None
-        return self._apply(self.model.preview_events(seqs), lambda s: s.redact_events(seqs),
-                           lambda n: f"Deleted {n} event(s).")
+        return self._apply(
+            self.model.preview_events(seqs),
+            lambda s: s.redact_events(seqs),
+            lambda n: f"Deleted {n} event(s).",
+        )
 
     def delete_frame_range_events(self, first: int, last: int) -> bool:
         """Delete every event captured from frame ``first`` to ``last`` (inclusive)."""
@@ -532,27 +565,37 @@ class ReviewWindow(QMainWindow):
     def blank_titles(self, seqs: range | None = None) -> bool:
         """Blank window titles, after a preview."""
         assert self.model is not None
-        return self._apply(self.model.preview_titles(seqs),
-                           lambda s: s.redact_window_titles(seqs),
-                           lambda n: f"Blanked {n} window title(s).")
+        return self._apply(
+            self.model.preview_titles(seqs),
+            lambda s: s.redact_window_titles(seqs),
+            lambda n: f"Blanked {n} window title(s).",
+        )
 
     def approve(self) -> bool:
         """Approve the session after showing what will leave."""
         assert self.model is not None
-        return self._apply(self.model.approve_summary(), lambda s: s.approve(),
-                           lambda _v: "Approved: this session can now be exported.")
+        return self._apply(
+            self.model.approve_summary(),
+            lambda s: s.approve(),
+            lambda _v: "Approved: this session can now be exported.",
+        )
 
     def delete_session(self) -> bool:
         """Delete the whole session, after a preview."""
         assert self.model is not None
         assert self.session is not None
-        preview = Preview("Delete this whole session", [
-            f"Session {self.session.session_id}: {self.model.frame_count} frames, "
-            f"{len(self.model.actions)} actions, {len(self.model.events)} events.",
-            "Everything in it is destroyed and cannot be recovered, even from backups.",
-        ], verb="Delete session")
-        return self._apply(preview, lambda s: s.delete(), lambda _v: "Session deleted.",
-                           reopen=False)
+        preview = Preview(
+            "Delete this whole session",
+            [
+                f"Session {self.session.session_id}: {self.model.frame_count} frames, "
+                f"{len(self.model.actions)} actions, {len(self.model.events)} events.",
+                "Everything in it is destroyed and cannot be recovered, even from backups.",
+            ],
+            verb="Delete session",
+        )
+        return self._apply(
+            preview, lambda s: s.delete(), lambda _v: "Session deleted.", reopen=False
+        )
 
     # --- buttons --------------------------------------------------------------------------
 
@@ -569,8 +612,7 @@ class ReviewWindow(QMainWindow):
             QMessageBox.information(self, "Overt", "First drag a rectangle on the frame.")
             return
         window = model.window_at(model.frame_time(self.index))
-        dialog = RegionScopeDialog(self.index, model.frame_count, model.window_label(window),
-                                   self)
+        dialog = RegionScopeDialog(self.index, model.frame_count, model.window_label(window), self)
         if dialog.exec() != RegionScopeDialog.DialogCode.Accepted:
             return
         ranges = {
@@ -602,8 +644,9 @@ class ReviewWindow(QMainWindow):
     def _redact_text_clicked(self) -> None:
         needle = self.selected_text()
         if not needle:
-            QMessageBox.information(self, "Overt",
-                                    "Select text in the view, or type it in the search box.")
+            QMessageBox.information(
+                self, "Overt", "Select text in the view, or type it in the search box."
+            )
             return
         self.redact_text(needle)
 

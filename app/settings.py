@@ -82,8 +82,9 @@ def load(home: Path) -> Settings:
     except FileNotFoundError:
         return Settings()
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        raise SettingsError(f"The settings file {path} cannot be read; delete it to "
-                            "go back to the defaults.") from None
+        raise SettingsError(
+            f"The settings file {path} cannot be read; delete it to go back to the defaults."
+        ) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("version"), int):
         raise SettingsError(f"The settings file {path} is malformed.")
     if doc["version"] > VERSION:

@@ -75,8 +75,12 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.buttons = buttons
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Defaults for new recordings. Each recording still asks "
-                                "for your consent and shows exactly what it will capture."))
+        layout.addWidget(
+            QLabel(
+                "Defaults for new recordings. Each recording still asks "
+                "for your consent and shows exactly what it will capture."
+            )
+        )
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import settings as settings_file
+from app.cli import overt_version
 from app.consent_dialog import ConsentDialog
 from app.qt_guard import guard_none_refcount
 from app.recording import RecorderLike, RecordingController, default_recorder, draft_consent
@@ -42,13 +43,25 @@ log = logging.getLogger(__name__)
 IDLE_GREY = "#5f6b7a"
 RECORDING_RED = "#d0312d"
 PAUSED_AMBER = "#c98a00"
-MENU_ORDER = ("status", None, "record", "pause", "stop", None, "review", "studies", "withdraw",
-              "settings", None, "quit")
+MENU_ORDER = (
+    "status",
+    None,
+    "record",
+    "pause",
+    "stop",
+    None,
+    "review",
+    "studies",
+    "withdraw",
+    "settings",
+    None,
+    "quit",
+)
 NOT_YET = {
     "studies": "Joining and leaving studies from the tray is not available yet; "
-               "use `overt study show FILE` to read a study file.",
+    "use `overt study show FILE` to read a study file.",
     "withdraw": "Withdrawing from the tray is not available yet; "
-                "use `overt delete ID` (or Delete session… in the review window).",
+    "use `overt delete ID` (or Delete session… in the review window).",
 }
 
 
@@ -94,7 +107,9 @@ def paused_icon() -> QIcon:
 
 
 ICONS: dict[Icon, Callable[[], QIcon]] = {
-    "idle": idle_icon, "recording": recording_icon, "paused": paused_icon,
+    "idle": idle_icon,
+    "recording": recording_icon,
+    "paused": paused_icon,
 }
 
 
@@ -196,10 +211,15 @@ class TrayApp(QObject):
     notified = Signal(str, str)
     review_opened = Signal(object)
 
-    def __init__(self, home: Path, *, tray_available: bool | None = None,
-                 make_recorder: Callable[[dict[str, Any]], RecorderLike] = default_recorder,
-                 schedule: ReconfirmSchedule | None = None,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        home: Path,
+        *,
+        tray_available: bool | None = None,
+        make_recorder: Callable[[dict[str, Any]], RecorderLike] = default_recorder,
+        schedule: ReconfirmSchedule | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         guard_none_refcount()
         super().__init__(parent)
         self.home = home
@@ -215,8 +235,11 @@ class TrayApp(QObject):
         self.menu = QMenu()
         self.actions: dict[str, QAction] = {}
         handlers: dict[str, Callable[[], object]] = {
-            "record": self.record, "pause": self.toggle_pause, "stop": self.stop,
-            "review": self.review, "quit": self.quit,
+            "record": self.record,
+            "pause": self.toggle_pause,
+            "stop": self.stop,
+            "review": self.review,
+            "quit": self.quit,
             "studies": lambda: self.not_yet("studies"),
             "withdraw": lambda: self.not_yet("withdraw"),
             "settings": self.settings,
@@ -230,8 +253,9 @@ class TrayApp(QObject):
                 action.triggered.connect(handlers[name])
             self.menu.addAction(action)
             self.actions[name] = action
-        available = QSystemTrayIcon.isSystemTrayAvailable() if tray_available is None \
-            else tray_available
+        available = (
+            QSystemTrayIcon.isSystemTrayAvailable() if tray_available is None else tray_available
+        )
         self.tray: QSystemTrayIcon | None = None
         self.status_window: StatusWindow | None = None
         if available:
@@ -305,7 +329,7 @@ class TrayApp(QObject):
             self._error(str(exc))
             return None
         # Not WA_DeleteOnClose: once forgotten, Python frees it (and tests may still hold it).
-        dialog = ConsentDialog(draft_consent(scope))
+        dialog = ConsentDialog(draft_consent(scope, self.home, app_version=overt_version()))
         dialog.accepted.connect(lambda: self._consented(dialog.record))
         dialog.finished.connect(lambda _r: self._forget(dialog))
         self.windows.append(dialog)
@@ -322,8 +346,9 @@ class TrayApp(QObject):
 
     def _started(self, session_id: str) -> None:
         self.state.started(session_id)
-        self.schedule = ReconfirmSchedule(self.schedule.interval_s, self.schedule.timeout_s,
-                                          self.schedule.clock)
+        self.schedule = ReconfirmSchedule(
+            self.schedule.interval_s, self.schedule.timeout_s, self.schedule.clock
+        )
         self.schedule.resume()
         self.timer.start()
         self.render()
@@ -344,9 +369,11 @@ class TrayApp(QObject):
         self.timer.stop()
         self.prompt.hide()
         self.render()
-        self.notify("Overt stopped recording",
-                    f"Saved {summary.get('events', 0)} events and {summary.get('frames', 0)} "
-                    "frames, encrypted. Review them with Review….")
+        self.notify(
+            "Overt stopped recording",
+            f"Saved {summary.get('events', 0)} events and {summary.get('frames', 0)} "
+            "frames, encrypted. Review them with Review….",
+        )
         if self._quit_when_stopped:
             self._really_quit()
 
@@ -377,8 +404,12 @@ class TrayApp(QObject):
         if paused and self.state.state == "recording":
             self.state.pause("paused by the hotkey")
             self.schedule.pause()
-        elif not paused and self.state.state == "paused" and self.controller.recorder \
-                and self.state.pause_reason == "paused by the hotkey":
+        elif (
+            not paused
+            and self.state.state == "paused"
+            and self.controller.recorder
+            and self.state.pause_reason == "paused by the hotkey"
+        ):
             self.state.resume()
             self.schedule.resume()
         if self.state.state == "recording":
@@ -392,8 +423,10 @@ class TrayApp(QObject):
                 self.schedule.pause()
                 self.state.pause("no answer to the re-confirmation")
                 self.prompt.hide()
-                self.notify("Overt paused recording",
-                            "Nobody confirmed to keep recording, so capture paused.")
+                self.notify(
+                    "Overt paused recording",
+                    "Nobody confirmed to keep recording, so capture paused.",
+                )
         self.render()
 
     def _reconfirm_answered(self, keep: bool) -> None:

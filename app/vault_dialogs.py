@@ -96,8 +96,13 @@ class UnlockDialog(QDialog):
         caps: the caps-lock warning (shown where detectable).
     """
 
-    def __init__(self, vault: Vault, *, detect_caps: Callable[[], bool | None] = caps_lock_on,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        vault: Vault,
+        *,
+        detect_caps: Callable[[], bool | None] = caps_lock_on,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.vault = vault
         self.unlocked: UnlockedVault | None = None
@@ -144,9 +149,14 @@ class FirstRunDialog(QDialog):
         vault: the new vault after Accepted, else None.
     """
 
-    def __init__(self, home: Path, *, create: Callable[[Path, bytes], Vault] = Vault.create,
-                 detect_caps: Callable[[], bool | None] = caps_lock_on,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        home: Path,
+        *,
+        create: Callable[[Path, bytes], Vault] = Vault.create,
+        detect_caps: Callable[[], bool | None] = caps_lock_on,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.home = home
         self.make_vault = create

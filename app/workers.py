@@ -51,8 +51,13 @@ class Task(QRunnable):
         self.signals.done.emit(result)
 
 
-def submit(pool: QThreadPool, fn: Callable[[], Any], on_done: Callable[[Any], None],
-           on_failed: Callable[[str], None], keep: list[Task]) -> Task:
+def submit(
+    pool: QThreadPool,
+    fn: Callable[[], Any],
+    on_done: Callable[[Any], None],
+    on_failed: Callable[[str], None],
+    keep: list[Task],
+) -> Task:
     """Run ``fn`` in ``pool``; ``keep`` holds the task until it reports (signal lifetime)."""
     task = Task(fn)
     task.setAutoDelete(False)

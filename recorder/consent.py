@@ -133,3 +133,86 @@ def scope_from_consent(consent: dict[str, Any] | None) -> ConsentScope:
     if not consent or not isinstance(consent.get("scope"), dict):
         raise ConsentRequired("Recording needs a consent record for this session; none was given.")
     return ConsentScope.from_dict(consent["scope"])
+
+
+def narrow_to_study(request: Any, chosen: ConsentScope) -> ConsentScope:
+    """The scope a study session records: what the study asks, narrowed by the volunteer.
+
+    A study can ask; the volunteer can turn a category off, lower the frame rate, keep less
+    text, or shrink the app scope, and is never recorded more widely than they chose.
+
+    Args:
+        request: the study's ``CaptureRequest`` (recorder.study).
+        chosen: what the volunteer chose (flags, settings or the dialog).
+    """
+    text_order = {"none": 0, "keys": 1, "full": 2}
+    asked_text: TextMode = request.text_mode if request.keys else "none"
+    text_mode: TextMode = min(
+        asked_text, chosen.effective_text_mode, key=lambda mode: text_order[mode]
+    )
+    if request.apps_allow and chosen.apps_allow:
+        allow = tuple(a for a in chosen.apps_allow if a.lower() in
+                      {r.lower() for r in request.apps_allow})  # fmt: skip
+        if not allow:
+            raise ConsentRequired("None of the apps you chose is in the study's app list.")
+    else:
+        allow = tuple(chosen.apps_allow or request.apps_allow)
+    deny = tuple(dict.fromkeys((*chosen.apps_deny, *request.apps_deny)))
+    durations = [d for d in (request.max_duration_s, chosen.duration_s) if d]
+    return ConsentScope(
+        mouse=request.mouse and chosen.mouse,
+        keys=text_mode != "none",
+        text_mode=text_mode,
+        frames=request.frames and chosen.frames,
+        fps=min(request.frame_rate, chosen.fps),
+        window_titles=request.window_titles and chosen.window_titles,
+        monitors=chosen.monitors,
+        apps_allow=allow,
+        apps_deny=deny,
+        duration_s=min(durations) if durations else None,
+        idle_stop_s=chosen.idle_stop_s,
+        move_hz=chosen.move_hz,
+        pause_hotkey=chosen.pause_hotkey,
+    )
+
+
+def draft_consent(
+    scope: ConsentScope,
+    *,
+    participant_id: str,
+    study: dict[str, Any] | None = None,
+    app_version: str,
+    retention_days: int | None = None,
+) -> dict[str, Any]:
+    """The consent record shown to the person before they affirm it (consent issue fields).
+
+    Args:
+        scope: what this session will capture.
+        participant_id: the pseudonymous id for this study (recorder.participant).
+        study: the study as ``Study.to_record()``, or None for personal use.
+        app_version: Overt's version.
+        retention_days: local retention for personal sessions (studies set their own).
+    """
+    days = study.get("retention_days") if study else retention_days
+    return {
+        "version": 1,
+        "consent_id": uuid.uuid4().hex,
+        "participant_id": participant_id,
+        "study": study,
+        "purpose": "; ".join(study["purposes"]) if study else "personal use",
+        "purposes": list(study["purposes"]) if study else ["personal use"],
+        "scope": scope.to_dict(),
+        "retention": {
+            "local_days": days,
+            "after_export": (study.get("after_export") or "") if study else "",
+        },
+        "recipients": (
+            {"who": study["researcher"], "contact": study["contact"], "key": study["recipient"]}
+            if study
+            else {"who": "only you", "contact": "", "key": None}
+        ),
+        "destination": "an export file you hand over yourself; Overt sends nothing",
+        "lifecycle": "start, stop, pauses and re-confirmations are markers in the session",
+        "time": time.time(),
+        "app_version": app_version,
+    }

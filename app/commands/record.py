@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import signal
+import sys
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -16,33 +17,34 @@ from recorder.consent import (
     DEFAULT_DENY_APPS,
     DEFAULT_PAUSE_HOTKEY,
     ConsentScope,
-    build_cli_consent,
+    draft_consent,
+    narrow_to_study,
 )
+from recorder.consent_text import STATEMENTS, affirm, render_text
 from recorder.environment import detect_display_server, refusal_reason
 from recorder.errors import CaptureUnavailable, RecorderError
+from recorder.participant import participant_id
 from recorder.policy import parse_hotkey
+from recorder.study import Study, load_study
 from storage.records import TEXT_MODES
 
 SinkFactory = Callable[[dict[str, Any]], Any]
 
 NO_CONSENT = (
-    "Recording needs your consent: run again with --i-consent to confirm you agree to record "
-    "this session (nothing was recorded)."
+    "Recording needs your consent: answer yes at the prompt, or pass --i-consent to confirm "
+    "you agree to record this session (nothing was recorded)."
 )
-STUDY_LATER = (
-    "Study files arrive with the consent feature; record without --study for now "
-    "(nothing was recorded)."
-)
+DECLINED = "You did not type yes, so nothing was recorded."
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "record",
         parents=[common],
-        help="record one session (needs --i-consent)",
+        help="record one session, after your consent",
         description="Record mouse, keyboard, windows and frames of this desktop session into "
         "the vault, encrypted, until the duration, Ctrl+C or SIGTERM. Nothing is recorded "
-        "without --i-consent.",
+        "until you type yes after reading what it captures, or pass --i-consent.",
     )
     parser.add_argument(
         "--i-consent",
@@ -108,16 +110,54 @@ def scope_from_args(args: argparse.Namespace) -> ConsentScope:
         raise CliError(str(error)) from None
 
 
-def check_can_record(args: argparse.Namespace) -> ConsentScope:
-    """Every refusal that needs no vault: consent, study, display server, flag values."""
-    if not args.i_consent:
+def check_can_record(args: argparse.Namespace) -> tuple[ConsentScope, Study | None]:
+    """Every refusal that needs no vault: consent, study, display server, flag values.
+
+    Returns:
+        The scope to record (a study's request narrowed by the flags) and the study, if any.
+    """
+    if not args.i_consent and not sys.stdin.isatty():
         raise CliError(NO_CONSENT)
-    if args.study:
-        raise CliError(STUDY_LATER)
+    study = load_study(Path(args.study)) if args.study else None
     reason = refusal_reason(detect_display_server())
     if reason is not None:
         raise CaptureUnavailable(reason)
-    return scope_from_args(args)
+    scope = scope_from_args(args)
+    if study is not None:
+        try:
+            scope = narrow_to_study(study.capture, scope)
+        except RecorderError as error:
+            raise CliError(str(error)) from None
+    return scope, study
+
+
+def affirmed_consent(
+    args: argparse.Namespace, scope: ConsentScope, study: Study | None, home: Path
+) -> dict[str, Any]:
+    """The consent record, affirmed by --i-consent or by typing yes after reading its text.
+
+    Raises:
+        CliError: the person did not type yes (nothing is recorded).
+    """
+    draft = draft_consent(
+        scope,
+        participant_id=participant_id(home, study.id if study else None),
+        study=study.to_record() if study else None,
+        app_version=_app_version(),
+    )
+    statements = [statement_id for statement_id, _ in STATEMENTS]
+    if args.i_consent:
+        return affirm(draft, statements=statements, action="--i-consent flag")
+    sys.stdout.write(render_text(draft))
+    sys.stdout.write("Type yes to record this session with the statements above: ")
+    sys.stdout.flush()
+    try:
+        answer = input()
+    except (EOFError, KeyboardInterrupt):
+        answer = ""
+    if answer.strip().lower() != "yes":
+        raise CliError(DECLINED)
+    return affirm(draft, statements=statements, action="typed 'yes' at the CLI prompt")
 
 
 def vault_sink_factory(home: Path) -> tuple[SinkFactory, Any]:
@@ -137,14 +177,15 @@ def vault_sink_factory(home: Path) -> tuple[SinkFactory, Any]:
 
 
 def run_record(args: argparse.Namespace, *, sink_factory: SinkFactory | None = None) -> int:
-    scope = check_can_record(args)
+    scope, study = check_can_record(args)
     vault = None
+    home = vault_home(args)
     if sink_factory is None:
-        sink_factory, vault = vault_sink_factory(vault_home(args))
+        sink_factory, vault = vault_sink_factory(home)
+    consent = affirmed_consent(args, scope, study, home)
     from recorder.backend import default_backend
     from recorder.session import Recorder
 
-    consent = build_cli_consent(scope, app_version=_app_version())
     recorder = Recorder(consent, default_backend())
     session_id = recorder.start(sink_factory)
     previous = _on_signals(lambda *_: recorder.request_stop("signal"))

@@ -60,8 +60,12 @@ def icon_centre(display: XDisplay) -> tuple[int, int] | None:
     left = display.width - 120
     with mss.MSS() as grabber:
         shot = grabber.grab({"left": left, "top": 0, "width": 120, "height": 24})
-    hits = [(x, y) for y, row in enumerate(shot.pixels) for x, (r, g, b) in enumerate(row)
-            if max(abs(r - grey[0]), abs(g - grey[1]), abs(b - grey[2])) < 12]
+    hits = [
+        (x, y)
+        for y, row in enumerate(shot.pixels)
+        for x, (r, g, b) in enumerate(row)
+        if max(abs(r - grey[0]), abs(g - grey[1]), abs(b - grey[2])) < 12
+    ]
     if len(hits) < 10:
         return None
     return (left + sum(x for x, _ in hits) // len(hits), sum(y for _, y in hits) // len(hits))
@@ -154,12 +158,22 @@ def test_record_through_the_tray_then_review(
     target = model.step_action(window.index, 1)
     assert target is not None
     xdo.key("Next")
-    qtbot.wait_until(lambda: window.actions_list.currentRow() == target
-                     and window.index == model.action_frame(target), timeout=TIMEOUT)
+    qtbot.wait_until(
+        lambda: (
+            window.actions_list.currentRow() == target
+            and window.index == model.action_frame(target)
+        ),
+        timeout=TIMEOUT,
+    )
     # Choosing the click in the list shows its frame, with the click marked.
     window.actions_list.setCurrentRow(0)
-    qtbot.wait_until(lambda: window.index == model.action_frame(0)
-                     and f"Frame {window.index + 1} /" in window.position.text(), timeout=TIMEOUT)
+    qtbot.wait_until(
+        lambda: (
+            window.index == model.action_frame(0)
+            and f"Frame {window.index + 1} /" in window.position.text()
+        ),
+        timeout=TIMEOUT,
+    )
     assert (400, 400, "left") in window.view.overlay.clicks
     # The Notes window's outline, from the first window event on.
     assert any(model.overlay(i).window for i in range(model.frame_count))
@@ -171,8 +185,9 @@ def test_record_through_the_tray_then_review(
 def test_review_window_steps_frames_and_shows_overlays(
     x_display: XDisplay, xdo: XDoTool, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    vault, sid = vault_with_session(tmp_path / "vault", frames=20, size=(1280, 720),
-                                    moves_per_frame=6)
+    vault, sid = vault_with_session(
+        tmp_path / "vault", frames=20, size=(1280, 720), moves_per_frame=6
+    )
     window = ReviewWindow(vault)
     qtbot.add_widget(window)
     window.show()
@@ -241,8 +256,15 @@ def test_a_second_launch_hands_over_to_the_first(x_display: XDisplay, tmp_path: 
         while icon_centre(x_display) is None and time.monotonic() < deadline:
             assert first.poll() is None, "the first tray app exited"
             time.sleep(0.1)
-        second = subprocess.run([sys.executable, "-m", "app"], cwd=ROOT, env=env,
-                                capture_output=True, text=True, timeout=30, check=False)
+        second = subprocess.run(
+            [sys.executable, "-m", "app"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
         assert second.returncode == 0
         assert "already running" in second.stderr
         assert first.poll() is None

@@ -11,6 +11,10 @@ import pytest
 from app import cli
 from app.cli_support import CliError
 from app.commands import record
+from recorder.consent import narrow_to_study
+from recorder.consent_text import text_sha256
+from recorder.participant import participant_id
+from recorder.study import CaptureRequest, Study
 from tests.conftest import ROOT
 
 
@@ -57,9 +61,9 @@ def test_without_a_vault(tmp_path: Path) -> None:
     assert "overt init" in out.stderr
 
 
-def test_study_files_are_not_there_yet(tmp_path: Path) -> None:
+def test_a_missing_study_file_is_refused(tmp_path: Path) -> None:
     out = run_record(tmp_path, "--i-consent", "--study", "s.toml", DISPLAY=":99")
-    assert_refused(out, tmp_path, "Study files arrive with the consent feature")
+    assert_refused(out, tmp_path, "The study file s.toml does not exist")
 
 
 def test_bad_text_mode_is_a_usage_error(tmp_path: Path) -> None:
@@ -118,3 +122,48 @@ def test_an_empty_vault_folder_is_no_vault(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(CliError, match="There is no vault"):
         record.vault_sink_factory(tmp_path / "empty")
+
+
+def _study() -> Study:
+    import pyrage
+
+    return Study(
+        id="uxlab", title="Forms", researcher="UX Lab", contact="lab@example.org",
+        recipient=str(pyrage.x25519.Identity.generate().to_public()), purposes=("agents",),
+        capture=CaptureRequest(text_mode="keys", frame_rate=0.5, apps_deny=("thunderbird",)),
+    )  # fmt: skip
+
+
+def test_a_study_is_narrowed_by_the_volunteer_never_widened() -> None:
+    chosen = record.scope_from_args(parse("--i-consent", "--fps", "5", "--no-titles"))  # type: ignore[arg-type]
+    scope = narrow_to_study(_study().capture, chosen)
+    assert scope.text_mode == "keys"  # the study asked for less text than the default "full"
+    assert scope.fps == 0.5  # the study's rate, though the volunteer allowed more
+    assert scope.window_titles is False  # the volunteer's choice wins when narrower
+    assert "thunderbird" in scope.apps_deny
+    assert "keepassxc" in scope.apps_deny
+
+
+def test_typed_yes_affirms_the_record_with_the_shown_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = parse("--text", "keys")
+    scope = record.scope_from_args(args)  # type: ignore[arg-type]
+    monkeypatch.setattr("builtins.input", lambda: "yes")
+    consent = record.affirmed_consent(args, scope, _study(), tmp_path)  # type: ignore[arg-type]
+    shown = capsys.readouterr().out
+    assert "UX Lab (lab@example.org)" in shown
+    assert consent["affirmed_by"] == "typed 'yes' at the CLI prompt"
+    assert consent["text"]["sha256"] == text_sha256(shown.split("Type yes")[0])
+    assert consent["participant_id"] == participant_id(tmp_path, "uxlab")
+    assert consent["study"]["id"] == "uxlab"
+
+
+@pytest.mark.parametrize("answer", ["", "y", "no", "YES please"])
+def test_anything_but_yes_records_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answer: str
+) -> None:
+    args = parse()
+    monkeypatch.setattr("builtins.input", lambda: answer)
+    with pytest.raises(CliError, match="nothing was recorded"):
+        record.affirmed_consent(args, record.scope_from_args(args), None, tmp_path)  # type: ignore[arg-type]
