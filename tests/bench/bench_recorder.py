@@ -15,13 +15,14 @@ Run: ``python -m tests.bench.bench_recorder`` (about 4 minutes). Metrics, units 
 - idle_cpu_pct_of_core: the recorder process's CPU time over 20 s of an idle screen.
 - rss_mb_recorder_*: the recorder alone (counting sink) over a 60 s run of a scrolling
   screen and a click every 0.2 s, in a fresh process.
-- office_*: a 60 s scripted office workload (typing, clicks, scrolls, shortcuts in a Tk
-  editor) recorded at 1 frame/s plus action frames: RSS at start and end, bytes per hour,
-  and a naive baseline (a default-level PNG per action frame, as OpenAdapt stored them).
+- office_*: a scripted office workload (typing, clicks, scrolls, shortcuts in a Tk editor;
+  60 s, or OVERT_BENCH_OFFICE_S) recorded into a real encrypted vault at 1 frame/s plus
+  action frames: RSS at start, after 10 s, at the end and at peak, bytes per hour on disk,
+  and a naive baseline in the same run (a default-level PNG per action frame, as OpenAdapt
+  stored them, plus the events as JSON lines).
 
-The sink is storage's SessionWriter (encrypted) when ``storage.vault`` is importable, else
-a plaintext file sink that encodes like storage does (WebP lossless, changed-rectangle
-patches, identical frames once); ``sink`` in the report says which.
+frames_per_s_* write through storage's SessionWriter (encrypted) when ``storage.vault`` is
+importable, else a plaintext file sink; ``sink`` in the report says which.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from recorder.keys import KeyInfo
 from recorder.policy import WindowInfo
 from recorder.rawinput import RawInput, RawItem
 from recorder.session import Recorder
+from storage import Vault
 from tests.helpers.xserver import XDisplay, XDoTool, start_display
 
 BURST_S = 10.0
@@ -590,9 +592,10 @@ def bench_office(report: dict[str, Any], display: XDisplay, xdo: XDoTool, second
     try:
         xdo.wait_window("report.txt")
         with tempfile.TemporaryDirectory() as tmp:
-            sink = PlainFileSink(Path(tmp))
+            # The real encrypted vault: what a person's disk and memory really see.
+            vault = Vault.create(Path(tmp) / "vault", b"bench", log_n=14)
             recorder = Recorder(consent(), X11Backend())
-            recorder.start(lambda c: sink)
+            session_id = recorder.start(vault.begin_session)
             time.sleep(0.5)
             rss_start = rss_mb()
             stop = threading.Event()
@@ -611,22 +614,21 @@ def bench_office(report: dict[str, Any], display: XDisplay, xdo: XDoTool, second
             cpu1, t1 = cpu_seconds(), time.perf_counter()
             rss_end = rss_mb()
             summary = recorder.stop()
-            ours = sink.bytes()
-            events_bytes = sum(
-                (Path(tmp) / name).stat().st_size for name in ("events.jsonl", "actions.jsonl")
+            ours = vault.session(session_id).bytes
+            reader = vault.unlock(b"bench").open_session(session_id)
+            baseline = sum(
+                len(json.dumps(record)) + 1 for record in (*reader.events(), *reader.actions())
             )
-            png_sizes: dict[int, int] = {}
-            action_frames = {
-                i for i, m in enumerate(sink.metas) if m["reason"] in ("pre_action", "post_action")
-            }
-            baseline = events_bytes
-            for index, image in sink.images():
-                if index in action_frames:
-                    buffer = io.BytesIO()
+            encode_s: list[float] = []
+            for meta in reader.frames():
+                if meta["reason"] in ("pre_action", "post_action"):
+                    image = reader.frame_image(meta["index"])
                     assert isinstance(image, Image.Image)
-                    image.save(buffer, "PNG")
-                    png_sizes[index] = len(buffer.getvalue())
-                    baseline += png_sizes[index]
+                    buffer = io.BytesIO()
+                    started = time.perf_counter()
+                    image.save(buffer, "PNG")  # the naive baseline: a PNG per action frame
+                    encode_s.append(time.perf_counter() - started)
+                    baseline += len(buffer.getvalue())
     finally:
         proc.terminate()
         proc.wait(5)
@@ -647,8 +649,8 @@ def bench_office(report: dict[str, Any], display: XDisplay, xdo: XDoTool, second
         baseline / duration * 3600 / 1e6, 1
     )
     report["office_baseline_over_ours_ratio"] = round(baseline / ours, 2) if ours else None
-    report["office_frame_encode_ms_p50"] = (
-        round(statistics.median(sink.encode_s) * 1000, 1) if sink.encode_s else None
+    report["office_baseline_png_encode_ms_p50"] = (
+        round(statistics.median(encode_s) * 1000, 1) if encode_s else None
     )
 
 
@@ -706,6 +708,8 @@ def in_subprocess(display: XDisplay, mode: str, seconds: float) -> dict[str, Any
 def main(report: dict[str, Any]) -> None:
     """Run every recorder benchmark on a fresh virtual display, adding flat metrics."""
     quick = os.environ.get("OVERT_BENCH_QUICK") == "1"
+    # OVERT_BENCH_OFFICE_S=600 gives the 10-minute memory figure the recorder issue asks for.
+    office_s = float(os.environ.get("OVERT_BENCH_OFFICE_S", 20 if quick else 60))
     display = start_display(tray=False)
     saved = os.environ.get("DISPLAY")
     os.environ["DISPLAY"] = display.name
@@ -726,7 +730,7 @@ def main(report: dict[str, Any]) -> None:
             ("rss", lambda: report.update(in_subprocess(display, "--rss", 15 if quick else 60))),
             (
                 "office",
-                lambda: report.update(in_subprocess(display, "--office", 20 if quick else 60)),
+                lambda: report.update(in_subprocess(display, "--office", office_s)),
             ),
         ]
         for name, step in steps:

@@ -103,8 +103,9 @@ def main(report: dict[str, float]) -> None:
         steps.sort()
         report["review_step_frame_ms"] = round(statistics.median(steps), 1)
         report["review_step_frame_p95_ms"] = round(steps[int(len(steps) * 0.95) - 1], 1)
-        backs = [timed_frame(window, lambda: window.step_frame(-1), window.index - 1)
-                 for _ in range(30)]
+        backs = [
+            timed_frame(window, lambda: window.step_frame(-1), window.index - 1) for _ in range(30)
+        ]
         report["review_step_back_frame_ms"] = round(statistics.median(backs), 1)
         count = window.model.frame_count
         jumps = []

@@ -36,8 +36,9 @@ def _vault(root: Path, name: str) -> Vault:
     return Vault.create(root / name, PASS, log_n=10)
 
 
-def _median_pair(repeats: int, fn: Callable[[crypto.AeadFactory], None],
-                 items: int) -> tuple[float, float, float]:
+def _median_pair(
+    repeats: int, fn: Callable[[crypto.AeadFactory], None], items: int
+) -> tuple[float, float, float]:
     """Run ``fn`` encrypted and plain, interleaved.
 
     Returns:
@@ -47,23 +48,27 @@ def _median_pair(repeats: int, fn: Callable[[crypto.AeadFactory], None],
     """
     enc_wall, plain_wall, enc_cpu, plain_cpu = [], [], [], []
     for _ in range(repeats):
-        for aead, wall, cpu in ((crypto.default_aead, enc_wall, enc_cpu),
-                                (crypto.NullAead, plain_wall, plain_cpu)):
+        for aead, wall, cpu in (
+            (crypto.default_aead, enc_wall, enc_cpu),
+            (crypto.NullAead, plain_wall, plain_cpu),
+        ):
             t0, c0 = time.perf_counter(), time.process_time()
             fn(aead)
             cpu.append(time.process_time() - c0)
             wall.append(time.perf_counter() - t0)
     overhead = (statistics.median(enc_cpu) / statistics.median(plain_cpu) - 1) * 100
-    return (items / statistics.median(enc_wall), items / statistics.median(plain_wall),
-            overhead)
+    return (items / statistics.median(enc_wall), items / statistics.median(plain_wall), overhead)
 
 
 # --- events -----------------------------------------------------------------------------
 
+
 def bench_events(root: Path, report: dict[str, Any], n: int = 50_000, repeats: int = 7) -> None:
     vault = _vault(root, "events")
-    ev = [{"t": i * 0.001, "wall": 1.7e9 + i * 0.001, "kind": "move", "x": i % 1920,
-           "y": i % 1080} for i in range(n)]
+    ev = [
+        {"t": i * 0.001, "wall": 1.7e9 + i * 0.001, "kind": "move", "x": i % 1920, "y": i % 1080}
+        for i in range(n)
+    ]
 
     def run(aead: crypto.AeadFactory) -> None:
         with vault.begin_session(CONSENT, aead_factory=aead) as w:
@@ -78,6 +83,7 @@ def bench_events(root: Path, report: dict[str, Any], n: int = 50_000, repeats: i
 
 # --- frames -----------------------------------------------------------------------------
 
+
 def _screens(count: int, photo: bool = False) -> list[bytes]:
     """Distinct 1080p 'screens' of text at different scroll offsets (BGRX bytes).
 
@@ -87,8 +93,12 @@ def _screens(count: int, photo: bool = False) -> list[bytes]:
     tall = Image.new("RGB", (W, H + 40 * count), (250, 250, 250))
     d = ImageDraw.Draw(tall)
     for i, y in enumerate(range(0, tall.height, 17)):
-        d.text((12 + (i % 7) * 3, y), f"{i:05d} The quick brown fox jumps over the lazy dog; "
-               f"lorem ipsum dolor sit amet {i * 7919 % 10007} " * 3, fill=(30, 30, 30))
+        d.text(
+            (12 + (i % 7) * 3, y),
+            f"{i:05d} The quick brown fox jumps over the lazy dog; "
+            f"lorem ipsum dolor sit amet {i * 7919 % 10007} " * 3,
+            fill=(30, 30, 30),
+        )
         if i % 23 == 0:
             d.rectangle((1400, y, 1900, y + 60), fill=(40 + i % 200, 90, 160))
     out = []
@@ -96,8 +106,12 @@ def _screens(count: int, photo: bool = False) -> list[bytes]:
         crop = tall.crop((0, 40 * k, W, 40 * k + H))
         if photo:
             noise = Image.effect_noise((W // 2, H // 2), 60).convert("RGB")
-            crop.paste(Image.blend(noise, Image.linear_gradient("L").resize(noise.size)
-                                   .convert("RGB"), 0.5), (k * 50, 100))
+            crop.paste(
+                Image.blend(
+                    noise, Image.linear_gradient("L").resize(noise.size).convert("RGB"), 0.5
+                ),
+                (k * 50, 100),
+            )
         crop = crop.convert("RGBX")
         raw = crop.tobytes()
         # RGBX -> BGRX as mss delivers
@@ -108,8 +122,12 @@ def _screens(count: int, photo: bool = False) -> list[bytes]:
 
 
 def _meta(i: int) -> dict[str, Any]:
-    return {"t": i / 15, "wall": 1.7e9 + i / 15, "reason": "periodic",
-            "monitor": {"index": 0, "x": 0, "y": 0, "w": W, "h": H, "scale": 1.0}}
+    return {
+        "t": i / 15,
+        "wall": 1.7e9 + i / 15,
+        "reason": "periodic",
+        "monitor": {"index": 0, "x": 0, "y": 0, "w": W, "h": H, "scale": 1.0},
+    }
 
 
 def bench_frames(root: Path, report: dict[str, Any], n: int = 45, repeats: int = 3) -> None:
@@ -169,8 +187,9 @@ def bench_office_storage(root: Path, report: dict[str, Any], minutes: int = 5) -
             if sec % 5 == 0:  # a click: pre- and post-action frames
                 w.append_frame(raw, (W, H), _meta(sec), pixel_format="RGBX")
                 d.rectangle((300, 300, 340, 320), fill=(sec % 255, 0, 0))
-                w.append_frame(img.convert("RGBX").tobytes(), (W, H), _meta(sec),
-                               pixel_format="RGBX")
+                w.append_frame(
+                    img.convert("RGBX").tobytes(), (W, H), _meta(sec), pixel_format="RGBX"
+                )
                 frames += 2
         sid = w.session_id
     elapsed = time.perf_counter() - t0
@@ -181,8 +200,8 @@ def bench_office_storage(root: Path, report: dict[str, Any], minutes: int = 5) -
 
 # --- listing and loading ----------------------------------------------------------------
 
-def bench_list(root: Path, report: dict[str, Any], sessions: int = 1000,
-               repeats: int = 5) -> None:
+
+def bench_list(root: Path, report: dict[str, Any], sessions: int = 1000, repeats: int = 5) -> None:
     vault = _vault(root, "many")
     with vault.begin_session(CONSENT) as w:
         for i in range(50):
@@ -216,10 +235,21 @@ def bench_load_hour(root: Path, report: dict[str, Any], repeats: int = 5) -> Non
         for i in range(100_000):
             w.append_event({"t": i * 0.036, "wall": 1.7e9, "kind": "move", "x": i % W, "y": 5})
         for i in range(1500):
-            w.append_action({"t": i, "t_end": i + 0.2, "wall": 1.7e9, "kind": "click",
-                             "events": [i * 10, i * 10 + 1], "frame_before": i * 3,
-                             "frame_after": i * 3 + 1, "window_seq": None, "x": 5, "y": 5,
-                             "button": "left"})
+            w.append_action(
+                {
+                    "t": i,
+                    "t_end": i + 0.2,
+                    "wall": 1.7e9,
+                    "kind": "click",
+                    "events": [i * 10, i * 10 + 1],
+                    "frame_before": i * 3,
+                    "frame_after": i * 3 + 1,
+                    "window_seq": None,
+                    "x": 5,
+                    "y": 5,
+                    "button": "left",
+                }
+            )
         sid = w.session_id
     unlocked = Vault.open(vault.home).unlock(PASS)
     idx, first, evs = [], [], []
