@@ -1,77 +1,341 @@
 """`make demo`: a tour of Overt on a virtual display, leaving screenshots to look at.
 
-Starts Xvfb + openbox + trayer, runs `overt doctor`, starts the tray app and opens its menu,
-and (when the vault and recorder are present) makes a throwaway vault, records a short
-scripted session with xdotool clicking and typing in a real window, and lists it.
+1. Starts Xvfb + openbox + trayer and runs `overt doctor`.
+2. A researcher writes a study (`overt study new`); a volunteer makes a throwaway vault
+   (`overt init`, passphrase from a file).
+3. Records a short session with the study (`overt record --i-consent --study ... --duration`)
+   while xdotool clicks and types in a real window (a small Tk notes app).
+4. Lists it, shows its actions and verifies it (`overt sessions`, `show --actions`, `verify`).
+5. Opens the app's windows in a child process (`--qt-shots`) and saves PNGs: the tray menu
+   (idle, then in its recording state), the consent dialog the tray shows, and the review
+   window on the recorded session. Each is saved whole-screen and cropped to the window.
+
+Everything lives in a temporary folder and on the virtual display; both go at the end.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.helpers.xserver import XDisplay, XDoTool, screenshot, start_display
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+PASSPHRASE = "demo passphrase, throwaway"
+TYPED = "milk, eggs, bread"
+NOTES_APP = r"""
+import tkinter as tk
+root = tk.Tk(className="Notes")
+root.title("Shopping list - Notes")
+root.geometry("640x360+160+200")
+text = tk.Text(root, font=("DejaVu Sans", 16))
+text.insert("end", "Shopping list\n\n")
+text.pack(fill="both", expand=True)
+text.focus_set()
+root.mainloop()
+"""
+WAIT_MS = 20_000
+MARGIN = 6  # around the tray menu; windows are cropped to their frame
+DESKTOP = (0x3B, 0x4A, 0x5A)  # a calm slate instead of Xvfb's black root window
 
 
-def overt(display: XDisplay, home: Path, *args: str, timeout: float = 120) -> str:
-    """Run one `overt` command on the demo display and echo what it printed."""
-    env = dict(display.env, OVERT_HOME=str(home), OVERT_PASSPHRASE_FILE=str(home.parent / "pw"))
-    out = subprocess.run(
+def banner(text: str) -> None:
+    print(f"\n=== {text}", flush=True)
+
+
+class Tour:
+    """The demo's state: display, throwaway folders, and how to run `overt` in them."""
+
+    def __init__(self, display: XDisplay, work: Path, out_dir: Path) -> None:
+        self.display = display
+        self.xdo = XDoTool(display)
+        self.work = work
+        self.out_dir = out_dir
+        self.home = work / "vault"
+        self.pw = work / "pw"
+        self.pw.write_text(PASSPHRASE + "\n")
+        self.env = dict(
+            display.env,
+            OVERT_HOME=str(self.home),
+            OVERT_PASSPHRASE_FILE=str(self.pw),
+            PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        )
+
+    def overt(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+        """Run one `overt` command on the demo display and echo it and what it printed."""
+        print(f"$ overt {' '.join(args)}", flush=True)
+        out = subprocess.run(
+            [sys.executable, "-m", "app", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        print(
+            f"{out.stdout}{out.stderr}",
+            end="" if (out.stdout + out.stderr).endswith("\n") else "\n",
+        )
+        if out.returncode != 0:
+            print(f"(exit status {out.returncode})")
+        return out
+
+    def must(self, *args: str, timeout: float = 60) -> str:
+        out = self.overt(*args, timeout=timeout)
+        if out.returncode != 0:
+            raise SystemExit(f"demo: `overt {args[0]}` failed; stopping the tour")
+        return out.stdout
+
+
+def record_session(tour: Tour, study: Path) -> str:
+    """Record a few seconds of clicking and typing in the notes window; the session id."""
+    xdo = tour.xdo
+    wid = xdo.wait_window("Shopping list")
+    xdo.run("windowactivate", "--sync", str(wid))
+    args = ["record", "--i-consent", "--study", str(study), "--duration", "5"]
+    print(f"$ overt {' '.join(args)}    (xdotool clicks and types in the notes window)", flush=True)
+    recording = subprocess.Popen(
         [sys.executable, "-m", "app", *args],
         cwd=ROOT,
-        env=env,
-        capture_output=True,
+        env=tour.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=timeout,
-        check=False,
     )
-    print(f"$ overt {' '.join(args)}\n{out.stdout}{out.stderr}", end="")
-    return out.stdout
-
-
-def tray_menu(display: XDisplay, xdo: XDoTool, home: Path, out_dir: Path) -> None:
-    """Start the tray app, right-click its icon, and save the screen."""
-    env = dict(display.env, OVERT_HOME=str(home))
-    tray = subprocess.Popen([sys.executable, "-m", "app"], cwd=ROOT, env=env)
+    assert recording.stdout is not None
     try:
-        time.sleep(3)  # the icon docks into trayer; nothing to wait on but time here
-        # trayer sits at the top-right corner and packs icons against its right edge.
-        xdo.move(display.width - 12, 12)
-        xdo.click(3)
-        time.sleep(1)
-        shot = screenshot(display, out_dir / "tray-menu.png")
-        print(f"saved {shot}")
-        xdo.key("Escape")
+        first = recording.stdout.readline()  # printed once capture is confirmed running
+        print(first, end="", flush=True)
+        if not first.startswith("Recording session "):
+            _, err = recording.communicate(timeout=30)
+            raise SystemExit(f"demo: recording did not start: {err.strip()}")
+        session_id = first.split()[2].rstrip(";")
+        xdo.move(420, 420)
+        xdo.click()
+        xdo.type(TYPED, delay_ms=40)
+        xdo.key("Return")
+        xdo.move(300, 320)
+        xdo.click()
+        out, err = recording.communicate(timeout=60)
     finally:
-        tray.terminate()
-        tray.wait(10)
+        if recording.poll() is None:
+            recording.terminate()
+            recording.wait(10)
+    print(f"{out}{err}", end="")
+    if recording.returncode != 0:
+        raise SystemExit("demo: recording failed; stopping the tour")
+    return session_id
+
+
+def paint_desktop(display: XDisplay) -> None:
+    """Give the root window a colour, so screenshots and recorded frames are not all black."""
+    from Xlib import display as xlib_display
+
+    conn = xlib_display.Display(display.name)
+    try:
+        screen = conn.screen()
+        red, green, blue = (c * 257 for c in DESKTOP)
+        pixel = screen.default_colormap.alloc_color(red, green, blue).pixel
+        screen.root.change_attributes(background_pixel=pixel)
+        screen.root.clear_area()
+        conn.sync()
+    finally:
+        conn.close()
 
 
 def main(out: str) -> int:
+    started = time.monotonic()
     out_dir = Path(out).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="overt-demo-"))
-    home = work / "vault"
-    (work / "pw").write_text("demo passphrase, throwaway\n")
     display = start_display()
-    xdo = XDoTool(display)
+    tour = Tour(display, work, out_dir)
     try:
-        print(f"Demo display {display.name}; throwaway vault in {home}")
-        overt(display, home, "doctor")
-        tray_menu(display, xdo, home, out_dir)
-        screenshot(display, out_dir / "desktop.png")
-        print(f"Screenshots are in {out_dir}")
+        paint_desktop(display)
+        banner(
+            f"A virtual display {display.name} (Xvfb + openbox + trayer); throwaway folder {work}"
+        )
+        banner("What works here")
+        tour.overt("doctor")
+
+        banner("A researcher writes a study file and keeps its private key")
+        study, identity = work / "study.toml", work / "researcher.key"
+        tour.must(
+            "study", "new", "--out", str(study), "--identity-out", str(identity),
+            "--id", "demo-notes", "--title", "Note taking", "--researcher", "Demo Lab",
+            "--contact", "lab@example.org", "--purpose", "teach agents to take notes",
+            "--fps", "1",
+        )  # fmt: skip
+
+        banner("A volunteer creates a vault (passphrase read from OVERT_PASSPHRASE_FILE)")
+        tour.must("init")
+
+        banner("Record 5 s with the study while xdotool uses a real window")
+        display.spawn(sys.executable, "-c", NOTES_APP)
+        session_id = record_session(tour, study)
+
+        banner("What the vault holds")
+        tour.must("sessions")
+        tour.must("show", session_id, "--actions")
+        tour.must("verify", session_id)
+
+        banner("The app's windows: tray menu, consent dialog, review window")
+        print(
+            f"$ python -m tests.helpers.demo --qt-shots {out_dir} {tour.home} {session_id}",
+            flush=True,
+        )
+        shots = subprocess.run(
+            [sys.executable, "-m", "tests.helpers.demo", "--qt-shots", str(out_dir),
+             str(tour.home), session_id],
+            cwd=ROOT, env=tour.env, timeout=120, check=False,
+        )  # fmt: skip
+        if shots.returncode != 0:
+            raise SystemExit("demo: the app's windows could not be shown")
+        banner(f"Done in {time.monotonic() - started:.0f} s. Screenshots are in {out_dir}:")
+        for png in sorted(out_dir.glob("*.png")):
+            print(f"  {png}")
     finally:
         display.stop()
         shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
+# --- the Qt part, run as `python -m tests.helpers.demo --qt-shots OUT HOME SESSION` ---------
+
+
+def qt_shots(out_dir: Path, home: Path, session_id: str) -> int:
+    """Open the tray, the consent dialog and the review window on DISPLAY; save PNGs."""
+    from app.qt_guard import guard_none_refcount
+
+    guard_none_refcount()
+    from PySide6.QtCore import QPoint, QRect, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from app.review_window import ReviewWindow
+    from app.tray import TrayApp
+    from storage import Vault
+
+    qapp = QApplication.instance() or QApplication(["overt"])
+    assert isinstance(qapp, QApplication)
+    qapp.setApplicationName("Overt")
+    qapp.setQuitOnLastWindowClosed(False)
+    display = XDisplay(os.environ["DISPLAY"], 0, 0, dict(os.environ))
+    screen_size = qapp.primaryScreen().geometry()
+    display.width, display.height = screen_size.width(), screen_size.height()
+    xdo = XDoTool(display)
+
+    def wait_until(check: Callable[[], object], what: str) -> None:
+        deadline = time.monotonic() + WAIT_MS / 1000
+        while not check():
+            if time.monotonic() > deadline:
+                raise SystemExit(f"demo: timed out waiting for {what}")
+            QTest.qWait(50)
+
+    def shoot(name: str, region: QRect, margin: int = 0) -> None:
+        """Save the whole screen as screen-NAME.png and REGION of it as NAME.png."""
+        QTest.qWait(300)  # let openbox map and Qt paint; there is no signal for "painted"
+        full = screenshot(display, out_dir / f"screen-{name}.png")
+        from PIL import Image
+
+        box = region.adjusted(-margin, -margin, margin, margin).intersected(screen_size)
+        with Image.open(full) as image:
+            image.crop((box.left(), box.top(), box.right() + 1, box.bottom() + 1)).save(
+                out_dir / f"{name}.png"
+            )
+        print(f"saved {out_dir / f'{name}.png'} ({box.width()}x{box.height()}) and {full.name}")
+
+    def framed(widget: QWidget) -> QRect:
+        """The window with openbox's title bar, once openbox has framed it."""
+        wait_until(lambda: widget.frameGeometry() != widget.geometry(), "the window's frame")
+        return widget.frameGeometry()
+
+    tray = TrayApp(home)
+    tray.show()
+    assert tray.tray is not None, "no system tray (trayer) on the demo display"
+    strip = QRect(display.width - 120, 0, 120, 24)  # trayer: top right, 120x24
+    wait_until(lambda: find_icon(display) is not None, "the tray icon")
+    icon = find_icon(display)
+    assert icon is not None
+
+    def open_menu(name: str) -> None:
+        xdo.move(*icon)
+        xdo.click(3)
+        wait_until(tray.menu.isVisible, "the tray menu")
+        shoot(name, tray.menu.geometry().united(strip), MARGIN)
+        tray.menu.hide()
+        wait_until(lambda: not tray.menu.isVisible(), "the menu to close")
+
+    print("Right-click the tray icon (idle):")
+    open_menu("tray-menu-idle")
+
+    print("Record…: the consent dialog (Start is off until every statement is ticked):")
+    dialog = tray.record()
+    assert dialog is not None
+    wait_until(lambda: dialog.isVisible() and not dialog.frameGeometry().isEmpty(), "the dialog")
+    shoot("consent", framed(dialog))
+    for box in dialog.checkboxes.values():
+        QTest.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    wait_until(dialog.start.isEnabled, "Start to be enabled")
+    print("Ticked every statement: Start is enabled. Pressing 'Not now' instead:")
+    QTest.mouseClick(dialog.not_now, Qt.MouseButton.LeftButton)
+    wait_until(lambda: not dialog.isVisible(), "the dialog to close")
+    # The recording was made with the CLI above; here the tray is only put in its recording
+    # state to show its icon and menu (starting a second capture from this process stalled
+    # the X server's RECORD extension on Xvfb: see the demo's report).
+    tray.state.start_requested()
+    tray.state.started(session_id)
+    tray.render()
+    print("The tray while recording (state shown, no second capture); right-click the icon:")
+    open_menu("tray-menu")
+    tray.state.stopped()
+    tray.render()
+    tray.tray.hide()
+
+    print(f"The review window on the session recorded with the CLI ({session_id}):")
+    passphrase = Path(os.environ["OVERT_PASSPHRASE_FILE"]).read_bytes().rstrip(b"\n")
+    window = ReviewWindow(Vault.open(home).unlock(passphrase))
+    window.show()
+    loaded: list[str] = []
+    window.recordsLoaded.connect(loaded.append)
+    window.open_session(session_id)
+    wait_until(lambda: loaded and window.view.image is not None, "the session to load")
+    window.actions_list.setCurrentRow(0)  # the first click, marked on its frame
+    assert window.model is not None
+    wait_until(lambda: window.index == window.model.action_frame(0), "the first action's frame")  # type: ignore[union-attr]
+    xdo.run("windowactivate", "--sync", str(xdo.wait_window("Overt: review")))
+    shoot("review", framed(window))
+    window.close()
+    return 0
+
+
+def find_icon(display: XDisplay) -> tuple[int, int] | None:
+    """The idle icon's centre (a grey ring) in trayer's strip, found by colour."""
+    import mss
+
+    grey = (0x5F, 0x6B, 0x7A)
+    left = display.width - 120
+    with mss.MSS() if hasattr(mss, "MSS") else mss.mss() as grabber:
+        shot = grabber.grab({"left": left, "top": 0, "width": 120, "height": 24})
+    hits = [
+        (x, y)
+        for y, row in enumerate(shot.pixels)
+        for x, (r, g, b) in enumerate(row)
+        if max(abs(r - grey[0]), abs(g - grey[1]), abs(b - grey[2])) < 12
+    ]
+    if len(hits) < 10:
+        return None
+    return (left + sum(x for x, _ in hits) // len(hits), sum(y for _, y in hits) // len(hits))
+
+
 if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--qt-shots":
+        sys.exit(qt_shots(Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]))
     sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "build/demo"))
