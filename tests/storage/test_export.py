@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 
 from storage.errors import NotApproved
-from storage.export import ExportError, export_sessions, preview
+from storage.export import ExportCancelled, ExportError, export_sessions, preview
 from storage.export.action_code import to_code
 from storage.export.manifest import sha256_file
 from tests.storage.fakes import MONITOR, FakeReader, frame, make_session
@@ -80,6 +80,15 @@ def test_failure_midway_leaves_nothing(tmp_path: Path) -> None:
     for fmt in ("folder", "zip", "webdataset", "parquet", "trajectory"):
         with pytest.raises(KeyboardInterrupt):
             export_sessions([make_session()], fmt, tmp_path / f"out.{fmt}", progress=cancel)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cancelled_from_progress_leaves_nothing(tmp_path: Path) -> None:
+    def cancel(what: str, done: int, total: int) -> None:
+        raise ExportCancelled
+
+    with pytest.raises(ExportCancelled, match=r"^Export cancelled; nothing was written\.$"):
+        export_sessions([make_session()], "zip", tmp_path / "out.zip", progress=cancel)
     assert list(tmp_path.iterdir()) == []
 
 
