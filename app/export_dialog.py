@@ -312,3 +312,23 @@ class ExportDialog(QDialog):
     def busy(self) -> bool:
         """True while an export or a preview is running in the pool."""
         return self._running or bool(self._keep)
+
+
+def export_button(window: Any) -> QPushButton:
+    """An "Export…" button for the review window: opens the dialog for its current session.
+
+    Hook (app/review_window.py, ``_build``, after ``tools.addWidget(self.approve_button)``):
+    ``tools.addWidget(export_button(self))`` with ``from app.export_dialog import export_button``.
+    The dialog itself refuses sessions that are not approved.
+    """
+    button = QPushButton("Export…")
+
+    def clicked() -> None:
+        session = getattr(window, "session", None)
+        if session is None:
+            return
+        dialog = ExportDialog(window.vault, [session.session_id], window)
+        dialog.show()
+
+    button.clicked.connect(clicked)
+    return button

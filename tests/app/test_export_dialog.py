@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 import app.export_dialog as module
@@ -96,3 +98,20 @@ def test_unapproved_session_is_refused(qtbot: QtBot, tmp_path: Path) -> None:
     assert not dialog.export_button.isEnabled()
     dialog.start_export()
     assert not dialog.busy()
+
+
+def test_export_button_opens_the_dialog_for_the_open_session(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    vault, sid = approved(tmp_path)
+    host = QWidget()
+    qtbot.add_widget(host)
+    host.vault = vault  # type: ignore[attr-defined]
+    host.session = SimpleNamespace(session_id=sid)  # type: ignore[attr-defined]
+    button = module.export_button(host)
+    button.click()
+    dialogs = host.findChildren(ExportDialog)
+    assert len(dialogs) == 1
+    assert dialogs[0].session_ids == [sid]
+    with qtbot.wait_signal(dialogs[0].previewReady, timeout=TIMEOUT):
+        pass
