@@ -127,7 +127,7 @@ def bench_export(report: dict[str, float], work: Path) -> Path:
     report["export_png_frames_per_s_one_thread"] = round(
         len(images) / (time.perf_counter() - started), 1
     )
-    # The pool's ceiling on this machine (encoding only, no reading): export cannot beat it.
+    # Encoding only, without band reuse (every band encoded; the worst case, e.g. scrolling).
     with ThreadPoolExecutor(max_workers=2) as pool:
         started = time.perf_counter()
         list(pool.map(encode_png, images))

@@ -269,3 +269,33 @@ def test_parquet_without_pyarrow_is_one_sentence(
     with pytest.raises(ExportError, match=r"^The parquet format needs pyarrow: .*\[parquet\]'\.$"):
         export_sessions([make_session()], "parquet", tmp_path / "pq")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_banded_png_is_lossless_and_independent_of_the_cache() -> None:
+    import io
+    import random
+
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
+
+    from storage.export.pngs import BAND_ROWS, BandCache, encode_png
+
+    rng = random.Random(3)
+    base = PILImage.new("RGB", (67, 3 * BAND_ROWS + 5), (200, 210, 220))
+    frames = []
+    for i in range(6):
+        image = base.copy()
+        draw = ImageDraw.Draw(image)
+        y = (i * 17) % (image.height - 10)
+        draw.rectangle((5, y, 60, y + 8), fill=(rng.randrange(256), 0, rng.randrange(256)))
+        image.putpixel((rng.randrange(67), rng.randrange(image.height)), (1, 2, 3))
+        frames.append(image)
+    shared = BandCache()
+    warm = [encode_png(f, shared) for f in frames]
+    cold = [encode_png(f) for f in frames]
+    assert warm == cold  # bytes depend on the pixels only
+    for data, image in zip(warm, frames, strict=True):
+        decoded = PILImage.open(io.BytesIO(data))
+        decoded.load()  # checks the zlib stream, its Adler-32 and the CRCs
+        assert decoded.mode == "RGB"
+        assert decoded.tobytes() == image.tobytes()
