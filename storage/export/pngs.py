@@ -1,8 +1,19 @@
-"""Frames as lossless PNG bytes: identical frames encoded once, encoding off the main thread."""
+"""Frames as lossless PNG bytes: identical frames encoded once, encoding off the main thread.
+
+Consecutive screen frames share most of their rows, so a frame is encoded in bands of rows:
+each band's scanlines are filtered by Pillow (its per-row adaptive filter, with the row above
+as context, so the filtered bytes are exactly those of a whole-image encoding) and deflated on
+their own, ending in a full flush; the IDAT stream is the bands' deflate output concatenated.
+A band whose pixels (and the row above) equal a band seen recently reuses its deflated bytes.
+The output depends only on the pixels, never on what the cache held, so exports stay
+byte-for-byte reproducible.
+"""
 
 from __future__ import annotations
 
 import io
+import struct
+import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
@@ -19,11 +30,110 @@ PNG_LEVEL = 1
 PNG_STRATEGY = zlib.Z_RLE
 
 
-def encode_png(image: Image.Image) -> bytes:
-    """Lossless PNG bytes of an RGB image."""
+#: Rows per band: small enough that a moving window changes few bands, large enough that the
+#: per-band overhead (a Pillow call, a flush) stays small.
+BAND_ROWS = 32
+_ADLER_BASE = 65521
+_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def adler32_combine(first: int, second: int, second_len: int) -> int:
+    """The Adler-32 of two byte strings joined, from each one's checksum (zlib's algorithm)."""
+    base = _ADLER_BASE
+    rem = second_len % base
+    sum1 = first & 0xFFFF
+    sum2 = (rem * sum1) % base
+    sum1 += (second & 0xFFFF) + base - 1
+    sum2 += ((first >> 16) & 0xFFFF) + ((second >> 16) & 0xFFFF) + base - rem
+    if sum1 >= base:
+        sum1 -= base
+    if sum1 >= base:
+        sum1 -= base
+    if sum2 >= base << 1:
+        sum2 -= base << 1
+    if sum2 >= base:
+        sum2 -= base
+    return sum1 | (sum2 << 16)
+
+
+def _chunk(tag: bytes, data: bytes) -> bytes:
+    crc = zlib.crc32(tag + data) & 0xFFFFFFFF
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", crc)
+
+
+#: A deflated band: (deflate bytes ending in a full flush, Adler-32 and length of the filtered
+#: scanlines, the band's pixels with the row above, to confirm a cache hit exactly).
+_Band = tuple[bytes, int, int, bytes]
+
+
+class BandCache:
+    """Recently deflated bands, shared by the encoding threads (bounded, least recent out)."""
+
+    def __init__(self, size: int = 128) -> None:
+        self._bands: OrderedDict[tuple[int, int, int, int], _Band] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[int, int, int, int]) -> _Band | None:
+        with self._lock:
+            band = self._bands.get(key)
+            if band is not None:
+                self._bands.move_to_end(key)
+            return band
+
+    def put(self, key: tuple[int, int, int, int], band: _Band) -> None:
+        with self._lock:
+            self._bands[key] = band
+            if len(self._bands) > self._size:
+                self._bands.popitem(last=False)
+
+
+def _filtered_rows(image: Image.Image, top: int, bottom: int) -> bytes:
+    """Pillow's filtered scanlines (filter byte + row) for rows top..bottom-1 of an RGB image."""
+    start = max(top - 1, 0)
     buf = io.BytesIO()
-    image.save(buf, format="PNG", compress_level=PNG_LEVEL, compress_type=PNG_STRATEGY)
-    return buf.getvalue()
+    image.crop((0, start, image.width, bottom)).save(buf, format="PNG", compress_level=0)
+    data = buf.getvalue()
+    pos = len(_SIGNATURE)
+    idat = []
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        if data[pos + 4 : pos + 8] == b"IDAT":
+            idat.append(data[pos + 8 : pos + 8 + length])
+        pos += 12 + length
+    raw = zlib.decompress(b"".join(idat))
+    return raw[1 + 3 * image.width :] if start < top else raw
+
+
+def encode_png(image: Image.Image, cache: BandCache | None = None) -> bytes:
+    """Lossless PNG bytes of an RGB image, reusing bands from ``cache`` where pixels match."""
+    if image.mode != "RGB":
+        image = image.convert("RGB")
+    cache = cache if cache is not None else BandCache(0)
+    width, height = image.size
+    stride = 3 * width
+    flat = image.tobytes()
+    view = memoryview(flat)
+    parts = []
+    adler = 1
+    for top in range(0, height, BAND_ROWS):
+        bottom = min(top + BAND_ROWS, height)
+        lo, hi = max(top - 1, 0) * stride, bottom * stride
+        key = (top, bottom, width, zlib.crc32(view[lo:hi]))
+        band = cache.get(key)
+        pixels = flat[lo:hi]
+        if band is None or band[3] != pixels:
+            raw = _filtered_rows(image, top, bottom)
+            deflate = zlib.compressobj(PNG_LEVEL, zlib.DEFLATED, -15, 9, PNG_STRATEGY)
+            packed = deflate.compress(raw) + deflate.flush(zlib.Z_FULL_FLUSH)
+            band = (packed, zlib.adler32(raw), len(raw), pixels)
+            cache.put(key, band)
+        parts.append(band[0])
+        adler = adler32_combine(adler, band[1], band[2])
+    end = zlib.compressobj(PNG_LEVEL, zlib.DEFLATED, -15, 9, PNG_STRATEGY).flush(zlib.Z_FINISH)
+    stream = b"\x78\x01" + b"".join(parts) + end + struct.pack(">I", adler)
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return _SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", stream) + _chunk(b"IEND", b"")
 
 
 def canonical(metas: list[dict[str, Any]], index: int) -> int:
@@ -46,6 +156,7 @@ class FramePngs:
         self.metas = source.frames()
         self._cache: OrderedDict[int, bytes] = OrderedDict()
         self._size = cache
+        self._bands = BandCache()
 
     def get(self, index: int) -> bytes:
         """PNG bytes of frame ``index`` (decrypted and redacted by the reader)."""
@@ -53,7 +164,7 @@ class FramePngs:
         if key in self._cache:
             self._cache.move_to_end(key)
             return self._cache[key]
-        data = encode_png(self._source.frame_image(key))
+        data = encode_png(self._source.frame_image(key), self._bands)
         self._cache[key] = data
         if len(self._cache) > self._size:
             self._cache.popitem(last=False)
@@ -68,7 +179,7 @@ class FramePngs:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             for index in indices:
                 image = self._source.frame_image(index)
-                pending.append((index, pool.submit(encode_png, image)))
+                pending.append((index, pool.submit(encode_png, image, self._bands)))
                 if len(pending) >= 2 * workers:
                     done_index, future = pending.pop(0)
                     yield done_index, future.result()

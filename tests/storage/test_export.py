@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 
 from storage.errors import NotApproved
-from storage.export import ExportError, export_sessions, preview
+from storage.export import ExportCancelled, ExportError, export_sessions, preview
 from storage.export.action_code import to_code
 from storage.export.manifest import sha256_file
 from tests.storage.fakes import MONITOR, FakeReader, frame, make_session
@@ -80,6 +80,15 @@ def test_failure_midway_leaves_nothing(tmp_path: Path) -> None:
     for fmt in ("folder", "zip", "webdataset", "parquet", "trajectory"):
         with pytest.raises(KeyboardInterrupt):
             export_sessions([make_session()], fmt, tmp_path / f"out.{fmt}", progress=cancel)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cancelled_from_progress_leaves_nothing(tmp_path: Path) -> None:
+    def cancel(what: str, done: int, total: int) -> None:
+        raise ExportCancelled
+
+    with pytest.raises(ExportCancelled, match=r"^Export cancelled; nothing was written\.$"):
+        export_sessions([make_session()], "zip", tmp_path / "out.zip", progress=cancel)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -260,3 +269,33 @@ def test_parquet_without_pyarrow_is_one_sentence(
     with pytest.raises(ExportError, match=r"^The parquet format needs pyarrow: .*\[parquet\]'\.$"):
         export_sessions([make_session()], "parquet", tmp_path / "pq")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_banded_png_is_lossless_and_independent_of_the_cache() -> None:
+    import io
+    import random
+
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
+
+    from storage.export.pngs import BAND_ROWS, BandCache, encode_png
+
+    rng = random.Random(3)
+    base = PILImage.new("RGB", (67, 3 * BAND_ROWS + 5), (200, 210, 220))
+    frames = []
+    for i in range(6):
+        image = base.copy()
+        draw = ImageDraw.Draw(image)
+        y = (i * 17) % (image.height - 10)
+        draw.rectangle((5, y, 60, y + 8), fill=(rng.randrange(256), 0, rng.randrange(256)))
+        image.putpixel((rng.randrange(67), rng.randrange(image.height)), (1, 2, 3))
+        frames.append(image)
+    shared = BandCache()
+    warm = [encode_png(f, shared) for f in frames]
+    cold = [encode_png(f) for f in frames]
+    assert warm == cold  # bytes depend on the pixels only
+    for data, image in zip(warm, frames, strict=True):
+        decoded = PILImage.open(io.BytesIO(data))
+        decoded.load()  # checks the zlib stream, its Adler-32 and the CRCs
+        assert decoded.mode == "RGB"
+        assert decoded.tobytes() == image.tobytes()

@@ -1,0 +1,334 @@
+"""The Export dialog: approved sessions out of the vault, previewed, written off the GUI thread.
+
+Everything that touches the vault (preview, thumbnails, the export itself) runs in a QThreadPool
+task; results and progress come back as queued signals. Cancel sets a flag that the export's
+progress callback checks: it raises ExportCancelled, and storage.export removes its staging
+folder, so nothing is left at the target.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.qt_guard import guard_none_refcount
+from app.workers import Task, submit
+from storage import UnlockedVault
+from storage.export import FORMATS, ExportCancelled, ExportPreview, export_sessions, preview
+from storage.export.run import human_size, study_recipient
+
+THUMB = (160, 90)
+
+
+def to_qimage(img: Image.Image) -> QImage:
+    """An RGB PIL image as a QImage that owns its pixels (safe across threads)."""
+    rgb = img if img.mode == "RGB" else img.convert("RGB")
+    data = rgb.tobytes()
+    return QImage(data, rgb.width, rgb.height, 3 * rgb.width, QImage.Format.Format_RGB888).copy()
+
+
+def default_target(folder: Path, fmt: str, encrypted: bool) -> Path:
+    """A new path in ``folder``: overt-export-<date>[.zip|.age], numbered if it exists."""
+    stem = "overt-export-" + time.strftime("%Y%m%d-%H%M%S")
+    suffix = ".age" if encrypted else (".zip" if fmt == "zip" else "")
+    path = folder / f"{stem}{suffix}"
+    n = 2
+    while path.exists():
+        path = folder / f"{stem}-{n}{suffix}"
+        n += 1
+    return path
+
+
+class _Progress(QObject):
+    """Carries progress from the export thread to the dialog (queued)."""
+
+    changed = Signal(str, int, int)
+
+
+class ExportDialog(QDialog):
+    """Choose a format, a path and a recipient; see a preview; export with progress and cancel.
+
+    Signals:
+        previewReady(object): the ExportPreview, once computed.
+        finished_export(str): the one-line result (success, cancelled or failure).
+
+    Attributes:
+        session_ids: the sessions exported.
+        result_path: the target of the last successful export, else None.
+    """
+
+    previewReady = Signal(object)
+    finished_export = Signal(str)
+
+    def __init__(
+        self,
+        vault: UnlockedVault,
+        session_ids: Sequence[str],
+        parent: QWidget | None = None,
+        pool: QThreadPool | None = None,
+        folder: Path | None = None,
+    ) -> None:
+        guard_none_refcount()
+        super().__init__(parent)
+        self.setWindowTitle("Export")
+        self.vault = vault
+        self.session_ids = list(session_ids)
+        self.pool = pool or QThreadPool.globalInstance()
+        self.result_path: Path | None = None
+        self.preview_result: ExportPreview | None = None
+        self._keep: list[Task] = []
+        self._cancel = threading.Event()
+        self._running = False
+        self._progress = _Progress()
+        self._progress.changed.connect(self._progressed)
+        self._folder = folder or Path.home()
+        self._build()
+        self.refusal = self._check_approved()
+        if self.refusal:
+            self.status.setText(self.refusal)
+            self.export_button.setEnabled(False)
+        else:
+            self._start_preview()
+
+    def _build(self) -> None:
+        self.format = QComboBox()
+        self.format.addItems(list(FORMATS))
+        self.format.currentTextChanged.connect(self._suggest_path)
+        self.path = QLineEdit()
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path, 1)
+        path_row.addWidget(browse)
+        self.recipient = QLineEdit()
+        self.recipient.setPlaceholderText("none: the export is not encrypted")
+        self.recipient.textChanged.connect(self._suggest_path)
+        form = QFormLayout()
+        form.addRow("Format", self.format)
+        form.addRow("Save to", path_row)
+        form.addRow("Encrypt to (age key)", self.recipient)
+
+        self.summary = QPlainTextEdit()
+        self.summary.setReadOnly(True)
+        self.summary.setPlainText("Preparing a preview…")
+        self.thumbs = QHBoxLayout()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+
+        self.buttons = QDialogButtonBox()
+        self.export_button = self.buttons.addButton(
+            "Export", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(self.start_export)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.clicked.connect(self.cancel)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.summary, 1)
+        layout.addLayout(self.thumbs)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+
+    # --- approval and preview -------------------------------------------------------------
+
+    def _check_approved(self) -> str | None:
+        """One sentence refusing the export when a session is missing or not approved."""
+        if not self.session_ids:
+            return "No sessions to export."
+        reviews = {s.id: s.review for s in self.vault.vault.sessions()}
+        for sid in self.session_ids:
+            if sid not in reviews:
+                return f"Session {sid} is not in this vault."
+            if reviews[sid] != "approved":
+                return f"Session {sid} is not approved; review and approve it before exporting."
+        return None
+
+    def _start_preview(self) -> None:
+        vault, ids = self.vault, self.session_ids
+
+        def work() -> tuple[ExportPreview, str | None, list[QImage]]:
+            readers = [vault.open_session(sid) for sid in ids]
+            keys = {study_recipient(r.consent) for r in readers}
+            study = keys.pop() if len(keys) == 1 else None
+            shown = preview(readers, study)
+            by_id = {r.summary.id: r for r in readers}
+            images = []
+            for sid, index in shown.samples[:6]:
+                img = by_id[sid].frame_image(index)
+                img.thumbnail(THUMB)
+                images.append(to_qimage(img))
+            return shown, study, images
+
+        submit(self.pool, work, self._previewed, self._failed, self._keep)
+
+    def _previewed(self, result: tuple[ExportPreview, str | None, list[QImage]]) -> None:
+        shown, study, images = result
+        self.preview_result = shown
+        if study and not self.recipient.text():
+            self.recipient.setText(study)
+        lines = shown.lines(max_titles=20)
+        if shown.unresolved:
+            kinds = sorted({s.kind for s in shown.unresolved})
+            lines.append(
+                f"Warning: {len(shown.unresolved)} possibly sensitive item(s) "
+                f"({', '.join(kinds)}) were neither redacted nor dismissed."
+            )
+        self.summary.setPlainText("\n".join(lines))
+        for image in images:
+            label = QLabel()
+            label.setPixmap(QPixmap.fromImage(image))
+            self.thumbs.addWidget(label)
+        self.thumbs.addStretch(1)
+        self._suggest_path()
+        self.export_button.setEnabled(True)
+        self.previewReady.emit(shown)
+
+    # --- path -----------------------------------------------------------------------------
+
+    def _suggest_path(self, *_: Any) -> None:
+        """Fill in (or re-suffix) a default target while the person has not typed one."""
+        if self.path.isModified():
+            return
+        target = default_target(
+            self._folder, self.format.currentText(), bool(self.recipient.text().strip())
+        )
+        self.path.setText(str(target))
+
+    def _browse(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text())
+        if chosen:
+            self.path.setText(chosen)
+            self.path.setModified(True)
+
+    # --- export ---------------------------------------------------------------------------
+
+    def start_export(self) -> None:
+        """Start writing the export in the pool; the dialog stays responsive."""
+        if self._running or self.refusal:
+            return
+        target = Path(self.path.text().strip()).expanduser()
+        if not self.path.text().strip():
+            self.status.setText("Choose where to save the export.")
+            return
+        fmt = self.format.currentText()
+        recipient = self.recipient.text().strip() or None
+        vault, ids = self.vault, self.session_ids
+        cancel = self._cancel
+        cancel.clear()
+        signal = self._progress.changed
+
+        def progress(what: str, done: int, total: int) -> None:
+            if cancel.is_set():
+                raise ExportCancelled
+            signal.emit(what, done, total)
+
+        def work() -> Path:
+            readers = [vault.open_session(sid) for sid in ids]
+            export_sessions(readers, fmt, target, recipient=recipient, progress=progress)
+            return target
+
+        self._running = True
+        self.export_button.setEnabled(False)
+        for w in (self.format, self.path, self.recipient):
+            w.setEnabled(False)
+        self.progress.setRange(0, 0)
+        self.status.setText("Exporting…")
+        submit(self.pool, work, self._exported, self._failed, self._keep)
+
+    def _progressed(self, what: str, done: int, total: int) -> None:
+        if not self._running:
+            return
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.status.setText(f"Exporting {what}: {done}/{total}")
+
+    def _exported(self, target: Path) -> None:
+        self._running = False
+        self.result_path = target
+        size = (
+            target.stat().st_size
+            if target.is_file()
+            else sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
+        )
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        message = f"Exported {len(self.session_ids)} session(s) to {target} ({human_size(size)})."
+        self.status.setText(message)
+        self.cancel_button.setText("Close")
+        self.finished_export.emit(message)
+
+    def _failed(self, message: str) -> None:
+        was_running = self._running
+        self._running = False
+        self.status.setText(message)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        for w in (self.format, self.path, self.recipient):
+            w.setEnabled(True)
+        self.export_button.setEnabled(self.preview_result is not None)
+        if was_running:
+            self.finished_export.emit(message)
+
+    def cancel(self) -> None:
+        """Stop a running export (nothing is left behind), else close the dialog."""
+        self.reject()
+
+    def reject(self) -> None:
+        """Cancel (and Escape) stops a running export first; a second press then closes."""
+        if self._running:
+            self._cancel.set()
+            self.status.setText("Cancelling…")
+            return
+        super().reject()
+
+    def busy(self) -> bool:
+        """True while an export or a preview is running in the pool."""
+        return self._running or bool(self._keep)
+
+
+def export_button(window: Any) -> QPushButton:
+    """An "Export…" button for the review window: opens the dialog for its current session.
+
+    Hook (app/review_window.py, ``_build``, after ``tools.addWidget(self.approve_button)``):
+    ``tools.addWidget(export_button(self))`` with ``from app.export_dialog import export_button``.
+    The dialog itself refuses sessions that are not approved.
+    """
+    button = QPushButton("Export…")
+
+    def clicked() -> None:
+        session = getattr(window, "session", None)
+        if session is None:
+            return
+        dialog = ExportDialog(window.vault, [session.session_id], window)
+        dialog.show()
+
+    button.clicked.connect(clicked)
+    return button

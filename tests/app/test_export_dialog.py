@@ -1,0 +1,117 @@
+"""The Export dialog on a real vault: preview, export, cancel, refusal of unapproved sessions."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+import app.export_dialog as module
+from app.export_dialog import ExportDialog
+from storage.export.errors import ExportCancelled
+from tests.app.sessions import OFFSCREEN_LIMITS, vault_with_session
+
+TIMEOUT = 10_000
+
+pytestmark = OFFSCREEN_LIMITS
+
+
+def approved(tmp_path: Path) -> tuple[object, str]:
+    vault, sid = vault_with_session(tmp_path / "vault", frames=4)
+    vault.approve(sid)
+    return vault, sid
+
+
+def opened(qtbot: QtBot, tmp_path: Path) -> tuple[ExportDialog, Path]:
+    vault, sid = approved(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    dialog = ExportDialog(vault, [sid], folder=out)  # type: ignore[arg-type]
+    qtbot.add_widget(dialog)
+    with qtbot.wait_signal(dialog.previewReady, timeout=TIMEOUT):
+        pass
+    return dialog, out
+
+
+def test_preview_then_export_writes_the_files(qtbot: QtBot, tmp_path: Path) -> None:
+    dialog, out = opened(qtbot, tmp_path)
+    text = dialog.summary.toPlainText()
+    assert "1 session(s):" in text
+    assert "4 frames" in text
+    assert "Editor" in text
+    assert "notes.txt — Editor" in text
+    assert dialog.thumbs.count() >= 2  # sample thumbnails (and a stretch)
+    dialog.format.setCurrentText("zip")
+    target = Path(dialog.path.text())
+    assert target.parent == out
+    assert target.suffix == ".zip"
+    with qtbot.wait_signal(dialog.finished_export, timeout=TIMEOUT) as blocker:
+        dialog.export_button.click()
+    assert blocker.args
+    assert str(blocker.args[0]).startswith("Exported 1 session(s)")
+    assert dialog.result_path == target
+    assert target.is_file()
+    assert [p.name for p in out.iterdir()] == [target.name]
+
+
+def test_cancel_leaves_nothing(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dialog, out = opened(qtbot, tmp_path)
+    gate = threading.Event()
+
+    # Hold the export at its first progress call until Cancel has been pressed.
+    original = module.export_sessions
+
+    def slow(*args: object, **kwargs: object) -> object:
+        progress = kwargs["progress"]
+
+        def held(what: str, done: int, total: int) -> None:
+            gate.wait(TIMEOUT / 1000)
+            progress(what, done, total)  # type: ignore[operator]
+
+        kwargs["progress"] = held
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module, "export_sessions", slow)
+    with qtbot.wait_signal(dialog.finished_export, timeout=TIMEOUT) as blocker:
+        dialog.start_export()
+        dialog.cancel_button.click()
+        gate.set()
+    assert blocker.args == [str(ExportCancelled())]
+    assert list(out.iterdir()) == []
+    assert dialog.result_path is None
+    assert dialog.export_button.isEnabled()
+
+
+def test_unapproved_session_is_refused(qtbot: QtBot, tmp_path: Path) -> None:
+    vault, sid = vault_with_session(tmp_path / "vault", frames=2)
+    dialog = ExportDialog(vault, [sid], folder=tmp_path)
+    qtbot.add_widget(dialog)
+    assert dialog.status.text() == (
+        f"Session {sid} is not approved; review and approve it before exporting."
+    )
+    assert not dialog.export_button.isEnabled()
+    dialog.start_export()
+    assert not dialog.busy()
+
+
+def test_export_button_opens_the_dialog_for_the_open_session(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    vault, sid = approved(tmp_path)
+    host = QWidget()
+    qtbot.add_widget(host)
+    host.vault = vault  # type: ignore[attr-defined]
+    host.session = SimpleNamespace(session_id=sid)  # type: ignore[attr-defined]
+    button = module.export_button(host)
+    button.click()
+    dialogs = host.findChildren(ExportDialog)
+    assert len(dialogs) == 1
+    assert dialogs[0].session_ids == [sid]
+    with qtbot.wait_signal(dialogs[0].previewReady, timeout=TIMEOUT):
+        pass
