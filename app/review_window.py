@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.export_dialog import export_button
 from app.qt_guard import guard_none_refcount
 from app.review_model import LruCache, Preview, ReviewModel, format_duration, session_row
 from app.review_session import ReviewSession
@@ -160,6 +161,7 @@ class ReviewWindow(QMainWindow):
             tools.addWidget(b)
         tools.addStretch(1)
         tools.addWidget(self.approve_button)
+        tools.addWidget(export_button(self))
 
         centre = QWidget()
         cl = QVBoxLayout(centre)
