@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import autostart
 from app.settings import Settings, SettingsError, load, save
 from storage.records import TEXT_MODES
 
@@ -60,6 +61,8 @@ class SettingsDialog(QDialog):
         self.titles.setChecked(s.window_titles)
         self.hotkey = QLineEdit(s.pause_hotkey)
         self.deny = QLineEdit(", ".join(s.deny_apps))
+        self.autostart = QCheckBox("Start Overt (the tray, never recording) at login")
+        self.autostart.setChecked(autostart.is_enabled())
         self.deny.setPlaceholderText("e.g. signal, thunderbird (password managers are built in)")
         form = QFormLayout()
         form.addRow("Typed text", self.text_mode)
@@ -68,6 +71,7 @@ class SettingsDialog(QDialog):
         form.addRow("", self.titles)
         form.addRow("Pause hotkey", self.hotkey)
         form.addRow("Never record apps", self.deny)
+        form.addRow("", self.autostart)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -96,6 +100,11 @@ class SettingsDialog(QDialog):
         )
         try:
             save(self.home, settings)
+            if self.autostart.isChecked() != autostart.is_enabled():
+                if self.autostart.isChecked():
+                    autostart.enable()
+                else:
+                    autostart.disable()
         except (SettingsError, OSError) as exc:
             self.error.setText(str(exc))
             return
