@@ -8,15 +8,77 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import json
+import os
+import tempfile
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Generic, TypeVar
+
+from storage import scanner
+from storage.scanner import Suggestion
 
 K = TypeVar("K")
 V = TypeVar("V")
 
 EVENT_KINDS = ("move", "button", "scroll", "key", "window")
+
+#: How each scanner kind is named to the person.
+SUGGESTION_KINDS = {
+    "email": "Email address",
+    "phone": "Phone number",
+    "card": "Card number",
+    "iban": "IBAN",
+    "national_id": "ID number",
+    "secret": "Secret or token",
+    "password_prompt": "Text typed in a password prompt",
+}
+
+#: Dismissed scanner suggestions, beside the vault: only suggestion keys (kinds and seqs,
+#: see ``storage.scanner.Suggestion.key``), never captured content.
+DISMISSALS_FILE = "dismissals.json"
+DISMISSALS_VERSION = 1
+
+
+def load_dismissals(home: Path) -> dict[str, list[str]]:
+    """Session id -> dismissed suggestion keys; empty when there is no (readable) file."""
+    try:
+        doc = json.loads((Path(home) / DISMISSALS_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    sessions = doc.get("sessions") if isinstance(doc, dict) else None
+    if not isinstance(sessions, dict):
+        return {}
+    return {
+        str(sid): [str(k) for k in keys] for sid, keys in sessions.items() if isinstance(keys, list)
+    }
+
+
+def dismissed_keys(home: Path, session_ids: Iterable[str]) -> list[str]:
+    """The dismissed keys of these sessions, for ``storage.export.preview(dismissed=...)``."""
+    doc = load_dismissals(home)
+    return [k for sid in session_ids for k in doc.get(sid, [])]
+
+
+def save_dismissal(home: Path, session_id: str, key: str) -> None:
+    """Remember that ``key`` was dismissed in ``session_id`` (atomic write, mode 0600)."""
+    home = Path(home)
+    doc = load_dismissals(home)
+    keys = doc.setdefault(session_id, [])
+    if key not in keys:
+        keys.append(key)
+    fd, tmp = tempfile.mkstemp(prefix=".dismissals-", dir=home)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump({"version": DISMISSALS_VERSION, "sessions": doc}, out, indent=2)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, home / DISMISSALS_FILE)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 class LruCache(Generic[K, V]):
@@ -153,6 +215,7 @@ class ReviewModel:
         self._windows: list[dict[str, Any]] = []
         self._window_t: list[float] = []
         self._window_by_seq: dict[int, dict[str, Any]] = {}
+        self.suggestions: list[Suggestion] = []
 
     # --- loading ------------------------------------------------------------------------
 
@@ -313,14 +376,18 @@ class ReviewModel:
             if a.get("kind") == "type" and a.get("text")
         ]
 
-    def typed_text(self) -> str:
-        """The session's typed text in one document: one line per typed run."""
+    def _typed_lines(self) -> list[tuple[int, str, str]]:
+        """(action index, line prefix, text) per line of :meth:`typed_text`."""
         lines = []
         for i, text in self.typed_runs():
             a = self.actions[i]
             where = self.window_label(self.window_of(a))
-            lines.append(f"[{format_duration(float(a.get('t', 0.0)))}] {where}: {text}")
-        return "\n".join(lines)
+            lines.append((i, f"[{format_duration(float(a.get('t', 0.0)))}] {where}: ", text))
+        return lines
+
+    def typed_text(self) -> str:
+        """The session's typed text in one document: one line per typed run."""
+        return "\n".join(prefix + text for _i, prefix, text in self._typed_lines())
 
     def find_text(self, needle: str) -> list[int]:
         """Action indices of the typed runs containing ``needle`` (case-insensitive)."""
@@ -505,3 +572,86 @@ class ReviewModel:
             "Approved sessions can be exported; nothing leaves until you export.",
         ]
         return Preview("Approve this session", lines, verb="Approve")
+
+    # --- sensitive-content suggestions ----------------------------------------------------
+
+    def set_suggestions(self, suggestions: Iterable[Suggestion], dismissed: Iterable[str]) -> None:
+        """Take the scanner's suggestions, leaving out the dismissed ones."""
+        gone = set(dismissed)
+        self.suggestions = [s for s in suggestions if s.key() not in gone]
+
+    def suggestion_label(self, s: Suggestion) -> str:
+        """'Email address, typed at 0:12 in Editor — notes.txt: j**** (9 chars)'."""
+        what = SUGGESTION_KINDS.get(s.kind, s.kind)
+        if s.source == "title":
+            window = self._window_by_seq.get(s.title_seq) if s.title_seq is not None else None
+            t = float(window.get("t", 0.0)) if window else 0.0
+            return f"{what} in a window title at {format_duration(t)}: {s.masked}"
+        action = self._action_by_seq(s.action_seq)
+        t = float(action.get("t", 0.0)) if action else 0.0
+        where = self.window_label(self.window_of(action)) if action else "?"
+        return f"{what}, typed at {format_duration(t)} in {where}: {s.masked}"
+
+    def _action_by_seq(self, seq: int | None) -> dict[str, Any] | None:
+        if seq is None:
+            return None
+        for a in self.actions:
+            if a.get("seq") == seq:
+                return a
+        return None
+
+    def suggestion_text(self, s: Suggestion) -> str | None:
+        """The typed text a suggestion points at (for removing it), or None if not found."""
+        if s.source != "typed":
+            return None
+        if s.event_seqs:
+            want = set(s.event_seqs)
+            for run in scanner.typed_runs(self.events):
+                chars = [c for c, q in zip(run.text, run.event_seqs, strict=True) if q in want]
+                if chars:
+                    return "".join(chars)
+        action = self._action_by_seq(s.action_seq)
+        text = action.get("text") if action else None
+        if not isinstance(text, str) or not text:
+            return None
+        if s.kind == "password_prompt":
+            return text
+        for m in scanner.find(text):
+            if m.kind == s.kind:
+                return text[m.start : m.end]
+        return None
+
+    def suggestion_spans(self, s: Suggestion) -> list[tuple[int, int]]:
+        """(start, end) offsets in :meth:`typed_text` to highlight for a typed suggestion."""
+        needle = self.suggestion_text(s)
+        if not needle:
+            return []
+        spans = []
+        offset = 0
+        for i, prefix, text in self._typed_lines():
+            if s.action_seq is None or self.actions[i].get("seq") == s.action_seq:
+                at = text.find(needle)
+                if at >= 0:
+                    start = offset + len(prefix) + at
+                    spans.append((start, start + len(needle)))
+            offset += len(prefix) + len(text) + 1
+        return spans
+
+    def preview_suggestion(self, s: Suggestion) -> Preview:
+        """What accepting a suggestion will do (blank the title, remove the text, or delete
+        the key events when the text cannot be found)."""
+        what = SUGGESTION_KINDS.get(s.kind, s.kind)
+        if s.source == "title" and s.title_seq is not None:
+            p = self.preview_titles(range(s.title_seq, s.title_seq + 1))
+            p.title = f"Blank the window title holding a {what.lower()}"
+            return p
+        text = self.suggestion_text(s)
+        if text:
+            p = self.preview_text(text)
+            p.title = f"Remove this {what.lower()} ({s.masked}) everywhere"
+            return p
+        if s.event_seqs:
+            p = self.preview_events(range(min(s.event_seqs), max(s.event_seqs) + 1))
+            p.title = f"Delete the key presses of this {what.lower()}"
+            return p
+        return Preview(f"Redact this {what.lower()}", ["It is no longer there."], empty=True)

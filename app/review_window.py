@@ -34,7 +34,15 @@ from PySide6.QtWidgets import (
 
 from app.export_dialog import export_button
 from app.qt_guard import guard_none_refcount
-from app.review_model import LruCache, Preview, ReviewModel, format_duration, session_row
+from app.review_model import (
+    LruCache,
+    Preview,
+    ReviewModel,
+    format_duration,
+    load_dismissals,
+    save_dismissal,
+    session_row,
+)
 from app.review_session import ReviewSession
 from app.review_widgets import (
     FrameRangeDialog,
@@ -44,7 +52,7 @@ from app.review_widgets import (
     Timeline,
 )
 from app.workers import Task, submit
-from storage import UnlockedVault
+from storage import UnlockedVault, scanner
 
 log = logging.getLogger(__name__)
 
@@ -189,11 +197,27 @@ class ReviewWindow(QMainWindow):
         tl.addWidget(self.search_result)
         tl.addWidget(self.text_view, 1)
         tl.addWidget(self.redact_text_button)
+        self.suggestions_list = QListWidget()
+        self.suggestions_list.currentRowChanged.connect(self._suggestion_chosen)
+        self.accept_suggestion_button = QPushButton("Redact…")
+        self.accept_suggestion_button.clicked.connect(lambda: self.accept_suggestion())
+        self.dismiss_suggestion_button = QPushButton("Dismiss")
+        self.dismiss_suggestion_button.clicked.connect(lambda: self.dismiss_suggestion())
+        suggestions_tab = QWidget()
+        self.suggestions_tab = suggestions_tab
+        sl = QVBoxLayout(suggestions_tab)
+        sl.addWidget(QLabel("Possibly sensitive items found by the scanner:"))
+        sl.addWidget(self.suggestions_list, 1)
+        sb = QHBoxLayout()
+        sb.addWidget(self.accept_suggestion_button)
+        sb.addWidget(self.dismiss_suggestion_button)
+        sl.addLayout(sb)
         self.log_view = QPlainTextEdit()
         self.log_view.setReadOnly(True)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.actions_list, "Actions")
         self.tabs.addTab(text_tab, "Typed text")
+        self.tabs.addTab(suggestions_tab, "Suggestions")
         self.tabs.addTab(self.log_view, "Redaction log")
 
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -251,6 +275,8 @@ class ReviewWindow(QMainWindow):
             self.delete_session_button,
             self.approve_button,
             self.redact_text_button,
+            self.accept_suggestion_button,
+            self.dismiss_suggestion_button,
             self.prev_action,
             self.prev_frame,
             self.next_frame,
@@ -319,12 +345,19 @@ class ReviewWindow(QMainWindow):
         assert session is not None
 
         def loaded(
-            result: tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]],
+            result: tuple[
+                list[dict[str, Any]],
+                list[dict[str, Any]],
+                list[dict[str, Any]],
+                list[scanner.Suggestion],
+            ],
         ) -> None:
             if generation != self._generation or self.model is None:
                 return
-            events, actions, redactions = result
+            events, actions, redactions, found = result
             self.model.set_records(events, actions)
+            dismissed = load_dismissals(self.vault.home).get(session.session_id, [])
+            self.model.set_suggestions(found, dismissed)
             self._fill_records(redactions)
             self._set_tools_enabled(True)
             self.statusBar().showMessage(
@@ -333,9 +366,15 @@ class ReviewWindow(QMainWindow):
             self.recordsLoaded.emit(session.session_id)
             self._show_cached(self.index)
 
-        def load() -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+        def load() -> tuple[
+            list[dict[str, Any]],
+            list[dict[str, Any]],
+            list[dict[str, Any]],
+            list[scanner.Suggestion],
+        ]:
             events, actions = session.records()
-            return events, actions, session.redactions()
+            found = scanner.scan_session(events, actions)
+            return events, actions, session.redactions(), found
 
         submit(self.pool, load, loaded, self._fail, self._tasks)
 
@@ -350,6 +389,7 @@ class ReviewWindow(QMainWindow):
             item.setToolTip(item.text())
         self.actions_list.blockSignals(False)
         self.text_view.setPlainText(model.typed_text())
+        self._fill_suggestions()
         self._search_changed(self.search.text())
         self.timeline.set_data(
             model.activity(max(self.timeline.width() // 3, 60)),
@@ -458,8 +498,93 @@ class ReviewWindow(QMainWindow):
         self.tabs.setCurrentIndex(1)
         self.search.setFocus()
 
+    def _fill_suggestions(self) -> None:
+        model = self.model
+        self.suggestions_list.blockSignals(True)
+        self.suggestions_list.clear()
+        if model is not None:
+            self.suggestions_list.addItems([model.suggestion_label(s) for s in model.suggestions])
+        self.suggestions_list.blockSignals(False)
+        n = len(model.suggestions) if model is not None else 0
+        self.tabs.setTabText(
+            self.tabs.indexOf(self.suggestions_tab),
+            f"Suggestions ({n})" if n else "Suggestions",
+        )
+
+    def _suggestion_highlights(self) -> list[QTextEdit.ExtraSelection]:
+        """Orange highlights in the typed text for every open suggestion."""
+        out: list[QTextEdit.ExtraSelection] = []
+        if self.model is None:
+            return out
+        fmt = QTextCharFormat()
+        fmt.setBackground(Qt.GlobalColor.cyan)
+        for s in self.model.suggestions:
+            for start, end in self.model.suggestion_spans(s):
+                cursor = QTextCursor(self.text_view.document())
+                cursor.setPosition(start)
+                cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+                sel = QTextEdit.ExtraSelection()
+                sel.cursor = cursor
+                sel.format = fmt
+                out.append(sel)
+        return out
+
+    def _suggestion_chosen(self, row: int) -> None:
+        model = self.model
+        if model is None or not 0 <= row < len(model.suggestions):
+            return
+        s = model.suggestions[row]
+        if s.action_seq is not None:
+            for i, a in enumerate(model.actions):
+                if a.get("seq") == s.action_seq:
+                    self.show_frame(model.action_frame(i), action=i)
+                    break
+
+    def accept_suggestion(self, row: int | None = None) -> bool:
+        """Redact suggestion ``row`` (default: the selected one) after a preview."""
+        model = self.model
+        row = self.suggestions_list.currentRow() if row is None else row
+        if model is None or not 0 <= row < len(model.suggestions):
+            return False
+        s = model.suggestions[row]
+        preview = model.preview_suggestion(s)
+        if s.source == "title" and s.title_seq is not None:
+            seqs = range(s.title_seq, s.title_seq + 1)
+            return self._apply(
+                preview,
+                lambda x: x.redact_window_titles(seqs),
+                lambda n: f"Blanked {n} window title(s).",
+            )
+        text = model.suggestion_text(s)
+        if text:
+            return self._apply(
+                preview, lambda x: x.redact_text(text), lambda n: f"Removed {n} occurrence(s)."
+            )
+        events = range(min(s.event_seqs), max(s.event_seqs) + 1) if s.event_seqs else range(0)
+        return self._apply(
+            preview, lambda x: x.redact_events(events), lambda n: f"Deleted {n} event(s)."
+        )
+
+    def dismiss_suggestion(self, row: int | None = None) -> bool:
+        """Dismiss suggestion ``row`` (remembered beside the vault: its key only)."""
+        model = self.model
+        row = self.suggestions_list.currentRow() if row is None else row
+        if model is None or self.session is None or not 0 <= row < len(model.suggestions):
+            return False
+        s = model.suggestions.pop(row)
+        try:
+            save_dismissal(self.vault.home, self.session.session_id, s.key())
+        except OSError as exc:
+            model.suggestions.insert(row, s)
+            self._fail(f"The dismissal could not be saved: {exc}.")
+            return False
+        self._fill_suggestions()
+        self._search_changed(self.search.text())
+        self.statusBar().showMessage("Dismissed; export will not warn about it.")
+        return True
+
     def _search_changed(self, needle: str) -> None:
-        selections = []
+        selections = self._suggestion_highlights()
         doc = self.text_view.document()
         fmt = QTextCharFormat()
         fmt.setBackground(Qt.GlobalColor.yellow)
@@ -475,8 +600,8 @@ class ReviewWindow(QMainWindow):
                 cursor = doc.find(needle, cursor)
         self.text_view.setExtraSelections(selections)
         self.search_result.setText(f"{count} match(es)" if needle else "")
-        if selections:
-            self.text_view.setTextCursor(QTextCursor(selections[0].cursor))
+        if count:
+            self.text_view.setTextCursor(QTextCursor(selections[-count].cursor))
 
     def selected_text(self) -> str:
         """The text selected in the typed-text view, else what is in the search box."""

@@ -36,6 +36,7 @@ class Settings:
         window_titles: record window titles.
         pause_hotkey: the pause/resume chord.
         deny_apps: apps never recorded, on top of the built-in list.
+        keyring_unlock: remember the unlocked vault in the system keyring (opt-in).
     """
 
     text_mode: str = "full"
@@ -44,6 +45,7 @@ class Settings:
     window_titles: bool = True
     pause_hotkey: str = DEFAULT_PAUSE_HOTKEY
     deny_apps: list[str] = field(default_factory=list)
+    keyring_unlock: bool = False
 
     def check(self) -> None:
         """Raise SettingsError if a value is out of range."""

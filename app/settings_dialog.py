@@ -6,7 +6,9 @@ Signals:
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import autostart, keyring_unlock
 from app.settings import Settings, SettingsError, load, save
 from storage.records import TEXT_MODES
 
@@ -34,9 +37,10 @@ class SettingsDialog(QDialog):
         error: where a problem is said.
     """
 
-    def __init__(self, home: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, home: Path, parent: QWidget | None = None, *, keyring: Any = None) -> None:
         super().__init__(parent)
         self.home = home
+        self.keyring = keyring if keyring is not None else keyring_unlock.load_keyring()
         self.setWindowTitle("Overt: settings")
         self.error = QLabel("")
         self.error.setStyleSheet("color: #b00020;")
@@ -60,6 +64,21 @@ class SettingsDialog(QDialog):
         self.titles.setChecked(s.window_titles)
         self.hotkey = QLineEdit(s.pause_hotkey)
         self.deny = QLineEdit(", ".join(s.deny_apps))
+        self.autostart = QCheckBox("Start Overt (the tray, never recording) at login")
+        self.autostart.setChecked(autostart.is_enabled())
+        self.remember = QCheckBox("Remember the unlocked vault in the system keyring")
+        self.remember.setChecked(s.keyring_unlock)
+        reason = (
+            keyring_unlock.unavailable_reason(self.keyring)
+            if self.keyring
+            else (keyring_unlock.unavailable_reason(None))
+        )
+        self.remember_reason = QLabel(reason or "")
+        self.remember_reason.setWordWrap(True)
+        self.remember_reason.setVisible(bool(reason))
+        if reason:
+            self.remember.setChecked(False)
+            self.remember.setEnabled(False)
         self.deny.setPlaceholderText("e.g. signal, thunderbird (password managers are built in)")
         form = QFormLayout()
         form.addRow("Typed text", self.text_mode)
@@ -68,6 +87,9 @@ class SettingsDialog(QDialog):
         form.addRow("", self.titles)
         form.addRow("Pause hotkey", self.hotkey)
         form.addRow("Never record apps", self.deny)
+        form.addRow("", self.autostart)
+        form.addRow("", self.remember)
+        form.addRow("", self.remember_reason)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -93,9 +115,20 @@ class SettingsDialog(QDialog):
             window_titles=self.titles.isChecked(),
             pause_hotkey=self.hotkey.text().strip(),
             deny_apps=[a.strip() for a in self.deny.text().split(",") if a.strip()],
+            keyring_unlock=self.remember.isChecked(),
         )
         try:
             save(self.home, settings)
+            if self.autostart.isChecked() != autostart.is_enabled():
+                if self.autostart.isChecked():
+                    autostart.enable()
+                else:
+                    autostart.disable()
+            if not settings.keyring_unlock and self.settings.keyring_unlock and self.keyring:
+                from storage import StorageError, Vault
+
+                with contextlib.suppress(StorageError):
+                    keyring_unlock.forget(Vault.open(self.home), self.keyring)
         except (SettingsError, OSError) as exc:
             self.error.setText(str(exc))
             return

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -21,7 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import keyring_unlock
 from app.passphrase import strength_hint
+from app.settings import SettingsError
+from app.settings import load as load_settings
 from storage import StorageError, UnlockedVault, Vault
 
 WELCOME = (
@@ -101,11 +105,19 @@ class UnlockDialog(QDialog):
         vault: Vault,
         *,
         detect_caps: Callable[[], bool | None] = caps_lock_on,
+        keyring: Any = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.vault = vault
         self.unlocked: UnlockedVault | None = None
+        self.keyring = keyring
+        try:
+            self.remember = load_settings(vault.home).keyring_unlock
+        except SettingsError:
+            self.remember = False
+        if self.remember:
+            self.unlocked = keyring_unlock.unlock_from_keyring(vault, keyring)
         self.setWindowTitle("Overt: unlock your vault")
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
@@ -138,7 +150,15 @@ class UnlockDialog(QDialog):
             self.passphrase.setFocus()
             return
         self.passphrase.clear()
+        if self.remember:
+            keyring_unlock.save_key(self.unlocked, self.keyring)
         self.accept()
+
+    def showEvent(self, event: Any) -> None:
+        """Accept at once (shown, open() or exec()) when the opt-in keyring held the key."""
+        super().showEvent(event)
+        if self.unlocked is not None:
+            QTimer.singleShot(0, self.accept)
 
 
 class FirstRunDialog(QDialog):

@@ -36,8 +36,14 @@ def opened(qtbot: QtBot, tmp_path: Path) -> tuple[ReviewWindow, UnlockedVault, s
 
 
 def wait_frame(qtbot: QtBot, window: ReviewWindow, index: int) -> None:
-    qtbot.wait_until(lambda: window.view.image is not None and window.index == index
-                     and f"Frame {index + 1} /" in window.position.text(), timeout=TIMEOUT)
+    qtbot.wait_until(
+        lambda: (
+            window.view.image is not None
+            and window.index == index
+            and f"Frame {index + 1} /" in window.position.text()
+        ),
+        timeout=TIMEOUT,
+    )
 
 
 def test_session_list_shows_each_session(opened: tuple[ReviewWindow, UnlockedVault, str]) -> None:
@@ -49,7 +55,8 @@ def test_session_list_shows_each_session(opened: tuple[ReviewWindow, UnlockedVau
 
 
 def test_keys_step_frames_and_actions_in_sync(
-        qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]) -> None:
+    qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]
+) -> None:
     window, _vault, _sid = opened
     wait_frame(qtbot, window, 0)
     assert window.actions_list.count() == 8
@@ -62,8 +69,11 @@ def test_keys_step_frames_and_actions_in_sync(
     qtbot.keyClick(window, Qt.Key.Key_PageDown)
     wait_frame(qtbot, window, 3)
     assert window.actions_list.currentRow() == 3
-    assert window.actions_list.currentItem().text().endswith(
-        "click at (43, 40) in Editor — notes.txt — Editor")
+    assert (
+        window.actions_list.currentItem()
+        .text()
+        .endswith("click at (43, 40) in Editor — notes.txt — Editor")
+    )
     qtbot.keyClick(window, Qt.Key.Key_PageUp)
     wait_frame(qtbot, window, 2)
     qtbot.keyClick(window, Qt.Key.Key_Left)
@@ -74,7 +84,8 @@ def test_keys_step_frames_and_actions_in_sync(
 
 
 def test_rectangle_redaction_fills_the_stored_pixels(
-        qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]) -> None:
+    qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]
+) -> None:
     window, vault, sid = opened
     wait_frame(qtbot, window, 0)
     # Draw the rectangle with the mouse, as a person would.
@@ -91,8 +102,9 @@ def test_rectangle_redaction_fills_the_stored_pixels(
     assert rect.width() > 40
     assert rect.height() > 30
     with qtbot.wait_signal(window.changed, timeout=TIMEOUT) as changed:
-        assert window.redact_region((rect.x(), rect.y(), rect.width(), rect.height()),
-                                    [range(0, 6)])
+        assert window.redact_region(
+            (rect.x(), rect.y(), rect.width(), rect.height()), [range(0, 6)]
+        )
     assert changed.args == ["Blacked out the region in 6 frame(s)."]
     assert window.previews[0].title == "Black out a region"  # type: ignore[attr-defined]
     reader = vault.open_session(sid)
@@ -105,7 +117,8 @@ def test_rectangle_redaction_fills_the_stored_pixels(
 
 
 def test_text_redaction_removes_the_text_from_view_and_store(
-        qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]) -> None:
+    qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]
+) -> None:
     window, vault, sid = opened
     assert "secret" in window.text_view.toPlainText()
     window.search.setText("secret")
@@ -121,14 +134,16 @@ def test_text_redaction_removes_the_text_from_view_and_store(
 
 
 def test_nothing_to_change_is_not_offered(
-        qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]) -> None:
+    qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]
+) -> None:
     window, _vault, _sid = opened
     assert not window.redact_text("not in this session")
     assert window.previews == []  # type: ignore[attr-defined]
 
 
 def test_cancelled_preview_changes_nothing(
-        qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]) -> None:
+    qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]
+) -> None:
     window, vault, sid = opened
     window.confirm = lambda _p: False
     assert not window.redact_text("secret")
@@ -136,7 +151,8 @@ def test_cancelled_preview_changes_nothing(
 
 
 def test_delete_range_of_events(
-        qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]) -> None:
+    qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]
+) -> None:
     window, vault, sid = opened
     window.actions_list.item(0).setSelected(True)
     window.actions_list.item(1).setSelected(True)
@@ -149,8 +165,7 @@ def test_delete_range_of_events(
     assert window.actions_list.count() == 6
 
 
-def test_blank_window_titles(
-        qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]) -> None:
+def test_blank_window_titles(qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]) -> None:
     window, vault, sid = opened
     with qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT):
         window._titles_clicked()
@@ -159,7 +174,8 @@ def test_blank_window_titles(
 
 
 def test_approve_shows_what_will_leave(
-        qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]) -> None:
+    qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]
+) -> None:
     window, vault, sid = opened
     with qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT):
         window._approve_clicked()
@@ -183,17 +199,28 @@ def test_a_session_being_recorded_cannot_be_changed(qtbot: QtBot, tmp_path: Path
     vault, sid = vault_with_session(tmp_path / "vault")
     writer = vault.vault.begin_session({"version": 1, "scope": {}})
     try:
-        writer.append_frame(b"\x00" * (16 * 9 * 4), (16, 9), {
-            "t": 0.0, "wall": 1.0, "reason": "first",
-            "monitor": {"index": 0, "x": 0, "y": 0, "w": 16, "h": 9, "scale": 1.0}})
+        writer.append_frame(
+            b"\x00" * (16 * 9 * 4),
+            (16, 9),
+            {
+                "t": 0.0,
+                "wall": 1.0,
+                "reason": "first",
+                "monitor": {"index": 0, "x": 0, "y": 0, "w": 16, "h": 9, "scale": 1.0},
+            },
+        )
         writer.flush()
         window = ReviewWindow(vault)
         qtbot.add_widget(window)
         window.confirm = lambda _p: True
         with qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT):
             window.open_session(writer.session_id)
-        rows = {window.sessions.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole):
-                window.sessions.topLevelItem(i).text(4) for i in range(2)}
+        rows = {
+            window.sessions.topLevelItem(i).data(
+                0, Qt.ItemDataRole.UserRole
+            ): window.sessions.topLevelItem(i).text(4)
+            for i in range(2)
+        }
         assert rows[writer.session_id] == "unreviewed (recording)"
         with qtbot.wait_signal(window.failed, timeout=TIMEOUT) as failed:
             assert window.blank_titles(None) or window.approve()
@@ -207,7 +234,8 @@ def test_a_session_being_recorded_cannot_be_changed(qtbot: QtBot, tmp_path: Path
 
 
 def test_delete_the_events_between_two_frames(
-        qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]) -> None:
+    qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]
+) -> None:
     window, vault, sid = opened
     with qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT):
         assert window.delete_frame_range_events(1, 2)
@@ -217,3 +245,32 @@ def test_delete_the_events_between_two_frames(
     assert not any(1.0 <= e["t"] < 3.0 for e in left)
     assert any(e["t"] < 1.0 for e in left)
     assert any(e["t"] >= 3.0 for e in left)
+
+
+def test_suggestions_can_be_dismissed_and_accepted(qtbot: QtBot, tmp_path: Path) -> None:
+    from app.review_model import dismissed_keys
+    from tests.app.sessions import vault_with_session as make
+
+    vault, sid = make(tmp_path / "vault", typed="mail jane.doe@example.com now")
+    window = ReviewWindow(vault)
+    qtbot.add_widget(window)
+    window.confirm = lambda p: True
+    with qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT):
+        window.open_session(sid)
+    model = window.model
+    assert model is not None
+    emails = [s for s in model.suggestions if s.kind == "email"]
+    assert emails
+    assert window.suggestions_list.count() == len(model.suggestions)
+    assert model.suggestion_text(emails[0]) == "jane.doe@example.com"
+    assert "jane" not in window.suggestions_list.item(0).text()
+    key = emails[0].key()
+    assert window.dismiss_suggestion(model.suggestions.index(emails[0]))
+    assert key in dismissed_keys(vault.home, [sid])
+    assert "jane.doe" not in (vault.home / "dismissals.json").read_text()
+    # Accepting a (re-found) suggestion removes the text from the store.
+    model.suggestions.insert(0, emails[0])
+    with qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT):
+        assert window.accept_suggestion(0)
+    actions = list(vault.open_session(sid).actions())
+    assert not any("jane.doe" in str(a.get("text") or "") for a in actions)

@@ -56,3 +56,23 @@ def test_dialog_saves_and_refuses_a_bad_hotkey(qtbot: QtBot, tmp_path: Path) -> 
     assert saved.pause_hotkey == "ctrl+alt+p"
     assert saved.deny_apps == ["signal", "thunderbird"]
     assert saved.scope().keys is False
+
+
+def test_dialog_turns_autostart_on_and_off(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app import autostart
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    dialog = SettingsDialog(tmp_path)
+    qtbot.add_widget(dialog)
+    assert not dialog.autostart.isChecked()
+    dialog.autostart.setChecked(True)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert autostart.is_enabled()
+    again = SettingsDialog(tmp_path)
+    qtbot.add_widget(again)
+    assert again.autostart.isChecked()
+    again.autostart.setChecked(False)
+    again.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert not autostart.is_enabled()
