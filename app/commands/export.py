@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli_support import read_passphrase, vault_home
+from app.review_model import dismissed_keys
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -60,7 +61,7 @@ def run_export(args: argparse.Namespace) -> int:
     readers = [unlocked.open_session(session_id) for session_id in args.ids]
     check_approved(readers)
     check_target(Path(args.out))
-    shown = preview(readers, args.recipient)
+    shown = preview(readers, args.recipient, dismissed=dismissed_keys(vault.home, args.ids))
     for line in shown.lines():
         sys.stderr.write(line + "\n")
     if shown.unresolved:
