@@ -56,7 +56,8 @@ def test_index_keeps_expiry_on_disk_and_through_rebuild(vault: Vault) -> None:
     sid = _begin(vault, 7)
     path = vault.session_dir(sid)
     doc = json.loads((path / index.FILE).read_text())
-    assert doc["version"] == 2 and doc["expires"] == T0 + 7 * DAY
+    assert doc["version"] == 2
+    assert doc["expires"] == T0 + 7 * DAY
     (path / index.FILE).unlink()
     assert vault.session(sid).expires is None  # unknown entry: never deleted by guesswork
     unlocked = vault.unlock(PASS)
@@ -83,7 +84,8 @@ def test_version_1_entry_never_expires(vault: Vault) -> None:
     del doc["expires"]
     (path / index.FILE).write_text(json.dumps(doc))
     s = vault.session(sid)
-    assert s.state == "complete" and s.expires is None
+    assert s.state == "complete"
+    assert s.expires is None
     assert vault.expire(T0 + 10 * DAY) == []
 
 
