@@ -16,9 +16,11 @@ from storage.files import write_atomic
 
 FILE = "summary.json"
 FORMAT_NAME = "overt-session-summary"
-VERSION = 1
+VERSION = 2
+READS = (1, 2)  # version 1 entries have no ``expires``: those sessions never expire
 STATES = ("recording", "interrupted", "complete")
 REVIEWS = ("unreviewed", "approved")
+DAY = 86400
 
 
 @dataclass
@@ -37,6 +39,8 @@ class SessionSummary:
         bytes: size on disk of the session's files.
         study_id: the study, read from the (encrypted) consent record; None from the
             plaintext index, which does not hold it.
+        expires: Unix time after which the session is deleted by retention expiry
+            (``started + retention.local_days * 86400`` from the consent), or None: never.
     """
 
     id: str
@@ -49,6 +53,7 @@ class SessionSummary:
     frames: int
     bytes: int
     study_id: str | None = None
+    expires: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-able dict of every attribute."""
@@ -60,7 +65,7 @@ def write_summary(session_dir: Path, s: SessionSummary) -> None:
     doc = {
         "format": FORMAT_NAME, "version": VERSION, "id": s.id, "started": s.started,
         "duration": s.duration, "state": s.state, "review": s.review, "events": s.events,
-        "actions": s.actions, "frames": s.frames,
+        "actions": s.actions, "frames": s.frames, "expires": s.expires,
     }
     write_atomic(session_dir / FILE, json.dumps(doc, sort_keys=True).encode() + b"\n")
 
@@ -73,12 +78,14 @@ def read_summary(session_dir: Path, session_id: str) -> SessionSummary | None:
     """
     try:
         doc = json.loads((session_dir / FILE).read_bytes())
-        if doc["format"] != FORMAT_NAME or doc["version"] != VERSION or doc["id"] != session_id:
+        if doc["format"] != FORMAT_NAME or doc["version"] not in READS or doc["id"] != session_id:
             return None
+        raw_expires = doc.get("expires") if doc["version"] >= 2 else None
         s = SessionSummary(
             id=session_id, started=_num(doc["started"]), duration=_num(doc["duration"]),
             state=str(doc["state"]), review=str(doc["review"]), events=_count(doc["events"]),
             actions=_count(doc["actions"]), frames=_count(doc["frames"]), bytes=0,
+            expires=None if raw_expires is None else _num(raw_expires),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -91,6 +98,21 @@ def unknown_summary(session_id: str) -> SessionSummary:
     """The entry shown for a session whose index entry is missing or damaged."""
     return SessionSummary(id=session_id, started=0.0, duration=0.0, state="interrupted",
                           review="unreviewed", events=0, actions=0, frames=0, bytes=0)
+
+
+def expiry_from_consent(consent: dict[str, Any], started: float) -> float | None:
+    """When a session expires: ``started + retention.local_days * 86400``, or None.
+
+    None when the consent names no retention, or ``local_days`` is missing, null or not a
+    non-negative integer (anything unexpected keeps the session: deletion must be asked for).
+    The writer records this in the index at start; ``SessionReader.summary`` recomputes it
+    from the authenticated consent, so a rebuilt index holds the same value.
+    """
+    retention = consent.get("retention") if isinstance(consent, dict) else None
+    days = retention.get("local_days") if isinstance(retention, dict) else None
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        return None
+    return float(started) + days * DAY
 
 
 def _num(value: object) -> float:

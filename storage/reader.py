@@ -67,6 +67,7 @@ class SessionReader:
             s.duration = round(self.record.ended - self.record.started, 3)
         s.frames = len(self.frames())
         s.study_id = study_of(self.consent)
+        s.expires = index.expiry_from_consent(self.consent, self.record.started)
         s.bytes = tree_size(self.path)
         return s
 

@@ -13,6 +13,7 @@ import re
 import secrets
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -231,7 +232,8 @@ class Vault:
 
     def begin_session(self, consent: dict[str, Any], *, session_id: str | None = None,
                       aead_factory: crypto.AeadFactory = crypto.default_aead,
-                      rng: crypto.Rng = os.urandom) -> SessionWriter:
+                      rng: crypto.Rng = os.urandom,
+                      clock: Callable[[], float] = time.time) -> SessionWriter:
         """Start recording a session (public key only: no passphrase).
 
         Args:
@@ -240,13 +242,15 @@ class Vault:
             session_id: an explicit id (tests, imports); a fresh one by default.
             aead_factory: for benchmarks only (NullAead); never change it otherwise.
             rng: randomness (injectable for known-answer tests).
+            clock: wall-clock time of the start (tests fake it); the session's expiry is
+                ``clock() + consent["retention"]["local_days"] * 86400`` (FORMAT.md 6).
 
         Raises:
             VaultLocked: another writer holds the vault.
         """
         if not isinstance(consent, dict) or not consent:
             raise ValueError("a session cannot start without a consent record")
-        sid = session_id or new_session_id()
+        sid = session_id or new_session_id(clock())
         if not valid_session_id(sid):
             raise ValueError(f"invalid session id {sid!r}")
         vault_lock = try_lock(self.home / WRITER_LOCK)
@@ -267,13 +271,45 @@ class Vault:
             locks.append(session_lock)
             return SessionWriter(session_dir=path, session_id=sid, vault_id=self.vault_id,
                                  public_key=self.key_file.public_key, consent=consent,
-                                 locks=locks, aead_factory=aead_factory, rng=rng)
+                                 locks=locks, aead_factory=aead_factory, rng=rng,
+                                 clock=clock)
         except BaseException:
             for lock in locks:
                 lock.release()
             raise
 
     # --- deleting ---------------------------------------------------------------------
+
+    def expired(self, now: float) -> list[SessionSummary]:
+        """Sessions past their retention expiry at ``now`` (no passphrase needed).
+
+        The expiry is read from the plaintext index (FORMAT.md section 6). Sessions being
+        recorded, and sessions without an expiry (no retention, index entry missing or
+        damaged, written before index version 2), are never listed.
+        """
+        out = []
+        for s in self.sessions():
+            if s.expires is not None and now > s.expires and not self.is_recording(s.id):
+                out.append(s)
+        return out
+
+    def expire(self, now: float) -> list[str]:
+        """Delete every expired session irrecoverably (``delete_session``).
+
+        A session that is busy (being recorded or changed) or already gone is skipped; it
+        is tried again the next time.
+
+        Returns:
+            The ids of the sessions deleted.
+        """
+        deleted = []
+        for s in self.expired(now):
+            try:
+                self.delete_session(s.id)
+            except (SessionBusy, SessionNotFound):
+                continue
+            deleted.append(s.id)
+        return deleted
 
     def delete_session(self, session_id: str) -> None:
         """Delete a session irrecoverably: its key record is overwritten, then all is removed.

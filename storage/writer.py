@@ -14,7 +14,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
@@ -70,6 +70,7 @@ class SessionWriter:
         aead_factory: crypto.AeadFactory = crypto.default_aead,
         rng: crypto.Rng = os.urandom,
         encode_threads: int = 2,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.session_id = session_id
         self.path = session_dir
@@ -98,10 +99,11 @@ class SessionWriter:
         try:
             sha = records_io.consent_sha256(consent)
             self._record = keyrecord.KeyRecord(
-                session_id=session_id, consent_sha256=sha, started=time.time(),
+                session_id=session_id, consent_sha256=sha, started=clock(),
                 streams={n: keyrecord.StreamKey(f"{n}.0", rng(crypto.KEY_LEN))
                          for n in STREAMS},
             )
+            self._expires = index.expiry_from_consent(consent, self._record.started)
             keyrecord.write_first(session_dir, self._sealed())
             self._write_summary("recording")
             consent_stream = self._open("consent")
@@ -331,6 +333,7 @@ class SessionWriter:
             duration=round(time.monotonic() - self._t0, 3), state=state,
             review="unreviewed", events=self._counts["events"],
             actions=self._counts["actions"], frames=self._counts["frames"], bytes=0,
+            expires=self._expires,
         ))
 
     def _abandon_new_session(self) -> None:
