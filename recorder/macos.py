@@ -12,13 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from recorder.errors import CaptureUnavailable
-from recorder.frames import ScreenSource
-from recorder.keys import KeyInfo
 from recorder.policy import WindowInfo
-from recorder.polling import PollingWindows
-from recorder.pynput_input import PynputInput, button_name, generic_key_info, pointer_sentinel
-from recorder.rawinput import RawInput, RawItem
-from recorder.screen import MssScreen
+from recorder.polling import ReadWindow
+from recorder.polling_backend import PollingBackend
 
 WindowList = Callable[[], list[dict[str, Any]]]
 
@@ -78,35 +74,8 @@ def _appkit() -> tuple[Any, WindowList]:
     return AppKit.NSWorkspace.sharedWorkspace(), window_list
 
 
-class MacBackend:
+class MacBackend(PollingBackend):
     """Capture on a macOS desktop."""
 
-    reports_visible_windows = False
-
-    def __init__(self, read_window: Callable[[], WindowInfo | None] = frontmost_window) -> None:
-        self._input = PynputInput()
-        self._windows = PollingWindows(read_window)
-
-    def start_input(self, raw: RawInput) -> None:
-        self._input.start(raw)
-
-    def inject_sentinel(self) -> list[Callable[[RawItem], bool]]:
-        return pointer_sentinel()
-
-    def stop_input(self) -> None:
-        self._input.stop()
-
-    def start_windows(self, raw: RawInput) -> None:
-        self._windows.start(raw.on_window)
-
-    def stop_windows(self) -> None:
-        self._windows.stop()
-
-    def resolve_key(self, key: Any) -> KeyInfo | None:
-        return generic_key_info(key)
-
-    def button_name(self, button: Any) -> str:
-        return button_name(button)
-
-    def make_screen(self) -> ScreenSource:
-        return MssScreen()
+    def __init__(self, read_window: ReadWindow = frontmost_window) -> None:
+        super().__init__(read_window)

@@ -1,0 +1,51 @@
+"""The capture backend of platforms whose window context is polled (Windows, macOS).
+
+pynput gives input and mss gives frames the same way there; only the function that reads the
+active window differs, so each platform passes its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from recorder.frames import ScreenSource
+from recorder.keys import KeyInfo
+from recorder.polling import PollingWindows, ReadWindow
+from recorder.pynput_input import PynputInput, button_name, generic_key_info, pointer_sentinel
+from recorder.rawinput import RawInput, RawItem
+from recorder.screen import MssScreen
+
+
+class PollingBackend:
+    """pynput input, polled window context, mss frames."""
+
+    reports_visible_windows = False
+
+    def __init__(self, read_window: ReadWindow) -> None:
+        self._input = PynputInput()
+        self._windows = PollingWindows(read_window)
+
+    def start_input(self, raw: RawInput) -> None:
+        self._input.start(raw)
+
+    def inject_sentinel(self) -> list[Callable[[RawItem], bool]]:
+        return pointer_sentinel()
+
+    def stop_input(self) -> None:
+        self._input.stop()
+
+    def start_windows(self, raw: RawInput) -> None:
+        self._windows.start(raw.on_window)
+
+    def stop_windows(self) -> None:
+        self._windows.stop()
+
+    def resolve_key(self, key: Any) -> KeyInfo | None:
+        return generic_key_info(key)
+
+    def button_name(self, button: Any) -> str:
+        return button_name(button)
+
+    def make_screen(self) -> ScreenSource:
+        return MssScreen()
