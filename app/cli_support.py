@@ -87,3 +87,25 @@ def read_new_passphrase(args: argparse.Namespace) -> bytes:
     if _prompt("Again: ") != first:
         raise CliError("The two passphrases differ; nothing was changed.")
     return first
+
+
+def confirm(question: str, *, assume_yes: bool) -> None:
+    """Ask y/N on a terminal before something irreversible; refuse when nobody can answer.
+
+    Args:
+        question: the question, without the "[y/N]".
+        assume_yes: the person passed --yes.
+
+    Raises:
+        CliError: the answer was not yes, or there is no terminal and no --yes.
+    """
+    if assume_yes:
+        return
+    if not sys.stdin.isatty():
+        raise CliError("Refusing to go on without confirmation: pass --yes.")
+    try:
+        answer = input(f"{question} [y/N] ")
+    except (EOFError, KeyboardInterrupt):
+        answer = ""
+    if answer.strip().lower() not in ("y", "yes"):
+        raise CliError("Nothing was changed.")

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from app.cli_support import CliError, read_passphrase, vault_home
+from app.cli_support import CliError, confirm, read_passphrase, vault_home
 from storage import Vault
 from storage.export.receipt import make_receipt
 
@@ -81,15 +80,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=run_withdraw)
 
 
-def _confirm(question: str, args: argparse.Namespace) -> None:
-    if args.yes:
-        return
-    if not sys.stdin.isatty():
-        raise CliError("Refusing to go on without confirmation: pass --yes.")
-    if input(f"{question} [y/N] ").strip().lower() not in ("y", "yes"):
-        raise CliError("Nothing was changed.")
-
-
 def run_redact(args: argparse.Namespace) -> int:
     if args.frames and not args.region:
         raise CliError("--frames goes with --region.")
@@ -134,7 +124,7 @@ def run_approve(args: argparse.Namespace) -> int:
     print(f"  {summary.events} events, {summary.actions} actions, {summary.frames} frames")
     print(f"  apps: {', '.join(sorted(apps)) or 'none recorded'}")
     print(f"  typed text: {text[:200] + ('...' if len(text) > 200 else '') or 'none'}")
-    _confirm("Approve it?", args)
+    confirm("Approve it?", assume_yes=args.yes)
     unlocked.approve(args.id)
     print(f"Approved session {args.id}; it can now be exported.")
     return 0
@@ -156,7 +146,7 @@ def run_withdraw(args: argparse.Namespace) -> int:
         vault.session(args.id)
         targets = [(args.id, unlocked.open_session(args.id).consent)]
     ids = ", ".join(session_id for session_id, _ in targets)
-    _confirm(f"Delete {len(targets)} session(s) irrecoverably ({ids})?", args)
+    confirm(f"Delete {len(targets)} session(s) irrecoverably ({ids})?", assume_yes=args.yes)
     out_dir = args.out or home / "receipts"
     out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     for session_id, consent in targets:

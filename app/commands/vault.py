@@ -12,7 +12,13 @@ import sys
 import time
 from typing import Any
 
-from app.cli_support import CliError, read_new_passphrase, read_passphrase, vault_home
+from app.cli_support import (
+    CliError,
+    confirm,
+    read_new_passphrase,
+    read_passphrase,
+    vault_home,
+)
 from storage import SessionSummary, Vault
 
 
@@ -118,14 +124,10 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_delete(args: argparse.Namespace) -> int:
-    """Delete a session irrecoverably, after confirmation on a terminal."""
+    """Delete a session irrecoverably, after confirmation (or --yes)."""
     vault = Vault.open(vault_home(args))
     vault.session(args.id)  # SessionNotFound before asking
-    if not args.yes and sys.stdin.isatty():
-        answer = input(f"Delete session {args.id} irrecoverably? [y/N] ")
-        if answer.strip().lower() not in ("y", "yes"):
-            print("Not deleted.")
-            return 1
+    confirm(f"Delete session {args.id} irrecoverably?", assume_yes=args.yes)
     vault.delete_session(args.id)
     print(f"Deleted session {args.id}.")
     return 0

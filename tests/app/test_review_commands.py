@@ -148,3 +148,13 @@ def test_participant_ids_differ_by_study_and_are_stable(tmp_path: Path) -> None:
     assert a != participant_id(tmp_path, "study-b")
     assert a != participant_id(tmp_path, None)
     assert (tmp_path / "participant.secret").stat().st_mode & 0o777 == 0o600
+
+
+def test_delete_without_yes_and_without_a_terminal_keeps_the_session(
+    vault_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sid = record(vault_env)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    assert overt("delete", sid) == 1
+    assert "pass --yes" in capsys.readouterr().err
+    assert Vault.open(vault_env).session(sid).id == sid
