@@ -24,7 +24,7 @@ from app.review_window import ReviewWindow
 from app.tray import TrayApp
 from tests.app.sessions import PASSPHRASE, make_vault, vault_with_session
 from tests.conftest import ROOT
-from tests.helpers.xserver import XDisplay, XDoTool, screenshot
+from tests.helpers.xserver import XDisplay, XDoTool, screenshot, tray_icon_centre
 
 SHOTS = ROOT / "build" / "screenshots"
 TIMEOUT = 20_000
@@ -52,25 +52,6 @@ def notes(x_display: XDisplay, xdo: XDoTool) -> Iterator[int]:
         proc.terminate()
 
 
-def icon_centre(display: XDisplay) -> tuple[int, int] | None:
-    """Where the idle icon (a grey ring) is in trayer's strip (top right, 120x24)."""
-    import mss
-
-    grey = (0x5F, 0x6B, 0x7A)
-    left = display.width - 120
-    with mss.MSS() as grabber:
-        shot = grabber.grab({"left": left, "top": 0, "width": 120, "height": 24})
-    hits = [
-        (x, y)
-        for y, row in enumerate(shot.pixels)
-        for x, (r, g, b) in enumerate(row)
-        if max(abs(r - grey[0]), abs(g - grey[1]), abs(b - grey[2])) < 12
-    ]
-    if len(hits) < 10:
-        return None
-    return (left + sum(x for x, _ in hits) // len(hits), sum(y for _, y in hits) // len(hits))
-
-
 def settle(qtbot: QtBot, ms: int = 300) -> None:
     """Let the window manager map and paint windows before a screenshot (no signal for it)."""
     qtbot.wait(ms)
@@ -91,8 +72,8 @@ def test_record_through_the_tray_then_review(
 
     # The tray menu, opened by right-clicking the icon in the tray host.
     # (QSystemTrayIcon.geometry() is relative to the tray host on X11: find it by colour.)
-    qtbot.wait_until(lambda: icon_centre(x_display) is not None, timeout=TIMEOUT)
-    centre = icon_centre(x_display)
+    qtbot.wait_until(lambda: tray_icon_centre(x_display) is not None, timeout=TIMEOUT)
+    centre = tray_icon_centre(x_display)
     assert centre is not None
     xdo.move(*centre)
     xdo.click(3)
@@ -253,7 +234,7 @@ def test_a_second_launch_hands_over_to_the_first(x_display: XDisplay, tmp_path: 
     first = subprocess.Popen([sys.executable, "-m", "app"], cwd=ROOT, env=env)
     try:
         deadline = time.monotonic() + 20
-        while icon_centre(x_display) is None and time.monotonic() < deadline:
+        while tray_icon_centre(x_display) is None and time.monotonic() < deadline:
             assert first.poll() is None, "the first tray app exited"
             time.sleep(0.1)
         second = subprocess.run(

@@ -24,7 +24,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.helpers.xserver import XDisplay, XDoTool, screenshot, start_display
+from tests.helpers.xserver import (
+    XDisplay,
+    XDoTool,
+    screenshot,
+    start_display,
+    tray_icon_centre,
+)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PASSPHRASE = "demo passphrase, throwaway"
@@ -261,8 +267,8 @@ def qt_shots(out_dir: Path, home: Path, session_id: str) -> int:
     tray.show()
     assert tray.tray is not None, "no system tray (trayer) on the demo display"
     strip = QRect(display.width - 120, 0, 120, 24)  # trayer: top right, 120x24
-    wait_until(lambda: find_icon(display) is not None, "the tray icon")
-    icon = find_icon(display)
+    wait_until(lambda: tray_icon_centre(display) is not None, "the tray icon")
+    icon = tray_icon_centre(display)
     assert icon is not None
 
     def open_menu(name: str) -> None:
@@ -314,25 +320,6 @@ def qt_shots(out_dir: Path, home: Path, session_id: str) -> int:
     shoot("review", framed(window))
     window.close()
     return 0
-
-
-def find_icon(display: XDisplay) -> tuple[int, int] | None:
-    """The idle icon's centre (a grey ring) in trayer's strip, found by colour."""
-    import mss
-
-    grey = (0x5F, 0x6B, 0x7A)
-    left = display.width - 120
-    with mss.MSS() if hasattr(mss, "MSS") else mss.mss() as grabber:
-        shot = grabber.grab({"left": left, "top": 0, "width": 120, "height": 24})
-    hits = [
-        (x, y)
-        for y, row in enumerate(shot.pixels)
-        for x, (r, g, b) in enumerate(row)
-        if max(abs(r - grey[0]), abs(g - grey[1]), abs(b - grey[2])) < 12
-    ]
-    if len(hits) < 10:
-        return None
-    return (left + sum(x for x, _ in hits) // len(hits), sum(y for _, y in hits) // len(hits))
 
 
 if __name__ == "__main__":

@@ -240,3 +240,31 @@ def screenshot(display: XDisplay, path: Path) -> Path:
         else:
             os.environ["DISPLAY"] = old
     return path
+
+
+#: The idle tray icon's colour (app/tray.py draws a grey ring).
+TRAY_ICON_GREY = (0x5F, 0x6B, 0x7A)
+
+
+def tray_icon_pixels(display: XDisplay) -> list[tuple[int, int]]:
+    """Screen positions of idle-icon-coloured pixels in trayer's strip (top right, 120x24)."""
+    import mss
+
+    left = display.width - 120
+    with mss.MSS() if hasattr(mss, "MSS") else mss.mss() as grabber:
+        shot = grabber.grab({"left": left, "top": 0, "width": 120, "height": 24})
+    grey = TRAY_ICON_GREY
+    return [
+        (left + x, y)
+        for y, row in enumerate(shot.pixels)
+        for x, (r, g, b) in enumerate(row)
+        if max(abs(r - grey[0]), abs(g - grey[1]), abs(b - grey[2])) < 12
+    ]
+
+
+def tray_icon_centre(display: XDisplay) -> tuple[int, int] | None:
+    """Where the idle tray icon is, found by its colour; None while it is not shown."""
+    hits = tray_icon_pixels(display)
+    if len(hits) < 10:
+        return None
+    return (sum(x for x, _ in hits) // len(hits), sum(y for _, y in hits) // len(hits))
