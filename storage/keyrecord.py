@@ -11,19 +11,19 @@ import binascii
 import contextlib
 import json
 import os
-import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from storage import crypto
-from storage.errors import CorruptData, StorageError, VersionTooNew
+from storage.errors import CorruptData, StorageError
 from storage.files import disk_errors, fsync_dir, shred, write_atomic
+from storage.header import HEADER, FileHeader
 
 MAGIC = b"OVRTKEYS"
 VERSION = 1
-HEADER = struct.Struct(">8sHH")
+FILE_HEADER = FileHeader(MAGIC, VERSION, "an Overt key record", "is malformed")
 FILE = "keys"
 NEXT = "keys.next"
 _AD_PREFIX = b"overt key record v1\x00"
@@ -129,7 +129,7 @@ def seal_record(rec: KeyRecord, vault_id: bytes, public_key: bytes,
                 rng: crypto.Rng = os.urandom) -> bytes:
     """Serialise: header || seal(vault public key, plaintext)."""
     ad = associated_data(vault_id, rec.session_id)
-    return HEADER.pack(MAGIC, VERSION, 0) + crypto.seal(public_key, rec.to_plain(), ad, rng)
+    return FILE_HEADER.pack() + crypto.seal(public_key, rec.to_plain(), ad, rng)
 
 
 def open_record(data: bytes, vault_id: bytes, private: X25519PrivateKey,
@@ -144,18 +144,7 @@ def open_record(data: bytes, vault_id: bytes, private: X25519PrivateKey,
 
 def check_header(data: bytes, what: str) -> None:
     """Magic, then version, then a plausible size."""
-    if len(data) < HEADER.size:
-        raise CorruptData(f"{what} is truncated.")
-    magic, version, reserved = HEADER.unpack_from(data)
-    if magic != MAGIC:
-        raise CorruptData(f"{what} is not an Overt key record.")
-    if version > VERSION:
-        raise VersionTooNew(
-            f"{what} has format version {version}; this Overt reads up to {VERSION}: "
-            "upgrade Overt."
-        )
-    if version < 1 or reserved != 0 or len(data) > MAX_SIZE:
-        raise CorruptData(f"{what} is malformed.")
+    FILE_HEADER.check(data, what, MAX_SIZE)
 
 
 def current_path(session_dir: Path) -> Path:

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from storage import crypto
-from storage.errors import CorruptData, VersionTooNew
+from storage.errors import CorruptData
 from storage.files import FILE_MODE, disk_errors
+from storage.header import HEADER, FileHeader
 
 MAGIC = b"OVRTSTRM"
 VERSION = 1
-HEADER = struct.Struct(">8sHH")  # magic, version, reserved (0)
+FILE_HEADER = FileHeader(MAGIC, VERSION, "an Overt stream file", "has an invalid header")
 WORD = struct.Struct(">I")  # bit 31: final flag; bits 0-30: sealed length
 LENGTH = struct.Struct(">II")  # word, CRC-32 of the word's 4 bytes
 RECORD_LEN = struct.Struct(">I")
@@ -131,7 +132,7 @@ class StreamWriter:
             self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND,
                                FILE_MODE)
         self.offset = 0
-        self._write(HEADER.pack(MAGIC, VERSION, 0))
+        self._write(FILE_HEADER.pack())
 
     @property
     def pending(self) -> bool:
@@ -268,17 +269,7 @@ def iter_chunks(path: Path, key: bytes, ctx: StreamContext, end: StreamEnd,
 
 def check_header(head: bytes, what: str) -> None:
     """Check a stream header: magic first, then version."""
-    if len(head) < HEADER.size:
-        raise CorruptData(f"{what} is truncated.")
-    magic, version, reserved = HEADER.unpack(head)
-    if magic != MAGIC:
-        raise CorruptData(f"{what} is not an Overt stream file.")
-    if version > VERSION:
-        raise VersionTooNew(
-            f"{what} has format version {version}; this Overt reads up to {VERSION}: upgrade Overt."
-        )
-    if version < 1 or reserved != 0:
-        raise CorruptData(f"{what} has an invalid header.")
+    FILE_HEADER.check(head, what)
 
 
 def read_chunk_at(path: Path, key: bytes, ctx: StreamContext, counter: int, offset: int,
