@@ -389,6 +389,20 @@ class ReviewModel:
         """The session's typed text in one document: one line per typed run."""
         return "\n".join(prefix + text for _i, prefix, text in self._typed_lines())
 
+    def typed_spans_at(self, start: int, end: int) -> list[tuple[int, int, int]]:
+        """The typed text between offsets ``start`` and ``end`` of :meth:`typed_text`, as
+        (action index, start, end) within each run's text (line prefixes are left out)."""
+        out = []
+        offset = 0
+        for i, prefix, text in self._typed_lines():
+            t0 = offset + len(prefix)
+            t1 = t0 + len(text)
+            a, b = max(start, t0), min(end, t1)
+            if a < b:
+                out.append((i, a - t0, b - t0))
+            offset = t1 + 1
+        return out
+
     def find_text(self, needle: str) -> list[int]:
         """Action indices of the typed runs containing ``needle`` (case-insensitive)."""
         if not needle:
@@ -499,6 +513,64 @@ class ReviewModel:
             ],
             empty=typed + titles == 0,
             verb="Remove",
+        )
+
+    def preview_typed_spans(self, spans: list[tuple[int, int, int]]) -> Preview:
+        """What removing these spans (action index, start, end) of typed text will do."""
+        chars = sum(b - a for _i, a, b in spans)
+        lines = [f"{chars} character(s) of typed text are removed:"]
+        for i, a, b in spans[:5]:
+            action = self.actions[i]
+            text = str(action.get("text") or "")[a:b].replace("\n", "⏎")
+            where = self.window_label(self.window_of(action))
+            lines.append(
+                f"  '{shorten(text, 40)}' typed at {format_duration(float(action.get('t', 0)))}"
+                + (f" in {where}" if where else "")
+            )
+        if len(spans) > 5:
+            lines.append(f"  … and {len(spans) - 5} more run(s)")
+        lines += [
+            "Only this selection: other occurrences of the same text are kept "
+            "(use 'Remove every occurrence…' for those).",
+            "The key presses that typed it are scrubbed from the raw events too. "
+            "This cannot be undone.",
+        ]
+        return Preview("Remove the selected typed text", lines, empty=chars == 0, verb="Remove")
+
+    def frames_of_actions(self, first: int, last: int) -> range:
+        """The frames actions ``first..last`` (inclusive) show: the first one's pre-action
+        frame to the last one's post-action frame."""
+        if not self.frames or not self.actions:
+            return range(0)
+        start = self.action_frame(first)
+        after = self.actions[last].get("frame_after")
+        stop = after if isinstance(after, int) else self.action_frame(last)
+        stop = min(max(stop, start), len(self.frames) - 1)
+        return range(start, stop + 1)
+
+    def preview_frames(self, frames: Iterable[int]) -> Preview:
+        """What deleting these frames will do."""
+        doomed = sorted({i for i in frames if 0 <= i < len(self.frames)})
+        runs: list[list[int]] = []
+        for i in doomed:
+            if runs and runs[-1][1] == i - 1:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i])
+        spans = ", ".join(f"{a + 1}–{b + 1}" if b > a else f"{a + 1}" for a, b in runs[:5])
+        if len(runs) > 5:
+            spans += " …"
+        n = len(doomed)
+        return Preview(
+            "Delete frames",
+            [
+                f"{n} of {len(self.frames)} frame(s) (screenshots) are deleted: {spans}.",
+                "The other frames are kept exactly as they are, renumbered.",
+                "Events and actions are kept (their pre/post frame may then be gone). "
+                "This cannot be undone.",
+            ],
+            empty=n == 0,
+            verb="Delete",
         )
 
     def event_range_of_actions(self, first: int, last: int) -> range:

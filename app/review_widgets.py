@@ -8,6 +8,7 @@ from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -339,23 +340,37 @@ class RegionScopeDialog(QDialog):
         return range(a - 1, b)
 
 
-class FrameRangeDialog(QDialog):
-    """Pick frames A..B (1-based, inclusive) whose events to delete."""
+class DeleteRangeDialog(QDialog):
+    """Pick frames A..B (1-based, inclusive) and what to delete there: the frames, and/or
+    the events and actions captured between them.
 
-    def __init__(self, current: int, count: int, parent: QWidget | None = None) -> None:
+    Attributes:
+        with_frames: checkbox, the frames themselves (screenshots).
+        with_events: checkbox, the events and actions from frame A up to frame B + 1.
+    """
+
+    def __init__(
+        self, first: int, last: int, count: int, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Overt: delete events between frames")
+        self.setWindowTitle("Overt: delete a range")
         self.first = QSpinBox()
         self.last = QSpinBox()
         for box in (self.first, self.last):
             box.setRange(1, max(count, 1))
-        self.first.setValue(current + 1)
-        self.last.setValue(current + 1)
+        self.first.setValue(first + 1)
+        self.last.setValue(last + 1)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Delete every event from frame"))
+        row.addWidget(QLabel("From frame"))
         row.addWidget(self.first)
         row.addWidget(QLabel("to frame"))
         row.addWidget(self.last)
+        row.addWidget(QLabel(f"of {count}"))
+        row.addStretch(1)
+        self.with_frames = QCheckBox("the frames (screenshots)")
+        self.with_events = QCheckBox("the events and actions captured while they were shown")
+        self.with_frames.setChecked(True)
+        self.with_events.setChecked(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -363,6 +378,9 @@ class FrameRangeDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
+        layout.addWidget(QLabel("Delete:"))
+        layout.addWidget(self.with_frames)
+        layout.addWidget(self.with_events)
         layout.addWidget(QLabel("You will see what this deletes before anything changes."))
         layout.addWidget(buttons)
 

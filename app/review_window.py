@@ -45,7 +45,7 @@ from app.review_model import (
 )
 from app.review_session import ReviewSession
 from app.review_widgets import (
-    FrameRangeDialog,
+    DeleteRangeDialog,
     FrameView,
     PreviewDialog,
     RegionScopeDialog,
@@ -100,6 +100,7 @@ class ReviewWindow(QMainWindow):
         self.model: ReviewModel | None = None
         self.index = 0
         self.confirm: Callable[[Preview], bool] = self._confirm_dialog
+        self.ask_frames_too: Callable[[range], bool | None] = self._ask_frames_too
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
         self._tasks: list[Task] = []
@@ -148,9 +149,13 @@ class ReviewWindow(QMainWindow):
         self.redact_region_button = QPushButton("Black out region…")
         self.redact_region_button.setToolTip("Drag on the frame first")
         self.redact_region_button.clicked.connect(self._redact_region_clicked)
-        self.delete_events_button = QPushButton("Delete selected actions' events…")
+        self.delete_events_button = QPushButton("Delete selected actions…")
+        self.delete_events_button.setToolTip("Select actions in the list first")
         self.delete_events_button.clicked.connect(self._delete_selected_clicked)
-        self.delete_range_button = QPushButton("Delete events between frames…")
+        self.delete_range_button = QPushButton("Delete frames…")
+        self.delete_range_button.setToolTip(
+            "Delete this frame or a range of frames, and what happened meanwhile"
+        )
         self.delete_range_button.clicked.connect(self._delete_range_clicked)
         self.titles_button = QPushButton("Blank window titles…")
         self.titles_button.clicked.connect(self._titles_clicked)
@@ -189,14 +194,23 @@ class ReviewWindow(QMainWindow):
         self.text_view = QPlainTextEdit()
         self.text_view.setReadOnly(True)
         self.text_view.setPlaceholderText("No typed text in this session.")
-        self.redact_text_button = QPushButton("Remove selected / searched text…")
-        self.redact_text_button.clicked.connect(self._redact_text_clicked)
+        self.redact_text_button = QPushButton("Remove selected text…")
+        self.redact_text_button.setToolTip("Removes only the text selected above")
+        self.redact_text_button.clicked.connect(self._redact_selection_clicked)
+        self.redact_all_button = QPushButton("Remove every occurrence…")
+        self.redact_all_button.setToolTip(
+            "Removes every occurrence of the selected or searched text, titles included"
+        )
+        self.redact_all_button.clicked.connect(self._redact_text_clicked)
         text_tab = QWidget()
         tl = QVBoxLayout(text_tab)
         tl.addWidget(self.search)
         tl.addWidget(self.search_result)
         tl.addWidget(self.text_view, 1)
-        tl.addWidget(self.redact_text_button)
+        text_buttons = QHBoxLayout()
+        text_buttons.addWidget(self.redact_text_button)
+        text_buttons.addWidget(self.redact_all_button)
+        tl.addLayout(text_buttons)
         self.suggestions_list = QListWidget()
         self.suggestions_list.currentRowChanged.connect(self._suggestion_chosen)
         self.accept_suggestion_button = QPushButton("Redact…")
@@ -275,6 +289,7 @@ class ReviewWindow(QMainWindow):
             self.delete_session_button,
             self.approve_button,
             self.redact_text_button,
+            self.redact_all_button,
             self.accept_suggestion_button,
             self.dismiss_suggestion_button,
             self.prev_action,
@@ -666,6 +681,27 @@ class ReviewWindow(QMainWindow):
             lambda n: f"Blacked out the region in {n} frame(s).",
         )
 
+    def redact_typed_spans(self, spans: list[tuple[int, int, int]]) -> bool:
+        """Remove only these spans of typed text (action index, start, end), after a preview."""
+        model = self.model
+        assert model is not None
+        by_seq = [(int(model.actions[i]["seq"]), a, b) for i, a, b in spans]
+        return self._apply(
+            model.preview_typed_spans(spans),
+            lambda s: s.redact_typed_spans(by_seq),
+            lambda n: f"Removed {n} character(s) of typed text.",
+        )
+
+    def redact_selection(self) -> bool:
+        """Remove the text selected in the typed-text view (that span only)."""
+        if self.model is None:
+            return False
+        cursor = self.text_view.textCursor()
+        spans = self.model.typed_spans_at(cursor.selectionStart(), cursor.selectionEnd())
+        if not spans:
+            return False
+        return self.redact_typed_spans(spans)
+
     def redact_text(self, needle: str) -> bool:
         """Remove every occurrence of ``needle``, after a preview."""
         assert self.model is not None
@@ -686,8 +722,53 @@ class ReviewWindow(QMainWindow):
 
     def delete_frame_range_events(self, first: int, last: int) -> bool:
         """Delete every event captured from frame ``first`` to ``last`` (inclusive)."""
+        return self.delete_range(first, last, frames=False, events=True)
+
+    def delete_frames(self, frames: set[int]) -> bool:
+        """Delete these frames (the others are kept exactly), after a preview."""
         assert self.model is not None
-        return self.delete_events(self.model.event_range_of_frames(first, last))
+        return self._apply(
+            self.model.preview_frames(frames),
+            lambda s: s.delete_frames(frames),
+            lambda n: f"Deleted {n} frame(s).",
+        )
+
+    def delete_range(self, first: int, last: int, *, frames: bool, events: bool) -> bool:
+        """Delete frames ``first..last`` (inclusive) and/or the events captured meanwhile."""
+        model = self.model
+        assert model is not None
+        seqs = model.event_range_of_frames(first, last) if events else range(0)
+        doomed = set(range(first, last + 1)) if frames else set()
+        return self._delete_both(seqs, doomed)
+
+    def delete_actions(self, first: int, last: int, *, with_frames: bool) -> bool:
+        """Delete actions ``first..last`` (list rows, inclusive) and their events, and
+        optionally the frames they show."""
+        model = self.model
+        assert model is not None
+        doomed = set(model.frames_of_actions(first, last)) if with_frames else set()
+        return self._delete_both(model.event_range_of_actions(first, last), doomed)
+
+    def _delete_both(self, seqs: range, frames: set[int]) -> bool:
+        model = self.model
+        assert model is not None
+        if not frames:
+            return self.delete_events(seqs)
+        if not seqs:
+            return self.delete_frames(frames)
+        ev = model.preview_events(seqs)
+        fr = model.preview_frames(frames)
+        preview = Preview(
+            "Delete events and frames",
+            ev.lines[:2] + fr.lines[:2] + ["This cannot be undone."],
+            empty=ev.empty and fr.empty,
+            verb="Delete",
+        )
+
+        def result(counts: tuple[int, int]) -> str:
+            return f"Deleted {counts[0]} event(s) and {counts[1]} frame(s)."
+
+        return self._apply(preview, lambda s: s.delete_range(seqs, frames), result)
 
     def blank_titles(self, seqs: range | None = None) -> bool:
         """Blank window titles, after a preview."""
@@ -750,23 +831,52 @@ class ReviewWindow(QMainWindow):
         }[dialog.choice]
         self.redact_region((sel.x(), sel.y(), sel.width(), sel.height()), ranges)
 
+    def _ask_frames_too(self, frames: range) -> bool | None:
+        """Also delete the frames the actions show? None: cancel."""
+        if not frames:
+            return False
+        span = f"{frames.start + 1}" if len(frames) == 1 else f"{frames.start + 1}–{frames.stop}"
+        answer = QMessageBox.question(
+            self,
+            "Overt: delete actions",
+            f"Also delete the frames these actions show (frame {span})?",
+            QMessageBox.StandardButton.Yes
+            | QMessageBox.StandardButton.No
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Cancel:
+            return None
+        return answer == QMessageBox.StandardButton.Yes
+
     def _delete_selected_clicked(self) -> None:
         model = self.model
         rows = sorted(i.row() for i in self.actions_list.selectedIndexes())
         if model is None or not rows:
             QMessageBox.information(self, "Overt", "First select actions in the list.")
             return
-        self.delete_events(model.event_range_of_actions(rows[0], rows[-1]))
+        with_frames = self.ask_frames_too(model.frames_of_actions(rows[0], rows[-1]))
+        if with_frames is not None:
+            self.delete_actions(rows[0], rows[-1], with_frames=with_frames)
 
     def _delete_range_clicked(self) -> None:
-        if self.model is None:
+        if self.model is None or self.model.frame_count == 0:
             return
-        dialog = FrameRangeDialog(self.index, self.model.frame_count, self)
-        if dialog.exec() == FrameRangeDialog.DialogCode.Accepted:
-            self.delete_frame_range_events(*dialog.frames())
+        dialog = DeleteRangeDialog(self.index, self.index, self.model.frame_count, self)
+        if dialog.exec() != DeleteRangeDialog.DialogCode.Accepted:
+            return
+        frames, events = dialog.with_frames.isChecked(), dialog.with_events.isChecked()
+        if frames or events:
+            self.delete_range(*dialog.frames(), frames=frames, events=events)
 
     def _titles_clicked(self) -> None:
         self.blank_titles(None)
+
+    def _redact_selection_clicked(self) -> None:
+        if not self.redact_selection():
+            QMessageBox.information(
+                self, "Overt", "Select the typed text to remove in the view above."
+            )
 
     def _redact_text_clicked(self) -> None:
         needle = self.selected_text()
