@@ -152,6 +152,22 @@ def session_row(summary: Any) -> list[str]:
     ]
 
 
+def study_label(consent: dict[str, Any]) -> str:
+    """The Study column: 'Title (id)' from the session's consent record, or '(own)'.
+
+    The plaintext index does not hold the study (storage/FORMAT.md section 6), so the
+    review window reads it from the encrypted consent once the vault is unlocked.
+    """
+    study = consent.get("study")
+    if isinstance(study, dict):
+        title, sid = study.get("title"), study.get("id")
+        if isinstance(title, str) and title and isinstance(sid, str) and sid:
+            return f"{title} ({sid})"
+        return str(title or sid or "a study")
+    sid = consent.get("study_id") or (study if isinstance(study, str) else None)
+    return str(sid) if sid else "(own)"
+
+
 def shorten(text: str, limit: int = 60) -> str:
     """Cut long text with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -349,9 +349,7 @@ class DeleteRangeDialog(QDialog):
         with_events: checkbox, the events and actions from frame A up to frame B + 1.
     """
 
-    def __init__(
-        self, first: int, last: int, count: int, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, first: int, last: int, count: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Overt: delete a range")
         self.first = QSpinBox()

@@ -42,6 +42,7 @@ from app.review_model import (
     load_dismissals,
     save_dismissal,
     session_row,
+    study_label,
 )
 from app.review_session import ReviewSession
 from app.review_widgets import (
@@ -52,12 +53,13 @@ from app.review_widgets import (
     Timeline,
 )
 from app.workers import Task, submit
-from storage import UnlockedVault, scanner
+from storage import StorageError, UnlockedVault, scanner
 
 log = logging.getLogger(__name__)
 
 FRAME_CACHE = 8
 SESSION_COLUMNS = ["Date", "Duration", "Study", "Counts", "Review", "Size"]
+STUDY_COLUMN = 2
 
 
 def to_qimage(img: Image.Image) -> QImage:
@@ -84,6 +86,7 @@ class ReviewWindow(QMainWindow):
         frameShown(int): a frame is on screen.
         changed(str): a change was applied (its one-line result).
         failed(str): something failed (one sentence, also shown to the person).
+        studiesRead(): the session list's Study column was filled from the consents.
     """
 
     sessionOpened = Signal(str)
@@ -91,6 +94,7 @@ class ReviewWindow(QMainWindow):
     frameShown = Signal(int)
     changed = Signal(str)
     failed = Signal(str)
+    studiesRead = Signal()
 
     def __init__(self, vault: UnlockedVault, parent: QWidget | None = None) -> None:
         guard_none_refcount()
@@ -109,6 +113,7 @@ class ReviewWindow(QMainWindow):
         self._wanted_action: int | None = None
         self._records_after_first_frame = False
         self._generation = 0
+        self._studies: dict[str, str] = {}  # session id -> Study column (from its consent)
         self.setWindowTitle("Overt: review")
         self._fit_to_screen()
         self._build()
@@ -302,14 +307,44 @@ class ReviewWindow(QMainWindow):
     # --- sessions -------------------------------------------------------------------------
 
     def refresh_sessions(self) -> None:
-        """Re-read the session list from the vault's index."""
+        """Re-read the session list from the vault's index (studies from the consents)."""
         self.sessions.clear()
+        unknown = []
         for summary in self.vault.vault.sessions():
-            item = QTreeWidgetItem(session_row(summary))
+            row = session_row(summary)
+            row[STUDY_COLUMN] = self._studies.get(summary.id, "…")
+            if summary.id not in self._studies:
+                unknown.append(summary.id)
+            item = QTreeWidgetItem(row)
             item.setData(0, Qt.ItemDataRole.UserRole, summary.id)
             self.sessions.addTopLevelItem(item)
         for col in range(len(SESSION_COLUMNS)):
             self.sessions.resizeColumnToContents(col)
+        if unknown:
+            vault = self.vault
+
+            def read() -> dict[str, str]:
+                out = {}
+                for sid in unknown:
+                    try:
+                        out[sid] = study_label(vault.open_session(sid).consent)
+                    except (StorageError, OSError):
+                        continue  # damaged or gone: the cell says "?"; nothing to cache
+                return out
+
+            submit(self.pool, read, self._studies_read, lambda _message: None, self._tasks)
+
+    def _studies_read(self, studies: dict[str, str]) -> None:
+        self._studies.update(studies)
+        for row in range(self.sessions.topLevelItemCount()):
+            item = self.sessions.topLevelItem(row)
+            if item is None:
+                continue
+            sid = str(item.data(0, Qt.ItemDataRole.UserRole))
+            item.setText(STUDY_COLUMN, self._studies.get(sid, "?"))
+            item.setToolTip(STUDY_COLUMN, item.text(STUDY_COLUMN))
+        self.sessions.resizeColumnToContents(STUDY_COLUMN)
+        self.studiesRead.emit()
 
     def _session_activated(self, item: QTreeWidgetItem) -> None:
         sid = item.data(0, Qt.ItemDataRole.UserRole)

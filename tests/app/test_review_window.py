@@ -47,12 +47,33 @@ def wait_frame(qtbot: QtBot, window: ReviewWindow, index: int) -> None:
     )
 
 
-def test_session_list_shows_each_session(opened: tuple[ReviewWindow, UnlockedVault, str]) -> None:
+def test_session_list_shows_each_session(
+    qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]
+) -> None:
     window, _vault, _sid = opened
     assert window.sessions.topLevelItemCount() == 1
     item = window.sessions.topLevelItem(0)
     assert item.text(3) == "6 frames, 8 actions, 68 events"
     assert item.text(4) == "unreviewed"
+    qtbot.wait_until(lambda: item.text(2) == "(own)", timeout=TIMEOUT)
+
+
+def test_study_column_names_the_study_from_the_consent(
+    qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]
+) -> None:
+    window, vault, sid = opened
+    study = {"id": "demo-notes", "title": "Note taking", "researcher": "Demo Lab"}
+    vault.vault.begin_session({"version": 1, "study": study, "scope": {}}).close()
+    with qtbot.wait_signal(window.studiesRead, timeout=TIMEOUT):
+        window.refresh_sessions()
+    cells = {
+        window.sessions.topLevelItem(i).data(
+            0, Qt.ItemDataRole.UserRole
+        ): window.sessions.topLevelItem(i).text(2)
+        for i in range(2)
+    }
+    assert cells.pop(sid) == "(own)"
+    assert list(cells.values()) == ["Note taking (demo-notes)"]
 
 
 def test_keys_step_frames_and_actions_in_sync(
