@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import datetime
 import json
+import math
 import os
 import tempfile
 from collections import OrderedDict
@@ -24,6 +25,7 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 EVENT_KINDS = ("move", "button", "scroll", "key", "window")
+MIN_BIN_S = 0.25  # the activity plot's shortest bin
 
 #: How each scanner kind is named to the person.
 SUGGESTION_KINDS = {
@@ -463,6 +465,20 @@ class ReviewModel:
         return out
 
     # --- timeline -------------------------------------------------------------------------
+
+    def activity_bins(self, width: int) -> int:
+        """How many bins to plot across ``width`` pixels: about 3 px each, but none shorter
+        than MIN_BIN_S, so a short session's bars are wide enough to read."""
+        by_time = max(math.ceil(self.duration / MIN_BIN_S), 1)
+        return max(min(width // 3, by_time), 1)
+
+    def frame_aspect(self) -> float:
+        """Width / height of the first frame's monitor (16:9 when unknown)."""
+        mon = (self.frames[0].get("monitor") or {}) if self.frames else {}
+        w, h = mon.get("w"), mon.get("h")
+        if isinstance(w, int | float) and isinstance(h, int | float) and w > 0 and h > 0:
+            return float(w) / float(h)
+        return 16 / 9
 
     def activity(self, bins: int) -> dict[str, list[int]]:
         """Events per bin by kind, over the session's duration, for the timeline's plot."""

@@ -7,11 +7,12 @@ only paints. Frames load lazily into a small LRU cache, and the next frame is pr
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
 from PIL import Image
-from PySide6.QtCore import QRect, Qt, QThreadPool, Signal
+from PySide6.QtCore import QRect, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QImage, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -58,6 +59,7 @@ from storage import StorageError, UnlockedVault, scanner
 log = logging.getLogger(__name__)
 
 FRAME_CACHE = 8
+THUMB_IDLE_MS = 250
 SESSION_COLUMNS = ["Date", "Duration", "Study", "Counts", "Review", "Size"]
 STUDY_COLUMN = 2
 
@@ -114,6 +116,10 @@ class ReviewWindow(QMainWindow):
         self._records_after_first_frame = False
         self._generation = 0
         self._studies: dict[str, str] = {}  # session id -> Study column (from its consent)
+        self._thumb_queue: list[tuple[int, int]] = []  # (slot, frame) still to load
+        self._thumb_images: dict[int, QImage] = {}  # frame -> its thumbnail
+        self._thumb_loading = False
+        self._last_step = 0.0
         self.setWindowTitle("Overt: review")
         self._fit_to_screen()
         self._build()
@@ -134,6 +140,13 @@ class ReviewWindow(QMainWindow):
         self.view.regionSelected.connect(self._region_drawn)
         self.timeline = Timeline()
         self.timeline.seek.connect(self._seek_time)
+        self.timeline.resized.connect(self._start_thumbnails)
+        # Thumbnails load one at a time, and only once stepping has paused for a moment:
+        # a frame the person asked for never waits behind a batch of them.
+        self._thumb_timer = QTimer(self)
+        self._thumb_timer.setSingleShot(True)
+        self._thumb_timer.setInterval(THUMB_IDLE_MS)
+        self._thumb_timer.timeout.connect(self._next_thumbnail)
         self.position = QLabel("No session open")
         self.position.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
@@ -359,6 +372,9 @@ class ReviewWindow(QMainWindow):
         self.model = None
         self._cache.clear()
         self._loading = None
+        self._thumb_queue = []
+        self._thumb_images = {}
+        self._thumb_timer.stop()
         self.index = 0
         self._wanted_action = None
         self._records_after_first_frame = False
@@ -442,10 +458,11 @@ class ReviewWindow(QMainWindow):
         self._fill_suggestions()
         self._search_changed(self.search.text())
         self.timeline.set_data(
-            model.activity(max(self.timeline.width() // 3, 60)),
+            model.activity(model.activity_bins(self.timeline.width())),
             [model.frame_time(i) for i in range(model.frame_count)],
             model.duration,
         )
+        self._start_thumbnails()
         self.log_view.setPlainText(
             "\n".join(
                 f"{r.get('kind')}: {r.get('count', '')} changed {r.get('where', '')}"
@@ -479,6 +496,9 @@ class ReviewWindow(QMainWindow):
             return
         self.index = index
         self._wanted_action = action
+        self._last_step = time.monotonic()
+        if self._thumb_queue:
+            self._thumb_timer.start()  # wait until stepping pauses
         if not self._show_cached(index):
             self._request(index)
 
@@ -510,6 +530,55 @@ class ReviewWindow(QMainWindow):
             self._load_records(self._generation)
         self._prefetch(index + 1)
         return True
+
+    def _start_thumbnails(self) -> None:
+        """Plan one thumbnail per timeline slot: the frame on screen at that slot's time."""
+        model = self.model
+        if model is None or model.frame_count == 0:
+            return
+        slots = self.timeline.thumbnail_slots(model.frame_aspect())
+        self.timeline.thumbnails = {}
+        self._thumb_queue = [
+            (slot, model.frame_at(self.timeline.slot_time(slot, slots))) for slot in range(slots)
+        ]
+        self._thumb_timer.start()
+
+    def _next_thumbnail(self) -> None:
+        session = self.session
+        while self._thumb_queue and self._thumb_queue[0][1] in self._thumb_images:
+            slot, frame = self._thumb_queue.pop(0)
+            self.timeline.set_thumbnail(slot, self._thumb_images[frame])
+        if not self._thumb_queue or session is None or self._thumb_loading:
+            return
+        idle_ms = (time.monotonic() - self._last_step) * 1000
+        if self._loading is not None or idle_ms < THUMB_IDLE_MS:
+            self._thumb_timer.start()  # a frame the person wants comes first
+            return
+        slot, frame = self._thumb_queue[0]
+        height = self.timeline.THUMB_H * 2  # twice the strip: sharp on high-DPI screens
+        generation = self._generation
+        self._thumb_loading = True
+
+        def load() -> QImage:
+            image = session.frame_image(frame)
+            image.thumbnail((height * 4, height), Image.Resampling.BILINEAR)
+            return to_qimage(image)
+
+        def done(image: QImage) -> None:
+            self._thumb_loading = False
+            if generation != self._generation:
+                return
+            self._thumb_images[frame] = image
+            self._next_thumbnail()
+
+        def failed(message: str) -> None:
+            self._thumb_loading = False
+            log.info("a thumbnail could not be loaded: %s", message)
+            if generation == self._generation and self._thumb_queue[:1] == [(slot, frame)]:
+                self._thumb_queue.pop(0)  # the slot stays empty; the rest still load
+                self._thumb_timer.start()
+
+        submit(self.pool, load, done, failed, self._tasks)
 
     def _request(self, index: int) -> None:
         if self._loading is not None or self.session is None:

@@ -248,3 +248,11 @@ def test_a_click_before_the_first_frame_is_marked_on_the_frame_shown_for_it() ->
     assert m.action_frame(0) == 0
     assert m.overlay(0).clicks == [(400, 80, "left")]
     assert m.overlay(1).clicks == []
+
+
+def test_activity_bins_are_wide_enough_for_short_sessions() -> None:
+    model = ReviewModel([{"t": 0.0}, {"t": 3.0}])
+    assert model.activity_bins(900) == 12  # 3 s in quarter-second bins, not 300 slivers
+    long = ReviewModel([{"t": 0.0}, {"t": 3600.0}])
+    assert long.activity_bins(900) == 300  # an hour: about 3 pixels a bin
+    assert long.activity_bins(0) == 1

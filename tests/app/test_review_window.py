@@ -387,3 +387,24 @@ def test_suggestions_can_be_dismissed_and_accepted(qtbot: QtBot, tmp_path: Path)
         assert window.accept_suggestion(0)
     actions = list(vault.open_session(sid).actions())
     assert not any("jane.doe" in str(a.get("text") or "") for a in actions)
+
+
+def test_timeline_thumbnails_and_plot_span_a_short_session(
+    qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]
+) -> None:
+    window, _vault, _sid = opened
+    timeline = window.timeline
+    model = window.model
+    assert model is not None
+    slots = timeline.thumbnail_slots(model.frame_aspect())
+    assert slots > 6  # more slots than the session has frames: every slot is filled
+    qtbot.wait_until(lambda: len(timeline.thumbnails) == slots, timeout=TIMEOUT)
+    assert {img.height() for img in timeline.thumbnails.values()} == {2 * timeline.THUMB_H}
+    # The last slot shows the last frame, the first the first: they span the session.
+    assert model.frame_at(timeline.slot_time(slots - 1, slots)) == model.frame_count - 1
+    assert model.frame_at(timeline.slot_time(0, slots)) == 0
+    # The activity plot's bins cover the whole session: the last events are in the last bin.
+    bins = len(timeline.activity["key"])
+    assert bins == model.activity_bins(timeline.width())
+    assert timeline.activity["key"][-1] > 0
+    assert bins * 0.25 >= model.duration - 0.25
