@@ -225,6 +225,10 @@ class ReviewModel:
     def __init__(self, frames: list[dict[str, Any]]) -> None:
         self.frames = frames
         self._frame_t = [float(f.get("t", 0.0)) for f in frames]
+        # Frames are numbered as written; a pre-action frame is captured a moment before
+        # frames written ahead of it, so times are not always in index order.
+        self._by_time = sorted(range(len(frames)), key=lambda i: (self._frame_t[i], i))
+        self._sorted_t = [self._frame_t[i] for i in self._by_time]
         self.events: list[dict[str, Any]] = []
         self.actions: list[dict[str, Any]] = []
         self._event_t: list[float] = []
@@ -258,7 +262,7 @@ class ReviewModel:
     @property
     def duration(self) -> float:
         """Seconds from the start to the last frame, event or action."""
-        ends = [self._frame_t[-1] if self._frame_t else 0.0]
+        ends = [self._sorted_t[-1] if self._sorted_t else 0.0]
         if self._event_t:
             ends.append(self._event_t[-1])
         if self.actions:
@@ -272,10 +276,10 @@ class ReviewModel:
         return self._frame_t[index]
 
     def frame_at(self, t: float) -> int:
-        """The last frame captured at or before ``t`` (frame 0 before the first)."""
+        """The last frame captured at or before ``t`` (the earliest one before the first)."""
         if not self._frame_t:
             return 0
-        return max(bisect.bisect_right(self._frame_t, t) - 1, 0)
+        return self._by_time[max(bisect.bisect_right(self._sorted_t, t) - 1, 0)]
 
     def step_frame(self, index: int, delta: int) -> int:
         """Frame ``index + delta``, clamped to the session."""
