@@ -170,6 +170,30 @@ def study_label(consent: dict[str, Any]) -> str:
     return str(sid) if sid else "(own)"
 
 
+def redaction_label(entry: dict[str, Any]) -> str:
+    """One line of the redaction log for people: when, and what was removed (never content)."""
+    when = entry.get("when")
+    stamp = (
+        datetime.datetime.fromtimestamp(when).strftime("%Y-%m-%d %H:%M")
+        if isinstance(when, int | float) and not isinstance(when, bool)
+        else "?"
+    )
+    n = entry.get("count", 0)
+    kind = entry.get("kind")
+    what = {
+        "region": f"blacked out a region in {n} frame(s)",
+        "text": f"removed {n} occurrence(s) of a text everywhere",
+        "typed_span": f"removed {n} selected character(s) of typed text",
+        "events": f"deleted {n} event(s)",
+        "frames": f"deleted {n} frame(s)",
+        "window_titles": f"blanked {n} window title(s)",
+    }.get(str(kind), f"{kind}: {n} changed")
+    removed = entry.get("actions_removed")
+    if kind == "events" and isinstance(removed, int) and removed:
+        what += f" and {removed} action(s) built on them"
+    return f"{stamp}  {what}"
+
+
 def shorten(text: str, limit: int = 60) -> str:
     """Cut long text with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

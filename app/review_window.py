@@ -41,6 +41,7 @@ from app.review_model import (
     ReviewModel,
     format_duration,
     load_dismissals,
+    redaction_label,
     save_dismissal,
     session_row,
     study_label,
@@ -464,11 +465,7 @@ class ReviewWindow(QMainWindow):
         )
         self._start_thumbnails()
         self.log_view.setPlainText(
-            "\n".join(
-                f"{r.get('kind')}: {r.get('count', '')} changed {r.get('where', '')}"
-                for r in redactions
-            )
-            or "No redactions yet."
+            "\n".join(redaction_label(r) for r in redactions) or "No redactions yet."
         )
 
     # --- frames ---------------------------------------------------------------------------

@@ -207,6 +207,7 @@ def test_delete_the_current_frame(
     assert sum(1 for _ in after.events()) == 68  # events kept
     assert after.redactions()[0]["kind"] == "frames"
     assert window.sessions.topLevelItem(0).text(3).startswith("5 frames")
+    assert window.log_view.toPlainText().endswith("  deleted 1 frame(s)")
 
 
 def test_delete_a_range_of_frames_with_its_events(
