@@ -17,9 +17,10 @@ from types import TracebackType
 from typing import Any
 
 from storage import crypto, frames, keyrecord, records_io
+from storage.errors import CorruptData
 from storage.files import fsync_dir
 from storage.reader import SessionReader
-from storage.stream import StreamContext, StreamWriter
+from storage.stream import StreamContext, StreamWriter, read_chunk_at
 
 REDACTED_KEY = "redacted"
 
@@ -60,6 +61,17 @@ class Rewriter:
         w = StreamWriter(self.reader.path / sk.file, sk.key, ctx)
         self._new[name] = (w, sk)
         return w
+
+    def old_frame_blob(self, chunk: int, offset: int) -> bytes:
+        """One stored frame image of the session as it is now (authenticated), to copy."""
+        rec = self.reader.record
+        sk = rec.streams["frames"]
+        ctx = StreamContext(self._vault_id, rec.session_id, "frames", rec.consent_sha256)
+        recs = read_chunk_at(self.reader.path / sk.file, sk.key, ctx, chunk, offset)
+        if len(recs) != 1:
+            what = f"Session {rec.session_id}, stream frames, chunk {chunk}"
+            raise CorruptData(f"{what} is malformed.")
+        return recs[0]
 
     def write_records(self, name: str, records: list[dict[str, Any]]) -> None:
         """Write a whole record stream anew."""
@@ -301,12 +313,14 @@ def typed_spans(rw: Rewriter, spans: list[tuple[int, int, int]]) -> int:
 
 
 def frames_deleted(rw: Rewriter, doomed: set[int]) -> int:
-    """Delete these frames: the rest are renumbered and re-encoded under a new key.
+    """Delete these frames: the rest are renumbered and written under a new key.
 
-    Every surviving frame is reconstructed from the old stream and planned afresh, so one
-    that was a delta on (or the same as) a deleted frame is stored whole or against a
-    survivor, pixel-exact. Actions' ``frame_before`` / ``frame_after`` follow the new
-    numbering and become null where they named a deleted frame.
+    A surviving frame whose stored reference (the delta's base, or the frame it is the same
+    as) survives too keeps its stored image, re-encrypted as is: its pixels stay exact.
+    One whose reference was deleted is reconstructed from the old stream and stored anew
+    (``frames.FramePlanner`` makes it a keyframe). Nothing of a deleted frame is copied.
+    Actions' ``frame_before`` / ``frame_after`` follow the new numbering and become null
+    where they named a deleted frame.
 
     Returns:
         Frames deleted.
@@ -322,16 +336,25 @@ def frames_deleted(rw: Rewriter, doomed: set[int]) -> int:
             new_index[i] = len(new_index)
     fw_stream = rw.open_stream("frames")
     mw_stream = rw.open_stream("framemeta")
-    planner = frames.FramePlanner()
     for old, new in new_index.items():
-        plan = planner.plan(new, reader.frame_image(old))
+        st = metas[old]["_store"]
+        ref = st.get("base") if st.get("kind") == "delta" else metas[old].get("same_as")
         meta = {k: v for k, v in metas[old].items() if k != "_store"}
         meta["index"] = new
-        meta["same_as"] = plan.same_as
-        chunk = offset = None
-        if plan.kind != "same":
-            chunk, offset = fw_stream.append_chunk(frames.encode(plan))
-        meta["_store"] = frames.store_info(plan, chunk, offset)
+        if st.get("kind") == "key" or (isinstance(ref, int) and ref in new_index):
+            store = dict(st)
+            if st.get("kind") == "delta":
+                store["base"] = new_index[int(st["base"])]
+            if st.get("kind") == "same":
+                meta["same_as"] = new_index[int(metas[old]["same_as"])]
+            else:
+                store["chunk"], store["offset"] = fw_stream.append_chunk(
+                    rw.old_frame_blob(int(st["chunk"]), int(st["offset"])))
+        else:
+            plan = frames.FramePlanner().plan(new, reader.frame_image(old))
+            meta["same_as"] = plan.same_as
+            store = frames.store_info(plan, *fw_stream.append_chunk(frames.encode(plan)))
+        meta["_store"] = store
         mw_stream.append(records_io.dumps(meta))
     actions = list(reader.actions())
     for a in actions:

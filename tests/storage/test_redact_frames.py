@@ -104,6 +104,28 @@ def test_deleted_frames_are_gone_and_the_rest_decode_exactly(
     assert sum(b - a for a, b in entry["where"]["frames"]) == len(doomed)
     assert vault.session(sid).frames == len(kept)
     assert u.verify(sid)[0].status == "ok"
+    # Frames before the first deleted one keep their stored form (copied, not re-encoded).
+    first = min(doomed)
+    assert [m["_store"]["kind"] for m in r._metas()][:first] == kinds[:first]
+
+
+def test_a_frame_the_same_as_a_deleted_one_is_kept_exactly(vault: Vault) -> None:
+    pixels = _frames(8, -1)
+    sid = _session(vault, pixels)
+    u = vault.unlock(PASS)
+    metas = u.open_session(sid)._metas()
+    assert metas[4]["_store"]["kind"] == "same"
+    assert metas[4]["same_as"] == 3
+    assert metas[5]["_store"]["kind"] == "delta"
+    assert u.delete_frames(sid, {3}) == 1
+    r = u.open_session(sid)
+    kept = [0, 1, 2, 4, 5, 6, 7]
+    for new, old in enumerate(kept):
+        assert r.frame_image(new).tobytes() == pixels[old], (new, old)
+    after = r._metas()
+    assert after[3]["_store"]["kind"] == "key"  # old frame 4 lost what it repeated
+    assert after[4]["_store"]["kind"] == "delta"  # old frame 5: its base survived, copied
+    assert after[4]["_store"]["base"] == 3
 
 
 def test_deleting_no_frame_changes_nothing(vault: Vault) -> None:
