@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import datetime
 import json
+import math
 import os
 import tempfile
 from collections import OrderedDict
@@ -24,6 +25,7 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 EVENT_KINDS = ("move", "button", "scroll", "key", "window")
+MIN_BIN_S = 0.25  # the activity plot's shortest bin
 
 #: How each scanner kind is named to the person.
 SUGGESTION_KINDS = {
@@ -152,6 +154,46 @@ def session_row(summary: Any) -> list[str]:
     ]
 
 
+def study_label(consent: dict[str, Any]) -> str:
+    """The Study column: 'Title (id)' from the session's consent record, or '(own)'.
+
+    The plaintext index does not hold the study (storage/FORMAT.md section 6), so the
+    review window reads it from the encrypted consent once the vault is unlocked.
+    """
+    study = consent.get("study")
+    if isinstance(study, dict):
+        title, sid = study.get("title"), study.get("id")
+        if isinstance(title, str) and title and isinstance(sid, str) and sid:
+            return f"{title} ({sid})"
+        return str(title or sid or "a study")
+    sid = consent.get("study_id") or (study if isinstance(study, str) else None)
+    return str(sid) if sid else "(own)"
+
+
+def redaction_label(entry: dict[str, Any]) -> str:
+    """One line of the redaction log for people: when, and what was removed (never content)."""
+    when = entry.get("when")
+    stamp = (
+        datetime.datetime.fromtimestamp(when).strftime("%Y-%m-%d %H:%M")
+        if isinstance(when, int | float) and not isinstance(when, bool)
+        else "?"
+    )
+    n = entry.get("count", 0)
+    kind = entry.get("kind")
+    what = {
+        "region": f"blacked out a region in {n} frame(s)",
+        "text": f"removed {n} occurrence(s) of a text everywhere",
+        "typed_span": f"removed {n} selected character(s) of typed text",
+        "events": f"deleted {n} event(s)",
+        "frames": f"deleted {n} frame(s)",
+        "window_titles": f"blanked {n} window title(s)",
+    }.get(str(kind), f"{kind}: {n} changed")
+    removed = entry.get("actions_removed")
+    if kind == "events" and isinstance(removed, int) and removed:
+        what += f" and {removed} action(s) built on them"
+    return f"{stamp}  {what}"
+
+
 def shorten(text: str, limit: int = 60) -> str:
     """Cut long text with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -207,6 +249,10 @@ class ReviewModel:
     def __init__(self, frames: list[dict[str, Any]]) -> None:
         self.frames = frames
         self._frame_t = [float(f.get("t", 0.0)) for f in frames]
+        # Frames are numbered as written; a pre-action frame is captured a moment before
+        # frames written ahead of it, so times are not always in index order.
+        self._by_time = sorted(range(len(frames)), key=lambda i: (self._frame_t[i], i))
+        self._sorted_t = [self._frame_t[i] for i in self._by_time]
         self.events: list[dict[str, Any]] = []
         self.actions: list[dict[str, Any]] = []
         self._event_t: list[float] = []
@@ -240,7 +286,7 @@ class ReviewModel:
     @property
     def duration(self) -> float:
         """Seconds from the start to the last frame, event or action."""
-        ends = [self._frame_t[-1] if self._frame_t else 0.0]
+        ends = [self._sorted_t[-1] if self._sorted_t else 0.0]
         if self._event_t:
             ends.append(self._event_t[-1])
         if self.actions:
@@ -254,10 +300,10 @@ class ReviewModel:
         return self._frame_t[index]
 
     def frame_at(self, t: float) -> int:
-        """The last frame captured at or before ``t`` (frame 0 before the first)."""
+        """The last frame captured at or before ``t`` (the earliest one before the first)."""
         if not self._frame_t:
             return 0
-        return max(bisect.bisect_right(self._frame_t, t) - 1, 0)
+        return self._by_time[max(bisect.bisect_right(self._sorted_t, t) - 1, 0)]
 
     def step_frame(self, index: int, delta: int) -> int:
         """Frame ``index + delta``, clamped to the session."""
@@ -389,6 +435,20 @@ class ReviewModel:
         """The session's typed text in one document: one line per typed run."""
         return "\n".join(prefix + text for _i, prefix, text in self._typed_lines())
 
+    def typed_spans_at(self, start: int, end: int) -> list[tuple[int, int, int]]:
+        """The typed text between offsets ``start`` and ``end`` of :meth:`typed_text`, as
+        (action index, start, end) within each run's text (line prefixes are left out)."""
+        out = []
+        offset = 0
+        for i, prefix, text in self._typed_lines():
+            t0 = offset + len(prefix)
+            t1 = t0 + len(text)
+            a, b = max(start, t0), min(end, t1)
+            if a < b:
+                out.append((i, a - t0, b - t0))
+            offset = t1 + 1
+        return out
+
     def find_text(self, needle: str) -> list[int]:
         """Action indices of the typed runs containing ``needle`` (case-insensitive)."""
         if not needle:
@@ -433,6 +493,20 @@ class ReviewModel:
         return out
 
     # --- timeline -------------------------------------------------------------------------
+
+    def activity_bins(self, width: int) -> int:
+        """How many bins to plot across ``width`` pixels: about 3 px each, but none shorter
+        than MIN_BIN_S, so a short session's bars are wide enough to read."""
+        by_time = max(math.ceil(self.duration / MIN_BIN_S), 1)
+        return max(min(width // 3, by_time), 1)
+
+    def frame_aspect(self) -> float:
+        """Width / height of the first frame's monitor (16:9 when unknown)."""
+        mon = (self.frames[0].get("monitor") or {}) if self.frames else {}
+        w, h = mon.get("w"), mon.get("h")
+        if isinstance(w, int | float) and isinstance(h, int | float) and w > 0 and h > 0:
+            return float(w) / float(h)
+        return 16 / 9
 
     def activity(self, bins: int) -> dict[str, list[int]]:
         """Events per bin by kind, over the session's duration, for the timeline's plot."""
@@ -499,6 +573,64 @@ class ReviewModel:
             ],
             empty=typed + titles == 0,
             verb="Remove",
+        )
+
+    def preview_typed_spans(self, spans: list[tuple[int, int, int]]) -> Preview:
+        """What removing these spans (action index, start, end) of typed text will do."""
+        chars = sum(b - a for _i, a, b in spans)
+        lines = [f"{chars} character(s) of typed text are removed:"]
+        for i, a, b in spans[:5]:
+            action = self.actions[i]
+            text = str(action.get("text") or "")[a:b].replace("\n", "⏎")
+            where = self.window_label(self.window_of(action))
+            lines.append(
+                f"  '{shorten(text, 40)}' typed at {format_duration(float(action.get('t', 0)))}"
+                + (f" in {where}" if where else "")
+            )
+        if len(spans) > 5:
+            lines.append(f"  … and {len(spans) - 5} more run(s)")
+        lines += [
+            "Only this selection: other occurrences of the same text are kept "
+            "(use 'Remove every occurrence…' for those).",
+            "The key presses that typed it are scrubbed from the raw events too. "
+            "This cannot be undone.",
+        ]
+        return Preview("Remove the selected typed text", lines, empty=chars == 0, verb="Remove")
+
+    def frames_of_actions(self, first: int, last: int) -> range:
+        """The frames actions ``first..last`` (inclusive) show: the first one's pre-action
+        frame to the last one's post-action frame."""
+        if not self.frames or not self.actions:
+            return range(0)
+        start = self.action_frame(first)
+        after = self.actions[last].get("frame_after")
+        stop = after if isinstance(after, int) else self.action_frame(last)
+        stop = min(max(stop, start), len(self.frames) - 1)
+        return range(start, stop + 1)
+
+    def preview_frames(self, frames: Iterable[int]) -> Preview:
+        """What deleting these frames will do."""
+        doomed = sorted({i for i in frames if 0 <= i < len(self.frames)})
+        runs: list[list[int]] = []
+        for i in doomed:
+            if runs and runs[-1][1] == i - 1:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i])
+        spans = ", ".join(f"{a + 1}–{b + 1}" if b > a else f"{a + 1}" for a, b in runs[:5])
+        if len(runs) > 5:
+            spans += " …"
+        n = len(doomed)
+        return Preview(
+            "Delete frames",
+            [
+                f"{n} of {len(self.frames)} frame(s) (screenshots) are deleted: {spans}.",
+                "The other frames are kept exactly as they are, renumbered.",
+                "Events and actions are kept (their pre/post frame may then be gone). "
+                "This cannot be undone.",
+            ],
+            empty=n == 0,
+            verb="Delete",
         )
 
     def event_range_of_actions(self, first: int, last: int) -> range:

@@ -72,6 +72,34 @@ class ReviewSession:
             self._reopen()
             return n
 
+    def redact_typed_spans(self, spans: list[tuple[int, int, int]]) -> int:
+        """Remove only these spans (type action seq, start, end); returns characters removed."""
+        with self._lock:
+            n = self.vault.redact_typed_spans(self.session_id, spans)
+            self._reopen()
+            return n
+
+    def delete_frames(self, frames: set[int]) -> int:
+        """Delete these frames (the rest are renumbered); returns frames deleted."""
+        with self._lock:
+            n = self.vault.delete_frames(self.session_id, frames)
+            self._reopen()
+            return n
+
+    def delete_range(self, seqs: range, frames: set[int]) -> tuple[int, int]:
+        """Delete these events (and their actions), then these frames; returns both counts.
+
+        Two redactions, each logged: events first, since deleting frames renumbers them
+        and event seqs do not change.
+        """
+        with self._lock:
+            try:
+                events = self.vault.redact_events(self.session_id, seqs) if seqs else 0
+                deleted = self.vault.delete_frames(self.session_id, frames) if frames else 0
+            finally:
+                self._reopen()
+            return events, deleted
+
     def redact_events(self, seqs: range) -> int:
         """Delete these events (and actions built on them); returns events removed."""
         with self._lock:

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -18,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.review_model import EVENT_KINDS, Overlay, Preview
+from app.review_model import EVENT_KINDS, Overlay, Preview, format_duration
 
 KIND_COLOURS = {
     "move": QColor("#8fa3b8"),
@@ -168,19 +178,26 @@ class FrameView(QWidget):
 
 
 class Timeline(QWidget):
-    """Activity per second by kind (stacked bars), frame ticks, and where we are.
+    """Frame thumbnails, activity by kind (stacked bars), frame ticks, a time axis, and
+    where we are; all of it spans the whole session, whatever its length.
 
     Attributes:
-        activity: kind -> counts per bin.
+        activity: kind -> counts per bin (the bins divide the session evenly).
         frame_times: each frame's time (s).
         duration: the session's length (s).
         position: the current frame's time.
+        thumbnails: slot -> small image of the frame shown at that slot's time.
 
     Signals:
         seek(float): the person clicked at this time (s).
     """
 
     seek = Signal(float)
+    resized = Signal()
+
+    THUMB_H = 40
+    TICK_H = 6
+    AXIS_H = 16
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -188,17 +205,32 @@ class Timeline(QWidget):
         self.frame_times: list[float] = []
         self.duration = 1.0
         self.position = 0.0
-        self.setMinimumHeight(70)
-        self.setMaximumHeight(90)
-        self.setToolTip("Activity by kind; grey ticks are frames. Click to jump.")
+        self.thumbnails: dict[int, QImage] = {}
+        self.setMinimumHeight(120)
+        self.setMaximumHeight(140)
+        self.setToolTip("Frames, then activity by kind; grey ticks are frames. Click to jump.")
 
     def set_data(
         self, activity: dict[str, list[int]], frame_times: list[float], duration: float
     ) -> None:
-        """Set what to plot."""
+        """Set what to plot (thumbnails are dropped: they arrive afterwards)."""
         self.activity = activity
         self.frame_times = frame_times
         self.duration = max(duration, 1e-9)
+        self.thumbnails = {}
+        self.update()
+
+    def thumbnail_slots(self, aspect: float = 16 / 9) -> int:
+        """How many thumbnails fit side by side (for frames of this width/height)."""
+        return max(self.width() // max(int(self.THUMB_H * aspect) + 2, 1), 1)
+
+    def slot_time(self, slot: int, slots: int) -> float:
+        """The time shown by thumbnail ``slot`` of ``slots``: its left edge."""
+        return slot / slots * self.duration
+
+    def set_thumbnail(self, slot: int, image: QImage) -> None:
+        """Show a frame's thumbnail in ``slot``."""
+        self.thumbnails[slot] = image
         self.update()
 
     def set_position(self, t: float) -> None:
@@ -210,45 +242,70 @@ class Timeline(QWidget):
         if self.duration > 0 and self.width() > 0:
             self.seek.emit(max(event.position().x(), 0) / self.width() * self.duration)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         w, h = self.width(), self.height()
         painter.fillRect(self.rect(), QColor("#f4f6f8"))
-        tick_h = 10
-        plot_h = h - tick_h - 14
+        plot_top = self.THUMB_H + 4
+        plot_h = h - plot_top - self.TICK_H - self.AXIS_H - 2
+        painter.fillRect(QRectF(0, 0, w, self.THUMB_H), QColor("#dde2e7"))
+        if self.thumbnails:
+            slots = self.thumbnail_slots()
+            slot_w = w / slots
+            for slot, image in self.thumbnails.items():
+                if slot >= slots:
+                    continue
+                box = QRectF(slot * slot_w + 1, 0, slot_w - 2, self.THUMB_H)
+                painter.drawImage(box, image)
         bins = len(next(iter(self.activity.values()), []))
         if bins:
-            peak = max(max(sum(self.activity[k][i] for k in self.activity) for i in range(bins)), 1)
+            totals = [sum(self.activity[k][i] for k in self.activity) for i in range(bins)]
+            peak = max(max(totals), 1)
             bw = w / bins
             for i in range(bins):
-                y = float(plot_h)
+                y = float(plot_top + plot_h)
+                # Bar height grows with the square root of the count, so one burst of typing
+                # does not flatten an hour of clicks; the kinds share the bar by count.
+                height = math.sqrt(totals[i] / peak) * (plot_h - 2)
                 for kind in EVENT_KINDS:
                     n = self.activity.get(kind, [0] * bins)[i]
                     if not n:
                         continue
-                    bh = n / peak * (plot_h - 2)
-                    painter.fillRect(
-                        QRectF(i * bw, y - bh, max(bw - 0.5, 1), bh), KIND_COLOURS[kind]
-                    )
+                    bh = n / totals[i] * height
+                    painter.fillRect(QRectF(i * bw, y - bh, max(bw - 1, 1), bh), KIND_COLOURS[kind])
                     y -= bh
+        ticks_top = plot_top + plot_h + 1
         painter.setPen(QColor("#9aa4ae"))
         step = max(1, len(self.frame_times) // max(w // 2, 1))
         for t in self.frame_times[::step]:
             x = t / self.duration * w
-            painter.drawLine(QPointF(x, plot_h + 2), QPointF(x, plot_h + 2 + tick_h))
+            painter.drawLine(QPointF(x, ticks_top), QPointF(x, ticks_top + self.TICK_H))
+        axis = QRectF(4, h - self.AXIS_H, w - 8, self.AXIS_H)
+        painter.setPen(QColor("#55606b"))
+        painter.drawText(axis, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "0:00")
+        painter.drawText(
+            axis,
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            format_duration(self.duration),
+        )
+        metrics = painter.fontMetrics()
+        legend_w = sum(metrics.horizontalAdvance(k + "   ") for k in EVENT_KINDS)
+        lx = (w - legend_w) / 2
+        for kind in EVENT_KINDS:
+            painter.fillRect(QRectF(lx, h - self.AXIS_H / 2 - 4, 8, 8), KIND_COLOURS[kind])
+            painter.drawText(
+                QRectF(lx + 11, h - self.AXIS_H, 200, self.AXIS_H),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                kind,
+            )
+            lx += metrics.horizontalAdvance(kind + "   ") + 11
         x = self.position / self.duration * w
         painter.setPen(QPen(QColor("#111111"), 2))
-        painter.drawLine(QPointF(x, 0), QPointF(x, h))
-        painter.setPen(QColor("#55606b"))
-        legend = "  ".join(EVENT_KINDS)
-        painter.drawText(QRectF(4, h - 14, w - 8, 14), Qt.AlignmentFlag.AlignLeft, legend)
-        lx = 4.0
-        metrics = painter.fontMetrics()
-        for kind in EVENT_KINDS:
-            painter.fillRect(
-                QRectF(lx, h - 3, metrics.horizontalAdvance(kind), 3), KIND_COLOURS[kind]
-            )
-            lx += metrics.horizontalAdvance(kind + "  ")
+        painter.drawLine(QPointF(x, 0), QPointF(x, h - self.AXIS_H))
         painter.end()
 
 
@@ -339,23 +396,35 @@ class RegionScopeDialog(QDialog):
         return range(a - 1, b)
 
 
-class FrameRangeDialog(QDialog):
-    """Pick frames A..B (1-based, inclusive) whose events to delete."""
+class DeleteRangeDialog(QDialog):
+    """Pick frames A..B (1-based, inclusive) and what to delete there: the frames, and/or
+    the events and actions captured between them.
 
-    def __init__(self, current: int, count: int, parent: QWidget | None = None) -> None:
+    Attributes:
+        with_frames: checkbox, the frames themselves (screenshots).
+        with_events: checkbox, the events and actions from frame A up to frame B + 1.
+    """
+
+    def __init__(self, first: int, last: int, count: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Overt: delete events between frames")
+        self.setWindowTitle("Overt: delete a range")
         self.first = QSpinBox()
         self.last = QSpinBox()
         for box in (self.first, self.last):
             box.setRange(1, max(count, 1))
-        self.first.setValue(current + 1)
-        self.last.setValue(current + 1)
+        self.first.setValue(first + 1)
+        self.last.setValue(last + 1)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Delete every event from frame"))
+        row.addWidget(QLabel("From frame"))
         row.addWidget(self.first)
         row.addWidget(QLabel("to frame"))
         row.addWidget(self.last)
+        row.addWidget(QLabel(f"of {count}"))
+        row.addStretch(1)
+        self.with_frames = QCheckBox("the frames (screenshots)")
+        self.with_events = QCheckBox("the events and actions captured while they were shown")
+        self.with_frames.setChecked(True)
+        self.with_events.setChecked(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -363,6 +432,9 @@ class FrameRangeDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
+        layout.addWidget(QLabel("Delete:"))
+        layout.addWidget(self.with_frames)
+        layout.addWidget(self.with_events)
         layout.addWidget(QLabel("You will see what this deletes before anything changes."))
         layout.addWidget(buttons)
 

@@ -7,11 +7,12 @@ only paints. Frames load lazily into a small LRU cache, and the next frame is pr
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
 from PIL import Image
-from PySide6.QtCore import QRect, Qt, QThreadPool, Signal
+from PySide6.QtCore import QRect, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QImage, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,24 +41,28 @@ from app.review_model import (
     ReviewModel,
     format_duration,
     load_dismissals,
+    redaction_label,
     save_dismissal,
     session_row,
+    study_label,
 )
 from app.review_session import ReviewSession
 from app.review_widgets import (
-    FrameRangeDialog,
+    DeleteRangeDialog,
     FrameView,
     PreviewDialog,
     RegionScopeDialog,
     Timeline,
 )
 from app.workers import Task, submit
-from storage import UnlockedVault, scanner
+from storage import StorageError, UnlockedVault, scanner
 
 log = logging.getLogger(__name__)
 
 FRAME_CACHE = 8
+THUMB_IDLE_MS = 250
 SESSION_COLUMNS = ["Date", "Duration", "Study", "Counts", "Review", "Size"]
+STUDY_COLUMN = 2
 
 
 def to_qimage(img: Image.Image) -> QImage:
@@ -84,6 +89,7 @@ class ReviewWindow(QMainWindow):
         frameShown(int): a frame is on screen.
         changed(str): a change was applied (its one-line result).
         failed(str): something failed (one sentence, also shown to the person).
+        studiesRead(): the session list's Study column was filled from the consents.
     """
 
     sessionOpened = Signal(str)
@@ -91,6 +97,7 @@ class ReviewWindow(QMainWindow):
     frameShown = Signal(int)
     changed = Signal(str)
     failed = Signal(str)
+    studiesRead = Signal()
 
     def __init__(self, vault: UnlockedVault, parent: QWidget | None = None) -> None:
         guard_none_refcount()
@@ -100,6 +107,7 @@ class ReviewWindow(QMainWindow):
         self.model: ReviewModel | None = None
         self.index = 0
         self.confirm: Callable[[Preview], bool] = self._confirm_dialog
+        self.ask_frames_too: Callable[[range], bool | None] = self._ask_frames_too
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
         self._tasks: list[Task] = []
@@ -108,6 +116,11 @@ class ReviewWindow(QMainWindow):
         self._wanted_action: int | None = None
         self._records_after_first_frame = False
         self._generation = 0
+        self._studies: dict[str, str] = {}  # session id -> Study column (from its consent)
+        self._thumb_queue: list[tuple[int, int]] = []  # (slot, frame) still to load
+        self._thumb_images: dict[int, QImage] = {}  # frame -> its thumbnail
+        self._thumb_loading = False
+        self._last_step = 0.0
         self.setWindowTitle("Overt: review")
         self._fit_to_screen()
         self._build()
@@ -128,6 +141,13 @@ class ReviewWindow(QMainWindow):
         self.view.regionSelected.connect(self._region_drawn)
         self.timeline = Timeline()
         self.timeline.seek.connect(self._seek_time)
+        self.timeline.resized.connect(self._start_thumbnails)
+        # Thumbnails load one at a time, and only once stepping has paused for a moment:
+        # a frame the person asked for never waits behind a batch of them.
+        self._thumb_timer = QTimer(self)
+        self._thumb_timer.setSingleShot(True)
+        self._thumb_timer.setInterval(THUMB_IDLE_MS)
+        self._thumb_timer.timeout.connect(self._next_thumbnail)
         self.position = QLabel("No session open")
         self.position.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
@@ -148,9 +168,13 @@ class ReviewWindow(QMainWindow):
         self.redact_region_button = QPushButton("Black out region…")
         self.redact_region_button.setToolTip("Drag on the frame first")
         self.redact_region_button.clicked.connect(self._redact_region_clicked)
-        self.delete_events_button = QPushButton("Delete selected actions' events…")
+        self.delete_events_button = QPushButton("Delete selected actions…")
+        self.delete_events_button.setToolTip("Select actions in the list first")
         self.delete_events_button.clicked.connect(self._delete_selected_clicked)
-        self.delete_range_button = QPushButton("Delete events between frames…")
+        self.delete_range_button = QPushButton("Delete frames…")
+        self.delete_range_button.setToolTip(
+            "Delete this frame or a range of frames, and what happened meanwhile"
+        )
         self.delete_range_button.clicked.connect(self._delete_range_clicked)
         self.titles_button = QPushButton("Blank window titles…")
         self.titles_button.clicked.connect(self._titles_clicked)
@@ -189,14 +213,23 @@ class ReviewWindow(QMainWindow):
         self.text_view = QPlainTextEdit()
         self.text_view.setReadOnly(True)
         self.text_view.setPlaceholderText("No typed text in this session.")
-        self.redact_text_button = QPushButton("Remove selected / searched text…")
-        self.redact_text_button.clicked.connect(self._redact_text_clicked)
+        self.redact_text_button = QPushButton("Remove selected text…")
+        self.redact_text_button.setToolTip("Removes only the text selected above")
+        self.redact_text_button.clicked.connect(self._redact_selection_clicked)
+        self.redact_all_button = QPushButton("Remove every occurrence…")
+        self.redact_all_button.setToolTip(
+            "Removes every occurrence of the selected or searched text, titles included"
+        )
+        self.redact_all_button.clicked.connect(self._redact_text_clicked)
         text_tab = QWidget()
         tl = QVBoxLayout(text_tab)
         tl.addWidget(self.search)
         tl.addWidget(self.search_result)
         tl.addWidget(self.text_view, 1)
-        tl.addWidget(self.redact_text_button)
+        text_buttons = QHBoxLayout()
+        text_buttons.addWidget(self.redact_text_button)
+        text_buttons.addWidget(self.redact_all_button)
+        tl.addLayout(text_buttons)
         self.suggestions_list = QListWidget()
         self.suggestions_list.currentRowChanged.connect(self._suggestion_chosen)
         self.accept_suggestion_button = QPushButton("Redact…")
@@ -275,6 +308,7 @@ class ReviewWindow(QMainWindow):
             self.delete_session_button,
             self.approve_button,
             self.redact_text_button,
+            self.redact_all_button,
             self.accept_suggestion_button,
             self.dismiss_suggestion_button,
             self.prev_action,
@@ -287,14 +321,44 @@ class ReviewWindow(QMainWindow):
     # --- sessions -------------------------------------------------------------------------
 
     def refresh_sessions(self) -> None:
-        """Re-read the session list from the vault's index."""
+        """Re-read the session list from the vault's index (studies from the consents)."""
         self.sessions.clear()
+        unknown = []
         for summary in self.vault.vault.sessions():
-            item = QTreeWidgetItem(session_row(summary))
+            row = session_row(summary)
+            row[STUDY_COLUMN] = self._studies.get(summary.id, "…")
+            if summary.id not in self._studies:
+                unknown.append(summary.id)
+            item = QTreeWidgetItem(row)
             item.setData(0, Qt.ItemDataRole.UserRole, summary.id)
             self.sessions.addTopLevelItem(item)
         for col in range(len(SESSION_COLUMNS)):
             self.sessions.resizeColumnToContents(col)
+        if unknown:
+            vault = self.vault
+
+            def read() -> dict[str, str]:
+                out = {}
+                for sid in unknown:
+                    try:
+                        out[sid] = study_label(vault.open_session(sid).consent)
+                    except (StorageError, OSError):
+                        continue  # damaged or gone: the cell says "?"; nothing to cache
+                return out
+
+            submit(self.pool, read, self._studies_read, lambda _message: None, self._tasks)
+
+    def _studies_read(self, studies: dict[str, str]) -> None:
+        self._studies.update(studies)
+        for row in range(self.sessions.topLevelItemCount()):
+            item = self.sessions.topLevelItem(row)
+            if item is None:
+                continue
+            sid = str(item.data(0, Qt.ItemDataRole.UserRole))
+            item.setText(STUDY_COLUMN, self._studies.get(sid, "?"))
+            item.setToolTip(STUDY_COLUMN, item.text(STUDY_COLUMN))
+        self.sessions.resizeColumnToContents(STUDY_COLUMN)
+        self.studiesRead.emit()
 
     def _session_activated(self, item: QTreeWidgetItem) -> None:
         sid = item.data(0, Qt.ItemDataRole.UserRole)
@@ -309,6 +373,9 @@ class ReviewWindow(QMainWindow):
         self.model = None
         self._cache.clear()
         self._loading = None
+        self._thumb_queue = []
+        self._thumb_images = {}
+        self._thumb_timer.stop()
         self.index = 0
         self._wanted_action = None
         self._records_after_first_frame = False
@@ -392,16 +459,13 @@ class ReviewWindow(QMainWindow):
         self._fill_suggestions()
         self._search_changed(self.search.text())
         self.timeline.set_data(
-            model.activity(max(self.timeline.width() // 3, 60)),
+            model.activity(model.activity_bins(self.timeline.width())),
             [model.frame_time(i) for i in range(model.frame_count)],
             model.duration,
         )
+        self._start_thumbnails()
         self.log_view.setPlainText(
-            "\n".join(
-                f"{r.get('kind')}: {r.get('count', '')} changed {r.get('where', '')}"
-                for r in redactions
-            )
-            or "No redactions yet."
+            "\n".join(redaction_label(r) for r in redactions) or "No redactions yet."
         )
 
     # --- frames ---------------------------------------------------------------------------
@@ -429,6 +493,9 @@ class ReviewWindow(QMainWindow):
             return
         self.index = index
         self._wanted_action = action
+        self._last_step = time.monotonic()
+        if self._thumb_queue:
+            self._thumb_timer.start()  # wait until stepping pauses
         if not self._show_cached(index):
             self._request(index)
 
@@ -460,6 +527,55 @@ class ReviewWindow(QMainWindow):
             self._load_records(self._generation)
         self._prefetch(index + 1)
         return True
+
+    def _start_thumbnails(self) -> None:
+        """Plan one thumbnail per timeline slot: the frame on screen at that slot's time."""
+        model = self.model
+        if model is None or model.frame_count == 0:
+            return
+        slots = self.timeline.thumbnail_slots(model.frame_aspect())
+        self.timeline.thumbnails = {}
+        self._thumb_queue = [
+            (slot, model.frame_at(self.timeline.slot_time(slot, slots))) for slot in range(slots)
+        ]
+        self._thumb_timer.start()
+
+    def _next_thumbnail(self) -> None:
+        session = self.session
+        while self._thumb_queue and self._thumb_queue[0][1] in self._thumb_images:
+            slot, frame = self._thumb_queue.pop(0)
+            self.timeline.set_thumbnail(slot, self._thumb_images[frame])
+        if not self._thumb_queue or session is None or self._thumb_loading:
+            return
+        idle_ms = (time.monotonic() - self._last_step) * 1000
+        if self._loading is not None or idle_ms < THUMB_IDLE_MS:
+            self._thumb_timer.start()  # a frame the person wants comes first
+            return
+        slot, frame = self._thumb_queue[0]
+        height = self.timeline.THUMB_H * 2  # twice the strip: sharp on high-DPI screens
+        generation = self._generation
+        self._thumb_loading = True
+
+        def load() -> QImage:
+            image = session.frame_image(frame)
+            image.thumbnail((height * 4, height), Image.Resampling.BILINEAR)
+            return to_qimage(image)
+
+        def done(image: QImage) -> None:
+            self._thumb_loading = False
+            if generation != self._generation:
+                return
+            self._thumb_images[frame] = image
+            self._next_thumbnail()
+
+        def failed(message: str) -> None:
+            self._thumb_loading = False
+            log.info("a thumbnail could not be loaded: %s", message)
+            if generation == self._generation and self._thumb_queue[:1] == [(slot, frame)]:
+                self._thumb_queue.pop(0)  # the slot stays empty; the rest still load
+                self._thumb_timer.start()
+
+        submit(self.pool, load, done, failed, self._tasks)
 
     def _request(self, index: int) -> None:
         if self._loading is not None or self.session is None:
@@ -666,6 +782,27 @@ class ReviewWindow(QMainWindow):
             lambda n: f"Blacked out the region in {n} frame(s).",
         )
 
+    def redact_typed_spans(self, spans: list[tuple[int, int, int]]) -> bool:
+        """Remove only these spans of typed text (action index, start, end), after a preview."""
+        model = self.model
+        assert model is not None
+        by_seq = [(int(model.actions[i]["seq"]), a, b) for i, a, b in spans]
+        return self._apply(
+            model.preview_typed_spans(spans),
+            lambda s: s.redact_typed_spans(by_seq),
+            lambda n: f"Removed {n} character(s) of typed text.",
+        )
+
+    def redact_selection(self) -> bool:
+        """Remove the text selected in the typed-text view (that span only)."""
+        if self.model is None:
+            return False
+        cursor = self.text_view.textCursor()
+        spans = self.model.typed_spans_at(cursor.selectionStart(), cursor.selectionEnd())
+        if not spans:
+            return False
+        return self.redact_typed_spans(spans)
+
     def redact_text(self, needle: str) -> bool:
         """Remove every occurrence of ``needle``, after a preview."""
         assert self.model is not None
@@ -686,8 +823,53 @@ class ReviewWindow(QMainWindow):
 
     def delete_frame_range_events(self, first: int, last: int) -> bool:
         """Delete every event captured from frame ``first`` to ``last`` (inclusive)."""
+        return self.delete_range(first, last, frames=False, events=True)
+
+    def delete_frames(self, frames: set[int]) -> bool:
+        """Delete these frames (the others are kept exactly), after a preview."""
         assert self.model is not None
-        return self.delete_events(self.model.event_range_of_frames(first, last))
+        return self._apply(
+            self.model.preview_frames(frames),
+            lambda s: s.delete_frames(frames),
+            lambda n: f"Deleted {n} frame(s).",
+        )
+
+    def delete_range(self, first: int, last: int, *, frames: bool, events: bool) -> bool:
+        """Delete frames ``first..last`` (inclusive) and/or the events captured meanwhile."""
+        model = self.model
+        assert model is not None
+        seqs = model.event_range_of_frames(first, last) if events else range(0)
+        doomed = set(range(first, last + 1)) if frames else set()
+        return self._delete_both(seqs, doomed)
+
+    def delete_actions(self, first: int, last: int, *, with_frames: bool) -> bool:
+        """Delete actions ``first..last`` (list rows, inclusive) and their events, and
+        optionally the frames they show."""
+        model = self.model
+        assert model is not None
+        doomed = set(model.frames_of_actions(first, last)) if with_frames else set()
+        return self._delete_both(model.event_range_of_actions(first, last), doomed)
+
+    def _delete_both(self, seqs: range, frames: set[int]) -> bool:
+        model = self.model
+        assert model is not None
+        if not frames:
+            return self.delete_events(seqs)
+        if not seqs:
+            return self.delete_frames(frames)
+        ev = model.preview_events(seqs)
+        fr = model.preview_frames(frames)
+        preview = Preview(
+            "Delete events and frames",
+            ev.lines[:2] + fr.lines[:2] + ["This cannot be undone."],
+            empty=ev.empty and fr.empty,
+            verb="Delete",
+        )
+
+        def result(counts: tuple[int, int]) -> str:
+            return f"Deleted {counts[0]} event(s) and {counts[1]} frame(s)."
+
+        return self._apply(preview, lambda s: s.delete_range(seqs, frames), result)
 
     def blank_titles(self, seqs: range | None = None) -> bool:
         """Blank window titles, after a preview."""
@@ -750,23 +932,52 @@ class ReviewWindow(QMainWindow):
         }[dialog.choice]
         self.redact_region((sel.x(), sel.y(), sel.width(), sel.height()), ranges)
 
+    def _ask_frames_too(self, frames: range) -> bool | None:
+        """Also delete the frames the actions show? None: cancel."""
+        if not frames:
+            return False
+        span = f"{frames.start + 1}" if len(frames) == 1 else f"{frames.start + 1}–{frames.stop}"
+        answer = QMessageBox.question(
+            self,
+            "Overt: delete actions",
+            f"Also delete the frames these actions show (frame {span})?",
+            QMessageBox.StandardButton.Yes
+            | QMessageBox.StandardButton.No
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Cancel:
+            return None
+        return answer == QMessageBox.StandardButton.Yes
+
     def _delete_selected_clicked(self) -> None:
         model = self.model
         rows = sorted(i.row() for i in self.actions_list.selectedIndexes())
         if model is None or not rows:
             QMessageBox.information(self, "Overt", "First select actions in the list.")
             return
-        self.delete_events(model.event_range_of_actions(rows[0], rows[-1]))
+        with_frames = self.ask_frames_too(model.frames_of_actions(rows[0], rows[-1]))
+        if with_frames is not None:
+            self.delete_actions(rows[0], rows[-1], with_frames=with_frames)
 
     def _delete_range_clicked(self) -> None:
-        if self.model is None:
+        if self.model is None or self.model.frame_count == 0:
             return
-        dialog = FrameRangeDialog(self.index, self.model.frame_count, self)
-        if dialog.exec() == FrameRangeDialog.DialogCode.Accepted:
-            self.delete_frame_range_events(*dialog.frames())
+        dialog = DeleteRangeDialog(self.index, self.index, self.model.frame_count, self)
+        if dialog.exec() != DeleteRangeDialog.DialogCode.Accepted:
+            return
+        frames, events = dialog.with_frames.isChecked(), dialog.with_events.isChecked()
+        if frames or events:
+            self.delete_range(*dialog.frames(), frames=frames, events=events)
 
     def _titles_clicked(self) -> None:
         self.blank_titles(None)
+
+    def _redact_selection_clicked(self) -> None:
+        if not self.redact_selection():
+            QMessageBox.information(
+                self, "Overt", "Select the typed text to remove in the view above."
+            )
 
     def _redact_text_clicked(self) -> None:
         needle = self.selected_text()

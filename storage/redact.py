@@ -17,9 +17,10 @@ from types import TracebackType
 from typing import Any
 
 from storage import crypto, frames, keyrecord, records_io
+from storage.errors import CorruptData
 from storage.files import fsync_dir
 from storage.reader import SessionReader
-from storage.stream import StreamContext, StreamWriter
+from storage.stream import StreamContext, StreamWriter, read_chunk_at
 
 REDACTED_KEY = "redacted"
 
@@ -60,6 +61,17 @@ class Rewriter:
         w = StreamWriter(self.reader.path / sk.file, sk.key, ctx)
         self._new[name] = (w, sk)
         return w
+
+    def old_frame_blob(self, chunk: int, offset: int) -> bytes:
+        """One stored frame image of the session as it is now (authenticated), to copy."""
+        rec = self.reader.record
+        sk = rec.streams["frames"]
+        ctx = StreamContext(self._vault_id, rec.session_id, "frames", rec.consent_sha256)
+        recs = read_chunk_at(self.reader.path / sk.file, sk.key, ctx, chunk, offset)
+        if len(recs) != 1:
+            what = f"Session {rec.session_id}, stream frames, chunk {chunk}"
+            raise CorruptData(f"{what} is malformed.")
+        return recs[0]
 
     def write_records(self, name: str, records: list[dict[str, Any]]) -> None:
         """Write a whole record stream anew."""
@@ -219,6 +231,151 @@ def text(rw: Rewriter, needle: str) -> int:
     rw.write_records("actions", actions)
     rw.commit({"kind": "text", "where": {}, "count": count})
     return count
+
+
+def _scrub_presses(events: list[dict[str, Any]], presses: set[int]) -> None:
+    """Scrub the key presses with these seqs and, for each, the next release of its key."""
+    waiting: dict[str, int] = {}
+    for e in events:
+        if e.get("kind") != "key":
+            continue
+        if e.get("seq") in presses:
+            key = str(e.get("key"))
+            waiting[key] = waiting.get(key, 0) + 1
+            _scrub_key(e)
+        elif not e.get("down") and waiting.get(str(e.get("key")), 0) > 0:
+            waiting[str(e.get("key"))] -= 1
+            _scrub_key(e)
+
+
+def _char_presses(action: dict[str, Any], by_seq: dict[int, dict[str, Any]]) -> list[int | None]:
+    """For each character of a type action's text, the seq of the key press that typed it.
+
+    Replays the action's presses the way the recorder built its text (backspace removes the
+    last character). None where the press is not in the event stream (deleted earlier).
+    """
+    out: list[int | None] = []
+    for seq in action.get("events") or []:
+        e = by_seq.get(seq) if isinstance(seq, int) else None
+        if e is None or e.get("kind") != "key" or not e.get("down"):
+            continue
+        if e.get("key") == "backspace":
+            if out:
+                out.pop()
+        else:
+            out.extend([seq] * len(_typed_char(e)))
+    text = action.get("text")
+    if not isinstance(text, str) or len(out) != len(text):
+        return [None] * (len(text) if isinstance(text, str) else 0)
+    return out
+
+
+def typed_spans(rw: Rewriter, spans: list[tuple[int, int, int]]) -> int:
+    """Remove chosen spans of typed text only: ``(action seq, start, end)`` in its text.
+
+    The characters leave the type action's text, and the key presses that typed them (with
+    their releases) are scrubbed. Other occurrences of the same text are left alone.
+
+    Returns:
+        Characters removed.
+
+    Raises:
+        ValueError: a span does not lie inside a typed run of this session.
+    """
+    if not spans:
+        return 0
+    events = list(rw.reader.events())
+    actions = list(rw.reader.actions())
+    by_seq = {e["seq"]: e for e in events if isinstance(e.get("seq"), int)}
+    acts = {a.get("seq"): a for a in actions if a.get("kind") == "type"}
+    cut: dict[int, set[int]] = {}
+    for seq, start, end in spans:
+        a = acts.get(seq)
+        text = a.get("text") if a is not None else None
+        if not isinstance(text, str) or not 0 <= start < end <= len(text):
+            raise ValueError("the selected text is not in this session's typed text")
+        cut.setdefault(seq, set()).update(range(start, end))
+    presses: set[int] = set()
+    count = 0
+    for seq, positions in cut.items():
+        a = acts[seq]
+        text = str(a["text"])
+        owners = _char_presses(a, by_seq)
+        presses.update(s for i, s in enumerate(owners) if i in positions and s is not None)
+        a["text"] = "".join(c for i, c in enumerate(text) if i not in positions)
+        count += len(positions)
+    _scrub_presses(events, presses)
+    rw.write_records("events", events)
+    rw.write_records("actions", actions)
+    rw.commit({"kind": "typed_span",
+               "where": {"spans": [[q, a, b] for q, a, b in spans]}, "count": count})
+    return count
+
+
+def frames_deleted(rw: Rewriter, doomed: set[int]) -> int:
+    """Delete these frames: the rest are renumbered and written under a new key.
+
+    A surviving frame whose stored reference (the delta's base, or the frame it is the same
+    as) survives too keeps its stored image, re-encrypted as is: its pixels stay exact.
+    One whose reference was deleted is reconstructed from the old stream and stored anew
+    (``frames.FramePlanner`` makes it a keyframe). Nothing of a deleted frame is copied.
+    Actions' ``frame_before`` / ``frame_after`` follow the new numbering and become null
+    where they named a deleted frame.
+
+    Returns:
+        Frames deleted.
+    """
+    reader = rw.reader
+    metas = reader._metas()
+    doomed = {i for i in doomed if 0 <= i < len(metas)}
+    if not doomed:
+        return 0
+    new_index: dict[int, int] = {}
+    for i in range(len(metas)):
+        if i not in doomed:
+            new_index[i] = len(new_index)
+    fw_stream = rw.open_stream("frames")
+    mw_stream = rw.open_stream("framemeta")
+    for old, new in new_index.items():
+        st = metas[old]["_store"]
+        ref = st.get("base") if st.get("kind") == "delta" else metas[old].get("same_as")
+        meta = {k: v for k, v in metas[old].items() if k != "_store"}
+        meta["index"] = new
+        if st.get("kind") == "key" or (isinstance(ref, int) and ref in new_index):
+            store = dict(st)
+            if st.get("kind") == "delta":
+                store["base"] = new_index[int(st["base"])]
+            if st.get("kind") == "same":
+                meta["same_as"] = new_index[int(metas[old]["same_as"])]
+            else:
+                store["chunk"], store["offset"] = fw_stream.append_chunk(
+                    rw.old_frame_blob(int(st["chunk"]), int(st["offset"])))
+        else:
+            plan = frames.FramePlanner().plan(new, reader.frame_image(old))
+            meta["same_as"] = plan.same_as
+            store = frames.store_info(plan, *fw_stream.append_chunk(frames.encode(plan)))
+        meta["_store"] = store
+        mw_stream.append(records_io.dumps(meta))
+    actions = list(reader.actions())
+    for a in actions:
+        for field in ("frame_before", "frame_after"):
+            ref = a.get(field)
+            if isinstance(ref, int) and not isinstance(ref, bool):
+                a[field] = new_index.get(ref)
+    rw.write_records("actions", actions)
+    rw.commit({"kind": "frames", "where": {"frames": _ranges(doomed)}, "count": len(doomed)})
+    return len(doomed)
+
+
+def _ranges(indices: set[int]) -> list[list[int]]:
+    """Sorted indices as [start, stop) pairs: {1, 2, 3, 7} -> [[1, 4], [7, 8]]."""
+    out: list[list[int]] = []
+    for i in sorted(indices):
+        if out and out[-1][1] == i:
+            out[-1][1] = i + 1
+        else:
+            out.append([i, i + 1])
+    return out
 
 
 def events(rw: Rewriter, seqs: range) -> int:

@@ -465,6 +465,26 @@ class UnlockedVault:
         with self._changing(session_id) as reader, self._rewriter(reader) as rw:
             return redact.text(rw, text)
 
+    def redact_typed_spans(self, session_id: str, spans: list[tuple[int, int, int]]) -> int:
+        """Remove only these spans of typed text: ``(type action seq, start, end)``.
+
+        Unlike ``redact_text``, other occurrences of the same characters stay.
+
+        Returns:
+            The number of characters removed.
+        """
+        with self._changing(session_id) as reader, self._rewriter(reader) as rw:
+            return redact.typed_spans(rw, spans)
+
+    def delete_frames(self, session_id: str, frames: set[int]) -> int:
+        """Delete these frames (indices); the others are renumbered and stay pixel-exact.
+
+        Returns:
+            The number of frames deleted.
+        """
+        with self._changing(session_id) as reader, self._rewriter(reader) as rw:
+            return redact.frames_deleted(rw, set(frames))
+
     def redact_events(self, session_id: str, seqs: range) -> int:
         """Remove the events with these seqs, and every action built on any of them.
 

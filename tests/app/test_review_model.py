@@ -248,3 +248,21 @@ def test_a_click_before_the_first_frame_is_marked_on_the_frame_shown_for_it() ->
     assert m.action_frame(0) == 0
     assert m.overlay(0).clicks == [(400, 80, "left")]
     assert m.overlay(1).clicks == []
+
+
+def test_activity_bins_are_wide_enough_for_short_sessions() -> None:
+    model = ReviewModel([{"t": 0.0}, {"t": 3.0}])
+    assert model.activity_bins(900) == 12  # 3 s in quarter-second bins, not 300 slivers
+    long = ReviewModel([{"t": 0.0}, {"t": 3600.0}])
+    assert long.activity_bins(900) == 300  # an hour: about 3 pixels a bin
+    assert long.activity_bins(0) == 1
+
+
+def test_frame_at_follows_capture_time_not_index() -> None:
+    # A pre-action frame (index 2) is captured before frame 1 but written after it.
+    model = ReviewModel([{"t": 0.4}, {"t": 0.73}, {"t": 0.67}, {"t": 2.0}])
+    assert model.frame_at(0.7) == 2
+    assert model.frame_at(0.8) == 1
+    assert model.frame_at(0.1) == 0
+    assert model.frame_at(5.0) == 3
+    assert model.duration == 2.0

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from app.review_model import Overlay, Preview
 from app.review_widgets import (
-    FrameRangeDialog,
+    DeleteRangeDialog,
     FrameView,
     PreviewDialog,
     RegionScopeDialog,
@@ -76,9 +76,11 @@ def test_timeline_seeks_where_clicked(qtbot: QtBot) -> None:
     assert blocker.args == [15.0]
 
 
-def test_frame_range_dialog(qtbot: QtBot) -> None:
-    dialog = FrameRangeDialog(2, 10)
+def test_delete_range_dialog(qtbot: QtBot) -> None:
+    dialog = DeleteRangeDialog(2, 2, 10)
     qtbot.add_widget(dialog)
     assert dialog.frames() == (2, 2)
+    assert dialog.with_frames.isChecked()
+    assert dialog.with_events.isChecked()
     dialog.first.setValue(8)
     assert dialog.frames() == (2, 7)

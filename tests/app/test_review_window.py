@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
 from app.review_model import Preview
@@ -46,12 +47,33 @@ def wait_frame(qtbot: QtBot, window: ReviewWindow, index: int) -> None:
     )
 
 
-def test_session_list_shows_each_session(opened: tuple[ReviewWindow, UnlockedVault, str]) -> None:
+def test_session_list_shows_each_session(
+    qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]
+) -> None:
     window, _vault, _sid = opened
     assert window.sessions.topLevelItemCount() == 1
     item = window.sessions.topLevelItem(0)
     assert item.text(3) == "6 frames, 8 actions, 68 events"
     assert item.text(4) == "unreviewed"
+    qtbot.wait_until(lambda: item.text(2) == "(own)", timeout=TIMEOUT)
+
+
+def test_study_column_names_the_study_from_the_consent(
+    qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]
+) -> None:
+    window, vault, sid = opened
+    study = {"id": "demo-notes", "title": "Note taking", "researcher": "Demo Lab"}
+    vault.vault.begin_session({"version": 1, "study": study, "scope": {}}).close()
+    with qtbot.wait_signal(window.studiesRead, timeout=TIMEOUT):
+        window.refresh_sessions()
+    cells = {
+        window.sessions.topLevelItem(i).data(
+            0, Qt.ItemDataRole.UserRole
+        ): window.sessions.topLevelItem(i).text(2)
+        for i in range(2)
+    }
+    assert cells.pop(sid) == "(own)"
+    assert list(cells.values()) == ["Note taking (demo-notes)"]
 
 
 def test_keys_step_frames_and_actions_in_sync(
@@ -133,6 +155,95 @@ def test_text_redaction_removes_the_text_from_view_and_store(
     assert all("secret" not in (a.get("text") or "") for a in reader.actions())
 
 
+def test_selected_typed_text_is_removed_there_only(qtbot: QtBot, tmp_path: Path) -> None:
+    vault, sid = vault_with_session(tmp_path / "vault", typed="my secret and your secret")
+    window = ReviewWindow(vault)
+    qtbot.add_widget(window)
+    previews: list[Preview] = []
+    window.confirm = lambda p: previews.append(p) or True  # type: ignore[func-returns-value]
+    with qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT):
+        window.open_session(sid)
+    # Select the first "secret" in the typed-text view, as a person would with the mouse.
+    doc = window.text_view.toPlainText()
+    start = doc.index("my secret") + 3
+    cursor = window.text_view.textCursor()
+    cursor.setPosition(start)
+    cursor.setPosition(start + len("secret"), QTextCursor.MoveMode.KeepAnchor)
+    window.text_view.setTextCursor(cursor)
+    assert window.selected_text() == "secret"
+    with qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT):
+        window._redact_selection_clicked()
+    assert previews[0].title == "Remove the selected typed text"
+    assert "'secret'" in previews[0].lines[1]
+    # One occurrence stays, the other is gone: from the view and from the store.
+    shown = window.text_view.toPlainText()
+    assert "my  and your secret" in shown
+    assert shown.count("secret") == 1
+    reader = vault.open_session(sid)
+    (typed,) = [a["text"] for a in reader.actions() if a["kind"] == "type"]
+    assert typed == "my  and your secret"
+    chars = "".join(e.get("char") or "" for e in reader.events() if e["kind"] == "key")
+    assert chars == "my  and your secret"
+    assert [r["kind"] for r in reader.redactions()] == ["typed_span"]
+
+
+def test_delete_the_current_frame(
+    qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]
+) -> None:
+    window, vault, sid = opened
+    before = vault.open_session(sid)
+    pixels = [before.frame_image(i).tobytes() for i in range(6)]
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    wait_frame(qtbot, window, 2)
+    with qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT):
+        assert window.delete_range(window.index, window.index, frames=True, events=False)
+    assert window.previews[0].title == "Delete frames"  # type: ignore[attr-defined]
+    assert window.previews[0].lines[0].startswith("1 of 6 frame(s)")  # type: ignore[attr-defined]
+    wait_frame(qtbot, window, 0)
+    assert "Frame 1 / 5" in window.position.text()
+    after = vault.open_session(sid)
+    assert [after.frame_image(i).tobytes() for i in range(5)] == pixels[:2] + pixels[3:]
+    assert sum(1 for _ in after.events()) == 68  # events kept
+    assert after.redactions()[0]["kind"] == "frames"
+    assert window.sessions.topLevelItem(0).text(3).startswith("5 frames")
+    assert window.log_view.toPlainText().endswith("  deleted 1 frame(s)")
+
+
+def test_delete_a_range_of_frames_with_its_events(
+    qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]
+) -> None:
+    window, vault, sid = opened
+    with qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT):
+        assert window.delete_range(1, 3, frames=True, events=True)
+    assert window.previews[0].title == "Delete events and frames"  # type: ignore[attr-defined]
+    after = vault.open_session(sid)
+    assert [f["t"] for f in after.frames()] == [0.0, 4.0, 5.0]
+    assert not any(1.0 <= e["t"] < 4.0 for e in after.events())
+    assert [r["kind"] for r in after.redactions()] == ["events", "frames"]
+    assert window.model is not None
+    assert window.model.frame_count == 3
+
+
+def test_delete_actions_with_their_frames(
+    qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]
+) -> None:
+    window, vault, sid = opened
+    window.actions_list.clearSelection()
+    window.actions_list.item(4).setSelected(True)
+    window.ask_frames_too = lambda frames: True
+    with qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT):
+        window._delete_selected_clicked()
+    after = vault.open_session(sid)
+    assert [f["t"] for f in after.frames()] == [0.0, 1.0, 2.0, 3.0]  # frames 5 and 6 gone
+    assert sum(1 for _ in after.actions()) == 7
+    # The click before keeps its pre-action frame; its post-action frame was deleted.
+    first = next(after.actions())
+    assert (first["frame_before"], first["frame_after"]) == (0, 1)
+    fourth = list(after.actions())[3]
+    assert (fourth["frame_before"], fourth["frame_after"]) == (3, None)
+
+
 def test_nothing_to_change_is_not_offered(
     qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]
 ) -> None:
@@ -157,8 +268,11 @@ def test_delete_range_of_events(
     window.actions_list.item(0).setSelected(True)
     window.actions_list.item(1).setSelected(True)
     seqs = window.model.event_range_of_actions(0, 1)  # type: ignore[union-attr]
+    asked: list[range] = []
+    window.ask_frames_too = lambda frames: asked.append(frames) or False  # type: ignore[func-returns-value]
     with qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT):
         window._delete_selected_clicked()
+    assert asked == [range(0, 3)]  # click 0's pre-action frame to click 1's post-action one
     reader = vault.open_session(sid)
     assert not any(e["seq"] in seqs for e in reader.events())
     assert sum(1 for _ in reader.actions()) == 6
@@ -274,3 +388,24 @@ def test_suggestions_can_be_dismissed_and_accepted(qtbot: QtBot, tmp_path: Path)
         assert window.accept_suggestion(0)
     actions = list(vault.open_session(sid).actions())
     assert not any("jane.doe" in str(a.get("text") or "") for a in actions)
+
+
+def test_timeline_thumbnails_and_plot_span_a_short_session(
+    qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]
+) -> None:
+    window, _vault, _sid = opened
+    timeline = window.timeline
+    model = window.model
+    assert model is not None
+    slots = timeline.thumbnail_slots(model.frame_aspect())
+    assert slots > 6  # more slots than the session has frames: every slot is filled
+    qtbot.wait_until(lambda: len(timeline.thumbnails) == slots, timeout=TIMEOUT)
+    assert {img.height() for img in timeline.thumbnails.values()} == {2 * timeline.THUMB_H}
+    # The last slot shows the last frame, the first the first: they span the session.
+    assert model.frame_at(timeline.slot_time(slots - 1, slots)) == model.frame_count - 1
+    assert model.frame_at(timeline.slot_time(0, slots)) == 0
+    # The activity plot's bins cover the whole session: the last events are in the last bin.
+    bins = len(timeline.activity["key"])
+    assert bins == model.activity_bins(timeline.width())
+    assert timeline.activity["key"][-1] > 0
+    assert bins * 0.25 >= model.duration - 0.25

@@ -6,9 +6,10 @@
 3. Records a short session with the study (`overt record --i-consent --study ... --duration`)
    while xdotool clicks and types in a real window (a small Tk notes app).
 4. Lists it, shows its actions and verifies it (`overt sessions`, `show --actions`, `verify`).
-5. Opens the app's windows in a child process (`--qt-shots`) and saves PNGs: the tray menu
-   (idle, then in its recording state), the consent dialog the tray shows, and the review
-   window on the recorded session. Each is saved whole-screen and cropped to the window.
+5. Runs the tray app in a child process (`--qt-shots`): its menu, Record… and the consent
+   dialog, then a real recording started with Start while xdotool types in the notes
+   window, the menu while recording, and Stop; then the review window on that session.
+   Each is saved as PNG whole-screen and cropped to the window.
 
 Everything lives in a temporary folder and on the virtual display; both go at the end.
 """
@@ -35,6 +36,7 @@ from tests.helpers.xserver import (
 ROOT = Path(__file__).resolve().parent.parent.parent
 PASSPHRASE = "demo passphrase, throwaway"
 TYPED = "milk, eggs, bread"
+TRAY_TYPED = "call the bakery at 9"
 NOTES_APP = r"""
 import tkinter as tk
 root = tk.Tk(className="Notes")
@@ -221,7 +223,7 @@ def qt_shots(out_dir: Path, home: Path, session_id: str) -> int:
     from app.qt_guard import guard_none_refcount
 
     guard_none_refcount()
-    from PySide6.QtCore import QPoint, QRect, Qt
+    from PySide6.QtCore import QEventLoop, QPoint, QRect, Qt, QTimer
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QWidget
 
@@ -238,16 +240,24 @@ def qt_shots(out_dir: Path, home: Path, session_id: str) -> int:
     display.width, display.height = screen_size.width(), screen_size.height()
     xdo = XDoTool(display)
 
+    def pump(ms: int) -> None:
+        """Run Qt's event loop for ``ms``. Not QTest.qWait: it holds the GIL while it waits,
+        which starved the recorder's threads (pynput, Xlib) so the tray's recording seemed
+        to hang at "starting"; QEventLoop.exec releases the GIL, as the real app's does."""
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
     def wait_until(check: Callable[[], object], what: str) -> None:
         deadline = time.monotonic() + WAIT_MS / 1000
         while not check():
             if time.monotonic() > deadline:
                 raise SystemExit(f"demo: timed out waiting for {what}")
-            QTest.qWait(50)
+            pump(50)
 
     def shoot(name: str, region: QRect, margin: int = 0) -> None:
         """Save the whole screen as screen-NAME.png and REGION of it as NAME.png."""
-        QTest.qWait(300)  # let openbox map and Qt paint; there is no signal for "painted"
+        pump(300)  # let openbox map and Qt paint; there is no signal for "painted"
         full = screenshot(display, out_dir / f"screen-{name}.png")
         from PIL import Image
 
@@ -290,34 +300,54 @@ def qt_shots(out_dir: Path, home: Path, session_id: str) -> int:
     for box in dialog.checkboxes.values():
         QTest.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
     wait_until(dialog.start.isEnabled, "Start to be enabled")
-    print("Ticked every statement: Start is enabled. Pressing 'Not now' instead:")
-    QTest.mouseClick(dialog.not_now, Qt.MouseButton.LeftButton)
-    wait_until(lambda: not dialog.isVisible(), "the dialog to close")
-    # The recording was made with the CLI above; here the tray is only put in its recording
-    # state to show its icon and menu (starting a second capture from this process stalled
-    # the X server's RECORD extension on Xvfb: see the demo's report).
-    tray.state.start_requested()
-    tray.state.started(session_id)
-    tray.render()
-    print("The tray while recording (state shown, no second capture); right-click the icon:")
+    print("Ticked every statement: Start is enabled. Pressing Start:")
+    failures: list[str] = []
+    stopped: list[dict[str, object]] = []
+    tray.controller.failed.connect(failures.append)
+    tray.controller.stopped.connect(stopped.append)
+    QTest.mouseClick(dialog.start, Qt.MouseButton.LeftButton)
+    asked = time.monotonic()
+    wait_until(lambda: tray.state.state != "starting" or failures, "the recording to start")
+    if failures or tray.state.state != "recording":
+        raise SystemExit(f"demo: the tray could not start recording: {failures}")
+    print(f"Recording ({tray.state.session_id}) {time.monotonic() - asked:.1f} s after Start.")
+    print(f"xdotool types {TRAY_TYPED!r} in the notes window:")
+    xdo.run("windowactivate", "--sync", str(xdo.wait_window("Shopping list")))
+    xdo.move(420, 460)
+    xdo.click()
+    xdo.type(TRAY_TYPED, delay_ms=40)
+    pump(1500)  # a periodic frame or two after the typing
+    print("The tray while recording; right-click the icon:")
     open_menu("tray-menu")
-    tray.state.stopped()
-    tray.render()
+    print("Stop, from the tray menu:")
+    tray.actions["stop"].trigger()
+    wait_until(lambda: stopped or failures, "the recording to stop")
+    summary = stopped[0]
+    print(
+        f"Stopped: {summary.get('events')} events, {summary.get('actions')} actions, "
+        f"{summary.get('frames')} frames."
+    )
+    tray_session = str(summary["session_id"])
     tray.tray.hide()
 
-    print(f"The review window on the session recorded with the CLI ({session_id}):")
+    print(f"The review window on the session recorded through the tray ({tray_session}):")
     passphrase = Path(os.environ["OVERT_PASSPHRASE_FILE"]).read_bytes().rstrip(b"\n")
     window = ReviewWindow(Vault.open(home).unlock(passphrase))
     window.show()
     loaded: list[str] = []
     window.recordsLoaded.connect(loaded.append)
-    window.open_session(session_id)
+    window.open_session(tray_session)
     wait_until(lambda: loaded and window.view.image is not None, "the session to load")
+    if TRAY_TYPED not in window.text_view.toPlainText():
+        raise SystemExit("demo: the typed text is not in the tray-recorded session")
     window.actions_list.setCurrentRow(0)  # the first click, marked on its frame
     assert window.model is not None
     wait_until(lambda: window.index == window.model.action_frame(0), "the first action's frame")  # type: ignore[union-attr]
     xdo.run("windowactivate", "--sync", str(xdo.wait_window("Overt: review")))
     shoot("review", framed(window))
+    window.tabs.setCurrentIndex(1)
+    window.search.setText(TRAY_TYPED.split()[0])
+    shoot("review-typed-text", framed(window))
     window.close()
     return 0
 
