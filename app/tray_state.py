@@ -38,6 +38,7 @@ class TrayState:
         session_id: the session being recorded (None when idle).
         events, frames: counts reported by the recorder.
         pause_reason: why capture is paused ("you", "no answer to the re-confirmation", ...).
+        study: the title of the study joined in Studies… ("" for personal recordings).
         clock: monotonic seconds (a fake in tests).
     """
 
@@ -47,6 +48,7 @@ class TrayState:
     events: int = 0
     frames: int = 0
     pause_reason: str = ""
+    study: str = ""
     _recorded_s: float = field(default=0.0, init=False)
     _since: float | None = field(default=None, init=False)
 
@@ -155,8 +157,9 @@ class TrayState:
             "pause": MenuItem("Resume" if self.state == "paused" else "Pause", active),
             "stop": MenuItem("Stop", active),
             "review": MenuItem("Review…", True),
-            "studies": MenuItem("Studies…", True),
-            "withdraw": MenuItem("Withdraw…", idle),
+            "studies": MenuItem(f"Studies… ({self.study})" if self.study else "Studies…", True),
+            # One click away even while recording: withdrawing that session stops it first.
+            "withdraw": MenuItem("Withdraw…", idle or active),
             "settings": MenuItem("Settings…", True),
             "quit": MenuItem("Quit" if idle else "Stop and quit", self.state != "stopping"),
         }
