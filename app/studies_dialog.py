@@ -78,6 +78,7 @@ class StudiesDialog(QDialog):
         loaded: the study file loaded in this dialog and its path (not yet joined).
         current: the line saying which study is current.
         notice: one sentence: why a file is not usable, or what just changed.
+        shown: which study the details are about (loaded, or joined).
         details: what the shown study asks.
         load_button, join_button, leave_button, close_button: the actions.
     """
@@ -101,6 +102,8 @@ class StudiesDialog(QDialog):
         self.current.setWordWrap(True)
         self.notice = QLabel("")
         self.notice.setWordWrap(True)
+        self.shown = QLabel()
+        self.shown.setWordWrap(True)
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -132,6 +135,7 @@ class StudiesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.current)
         layout.addWidget(self.notice)
+        layout.addWidget(self.shown)
         layout.addWidget(scroll, 1)
         layout.addWidget(note)
         layout.addLayout(buttons)
@@ -159,6 +163,13 @@ class StudiesDialog(QDialog):
         self.say(problem)
         shown = self.loaded[0] if self.loaded else self.joined
         self.details.setText(facts_html(shown) if shown else "")
+        if self.loaded is not None:
+            self.shown.setText(
+                f"<b>Loaded, not joined yet:</b> {html.escape(str(self.loaded[1]))}"
+            )
+        else:
+            self.shown.setText("<b>What your study asks:</b>" if self.joined else "")
+        self.shown.setVisible(bool(self.shown.text()))
         self.join_button.setEnabled(self.loaded is not None)
         self.leave_button.setEnabled(self._joined_path() is not None)
 
@@ -217,6 +228,7 @@ class StudiesDialog(QDialog):
         """Show one sentence under the current study (red when it is a problem)."""
         self.notice.setStyleSheet("color: #b00020;" if error else "color: #1b5e20;")
         self.notice.setText(text)
+        self.notice.setVisible(bool(text))
 
     def _save_study_path(self, path: str | None) -> bool:
         try:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -96,8 +97,10 @@ class WithdrawDialog(QDialog):
             "the researcher, so they delete anything you already gave them."
         )
         intro.setWordWrap(True)
-        self.session_table = self._table(["Date", "Study", "Size"])
-        self.study_table = self._table(["Study", "Sessions"])
+        self.session_table = self._table(["Date", "Study", "Size"], stretch=1)
+        self.study_table = self._table(["Study", "Sessions"], stretch=0)
+        self.no_sessions = QLabel("There are no sessions in this vault.")
+        self.no_studies = QLabel("No session in this vault belongs to a study.")
         self.withdraw_session_button = QPushButton("Withdraw session…")
         self.withdraw_study_button = QPushButton("Withdraw from study…")
         self.withdraw_session_button.clicked.connect(self.ask_session)
@@ -130,23 +133,30 @@ class WithdrawDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(QLabel("<b>Sessions</b>"))
         layout.addWidget(self.session_table, 3)
+        layout.addWidget(self.no_sessions)
         layout.addLayout(row)
         layout.addWidget(QLabel("<b>Studies</b> (withdraw every session of a study at once)"))
         layout.addWidget(self.study_table, 2)
+        layout.addWidget(self.no_studies)
         layout.addLayout(study_row)
         layout.addWidget(self.outcome)
         layout.addLayout(bottom)
         self.refresh()
 
     @staticmethod
-    def _table(headers: list[str]) -> QTableWidget:
+    def _table(headers: list[str], stretch: int) -> QTableWidget:
         table = QTableWidget(0, len(headers))
         table.setHorizontalHeaderLabels(headers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setStretchLastSection(True)
+        header = table.horizontalHeader()
+        for col in range(len(headers)):
+            mode = QHeaderView.ResizeMode.Stretch if col == stretch else (
+                QHeaderView.ResizeMode.ResizeToContents
+            )
+            header.setSectionResizeMode(col, mode)
         return table
 
     def refresh(self) -> None:
@@ -160,9 +170,7 @@ class WithdrawDialog(QDialog):
         recording = self.recording_session()
         self.session_table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
-            study = entry.study_title or entry.study_id or "personal"
-            if entry.consent is None:
-                study = "unknown (its consent cannot be read)"
+            study = self._study_of(entry)
             date = _date(entry.started) + (" (recording now)" if entry.id == recording else "")
             for col, text in enumerate((date, study, format_size(entry.bytes))):
                 item = QTableWidgetItem(text)
@@ -173,9 +181,17 @@ class WithdrawDialog(QDialog):
             title = f"{s.title} ({s.id})" if s.title else s.id
             self.study_table.setItem(row, 0, QTableWidgetItem(title))
             self.study_table.setItem(row, 1, QTableWidgetItem(str(len(s.session_ids))))
-        self.session_table.resizeColumnsToContents()
-        self.study_table.resizeColumnsToContents()
+        self.session_table.setVisible(bool(self.entries))
+        self.no_sessions.setVisible(not self.entries)
+        self.study_table.setVisible(bool(self.studies))
+        self.no_studies.setVisible(not self.studies)
         self._update_buttons()
+
+    @staticmethod
+    def _study_of(entry: withdrawal.WithdrawableSession) -> str:
+        if entry.consent is None:
+            return "unknown (its consent cannot be read)"
+        return entry.study_title or entry.study_id or "personal"
 
     def _update_buttons(self) -> None:
         busy = self.question is not None
@@ -191,7 +207,8 @@ class WithdrawDialog(QDialog):
         rows = self.session_table.selectionModel().selectedRows()
         if rows:
             entry = self.entries[rows[0].row()]
-            self._ask([entry.id], f"the session of {_date(entry.started)}")
+            what = f"the session of {_date(entry.started)} ({self._study_of(entry)})"
+            self._ask([entry.id], what)
 
     def ask_study(self) -> None:
         """Ask once before withdrawing every session of the selected study."""
@@ -238,6 +255,7 @@ class WithdrawDialog(QDialog):
             The receipts written.
         """
         consents = {e.id: e.consent for e in self.entries}
+        for_study = any(e.study_id for e in self.entries if e.id in ids)
         receipts: list[Path] = []
         done: list[str] = []
         problem = ""
@@ -259,11 +277,13 @@ class WithdrawDialog(QDialog):
         if receipts:
             n = len(done)
             what = "1 session" if n == 1 else f"{n} sessions"
-            where = receipts[0] if n == 1 else self.receipts
-            self.outcome.setText(
-                f"Deleted {what} irrecoverably. Receipt{'s' if n > 1 else ''} to send to the "
-                f"researcher: {where}.{problem}"
-            )
+            if n == 1:
+                send = " (send it to the researcher)" if for_study else ""
+                receipt = f"Receipt{send}: {receipts[0]}"
+            else:
+                send = " (send them to the researcher)" if for_study else ""
+                receipt = f"Receipts{send} are in {self.receipts}"
+            self.outcome.setText(f"Deleted {what} irrecoverably. {receipt}.{problem}")
             self.open_receipts.setEnabled(True)
             self.withdrawn.emit(done)
         else:

@@ -135,7 +135,7 @@ def study_facts(study: Study) -> list[tuple[str, str]]:
     if capture.keys and capture.text_mode != "none":
         asks.append("typed text" if capture.text_mode == "full" else "keys without the text")
     if capture.frames:
-        asks.append(f"screenshots (about {capture.frame_rate:g} a second)")
+        asks.append(f"screenshots (about {capture.frame_rate:g} per second)")
     asks.append("window titles" if capture.window_titles else "app names only")
     apps = ", ".join(capture.apps_allow) or "all apps"
     if capture.apps_deny:
@@ -153,7 +153,7 @@ def study_facts(study: Study) -> list[tuple[str, str]]:
         f"(key {study.recipient[:16]}…)."
     )
     if study.after_export:
-        exports += f" After export: {study.after_export}"
+        exports += f" After export: {study.after_export.rstrip('.')}."
     facts = [
         ("Study", f"{study.title} ({study.id})"),
         ("Run by", study.researcher),

@@ -54,7 +54,7 @@ def test_load_shows_what_the_study_asks_then_join_and_leave(
     shown = dialog.details.text()
     for fact in ("UX Lab, Example University", "lab@example.org", "IRB-2026-042",
                  "study how people fill in web forms", "keys without the text",
-                 "about 2 a second", "14 days", "only UX Lab", "dpo@example.org"):  # fmt: skip
+                 "about 2 per second", "14 days", "only UX Lab", "dpo@example.org"):  # fmt: skip
         assert fact in shown, fact
     assert load(tmp_path).study_path is None  # loading is not joining
     with qtbot.wait_signal(dialog.changed) as joined:
