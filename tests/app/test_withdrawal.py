@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from app import withdrawal
 from storage import SessionBusy, SessionNotFound, Vault
 from storage.collect import read_receipt
 from tests.app.sessions import PASSPHRASE, make_vault, write_session
+from tests.conftest import ROOT
 
 STUDY = {"id": "uxlab", "title": "Forms"}
 
@@ -70,3 +73,17 @@ def test_a_session_being_recorded_is_not_deleted_under_the_writer(tmp_path: Path
         assert not (tmp_path / "r").exists()  # no receipt for data that stays
     finally:
         writer.close()
+
+
+def test_withdrawal_loads_no_qt() -> None:
+    """The CLI and the dialog share it, so it must not need Qt."""
+    code = (
+        "import sys, app.withdrawal, app.commands.review; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        check=False,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
