@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QPoint, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from pytestqt.exceptions import TimeoutError as WaitTimeout
 from pytestqt.qtbot import QtBot
 
 from app.consent_dialog import ConsentDialog
@@ -72,9 +73,17 @@ def open_menu_entry(
     """Right-click the tray icon, check the menu leaves the icon visible, click an entry."""
     icon = tray_icon_centre(display)
     assert icon is not None
-    xdo.move(*icon)
-    xdo.click(3)
-    qtbot.wait_until(tray.menu.isVisible, timeout=TIMEOUT)
+    # After test_record_lifecycle's screen-saver test on the shared display, the first
+    # right-click on a new tray icon is lost (also without this menu's placement): retry.
+    for _attempt in range(3):
+        xdo.move(*icon)
+        xdo.click(3)
+        try:
+            qtbot.wait_until(tray.menu.isVisible, timeout=3000)
+            break
+        except WaitTimeout:
+            continue
+    assert tray.menu.isVisible(), "the tray menu did not open on a right-click"
     qtbot.wait(300)  # let it paint
     assert tray.tray is not None
     assert not tray.menu.geometry().intersects(tray.tray.geometry())
