@@ -12,6 +12,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -635,16 +636,20 @@ class TrayApp(QObject):
         return dialog
 
     def _open_withdraw(self, unlock: Any) -> None:
+        from app.studies_dialog import current_study
         from app.withdraw_dialog import WithdrawDialog
 
         if unlock.unlocked is None:
             return
+        joined, _problem = current_study(self.home)
         dialog = WithdrawDialog(
             unlock.unlocked,
             recording_session=lambda: self.state.session_id,
             stop_then=self.stop_then,
+            joined_study=joined.id if joined else None,
         )
         dialog.withdrawn.connect(self._withdrawn)
+        dialog.study_withdrawn.connect(self._leave_study)
         dialog.finished.connect(lambda _r: self._forget(dialog))
         self.windows.append(dialog)
         dialog.open()
@@ -665,6 +670,25 @@ class TrayApp(QObject):
             "Overt: withdrawn",
             f"Deleted {'1 session' if n == 1 else f'{n} sessions'} irrecoverably; "
             "the receipt is in the vault's receipts folder.",
+        )
+
+    def _leave_study(self, study_id: str) -> None:
+        """Every session of the joined study was withdrawn: the person leaves it too."""
+        from app.studies_dialog import current_study
+
+        joined, _problem = current_study(self.home)
+        if joined is None or joined.id != study_id:
+            return
+        try:
+            settings = settings_file.load(self.home)
+            settings_file.save(self.home, replace(settings, study_path=None))
+        except (settings_file.SettingsError, OSError) as exc:
+            self._error(str(exc))
+            return
+        self._show_study()
+        self.notify(
+            "Overt: you left the study",
+            f"You withdrew from '{joined.title}' and left it; Record… records personal sessions.",
         )
 
     def _expired(self, report: ExpiryReport) -> None:

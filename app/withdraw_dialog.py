@@ -7,6 +7,7 @@ says so before asking.
 
 Signals:
     withdrawn(list): the ids of sessions just deleted.
+    study_withdrawn(str): every session of the joined study was withdrawn: leave it too.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class WithdrawDialog(QDialog):
     """
 
     withdrawn = Signal(list)
+    study_withdrawn = Signal(str)
 
     def __init__(
         self,
@@ -72,6 +74,7 @@ class WithdrawDialog(QDialog):
         recording_session: Callable[[], str | None] = lambda: None,
         stop_then: StopThen | None = None,
         show_folder: Callable[[Path], None] = open_folder,
+        joined_study: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """Args:
@@ -79,8 +82,10 @@ class WithdrawDialog(QDialog):
         recording_session: the id of the session being recorded now, if any.
         stop_then: stops that recording, then calls its argument (from the tray).
         show_folder: opens a folder for the person (a fake in tests).
+        joined_study: the id of the study joined in Studies…: withdrawing from it leaves it.
         """
         super().__init__(parent)
+        self.joined_study = joined_study
         self.unlocked = unlocked
         self.recording_session = recording_session
         self.stop_then = stop_then
@@ -217,23 +222,30 @@ class WithdrawDialog(QDialog):
             study = self.studies[rows[0].row()]
             n = len(study.session_ids)
             what = f"all {n} sessions" if n > 1 else "the 1 session"
-            self._ask(list(study.session_ids), f"{what} of the study '{study.title or study.id}'")
+            leaving = study.id if study.id == self.joined_study else None
+            self._ask(
+                list(study.session_ids), f"{what} of the study '{study.title or study.id}'", leaving
+            )
 
-    def _ask(self, ids: list[str], what: str) -> None:
+    def _ask(self, ids: list[str], what: str, leaving: str | None = None) -> None:
         text = f"Withdraw {what}? It is deleted irrecoverably; a receipt is written."
         recording = self.recording_session()
         if recording in ids:
             text += " It is being recorded now: Overt stops the recording first."
+        if leaving:
+            text += " You also leave the study: Record… then records personal sessions."
         box = QMessageBox(QMessageBox.Icon.Warning, "Overt: withdraw", text, parent=self)
         cancel = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
         yes = box.addButton("Delete and write receipt", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(cancel)  # Enter never deletes
-        box.finished.connect(lambda _r: self._answered(box.clickedButton() is yes, ids))
+        box.finished.connect(
+            lambda _r: self._answered(box.clickedButton() is yes, ids, leaving)
+        )
         self.question = box
         self._update_buttons()
         box.open()
 
-    def _answered(self, yes: bool, ids: list[str]) -> None:
+    def _answered(self, yes: bool, ids: list[str], leaving: str | None) -> None:
         self.question = None
         self._update_buttons()
         if not yes:
@@ -241,15 +253,19 @@ class WithdrawDialog(QDialog):
         recording = self.recording_session()
         if recording in ids and self.stop_then is not None:
             self.outcome.setText("Stopping the recording first; it is deleted once it is saved…")
-            self.stop_then(lambda: self._withdraw_after_stop(ids))
+            self.stop_then(lambda: self._withdraw_after_stop(ids, leaving))
             return
-        self.withdraw(ids)
+        self.withdraw(ids, leaving=leaving)
 
-    def _withdraw_after_stop(self, ids: list[str]) -> None:
-        self.withdraw(ids)
+    def _withdraw_after_stop(self, ids: list[str], leaving: str | None) -> None:
+        self.withdraw(ids, leaving=leaving)
 
-    def withdraw(self, ids: list[str]) -> list[Path]:
+    def withdraw(self, ids: list[str], *, leaving: str | None = None) -> list[Path]:
         """Withdraw these sessions now (receipt first, then irrecoverable deletion).
+
+        Args:
+            ids: the sessions.
+            leaving: the study being left; ``study_withdrawn`` says so once all went.
 
         Returns:
             The receipts written.
@@ -286,6 +302,8 @@ class WithdrawDialog(QDialog):
             self.outcome.setText(f"Deleted {what} irrecoverably. {receipt}.{problem}")
             self.open_receipts.setEnabled(True)
             self.withdrawn.emit(done)
+            if leaving and len(done) == len(ids):
+                self.study_withdrawn.emit(leaving)
         else:
             self.outcome.setText(problem.strip())
         return receipts

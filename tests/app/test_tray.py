@@ -280,6 +280,24 @@ def test_withdraw_while_recording_stops_first_then_deletes(
     assert (tray.home / "receipts" / f"withdrawal-{session_id}.json").exists()
 
 
+def test_withdrawing_from_the_joined_study_leaves_it(
+    qtbot: QtBot, tray: TrayApp, tmp_path: Path
+) -> None:
+    study_file = tmp_path / "study.toml"
+    write_study(study_file)
+    save(tray.home, Settings(text_mode="keys", study_path=str(study_file)))
+    tray._show_study()
+    assert tray.actions["studies"].text() == "Studies… (Filling in forms)"
+    tray._leave_study("another-study")
+    assert load(tray.home).study_path == str(study_file)  # not this one
+    with qtbot.wait_signal(tray.notified) as note:
+        tray._leave_study("uxlab-forms")
+    assert note.args[0] == "Overt: you left the study"
+    assert load(tray.home).study_path is None
+    assert load(tray.home).text_mode == "keys"
+    assert tray.actions["studies"].text() == "Studies…"
+
+
 def test_expired_sessions_go_at_start_up_with_a_notice(qtbot: QtBot, tmp_path: Path) -> None:
     vault = make_vault(tmp_path / "vault")
     started = time.mktime((2026, 10, 3, 12, 0, 0, 0, 0, -1))

@@ -105,6 +105,26 @@ def test_withdraw_a_whole_study(qtbot: QtBot, tmp_path: Path) -> None:
     assert "Deleted 2 sessions irrecoverably" in dialog.outcome.text()
 
 
+def test_withdrawing_from_the_joined_study_leaves_it(qtbot: QtBot, tmp_path: Path) -> None:
+    unlocked, _, _ = vault_with_three(tmp_path / "vault")
+    dialog = make_dialog(qtbot, unlocked, joined_study="uxlab")
+    dialog.study_table.selectRow(0)
+    qtbot.mouseClick(dialog.withdraw_study_button, Qt.MouseButton.LeftButton)
+    with qtbot.wait_signal(dialog.study_withdrawn) as left:
+        assert "You also leave the study" in answer(dialog, yes=True)
+    assert left.args == ["uxlab"]
+
+
+def test_withdrawing_another_study_leaves_nothing(qtbot: QtBot, tmp_path: Path) -> None:
+    unlocked, _, _ = vault_with_three(tmp_path / "vault")
+    dialog = make_dialog(qtbot, unlocked, joined_study="another")
+    dialog.study_table.selectRow(0)
+    qtbot.mouseClick(dialog.withdraw_study_button, Qt.MouseButton.LeftButton)
+    with qtbot.assert_not_emitted(dialog.study_withdrawn):
+        assert "leave the study" not in answer(dialog, yes=True)
+    assert dialog.study_table.rowCount() == 0
+
+
 def test_the_session_being_recorded_is_stopped_first(qtbot: QtBot, tmp_path: Path) -> None:
     vault = make_vault(tmp_path / "vault")
     writer = vault.begin_session({"consent_id": "c-live", "scope": {}})
