@@ -1,5 +1,8 @@
 """The tray app: Overt's always-visible state, its menu, and the way into recording and review.
 
+Its menu also leads to Studies… (join or leave a study) and Withdraw… (delete with a receipt),
+and it deletes sessions past their retention at start-up and daily (app/expiry.py).
+
 Icons differ in shape, not only colour: idle is a hollow ring, recording a filled dot,
 paused two bars. Where no system tray exists, a small always-on-top status window stands in
 and cannot be closed while recording.
@@ -16,8 +19,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QIcon, QPainter, QPixmap, QShowEvent
+from PySide6.QtCore import QObject, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -37,6 +40,7 @@ from app.consent_dialog import ConsentDialog
 from app.expiry import ExpiryReport, ExpiryTimer
 from app.qt_guard import guard_none_refcount
 from app.recording import RecorderLike, RecordingController, default_recorder, draft_consent
+from app.tray_menu import TrayMenu, menu_origin
 from app.tray_state import Icon, TrayState
 from recorder.errors import ConsentRequired
 from recorder.reconfirm import ReconfirmSchedule
@@ -63,56 +67,6 @@ MENU_ORDER = (
     "quit",
 )
 RECORD_WITHOUT_STUDY = "Record without the study"
-
-
-def menu_origin(icon: QRect, size: QSize, screen: QRect) -> QPoint:
-    """Where a menu of ``size`` goes beside a tray ``icon`` so that it never covers it.
-
-    Below or above the icon, whichever side has room (below first: most trays are at the
-    top); beside it when neither has (a tray on a vertical panel). Horizontally the menu
-    starts at the icon's left edge, or ends at its right edge when that would not fit.
-    """
-    below = screen.bottom() - icon.bottom()
-    above = icon.top() - screen.top()
-    h, w = size.height(), size.width()
-
-    def clamp(value: int, low: int, high: int) -> int:
-        return max(low, min(value, high))
-
-    if h <= below or h <= above:
-        y = icon.bottom() + 1 if h <= below else icon.top() - h
-        x = icon.left() if icon.left() + w - 1 <= screen.right() else icon.right() - w + 1
-        return QPoint(clamp(x, screen.left(), screen.right() - w + 1), y)
-    right = screen.right() - icon.right()
-    x = icon.right() + 1 if w <= right else icon.left() - w
-    y = clamp(icon.top(), screen.top(), screen.bottom() - h + 1)
-    return QPoint(clamp(x, screen.left(), screen.right() - w + 1), y)
-
-
-class TrayMenu(QMenu):
-    """The tray menu, moved off its icon when it opens.
-
-    The tray host (or Qt on X11) pops the menu up at the mouse, which sits on the icon, so
-    the menu would hide the very icon that says whether Overt records. Once the icon's
-    geometry is known, the menu is placed beside it instead (``menu_origin``).
-
-    Attributes:
-        anchor: the tray icon's global geometry (empty when unknown).
-    """
-
-    def __init__(self, anchor: Callable[[], QRect] = QRect) -> None:
-        super().__init__()
-        self.anchor = anchor
-
-    def showEvent(self, event: QShowEvent) -> None:
-        icon = self.anchor()
-        if not icon.isEmpty():
-            screen = self.screen().availableGeometry()
-            for candidate in QApplication.screens():
-                if candidate.geometry().intersects(icon):
-                    screen = candidate.availableGeometry()
-            self.move(menu_origin(icon, self.sizeHint(), screen))
-        super().showEvent(event)
 
 
 def _pixmap(size: int = 64) -> tuple[QPixmap, QPainter]:

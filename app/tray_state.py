@@ -21,6 +21,11 @@ class TransitionError(RuntimeError):
     """A request that makes no sense in the current state (a bug in the caller)."""
 
 
+def _short(title: str, limit: int = 32) -> str:
+    """A title short enough for a menu entry."""
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
 @dataclass
 class MenuItem:
     """One tray menu entry as the state machine sees it."""
@@ -151,13 +156,14 @@ class TrayState:
         """Menu entries by name, with labels and whether they can be used now."""
         idle = self.state == "idle"
         active = self.state in ("recording", "paused")
+        studies = f"Studies… ({_short(self.study)})" if self.study else "Studies…"
         return {
             "status": MenuItem(self.status(), False),
             "record": MenuItem("Record…", idle),
             "pause": MenuItem("Resume" if self.state == "paused" else "Pause", active),
             "stop": MenuItem("Stop", active),
             "review": MenuItem("Review…", True),
-            "studies": MenuItem(f"Studies… ({self.study})" if self.study else "Studies…", True),
+            "studies": MenuItem(studies, True),
             # One click away even while recording: withdrawing that session stops it first.
             "withdraw": MenuItem("Withdraw…", idle or active),
             "settings": MenuItem("Settings…", True),

@@ -23,10 +23,10 @@ from app.tray import (
     RECORD_WITHOUT_STUDY,
     TrayApp,
     idle_icon,
-    menu_origin,
     paused_icon,
     recording_icon,
 )
+from app.tray_menu import menu_origin
 from recorder.participant import participant_id
 from recorder.reconfirm import ReconfirmSchedule
 from storage import Vault

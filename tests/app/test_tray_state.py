@@ -96,3 +96,5 @@ def test_the_studies_entry_names_the_joined_study() -> None:
     assert tray.menu()["studies"].label == "Studies…"
     tray.study = "Filling in forms"
     assert tray.menu()["studies"].label == "Studies… (Filling in forms)"
+    tray.study = "A very long study title that would make the menu wide"
+    assert tray.menu()["studies"].label == "Studies… (A very long study title that wo…)"
