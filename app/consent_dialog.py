@@ -51,7 +51,14 @@ class ConsentDialog(QDialog):
         super().__init__(parent)
         self.draft = draft
         self.record: dict[str, Any] | None = None
-        self.setWindowTitle("Overt: record this session?")
+        study = draft.get("study")
+        title = study.get("title") if isinstance(study, dict) else None
+        # The body below is the hashed consent text; the title only says which study it is.
+        self.setWindowTitle(
+            f"Overt: record this session for the study '{title}'?"
+            if title
+            else "Overt: record this session?"
+        )
         self.setMinimumSize(620, 560)
 
         body = QWidget()

@@ -15,10 +15,11 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
-from recorder.consent import ConsentScope
+from recorder.consent import ConsentScope, narrow_to_study
 from recorder.consent import draft_consent as build_draft
 from recorder.errors import RecorderError
 from recorder.participant import participant_id
+from recorder.study import Study
 from storage import StorageError
 
 log = logging.getLogger(__name__)
@@ -51,13 +52,24 @@ def default_recorder(consent: dict[str, Any]) -> RecorderLike:
 def draft_consent(
     scope: ConsentScope,
     home: Path,
-    study: dict[str, Any] | None = None,
+    study: Study | None = None,
     app_version: str = "0+unknown",
 ) -> dict[str, Any]:
-    """The consent record the dialog shows, before the person affirms it."""
-    study_id = study.get("id") if study else None
+    """The consent record the dialog shows, before the person affirms it.
+
+    With a study, the scope is what the study asks narrowed by the person's choices
+    (never wider), and the record names the study's who, why and recipients.
+
+    Raises:
+        ConsentRequired: the person's choices and the study's request leave nothing to record.
+    """
+    if study is not None:
+        scope = narrow_to_study(study.capture, scope)
     return build_draft(
-        scope, participant_id=participant_id(home, study_id), study=study, app_version=app_version
+        scope,
+        participant_id=participant_id(home, study.id if study else None),
+        study=study.to_record() if study else None,
+        app_version=app_version,
     )
 
 

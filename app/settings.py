@@ -37,6 +37,7 @@ class Settings:
         pause_hotkey: the pause/resume chord.
         deny_apps: apps never recorded, on top of the built-in list.
         keyring_unlock: remember the unlocked vault in the system keyring (opt-in).
+        study_path: the study file the person joined (Studies… in the tray), or None.
     """
 
     text_mode: str = "full"
@@ -46,6 +47,7 @@ class Settings:
     pause_hotkey: str = DEFAULT_PAUSE_HOTKEY
     deny_apps: list[str] = field(default_factory=list)
     keyring_unlock: bool = False
+    study_path: str | None = None
 
     def check(self) -> None:
         """Raise SettingsError if a value is out of range."""
@@ -96,6 +98,8 @@ def load(home: Path) -> Settings:
         settings = Settings(**known)
         settings.deny_apps = [str(a) for a in settings.deny_apps]
         settings.fps = float(settings.fps)
+        if settings.study_path is not None and not isinstance(settings.study_path, str):
+            raise TypeError("study_path")
     except (TypeError, ValueError):
         raise SettingsError(f"The settings file {path} is malformed.") from None
     settings.check()

@@ -116,6 +116,7 @@ class SettingsDialog(QDialog):
             pause_hotkey=self.hotkey.text().strip(),
             deny_apps=[a.strip() for a in self.deny.text().split(",") if a.strip()],
             keyring_unlock=self.remember.isChecked(),
+            study_path=self.settings.study_path,  # joined in Studies…, kept as it is
         )
         try:
             save(self.home, settings)

@@ -1,5 +1,8 @@
 """The tray app: Overt's always-visible state, its menu, and the way into recording and review.
 
+Its menu also leads to Studies… (join or leave a study) and Withdraw… (delete with a receipt),
+and it deletes sessions past their retention at start-up and daily (app/expiry.py).
+
 Icons differ in shape, not only colour: idle is a hollow ring, recording a filled dot,
 paused two bars. Where no system tray exists, a small always-on-top status window stands in
 and cannot be closed while recording.
@@ -10,11 +13,13 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
@@ -32,10 +37,14 @@ from PySide6.QtWidgets import (
 from app import settings as settings_file
 from app.cli import overt_version
 from app.consent_dialog import ConsentDialog
+from app.expiry import ExpiryReport, ExpiryTimer
 from app.qt_guard import guard_none_refcount
 from app.recording import RecorderLike, RecordingController, default_recorder, draft_consent
+from app.tray_menu import TrayMenu, menu_origin
 from app.tray_state import Icon, TrayState
+from recorder.errors import ConsentRequired
 from recorder.reconfirm import ReconfirmSchedule
+from recorder.study import Study, StudyError, load_study
 from storage import StorageError, Vault, VaultNotFound
 
 log = logging.getLogger(__name__)
@@ -57,12 +66,7 @@ MENU_ORDER = (
     None,
     "quit",
 )
-NOT_YET = {
-    "studies": "Joining and leaving studies from the tray is not available yet; "
-    "use `overt study show FILE` to read a study file.",
-    "withdraw": "Withdrawing from the tray is not available yet; "
-    "use `overt delete ID` (or Delete session… in the review window).",
-}
+RECORD_WITHOUT_STUDY = "Record without the study"
 
 
 def _pixmap(size: int = 64) -> tuple[QPixmap, QPainter]:
@@ -201,15 +205,19 @@ class TrayApp(QObject):
         status_window: the stand-in when there is no tray.
         menu: the menu; ``actions`` maps names to its entries.
         schedule: the consent re-confirmation schedule.
+        expiry: deletes sessions past their retention, now and daily.
         windows: dialogs and windows kept alive while open.
+        study_problem: the "record without the study?" question while it is open.
 
     Signals:
         notified(str, str): a notification was shown (title, message).
         review_opened(object): a review window was opened (the window).
+        withdraw_opened(object): the withdraw dialog was opened (the dialog).
     """
 
     notified = Signal(str, str)
     review_opened = Signal(object)
+    withdraw_opened = Signal(object)
 
     def __init__(
         self,
@@ -218,8 +226,16 @@ class TrayApp(QObject):
         tray_available: bool | None = None,
         make_recorder: Callable[[dict[str, Any]], RecorderLike] = default_recorder,
         schedule: ReconfirmSchedule | None = None,
+        clock: Callable[[], float] = time.time,
         parent: QObject | None = None,
     ) -> None:
+        """Args:
+        home: the vault folder.
+        tray_available: force the tray (True) or the status window (False).
+        make_recorder: builds the recorder for an affirmed consent (a fake in tests).
+        schedule: the re-confirmation schedule (a fake clock in tests).
+        clock: wall-clock time for retention expiry (a fake in tests).
+        """
         guard_none_refcount()
         super().__init__(parent)
         self.home = home
@@ -231,8 +247,10 @@ class TrayApp(QObject):
         self.controller.failed.connect(self._failed)
         self.windows: list[QWidget] = []
         self._quit_when_stopped = False
+        self._after_stop: list[Callable[[], None]] = []
+        self.study_problem: QMessageBox | None = None
         self._icons = {name: make() for name, make in ICONS.items()}
-        self.menu = QMenu()
+        self.menu = TrayMenu(self._icon_geometry)
         self.actions: dict[str, QAction] = {}
         handlers: dict[str, Callable[[], object]] = {
             "record": self.record,
@@ -240,8 +258,8 @@ class TrayApp(QObject):
             "stop": self.stop,
             "review": self.review,
             "quit": self.quit,
-            "studies": lambda: self.not_yet("studies"),
-            "withdraw": lambda: self.not_yet("withdraw"),
+            "studies": self.studies,
+            "withdraw": self.withdraw,
             "settings": self.settings,
         }
         for name in MENU_ORDER:
@@ -268,10 +286,16 @@ class TrayApp(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self.tick)
+        self.expiry = ExpiryTimer(home, clock, self)
+        self.expiry.expired.connect(self._expired)
+        self.expiry.failed.connect(lambda message: self.notify("Overt", message))
+        self._show_study()
         self.render()
 
     def show(self) -> None:
-        """Show the indicator."""
+        """Show the indicator; start deleting what is past its retention (now and daily)."""
+        if not self.expiry.timer.isActive():
+            self.expiry.start()
         if self.tray is not None:
             self.tray.show()
         if self.status_window is not None:
@@ -319,23 +343,64 @@ class TrayApp(QObject):
     def _open_sink(self, consent: dict[str, Any]) -> Any:
         return Vault.open(self.home).begin_session(consent)
 
-    def record(self) -> ConsentDialog | None:
-        """Record…: show the consent dialog; recording starts only on Start."""
+    def record(self, *, without_study: bool = False) -> ConsentDialog | None:
+        """Record…: show the consent dialog; recording starts only on Start.
+
+        With a joined study, the consent is drafted for it. If its file has gone or become
+        invalid, the person is told in one sentence and asked whether to record without
+        it (``study_problem``); it is never dropped silently.
+
+        Args:
+            without_study: the person chose to record without the joined study.
+        """
         if self.state.state != "idle" or self._open_vault() is None:
             return None
         try:
-            scope = settings_file.load(self.home).scope()
+            settings = settings_file.load(self.home)
         except settings_file.SettingsError as exc:
             self._error(str(exc))
             return None
+        study: Study | None = None
+        if settings.study_path and not without_study:
+            try:
+                study = load_study(Path(settings.study_path))
+            except StudyError as exc:
+                self._ask_without_study(str(exc))
+                return None
+        try:
+            draft = draft_consent(settings.scope(), self.home, study, app_version=overt_version())
+        except ConsentRequired as exc:
+            self._error(str(exc))
+            return None
         # Not WA_DeleteOnClose: once forgotten, Python frees it (and tests may still hold it).
-        dialog = ConsentDialog(draft_consent(scope, self.home, app_version=overt_version()))
+        dialog = ConsentDialog(draft)
         dialog.accepted.connect(lambda: self._consented(dialog.record))
         dialog.finished.connect(lambda _r: self._forget(dialog))
         self.windows.append(dialog)
         dialog.open()
         dialog.raise_()
         return dialog
+
+    def _ask_without_study(self, problem: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Overt: the study cannot be used", problem)
+        box.setInformativeText(
+            "Record a personal session without the study, or cancel and load the study file "
+            "again in Studies…."
+        )
+        box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+        without = box.addButton(RECORD_WITHOUT_STUDY, QMessageBox.ButtonRole.AcceptRole)
+
+        def answered(_result: int) -> None:
+            self.study_problem = None
+            self._forget(box)
+            if box.clickedButton() is without:
+                self.record(without_study=True)
+
+        box.finished.connect(answered)
+        self.study_problem = box
+        self.windows.append(box)
+        box.open()
+        self.notified.emit("Overt", problem)
 
     def _consented(self, record: dict[str, Any] | None) -> None:
         if record is None or self.state.state != "idle":
@@ -374,6 +439,9 @@ class TrayApp(QObject):
             f"Saved {summary.get('events', 0)} events and {summary.get('frames', 0)} "
             "frames, encrypted. Review them with Review….",
         )
+        after, self._after_stop = self._after_stop, []
+        for then in after:
+            then()
         if self._quit_when_stopped:
             self._really_quit()
 
@@ -483,12 +551,102 @@ class TrayApp(QObject):
         dialog.open()
         return dialog
 
-    def not_yet(self, feature: str) -> None:
-        """Say plainly that a menu entry's feature does not exist yet."""
-        box = QMessageBox(QMessageBox.Icon.Information, "Overt", NOT_YET[feature])
-        box.finished.connect(lambda _r: self._forget(box))
-        self.windows.append(box)
-        box.open()
+    def studies(self) -> QWidget:
+        """Studies…: load a study file, read it, join or leave it."""
+        from app.studies_dialog import StudiesDialog
+
+        dialog = StudiesDialog(self.home)
+        dialog.changed.connect(lambda _study: self._show_study())
+        dialog.finished.connect(lambda _r: self._forget(dialog))
+        self.windows.append(dialog)
+        dialog.open()
+        dialog.raise_()
+        return dialog
+
+    def _show_study(self) -> None:
+        from app.studies_dialog import current_study
+
+        study, _problem = current_study(self.home)
+        self.state.study = study.title if study else ""
+        self.render()
+
+    def withdraw(self) -> QWidget | None:
+        """Withdraw…: unlock (the receipts need the consent records), then the withdraw list.
+
+        Returns:
+            The unlock dialog, or None when there is no vault.
+        """
+        from app.vault_dialogs import UnlockDialog
+
+        vault = self._open_vault()
+        if vault is None:
+            return None
+        dialog = UnlockDialog(vault)
+        dialog.accepted.connect(lambda: self._open_withdraw(dialog))
+        dialog.finished.connect(lambda _r: self._forget(dialog))
+        self.windows.append(dialog)
+        dialog.open()
+        dialog.raise_()
+        return dialog
+
+    def _open_withdraw(self, unlock: Any) -> None:
+        from app.studies_dialog import current_study
+        from app.withdraw_dialog import WithdrawDialog
+
+        if unlock.unlocked is None:
+            return
+        joined, _problem = current_study(self.home)
+        dialog = WithdrawDialog(
+            unlock.unlocked,
+            recording_session=lambda: self.state.session_id,
+            stop_then=self.stop_then,
+            joined_study=joined.id if joined else None,
+        )
+        dialog.withdrawn.connect(self._withdrawn)
+        dialog.study_withdrawn.connect(self._leave_study)
+        dialog.finished.connect(lambda _r: self._forget(dialog))
+        self.windows.append(dialog)
+        dialog.open()
+        dialog.raise_()
+        self.withdraw_opened.emit(dialog)
+
+    def stop_then(self, then: Callable[[], None]) -> None:
+        """Stop the recording and call ``then`` once it is saved (at once when idle)."""
+        if self.state.state == "idle":
+            then()
+            return
+        self._after_stop.append(then)
+        self.stop()
+
+    def _withdrawn(self, ids: list[str]) -> None:
+        n = len(ids)
+        self.notify(
+            "Overt: withdrawn",
+            f"Deleted {'1 session' if n == 1 else f'{n} sessions'} irrecoverably; "
+            "the receipt is in the vault's receipts folder.",
+        )
+
+    def _leave_study(self, study_id: str) -> None:
+        """Every session of the joined study was withdrawn: the person leaves it too."""
+        from app.studies_dialog import current_study
+
+        joined, _problem = current_study(self.home)
+        if joined is None or joined.id != study_id:
+            return
+        try:
+            settings = settings_file.load(self.home)
+            settings_file.save(self.home, replace(settings, study_path=None))
+        except (settings_file.SettingsError, OSError) as exc:
+            self._error(str(exc))
+            return
+        self._show_study()
+        self.notify(
+            "Overt: you left the study",
+            f"You withdrew from '{joined.title}' and left it; Record… records personal sessions.",
+        )
+
+    def _expired(self, report: ExpiryReport) -> None:
+        self.notify("Overt deleted expired sessions", report.message())
 
     def activate(self) -> None:
         """Another launch asked us to show ourselves."""
@@ -516,6 +674,7 @@ class TrayApp(QObject):
             self._really_quit()
 
     def _really_quit(self) -> None:
+        self.expiry.stop()
         if self.tray is not None:
             self.tray.hide()
         if self.status_window is not None:
@@ -526,11 +685,15 @@ class TrayApp(QObject):
         if app is not None:
             app.quit()
 
+    def _icon_geometry(self) -> QRect:
+        return self.tray.geometry() if self.tray is not None else QRect()
+
     def menu_position(self) -> QPoint:
-        """Where to pop the menu up for screenshots (under the tray icon when known)."""
-        if self.tray is not None and not self.tray.geometry().isEmpty():
-            return self.tray.geometry().bottomLeft()
-        return QPoint(0, 0)
+        """Where the menu opens: beside the tray icon when its place is known."""
+        icon = self._icon_geometry()
+        if icon.isEmpty():
+            return QPoint(0, 0)
+        return menu_origin(icon, self.menu.sizeHint(), self.menu.screen().availableGeometry())
 
 
 def run_tray_app(args: argparse.Namespace) -> int:

@@ -21,6 +21,11 @@ class TransitionError(RuntimeError):
     """A request that makes no sense in the current state (a bug in the caller)."""
 
 
+def _short(title: str, limit: int = 32) -> str:
+    """A title short enough for a menu entry."""
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
 @dataclass
 class MenuItem:
     """One tray menu entry as the state machine sees it."""
@@ -38,6 +43,7 @@ class TrayState:
         session_id: the session being recorded (None when idle).
         events, frames: counts reported by the recorder.
         pause_reason: why capture is paused ("you", "no answer to the re-confirmation", ...).
+        study: the title of the study joined in Studies… ("" for personal recordings).
         clock: monotonic seconds (a fake in tests).
     """
 
@@ -47,6 +53,7 @@ class TrayState:
     events: int = 0
     frames: int = 0
     pause_reason: str = ""
+    study: str = ""
     _recorded_s: float = field(default=0.0, init=False)
     _since: float | None = field(default=None, init=False)
 
@@ -149,14 +156,16 @@ class TrayState:
         """Menu entries by name, with labels and whether they can be used now."""
         idle = self.state == "idle"
         active = self.state in ("recording", "paused")
+        studies = f"Studies… ({_short(self.study)})" if self.study else "Studies…"
         return {
             "status": MenuItem(self.status(), False),
             "record": MenuItem("Record…", idle),
             "pause": MenuItem("Resume" if self.state == "paused" else "Pause", active),
             "stop": MenuItem("Stop", active),
             "review": MenuItem("Review…", True),
-            "studies": MenuItem("Studies…", True),
-            "withdraw": MenuItem("Withdraw…", idle),
+            "studies": MenuItem(studies, True),
+            # One click away even while recording: withdrawing that session stops it first.
+            "withdraw": MenuItem("Withdraw…", idle or active),
             "settings": MenuItem("Settings…", True),
             "quit": MenuItem("Quit" if idle else "Stop and quit", self.state != "stopping"),
         }

@@ -7,14 +7,12 @@ Thin adapters over the vault: each change is applied irrecoverably by storage an
 from __future__ import annotations
 
 import argparse
-import json
-import time
 from pathlib import Path
 from typing import Any
 
+from app import withdrawal
 from app.cli_support import CliError, confirm, read_passphrase, vault_home
 from storage import Vault
-from storage.export.receipt import make_receipt
 
 
 def parse_span(text: str, what: str) -> range:
@@ -135,11 +133,11 @@ def run_withdraw(args: argparse.Namespace) -> int:
     vault = Vault.open(home)
     unlocked = vault.unlock(read_passphrase(args))
     if args.study:
-        targets = []
-        for summary in vault.sessions():
-            consent = unlocked.open_session(summary.id).consent
-            if _study_id(consent) == args.study:
-                targets.append((summary.id, consent))
+        targets = [
+            (s.id, s.consent)
+            for s in withdrawal.list_sessions(unlocked, strict=True)
+            if s.study_id == args.study
+        ]
         if not targets:
             raise CliError(f"No session in this vault belongs to study {args.study!r}.")
     else:
@@ -147,27 +145,8 @@ def run_withdraw(args: argparse.Namespace) -> int:
         targets = [(args.id, unlocked.open_session(args.id).consent)]
     ids = ", ".join(session_id for session_id, _ in targets)
     confirm(f"Delete {len(targets)} session(s) irrecoverably ({ids})?", assume_yes=args.yes)
-    out_dir = args.out or home / "receipts"
-    out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    out_dir = args.out or withdrawal.receipt_dir(home)
     for session_id, consent in targets:
-        receipt = make_receipt(
-            session_id,
-            str(consent.get("consent_id", "")),
-            str(consent.get("participant_id", "")),
-            time.time(),
-        )
-        path = out_dir / f"withdrawal-{session_id}.json"
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(receipt, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        tmp.replace(path)  # the receipt exists before the data is gone, never the other way
-        vault.delete_session(session_id)
+        path = withdrawal.withdraw_session(unlocked, session_id, out_dir, consent=consent)
         print(f"Deleted session {session_id}; receipt: {path}")
     return 0
-
-
-def _study_id(consent: dict[str, Any]) -> str | None:
-    study = consent.get("study")
-    if isinstance(study, dict) and isinstance(study.get("id"), str):
-        return str(study["id"])
-    sid = consent.get("study_id")
-    return sid if isinstance(sid, str) else None

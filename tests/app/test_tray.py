@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -10,15 +11,27 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtWidgets import QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.settings import Settings, save
+from app.consent_dialog import ConsentDialog
+from app.settings import Settings, load, save
 from app.single_instance import SingleInstance
-from app.tray import TrayApp, idle_icon, paused_icon, recording_icon
+from app.studies_dialog import StudiesDialog
+from app.tray import (
+    RECORD_WITHOUT_STUDY,
+    TrayApp,
+    idle_icon,
+    paused_icon,
+    recording_icon,
+)
+from app.tray_menu import menu_origin
+from recorder.participant import participant_id
 from recorder.reconfirm import ReconfirmSchedule
+from storage import Vault
 from tests.app.sessions import OFFSCREEN_LIMITS, PASSPHRASE, make_vault
+from tests.app.study_files import write_study
 
 pytestmark = OFFSCREEN_LIMITS
 TIMEOUT = 10_000
@@ -189,12 +202,146 @@ def test_answered_reconfirmation_keeps_recording(qtbot: QtBot, tray: TrayApp) ->
     assert tray.state.state == "recording"
 
 
-def test_features_not_built_yet_say_so(qtbot: QtBot, tray: TrayApp) -> None:
+def test_studies_opens_the_studies_dialog(qtbot: QtBot, tray: TrayApp) -> None:
     tray.actions["studies"].trigger()
-    box = tray.windows[-1]
+    dialog = tray.windows[-1]
+    assert isinstance(dialog, StudiesDialog)
+    qtbot.add_widget(dialog)
+    assert dialog.isVisible()
+
+
+def test_record_drafts_the_consent_for_the_joined_study(
+    qtbot: QtBot, tray: TrayApp, tmp_path: Path
+) -> None:
+    study_file = tmp_path / "study.toml"
+    write_study(study_file)  # asks for keys without text, 2 frames/s
+    save(tray.home, Settings(text_mode="full", fps=1.0, study_path=str(study_file)))
+    dialog = tray.record()
+    assert dialog is not None
+    qtbot.add_widget(dialog)
+    draft = dialog.draft
+    assert draft["study"]["id"] == "uxlab-forms"
+    assert draft["scope"]["text_mode"] == "keys"  # the study asks less than the settings
+    assert draft["scope"]["fps"] == 1.0  # the person chose less than the study asks
+    assert draft["recipients"]["who"] == "UX Lab, Example University"
+    assert draft["participant_id"] == participant_id(tray.home, "uxlab-forms")
+    shown = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    for fact in ("UX Lab, Example University", "study how people fill in web forms",
+                 "IRB-2026-042", "only the study can read them"):  # fmt: skip
+        assert fact in shown, fact
+    dialog.reject()
+
+
+def test_a_vanished_study_is_said_and_recording_without_it_is_offered(
+    qtbot: QtBot, tray: TrayApp, tmp_path: Path
+) -> None:
+    gone = tmp_path / "gone.toml"
+    save(tray.home, Settings(study_path=str(gone)))
+    assert tray.record() is None  # never a consent dialog for a study that is not there
+    box = tray.study_problem
     assert isinstance(box, QMessageBox)
     qtbot.add_widget(box)
-    assert "not available yet" in box.text()
+    assert box.text() == f"The study file {gone} does not exist."
+    [without] = [b for b in box.buttons() if b.text() == RECORD_WITHOUT_STUDY]
+    without.click()
+    dialog = tray.windows[-1]
+    assert isinstance(dialog, ConsentDialog)
+    qtbot.add_widget(dialog)
+    assert dialog.draft["study"] is None
+    assert load(tray.home).study_path == str(gone)  # still remembered: not left silently
+    dialog.reject()
+
+
+def test_withdraw_while_recording_stops_first_then_deletes(
+    qtbot: QtBot, tray: TrayApp
+) -> None:
+    assert tray.actions["withdraw"].isEnabled()
+    start_recording(qtbot, tray)
+    assert tray.actions["withdraw"].isEnabled()  # one click away, even now
+    session_id = tray.state.session_id
+    unlock = tray.withdraw()
+    assert unlock is not None
+    qtbot.add_widget(unlock)
+    unlock.passphrase.setText(PASSPHRASE.decode())  # type: ignore[attr-defined]
+    with qtbot.wait_signal(tray.withdraw_opened, timeout=TIMEOUT) as opened:
+        qtbot.keyClick(unlock.passphrase, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    dialog = opened.args[0]
+    qtbot.add_widget(dialog)
+    assert "(recording now)" in dialog.session_table.item(0, 0).text()
+    dialog.session_table.selectRow(0)
+    qtbot.mouseClick(dialog.withdraw_session_button, Qt.MouseButton.LeftButton)
+    box = dialog.question
+    assert "stops the recording first" in box.text()
+    [yes] = [b for b in box.buttons() if b.text() == "Delete and write receipt"]
+    with qtbot.wait_signal(dialog.withdrawn, timeout=TIMEOUT):
+        yes.click()
+    assert tray.state.state == "idle"
+    assert Vault.open(tray.home).sessions() == []
+    assert (tray.home / "receipts" / f"withdrawal-{session_id}.json").exists()
+
+
+def test_withdrawing_from_the_joined_study_leaves_it(
+    qtbot: QtBot, tray: TrayApp, tmp_path: Path
+) -> None:
+    study_file = tmp_path / "study.toml"
+    write_study(study_file)
+    save(tray.home, Settings(text_mode="keys", study_path=str(study_file)))
+    tray._show_study()
+    assert tray.actions["studies"].text() == "Studies… (Filling in forms)"
+    tray._leave_study("another-study")
+    assert load(tray.home).study_path == str(study_file)  # not this one
+    with qtbot.wait_signal(tray.notified) as note:
+        tray._leave_study("uxlab-forms")
+    assert note.args[0] == "Overt: you left the study"
+    assert load(tray.home).study_path is None
+    assert load(tray.home).text_mode == "keys"
+    assert tray.actions["studies"].text() == "Studies…"
+
+
+def test_expired_sessions_go_at_start_up_with_a_notice(qtbot: QtBot, tmp_path: Path) -> None:
+    vault = make_vault(tmp_path / "vault")
+    started = time.mktime((2026, 10, 3, 12, 0, 0, 0, 0, -1))
+    writer = vault.begin_session(
+        {"consent_id": "c", "scope": {}, "retention": {"local_days": 1}}, clock=lambda: started
+    )
+    writer.close()
+    app = TrayApp(vault.home, tray_available=False, clock=lambda: started + 3 * 86400)
+    assert app.status_window is not None
+    qtbot.add_widget(app.status_window)
+    qtbot.add_widget(app.prompt)
+    with qtbot.wait_signal(app.notified) as note:
+        app.show()
+    assert note.args == [
+        "Overt deleted expired sessions",
+        "Deleted 1 session past the retention its consent set, recorded 3 Oct 2026.",
+    ]
+    assert Vault.open(vault.home).sessions() == []
+    assert app.expiry.timer.isActive()
+    app._really_quit()
+    assert not app.expiry.timer.isActive()
+
+
+@pytest.mark.parametrize(
+    ("icon", "where"),
+    [
+        (QRect(1880, 0, 24, 24), "below"),  # a tray at the top right
+        (QRect(1880, 1056, 24, 24), "above"),  # a task bar at the bottom
+        (QRect(0, 500, 24, 24), "right"),  # a vertical panel on the left, a tall menu
+    ],
+)
+def test_the_menu_opens_beside_its_icon(icon: QRect, where: str) -> None:
+    screen = QRect(0, 0, 1920, 1080)
+    size = QSize(270, 600 if where == "right" else 220)
+    origin = menu_origin(icon, size, screen)
+    menu = QRect(origin, size)
+    assert screen.contains(menu)
+    assert not menu.intersects(icon)
+    side = {
+        "below": menu.top() > icon.bottom(),
+        "above": menu.bottom() < icon.top(),
+        "right": menu.left() > icon.right(),
+    }
+    assert side[where]
 
 
 def test_settings_shape_the_consent_shown(qtbot: QtBot, tray: TrayApp) -> None:

@@ -73,3 +73,28 @@ def test_cannot_record_twice() -> None:
     tray.start_requested()
     with pytest.raises(TransitionError):
         tray.start_requested()
+
+
+def test_withdraw_is_one_click_away_except_mid_transition() -> None:
+    tray = TrayState(clock=FakeClock())
+    enabled = {"idle": tray.menu()["withdraw"].enabled}
+    tray.start_requested()
+    enabled["starting"] = tray.menu()["withdraw"].enabled
+    tray.started("s1")
+    enabled["recording"] = tray.menu()["withdraw"].enabled
+    tray.pause()
+    enabled["paused"] = tray.menu()["withdraw"].enabled
+    tray.stop_requested()
+    enabled["stopping"] = tray.menu()["withdraw"].enabled
+    assert enabled == {
+        "idle": True, "starting": False, "recording": True, "paused": True, "stopping": False
+    }
+
+
+def test_the_studies_entry_names_the_joined_study() -> None:
+    tray = TrayState(clock=FakeClock())
+    assert tray.menu()["studies"].label == "Studies…"
+    tray.study = "Filling in forms"
+    assert tray.menu()["studies"].label == "Studies… (Filling in forms)"
+    tray.study = "A very long study title that would make the menu wide"
+    assert tray.menu()["studies"].label == "Studies… (A very long study title that wo…)"
