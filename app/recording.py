@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
+from app import settings as settings_file
 from recorder.consent import ConsentScope
 from recorder.consent import draft_consent as build_draft
 from recorder.errors import RecorderError
@@ -53,12 +54,35 @@ def draft_consent(
     home: Path,
     study: dict[str, Any] | None = None,
     app_version: str = "0+unknown",
+    retention_days: int | None = None,
 ) -> dict[str, Any]:
-    """The consent record the dialog shows, before the person affirms it."""
+    """The consent record the dialog shows, before the person affirms it.
+
+    A personal session's retention defaults to the one in Settings (``overt expire`` and the
+    tray's daily expiry honour it); a study session keeps the study's own retention.
+    """
     study_id = study.get("id") if study else None
+    if study is None and retention_days is None:
+        retention_days = _settings_retention(home)
     return build_draft(
-        scope, participant_id=participant_id(home, study_id), study=study, app_version=app_version
+        scope,
+        participant_id=participant_id(home, study_id),
+        study=study,
+        app_version=app_version,
+        retention_days=retention_days,
     )
+
+
+def _settings_retention(home: Path) -> int | None:
+    """The personal retention from Settings; None (keep) if the file cannot be read.
+
+    The tray reads the same file for the scope just before and reports a bad one; keeping a
+    session longer than intended loses nothing, and the consent dialog shows the retention.
+    """
+    try:
+        return settings_file.load(home).retention_days
+    except settings_file.SettingsError:
+        return None
 
 
 class RecordingController(QObject):
