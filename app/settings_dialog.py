@@ -52,6 +52,12 @@ TEXT_CHOICES = (
     ("keys", "Which keys, not the text"),
 )
 
+#: The row labels, for one label column across the groups.
+ROW_LABELS = (
+    "Typed text", "Screenshots", "Pause hotkey", "Only record", "Never record",
+    "Vault folder", "Keep personal recordings",
+)  # fmt: skip
+
 VaultCreator = Callable[[Path, QWidget], bool]
 
 
@@ -103,7 +109,11 @@ class SettingsDialog(QDialog):
         self.create_vault = create_vault
         self.picker: WindowPicker | None = None
         self.setWindowTitle("Overt: settings")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(640)
+        # one label column for all four groups, so their fields line up
+        self._label_width = max(
+            self.fontMetrics().horizontalAdvance(text) for text in ROW_LABELS
+        ) + 12
         self.error = QLabel("")
         self.error.setStyleSheet("color: #b00020;")
         self.error.setWordWrap(True)
@@ -164,13 +174,13 @@ class SettingsDialog(QDialog):
         self.hotkey = QLineEdit(s.pause_hotkey)
         self.hotkey.setPlaceholderText("e.g. ctrl+alt+shift+p")
         form = QFormLayout()
-        form.addRow("", self.mouse)
-        form.addRow("", self.keys)
-        form.addRow("Typed text", self.text_mode)
-        form.addRow("", self.frames)
-        form.addRow("Screenshots", self.fps)
-        form.addRow("", self.titles)
-        form.addRow("Pause hotkey", self.hotkey)
+        form.addRow(self._label(""), self.mouse)
+        form.addRow(self._label(""), self.keys)
+        form.addRow(self._label("Typed text"), self.text_mode)
+        form.addRow(self._label(""), self.frames)
+        form.addRow(self._label("Screenshots"), self.fps)
+        form.addRow(self._label(""), self.titles)
+        form.addRow(self._label("Pause hotkey"), self.hotkey)
         group = QGroupBox("Capture defaults (the consent dialog starts from these)")
         group.setLayout(form)
         return group
@@ -178,7 +188,7 @@ class SettingsDialog(QDialog):
     def _apps_group(self) -> QGroupBox:
         s = self.settings
         self.allow = QLineEdit(", ".join(s.allow_apps))
-        self.allow.setPlaceholderText("empty: every app that is not in the list below")
+        self.allow.setPlaceholderText("empty: all apps")
         self.deny = QLineEdit(", ".join(s.deny_apps))
         self.deny.setPlaceholderText("e.g. signal, thunderbird")
         self.pick_allow = QPushButton("Pick from open windows…")
@@ -186,15 +196,15 @@ class SettingsDialog(QDialog):
         self.pick_allow.clicked.connect(lambda: self._pick(self.allow, "only record"))
         self.pick_deny.clicked.connect(lambda: self._pick(self.deny, "never record"))
         form = QFormLayout()
-        form.addRow("Only record", self._row(self.allow, self.pick_allow))
-        form.addRow("Never record", self._row(self.deny, self.pick_deny))
+        form.addRow(self._label("Only record"), self._row(self.allow, self.pick_allow))
+        form.addRow(self._label("Never record"), self._row(self.deny, self.pick_deny))
         note = "Password managers and Overt itself are never recorded. Separate names with commas."
         if self.list_windows is None:
             note += " Listing open windows needs X11 here, so type the app names."
             self.pick_allow.setEnabled(False)
             self.pick_deny.setEnabled(False)
         self.apps_note = _note(note)
-        form.addRow("", self.apps_note)
+        form.addRow(self._label(""), self.apps_note)
         group = QGroupBox("Apps")
         group.setLayout(form)
         return group
@@ -204,6 +214,12 @@ class SettingsDialog(QDialog):
         self.choose_location = QPushButton("Choose…")
         self.choose_location.clicked.connect(self._choose_folder)
         self.location_note = _note()
+        # room for the longest note, so a change never squeezes the fields around it
+        self.location_note.setMinimumHeight(self.fontMetrics().lineSpacing() * 3 + 4)
+        self._location_hint = (
+            "Overt never moves a vault: choose a folder with a vault to use it, "
+            "or an empty one to create a new vault there."
+        )
         try:
             self.overridden = not same_folder(self.home, configured_home())
         except SettingsError as exc:
@@ -217,10 +233,7 @@ class SettingsDialog(QDialog):
                 "that wins over this setting."
             )
         else:
-            self.location_note.setText(
-                "Overt never moves a vault: choose a folder with a vault to use it, "
-                "or an empty one to create a new vault there."
-            )
+            self.location_note.setText(self._location_hint)
         self.location.textChanged.connect(self._location_changed)
         self.retention = QSpinBox()
         self.retention.setRange(0, MAX_RETENTION_DAYS)
@@ -228,11 +241,11 @@ class SettingsDialog(QDialog):
         self.retention.setSuffix(" days")
         self.retention.setValue(self.settings.retention_days or 0)
         form = QFormLayout()
-        form.addRow("Vault folder", self._row(self.location, self.choose_location))
-        form.addRow("", self.location_note)
-        form.addRow("Keep personal recordings", self.retention)
+        form.addRow(self._label("Vault folder"), self._row(self.location, self.choose_location))
+        form.addRow(self._label(""), self.location_note)
+        form.addRow(self._label("Keep personal recordings"), self.retention)
         form.addRow(
-            "",
+            self._label(""),
             _note(
                 "Then they are deleted for good. Applies to new recordings; "
                 "study recordings keep the study's retention."
@@ -253,13 +266,22 @@ class SettingsDialog(QDialog):
         if reason:
             self.remember.setChecked(False)
             self.remember.setEnabled(False)
-        box = QVBoxLayout()
-        box.addWidget(self.autostart)
-        box.addWidget(self.remember)
-        box.addWidget(self.remember_reason)
+        form = QFormLayout()
+        form.addRow(self._label(""), self.autostart)
+        unlock = QWidget()
+        unlock_box = QVBoxLayout(unlock)
+        unlock_box.setContentsMargins(0, 0, 0, 0)
+        unlock_box.addWidget(self.remember)
+        unlock_box.addWidget(self.remember_reason)
+        form.addRow(self._label(""), unlock)
         group = QGroupBox("Startup and unlock")
-        group.setLayout(box)
+        group.setLayout(form)
         return group
+
+    def _label(self, text: str) -> QLabel:
+        label = QLabel(text)
+        label.setFixedWidth(self._label_width)
+        return label
 
     @staticmethod
     def _row(field: QWidget, button: QPushButton) -> QWidget:
@@ -279,10 +301,10 @@ class SettingsDialog(QDialog):
         try:
             apps = open_apps(self.list_windows)
         except RecorderError as exc:
-            self.error.setText(f"{exc} Type the app names instead.")
+            self._say(f"{exc} Type the app names instead.")
             return
         if not apps:
-            self.error.setText("No other app has a window open right now; type names instead.")
+            self._say("No other app has a window open right now; type names instead.")
             return
         picker = WindowPicker(
             apps, f"“{purpose}”", never_recorded=target is self.allow, parent=self
@@ -297,9 +319,29 @@ class SettingsDialog(QDialog):
         self.picker = picker
         picker.open()
 
+    def _say(self, sentence: str) -> None:
+        """Show a problem (or clear it with ""), growing the dialog to fit it."""
+        self.error.setText(sentence)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow to the height wrapped notes need at this width.
+
+        Word-wrapped labels are height-for-width, which a dialog's own sizing ignores: without
+        this a longer note squeezes the fields above it.
+        """
+        layout = self.layout()
+        needed = layout.totalHeightForWidth(self.width()) if layout is not None else -1
+        if needed > self.height():
+            self.resize(self.width(), needed)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self._fit()
+
     def _check_apps(self) -> None:
         clash = both_allowed_and_denied(app_names(self.allow.text()), app_names(self.deny.text()))
-        self.error.setText(clash or "")
+        self._say(clash or "")
 
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Where the vault lives", str(self.home))
@@ -308,10 +350,10 @@ class SettingsDialog(QDialog):
 
     def _location_changed(self, text: str) -> None:
         change = examine(self.home, text)
-        if change.kind == "same":
-            self.location_note.setText("")
-        else:
-            self.location_note.setText(change.sentence)
+        colours = {"same": "palette(placeholder-text)", "refuse": "#b00020"}
+        self.location_note.setStyleSheet(f"color: {colours.get(change.kind, 'palette(text)')};")
+        self.location_note.setText(change.sentence or self._location_hint)
+        self._fit()
 
     def current(self) -> Settings:
         """The settings as the fields show them now."""
@@ -349,7 +391,7 @@ class SettingsDialog(QDialog):
                 with contextlib.suppress(StorageError):
                     keyring_unlock.forget(Vault.open(self.home), self.keyring)
         except (SettingsError, OSError) as exc:
-            self.error.setText(str(exc))
+            self._say(str(exc))
             return
         self.settings = settings
         self.accept()
@@ -369,10 +411,10 @@ class SettingsDialog(QDialog):
         if change.kind == "same":
             return False
         if change.kind == "refuse":
-            self.error.setText(change.sentence)
+            self._say(change.sentence)
             return None
         if change.kind == "create" and not self.create_vault(change.folder, self):
-            self.error.setText(f"No vault was created in {change.folder}; nothing was changed.")
+            self._say(f"No vault was created in {change.folder}; nothing was changed.")
             return None
         save(change.folder, settings)
         save_location(change.folder)

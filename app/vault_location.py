@@ -117,33 +117,29 @@ def examine(current: Path, chosen: str) -> LocationChange:
         return LocationChange("refuse", folder, "The vault folder must be an absolute path.")
     if same_folder(folder, current):
         return LocationChange("same", folder, "")
-    kept = (
-        f"Your vault in {current}{_session_count(current)} is not moved or deleted; "
-        f"choose {current} again to go back to it."
-    )
+    kept = f"Your vault in {current}{_session_count(current)} stays where it is, untouched."
     if folder.resolve().is_relative_to(Path(current).resolve()):
         return LocationChange(
-            "refuse", folder, f"{folder} is inside your current vault; choose another folder."
+            "refuse", folder, "The chosen folder is inside your current vault; choose another."
         )
     if (folder / KEY_FILE).is_file():
         return LocationChange(
             "use",
             folder,
-            f"{folder} already holds an Overt vault: Overt will use it from its next start. "
-            + kept,
+            "That folder holds an Overt vault: Overt will use it from its next start. " + kept,
         )
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         return LocationChange(
             "refuse",
             folder,
-            f"{folder} is not empty and holds no Overt vault; "
+            "The chosen folder is not empty and holds no Overt vault; "
             "choose an empty folder or one with a vault.",
         )
     return LocationChange(
         "create",
         folder,
-        f"{folder} has no vault yet: on OK you choose a passphrase and a new, empty vault is "
-        "created there, which Overt uses from its next start. " + kept,
+        "That folder has no vault: on OK you choose a passphrase for a new, empty vault there, "
+        "used from Overt's next start. " + kept,
     )
 
 

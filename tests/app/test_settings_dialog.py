@@ -203,8 +203,8 @@ def test_switching_to_a_folder_with_a_vault_keeps_both(qtbot: QtBot, tmp_path: P
     assert not dialog.overridden
     dialog.deny.setText("signal")
     dialog.location.setText(str(other))
-    assert "already holds an Overt vault" in dialog.location_note.text()
-    assert f"Your vault in {current} (1 session) is not moved" in dialog.location_note.text()
+    assert "That folder holds an Overt vault" in dialog.location_note.text()
+    assert f"Your vault in {current} (1 session) stays where it is" in dialog.location_note.text()
     with qtbot.wait_signal(dialog.accepted):
         press_ok(dialog)
     assert load_location() == other
@@ -232,7 +232,7 @@ def test_an_empty_folder_gets_a_new_vault_first(qtbot: QtBot, tmp_path: Path) ->
 
     dialog = open_dialog(qtbot, current, create_vault=create)
     dialog.location.setText(str(new))
-    assert "new, empty vault is created there" in dialog.location_note.text()
+    assert "a new, empty vault there" in dialog.location_note.text()
     with qtbot.wait_signal(dialog.accepted):
         press_ok(dialog)
     assert asked == [new]

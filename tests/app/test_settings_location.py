@@ -95,13 +95,13 @@ def test_examine_says_what_a_change_would_do(tmp_path: Path) -> None:
     assert examine(current, str(current)).kind == "same"
     use = examine(current, str(other))
     assert use.kind == "use"
-    assert "already holds an Overt vault" in use.sentence
-    assert f"Your vault in {current} (0 sessions) is not moved or deleted" in use.sentence
+    assert "That folder holds an Overt vault" in use.sentence
+    assert f"Your vault in {current} (0 sessions) stays where it is, untouched." in use.sentence
     create = examine(current, str(tmp_path / "new"))
     assert create.kind == "create"
-    assert "new, empty vault is created there" in create.sentence
+    assert "a passphrase for a new, empty vault there" in create.sentence
     assert examine(current, str(tmp_path / "full")).sentence == (
-        f"{tmp_path / 'full'} is not empty and holds no Overt vault; "
+        "The chosen folder is not empty and holds no Overt vault; "
         "choose an empty folder or one with a vault."
     )
     assert examine(current, "relative").kind == "refuse"
