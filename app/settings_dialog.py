@@ -42,7 +42,13 @@ from app.settings import (
     load,
     save,
 )
-from app.vault_location import configured_home, examine, same_folder, save_location
+from app.vault_location import (
+    configured_home,
+    examine,
+    same_folder,
+    save_location,
+    session_count,
+)
 from app.window_picker import WindowLister, WindowPicker, default_lister, open_apps
 from recorder.errors import RecorderError
 
@@ -234,6 +240,7 @@ class SettingsDialog(QDialog):
             )
         else:
             self.location_note.setText(self._location_hint)
+        self._sessions = None if self.overridden else session_count(self.home)
         self.location.textChanged.connect(self._location_changed)
         self.retention = QSpinBox()
         self.retention.setRange(0, MAX_RETENTION_DAYS)
@@ -349,7 +356,7 @@ class SettingsDialog(QDialog):
             self.location.setText(folder)
 
     def _location_changed(self, text: str) -> None:
-        change = examine(self.home, text)
+        change = examine(self.home, text, self._sessions)
         colours = {"same": "palette(placeholder-text)", "refuse": "#b00020"}
         self.location_note.setStyleSheet(f"color: {colours.get(change.kind, 'palette(text)')};")
         self.location_note.setText(change.sentence or self._location_hint)
@@ -407,7 +414,7 @@ class SettingsDialog(QDialog):
         """
         if self.overridden:
             return False
-        change = examine(self.home, self.location.text())
+        change = examine(self.home, self.location.text(), self._sessions)
         if change.kind == "same":
             return False
         if change.kind == "refuse":

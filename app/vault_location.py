@@ -106,10 +106,16 @@ class LocationChange:
     sentence: str
 
 
-def examine(current: Path, chosen: str) -> LocationChange:
+def examine(current: Path, chosen: str, sessions: int | None = None) -> LocationChange:
     """What moving from the vault at ``current`` to the typed folder ``chosen`` would do.
 
     Nothing is changed here; the dialog shows the sentence and acts on OK.
+
+    Args:
+        current: the vault folder in use.
+        chosen: the folder as typed.
+        sessions: how many sessions the current vault holds, if already counted (the dialog
+            counts once, not on every keystroke); None counts them now.
     """
     text = chosen.strip()
     folder = Path(text).expanduser()
@@ -117,7 +123,9 @@ def examine(current: Path, chosen: str) -> LocationChange:
         return LocationChange("refuse", folder, "The vault folder must be an absolute path.")
     if same_folder(folder, current):
         return LocationChange("same", folder, "")
-    kept = f"Your vault in {current}{_session_count(current)} stays where it is, untouched."
+    count = session_count(current) if sessions is None else sessions
+    held = "" if count is None else f" ({count} session{'' if count == 1 else 's'})"
+    kept = f"Your vault in {current}{held} stays where it is, untouched."
     if folder.resolve().is_relative_to(Path(current).resolve()):
         return LocationChange(
             "refuse", folder, "The chosen folder is inside your current vault; choose another."
@@ -143,10 +151,9 @@ def examine(current: Path, chosen: str) -> LocationChange:
     )
 
 
-def _session_count(home: Path) -> str:
-    """" (N sessions)" for the vault at home, or "" when it cannot be counted."""
+def session_count(home: Path) -> int | None:
+    """How many sessions the vault at home holds, or None when it cannot be opened."""
     try:
-        count = len(Vault.open(home).session_ids())
+        return len(Vault.open(home).session_ids())
     except Exception:  # noqa: BLE001 - the count is a courtesy in a sentence
-        return ""
-    return f" ({count} session{'' if count == 1 else 's'})"
+        return None
