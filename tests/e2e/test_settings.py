@@ -40,6 +40,13 @@ root.mainloop()
 guard_none_refcount()
 
 
+def wake_the_display(xdo: XDoTool) -> None:
+    """Click the empty desktop once: after the screen-saver test the X server swallows the
+    first click (it only wakes the display), as it would a person's."""
+    xdo.move(1800, 1000)
+    xdo.click()
+
+
 @pytest.fixture
 def notes(x_display: XDisplay, xdo: XDoTool) -> Iterator[int]:
     """A Tk window whose WM_CLASS is Notes; its window id."""
@@ -80,11 +87,19 @@ def test_the_picker_offers_an_open_window_and_the_dialog_saves_it(
     qtbot.wait(300)  # let the window manager frame and paint it (no signal for that)
     screenshot(x_display, SHOTS / "settings.png")
 
-    # Click "Pick from open windows…" as a person would.
+    # Click "Pick from open windows…" as a person would, on the dialog brought to the front
+    # (windows of earlier tests may still be on this display).
+    wake_the_display(xdo)
+    xdo.run("windowactivate", "--sync", str(int(dialog.winId())))
+    qtbot.wait_until(dialog.isActiveWindow, timeout=TIMEOUT)
     centre = dialog.pick_deny.mapToGlobal(dialog.pick_deny.rect().center())
     xdo.move(centre.x(), centre.y())
     xdo.click()
-    qtbot.wait_until(lambda: dialog.picker is not None, timeout=TIMEOUT)
+    try:
+        qtbot.wait_until(lambda: dialog.picker is not None, timeout=TIMEOUT)
+    except Exception:
+        screenshot(x_display, SHOTS / "settings-click-missed.png")
+        raise AssertionError(f"no picker; the dialog says: {dialog.error.text()!r}") from None
     picker = dialog.picker
     assert picker is not None
     qtbot.wait_exposed(picker, timeout=TIMEOUT)
