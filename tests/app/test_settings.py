@@ -205,3 +205,27 @@ def test_the_consent_dialog_shows_the_defaults_and_ticks_no_statement(
     assert not dialog.start.isEnabled()
     text = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert "9 days" in text
+
+
+@OFFSCREEN_LIMITS
+def test_the_trays_consent_dialog_starts_from_the_settings(qtbot: QtBot, tmp_path: Path) -> None:
+    from app.tray import TrayApp
+    from tests.app.sessions import make_vault
+
+    home = tmp_path / "vault"
+    make_vault(home)
+    save(home, Settings(mouse=False, keys=False, allow_apps=["firefox"], retention_days=3))
+    tray = TrayApp(home, tray_available=False)
+    assert tray.status_window is not None
+    qtbot.add_widget(tray.status_window)
+    qtbot.add_widget(tray.prompt)
+    dialog = tray.record()
+    assert dialog is not None
+    qtbot.add_widget(dialog)
+    scope = dialog.draft["scope"]
+    assert (scope["mouse"], scope["keys"], scope["apps_allow"]) == (False, False, ["firefox"])
+    assert dialog.draft["retention"]["local_days"] == 3
+    assert not any(box.isChecked() for box in dialog.checkboxes.values())
+    assert tray.state.state == "idle"  # the person still affirms every session
+    dialog.reject()
+    tray.timer.stop()
