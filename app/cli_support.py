@@ -8,19 +8,30 @@ import os
 import sys
 from pathlib import Path
 
-import platformdirs
-
 
 class CliError(Exception):
     """A problem with what the person asked for; ``str()`` is one sentence for stderr."""
 
 
 def vault_home(args: argparse.Namespace) -> Path:
-    """The vault folder: ``--home``, else ``OVERT_HOME``, else the platform's data folder."""
+    """The vault folder: ``--home``, else ``OVERT_HOME``, else the folder chosen in Settings
+    (app/vault_location.py), else the platform's data folder.
+
+    Raises:
+        CliError: the storage location file cannot be used (Overt cannot know where the vault
+            is, so it guesses nowhere).
+    """
     home = getattr(args, "home", None) or os.environ.get("OVERT_HOME")
     if home:
         return Path(home).expanduser()
-    return Path(platformdirs.user_data_dir("overt", appauthor=False))
+    # imported here: they pull in storage and cryptography, which `overt --help` does not need
+    from app.settings import SettingsError
+    from app.vault_location import configured_home
+
+    try:
+        return configured_home()
+    except SettingsError as error:
+        raise CliError(str(error)) from None
 
 
 def _read_secret_file(path: str, what: str) -> bytes:

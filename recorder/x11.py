@@ -206,6 +206,38 @@ def read_visible_windows(display: Any, atoms: dict[str, int]) -> list[WindowInfo
     return found
 
 
+def open_windows() -> list[WindowInfo]:
+    """The top-level windows open now with their app identity (WM_CLASS), for app pickers.
+
+    Opens and closes its own connection, so a settings dialog can call it without a session.
+    Without a window manager's client list, the root's mapped children that carry a WM_CLASS
+    stand in.
+
+    Raises:
+        CaptureUnavailable: the X display cannot be reached.
+    """
+    from Xlib import X, error
+
+    display = _display()
+    try:
+        atoms = {
+            name: display.intern_atom(name)
+            for name in ("_NET_WM_NAME", "WM_NAME", "_NET_WM_PID", "_NET_CLIENT_LIST_STACKING")
+        }
+        found = read_visible_windows(display, atoms)
+        if found:
+            return found
+        for window in display.screen().root.query_tree().children:
+            try:
+                if window.get_attributes().map_state == X.IsViewable and window.get_wm_class():
+                    found.append(_describe(display, window, atoms))
+            except error.XError:
+                continue  # gone meanwhile
+        return found
+    finally:
+        display.close()
+
+
 def _describe(display: Any, window: Any, atoms: dict[str, int]) -> WindowInfo:
     from Xlib import X
 

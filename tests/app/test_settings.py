@@ -1,20 +1,38 @@
-"""Recording defaults: the JSON file, the dialog, and the consent draft they shape."""
+"""The settings file (app/settings.py) and the consent draft its defaults shape."""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QDialogButtonBox
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from app.settings import FILE, Settings, SettingsError, load, save
-from app.settings_dialog import SettingsDialog
+from app.consent_dialog import ConsentDialog
+from app.recording import draft_consent
+from app.settings import (
+    FILE,
+    MAX_RETENTION_DAYS,
+    VERSION,
+    Settings,
+    SettingsError,
+    app_names,
+    load,
+    save,
+)
 from recorder.consent import DEFAULT_DENY_APPS
 from tests.app.sessions import OFFSCREEN_LIMITS
+from tests.app.study_files import make_study
 
-pytestmark = OFFSCREEN_LIMITS
+
+def write(home: Path, doc: Any) -> None:
+    (home / FILE).write_text(json.dumps(doc) if not isinstance(doc, str) else doc)
 
 
 def test_defaults_when_there_is_no_file(tmp_path: Path) -> None:
@@ -22,57 +40,192 @@ def test_defaults_when_there_is_no_file(tmp_path: Path) -> None:
 
 
 def test_round_trip_and_scope(tmp_path: Path) -> None:
-    save(tmp_path, Settings(text_mode="keys", fps=2.5, deny_apps=["signal"]))
+    save(tmp_path, Settings(text_mode="keys", fps=2.5, deny_apps=["signal"], mouse=False,
+                            allow_apps=["firefox"], retention_days=14))  # fmt: skip
     loaded = load(tmp_path)
     assert loaded.text_mode == "keys"
     scope = loaded.scope()
     assert scope.fps == 2.5
+    assert scope.mouse is False
+    assert scope.apps_allow == ("firefox",)
     assert scope.apps_deny == (*DEFAULT_DENY_APPS, "signal")
-    assert json.loads((tmp_path / FILE).read_text())["version"] == 1
+    assert json.loads((tmp_path / FILE).read_text())["version"] == VERSION == 2
 
 
-@pytest.mark.parametrize("doc", ['{"version": 99}', "not json", '{"version": 1, "fps": 0}'])
-def test_bad_files_are_refused_in_one_sentence(tmp_path: Path, doc: str) -> None:
-    (tmp_path / FILE).write_text(doc)
-    with pytest.raises(SettingsError):
-        load(tmp_path)
+def test_keys_off_means_no_text_at_all(tmp_path: Path) -> None:
+    scope = Settings(keys=False, text_mode="full").scope()
+    assert scope.keys is False
+    assert scope.effective_text_mode == "none"
+    assert Settings(text_mode="none").scope().keys is False
 
 
-def test_dialog_saves_and_refuses_a_bad_hotkey(qtbot: QtBot, tmp_path: Path) -> None:
-    dialog = SettingsDialog(tmp_path)
-    qtbot.add_widget(dialog)
-    dialog.show()
-    dialog.hotkey.setText("ctrl+")
-    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
-    ok.click()
-    assert "hotkey" in dialog.error.text()
-    assert not (tmp_path / FILE).exists()
-    dialog.hotkey.setText("ctrl+alt+p")
-    dialog.text_mode.setCurrentText("none")
-    dialog.deny.setText("signal, thunderbird")
-    with qtbot.wait_signal(dialog.accepted):
-        ok.click()
-    saved = load(tmp_path)
-    assert saved.pause_hotkey == "ctrl+alt+p"
-    assert saved.deny_apps == ["signal", "thunderbird"]
-    assert saved.scope().keys is False
+def test_a_version_1_file_still_loads_with_the_new_fields_defaulted(tmp_path: Path) -> None:
+    write(tmp_path, {"version": 1, "text_mode": "keys", "fps": 2, "deny_apps": ["signal"]})
+    loaded = load(tmp_path)
+    assert (loaded.text_mode, loaded.fps, loaded.deny_apps) == ("keys", 2.0, ["signal"])
+    assert (loaded.mouse, loaded.keys, loaded.allow_apps, loaded.retention_days) == (
+        True, True, [], None)  # fmt: skip
 
 
-def test_dialog_turns_autostart_on_and_off(
-    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("doc", "words"),
+    [
+        ({"version": 3}, "newer Overt"),
+        ({"fps": 1}, "no valid version"),
+        ({"version": "2"}, "no valid version"),
+        ({"version": True}, "no valid version"),
+        ([1, 2], "not a JSON object"),
+        ("not json", "cannot be read"),
+        ({"version": 2, "colour": "red"}, "unknown field 'colour'"),
+        ({"version": 2, "fps": 0}, "bad value for 'fps': the frame rate"),
+        ({"version": 2, "fps": "fast"}, "bad value for 'fps': it must be a number"),
+        ({"version": 2, "mouse": 1}, "bad value for 'mouse': it must be true or false"),
+        ({"version": 2, "deny_apps": "signal"}, "bad value for 'deny_apps'"),
+        ({"version": 2, "retention_days": 0}, "bad value for 'retention_days'"),
+        ({"version": 2, "retention_days": 1.5}, "bad value for 'retention_days'"),
+        ({"version": 2, "text_mode": "all"}, "bad value for 'text_mode'"),
+        ({"version": 2, "pause_hotkey": "ctrl+"}, "bad value for 'pause_hotkey'"),
+        ({"version": 2, "allow_apps": ["signal"], "deny_apps": ["Signal"]}, "both"),
+    ],
+)
+def test_bad_files_are_refused_in_one_sentence_naming_the_field(
+    tmp_path: Path, doc: Any, words: str
 ) -> None:
-    from app import autostart
+    write(tmp_path, doc)
+    before = (tmp_path / FILE).read_bytes()
+    with pytest.raises(SettingsError) as caught:
+        load(tmp_path)
+    message = str(caught.value)
+    assert words in message
+    assert str(tmp_path / FILE) in message
+    assert message.endswith(".")
+    assert "\n" not in message
+    assert (tmp_path / FILE).read_bytes() == before  # a bad file is reported, never rewritten
 
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    dialog = SettingsDialog(tmp_path)
+
+def test_an_app_both_allowed_and_denied_is_one_sentence(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError) as caught:
+        save(tmp_path, Settings(allow_apps=["signal", "firefox"], deny_apps=["signal"]))
+    assert str(caught.value) == (
+        "signal is both in the only-record list and the never-record list; "
+        "remove it from one of them."
+    )
+    assert caught.value.field == "allow_apps"
+    with pytest.raises(SettingsError, match="KeePassXC is never recorded"):
+        Settings(allow_apps=["KeePassXC"]).check()
+    assert not (tmp_path / FILE).exists()
+
+
+def test_app_names_are_trimmed_lowercased_and_unique() -> None:
+    assert app_names(" Firefox, signal,,firefox , Thunderbird ") == [
+        "firefox", "signal", "thunderbird"]  # fmt: skip
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    save(tmp_path, Settings(fps=3.0))
+    before = (tmp_path / FILE).read_bytes()
+
+    def broken_fsync(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(OSError, match="No space left"):
+        save(tmp_path, Settings(fps=5.0))
+    assert (tmp_path / FILE).read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [FILE]
+    assert (tmp_path / FILE).stat().st_mode & 0o077 == 0  # preferences stay private too
+
+
+app_name = st.text(
+    alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x2FF, blacklist_characters=","),
+    min_size=1,
+    max_size=12,
+).filter(str.strip)  # a blank name is refused by check(), as it should be
+valid_settings = st.builds(
+    Settings,
+    text_mode=st.sampled_from(["full", "keys", "none"]),
+    fps=st.floats(min_value=0.01, max_value=30.0, allow_nan=False),
+    frames=st.booleans(),
+    window_titles=st.booleans(),
+    pause_hotkey=st.sampled_from(["ctrl+alt+shift+p", "super+F9", "ctrl+shift+é"]),
+    deny_apps=st.lists(app_name, max_size=4),
+    keyring_unlock=st.booleans(),
+    mouse=st.booleans(),
+    keys=st.booleans(),
+    allow_apps=st.lists(app_name, max_size=4),
+    retention_days=st.none() | st.integers(min_value=1, max_value=MAX_RETENTION_DAYS),
+).filter(lambda s: not {a.lower() for a in s.allow_apps}
+         & {a.lower() for a in (*s.deny_apps, *DEFAULT_DENY_APPS)})  # fmt: skip
+
+
+@hyp_settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(valid_settings)
+def test_every_valid_settings_survives_a_round_trip(tmp_path: Path, settings: Settings) -> None:
+    save(tmp_path, settings)
+    assert load(tmp_path) == settings
+
+
+# --- the defaults feed the consent draft ---------------------------------------------------
+
+
+def test_defaults_and_retention_pre_fill_the_consent_draft(tmp_path: Path) -> None:
+    save(tmp_path, Settings(mouse=False, text_mode="keys", frames=False, window_titles=False,
+                            allow_apps=["firefox"], retention_days=7))  # fmt: skip
+    draft = draft_consent(load(tmp_path).scope(), tmp_path)
+    scope = draft["scope"]
+    assert (scope["mouse"], scope["keys"], scope["text_mode"]) == (False, True, "keys")
+    assert (scope["frames"], scope["window_titles"], scope["apps_allow"]) == (
+        False, False, ["firefox"])  # fmt: skip
+    assert draft["retention"]["local_days"] == 7
+
+
+def test_a_study_keeps_its_own_retention(tmp_path: Path) -> None:
+    save(tmp_path, Settings(retention_days=365))
+    study = make_study(retention_days=30)
+    assert draft_consent(Settings().scope(), tmp_path, study)["retention"]["local_days"] == 30
+
+
+def test_without_a_retention_setting_personal_sessions_are_kept(tmp_path: Path) -> None:
+    assert draft_consent(Settings().scope(), tmp_path)["retention"]["local_days"] is None
+
+
+@OFFSCREEN_LIMITS
+def test_the_consent_dialog_shows_the_defaults_and_ticks_no_statement(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    save(tmp_path, Settings(mouse=False, retention_days=9))
+    dialog = ConsentDialog(draft_consent(load(tmp_path).scope(), tmp_path))
     qtbot.add_widget(dialog)
-    assert not dialog.autostart.isChecked()
-    dialog.autostart.setChecked(True)
-    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-    assert autostart.is_enabled()
-    again = SettingsDialog(tmp_path)
-    qtbot.add_widget(again)
-    assert again.autostart.isChecked()
-    again.autostart.setChecked(False)
-    again.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-    assert not autostart.is_enabled()
+    assert dialog.draft["scope"]["mouse"] is False
+    assert not any(box.isChecked() for box in dialog.checkboxes.values())
+    assert not dialog.start.isEnabled()
+    text = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "9 days" in text
+
+
+@OFFSCREEN_LIMITS
+def test_the_trays_consent_dialog_starts_from_the_settings(qtbot: QtBot, tmp_path: Path) -> None:
+    from app.tray import TrayApp
+    from tests.app.sessions import make_vault
+
+    home = tmp_path / "vault"
+    make_vault(home)
+    save(home, Settings(mouse=False, keys=False, allow_apps=["firefox"], retention_days=3))
+    tray = TrayApp(home, tray_available=False)
+    assert tray.status_window is not None
+    qtbot.add_widget(tray.status_window)
+    qtbot.add_widget(tray.prompt)
+    dialog = tray.record()
+    assert dialog is not None
+    qtbot.add_widget(dialog)
+    scope = dialog.draft["scope"]
+    assert (scope["mouse"], scope["keys"], scope["apps_allow"]) == (False, False, ["firefox"])
+    assert dialog.draft["retention"]["local_days"] == 3
+    assert not any(box.isChecked() for box in dialog.checkboxes.values())
+    assert tray.state.state == "idle"  # the person still affirms every session
+    dialog.reject()
+    tray.timer.stop()
