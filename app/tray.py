@@ -581,7 +581,7 @@ class TrayApp(QObject):
         vault = self._open_vault()
         if vault is None:
             return None
-        dialog = UnlockDialog(vault)
+        dialog = UnlockDialog(vault, purpose="Withdrawing")
         dialog.accepted.connect(lambda: self._open_withdraw(dialog))
         dialog.finished.connect(lambda _r: self._forget(dialog))
         self.windows.append(dialog)

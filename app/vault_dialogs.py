@@ -104,6 +104,7 @@ class UnlockDialog(QDialog):
         self,
         vault: Vault,
         *,
+        purpose: str = "Reviewing",
         detect_caps: Callable[[], bool | None] = caps_lock_on,
         keyring: Any = None,
         parent: QWidget | None = None,
@@ -135,7 +136,7 @@ class UnlockDialog(QDialog):
         self.buttons.accepted.connect(self._unlock)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Reviewing needs your passphrase.\nVault: {vault.home}"))
+        layout.addWidget(QLabel(f"{purpose} needs your passphrase.\nVault: {vault.home}"))
         layout.addWidget(self.passphrase)
         layout.addWidget(self.caps)
         layout.addWidget(self.error)

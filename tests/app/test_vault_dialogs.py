@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from app.passphrase import estimate_bits, strength_hint
@@ -81,3 +82,12 @@ def test_unlock_warns_when_caps_lock_is_on(qtbot: QtBot, tmp_path: Path) -> None
     dialog.show()
     qtbot.keyClicks(dialog.passphrase, "A")
     assert dialog.caps.isVisible()
+
+
+def test_unlock_says_what_the_passphrase_is_for(qtbot: QtBot, tmp_path: Path) -> None:
+    dialog = UnlockDialog(make_vault(tmp_path / "vault"), purpose="Withdrawing",
+                          detect_caps=lambda: None)  # fmt: skip
+    qtbot.add_widget(dialog)
+    texts = [label.text() for label in dialog.findChildren(QLabel)]
+    assert any(t.startswith("Withdrawing needs your passphrase.") for t in texts)
+    assert not any("Reviewing" in t for t in texts)
