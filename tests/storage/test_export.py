@@ -243,7 +243,6 @@ def test_fake_reader_is_a_session_source() -> None:
     assert isinstance(source, FakeReader)
 
 
-@pytest.mark.skipif(shutil.which("age") is None, reason="the age tool is not installed")
 def test_age_tool_decrypts_an_export(tmp_path: Path) -> None:
     """Cross-check with the reference implementation: `age -d -i KEY export.age | tar t`."""
     key = tmp_path / "key.txt"
