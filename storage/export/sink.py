@@ -90,9 +90,9 @@ class SealedSpool:
             parts, self._parts = self._parts, []
             block: list[bytes] = []
             held = 0
-            for part in parts:  # many small writes (JSON lines) leave as ~1 MiB blocks
-                block.append(part)
-                held += len(part)
+            for piece in parts:  # many small writes (JSON lines) leave as ~1 MiB blocks
+                block.append(piece)
+                held += len(piece)
                 if held >= _CHUNK:
                     yield b"".join(block)
                     block, held = [], 0
@@ -103,8 +103,8 @@ class SealedSpool:
         tag = self._encryptor.tag
         self._file.seek(0)
         decryptor = Cipher(algorithms.AES(self._key), modes.GCM(self._nonce, tag)).decryptor()
-        while block := self._file.read(_CHUNK):
-            yield decryptor.update(block)
+        while sealed := self._file.read(_CHUNK):
+            yield decryptor.update(sealed)
         try:
             decryptor.finalize()
         except InvalidTag:
@@ -308,8 +308,9 @@ class TarSink(_ArchiveSink):
     def abort(self) -> None:
         super().abort()
         # Never finish the tar: its end blocks would go to a pipe that is being closed.
-        self._tar.closed = True
-        self._tar.fileobj.closed = True  # type: ignore[union-attr]
+        tar: Any = self._tar
+        tar.closed = True
+        tar.fileobj.closed = True
 
 
 class ZipSink(_ArchiveSink):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import subprocess
 import sys
 import tarfile
@@ -297,4 +296,39 @@ def test_banded_png_is_lossless_and_independent_of_the_cache() -> None:
         decoded = PILImage.open(io.BytesIO(data))
         decoded.load()  # checks the zlib stream, its Adler-32 and the CRCs
         assert decoded.mode == "RGB"
+        assert decoded.tobytes() == image.tobytes()
+
+
+def test_frame_encoder_reuses_unchanged_bands_exactly() -> None:
+    """Encoding against the previous frame gives the same bytes as encoding each alone."""
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
+
+    from storage.export.pngs import BAND_ROWS, FrameEncoder, changed_bands, encode_png
+
+    rng = random.Random(5)
+    base = PILImage.new("RGB", (50, 5 * BAND_ROWS + 7), (10, 20, 30))
+    frames = [base.copy(), base.copy()]  # the second is identical: every band reused
+    for i in range(8):
+        image = frames[-1].copy()
+        y = rng.randrange(image.height)
+        # A change on a band's last row is also the context of the next band's first row.
+        y = BAND_ROWS * 2 - 1 if i == 3 else y
+        ImageDraw.Draw(image).line((0, y, 49, y), fill=(rng.randrange(256), 9, 9))
+        frames.append(image)
+    frames.append(PILImage.new("RGB", (30, 40), (1, 1, 1)))  # a size change starts afresh
+    assert changed_bands(frames[1], frames[0]) == []
+    assert changed_bands(frames[5], frames[4]) == [1, 2]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        encoder = FrameEncoder(pool)
+        for image in frames:
+            encoder.submit(image)
+        streamed = [encoder.result() for _ in frames]
+    assert streamed == [encode_png(f) for f in frames]
+    for data, image in zip(streamed, frames, strict=True):
+        decoded = PILImage.open(io.BytesIO(data))
+        decoded.load()
         assert decoded.tobytes() == image.tobytes()
