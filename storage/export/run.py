@@ -136,21 +136,28 @@ def resolve_recipient(sources: Sequence[SessionSource], recipient: str | None) -
 
 
 def preview(
-    sources: Sequence[SessionSource], recipient: str | None = None, dismissed: Iterable[str] = ()
+    sources: Sequence[SessionSource],
+    recipient: str | None = None,
+    dismissed: Iterable[str] = (),
+    progress: layouts.Progress = _no_progress,
 ) -> ExportPreview:
     """Counts, apps, titles and unresolved scanner suggestions for ``sources``.
 
     Args:
         sources: the sessions to export (read through their readers, i.e. redacted).
         recipient: an explicit age recipient, else the study's key (see resolve_recipient).
-        dismissed: keys of suggestions the person dismissed in review.
+        dismissed: suggestions the person dismissed in review, as session-qualified keys
+            (``scanner.dismissal_key``): a dismissal hides only its own session's suggestion.
+        progress: called as ``progress("preview", events read, session count)`` every 1000
+            events (and per session); raising from it (ExportCancelled) stops the preview.
     """
     result = ExportPreview([s.summary.id for s in sources])
     result.recipient = resolve_recipient(sources, recipient)
     apps: dict[str, None] = {}
     titles: dict[str, None] = {}
     gone = list(dismissed)
-    for source in sources:
+    for position, source in enumerate(sources):
+        progress("preview", position, len(sources))
         actions = list(source.actions())
         result.actions += len(actions)
         frames = len(source.frames())
@@ -160,9 +167,13 @@ def preview(
         summary = source.summary.to_json()
         result.stored_bytes += int(summary.get("bytes") or 0)
 
-        def counted(events: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        def counted(
+            events: Iterable[dict[str, Any]], position: int = position
+        ) -> Iterator[dict[str, Any]]:
             for e in events:
                 result.events += 1
+                if result.events % 1000 == 0:
+                    progress("preview", position, len(sources))
                 if e.get("kind") == "window":
                     if e.get("app"):
                         apps[str(e["app"])] = None
@@ -171,7 +182,10 @@ def preview(
                 yield e
 
         found = scanner.scan_session(counted(source.events()), actions)
-        result.unresolved += scanner.unresolved(found, gone)
+        result.unresolved += scanner.unresolved(
+            found, scanner.session_dismissals(source.summary.id, gone)
+        )
+    progress("preview", len(sources), len(sources))
     result.apps = list(apps)
     result.titles = list(titles)
     return result

@@ -19,6 +19,7 @@ from storage.errors import NotApproved
 from storage.export import ExportCancelled, ExportError, export_sessions, preview
 from storage.export.action_code import to_code
 from storage.export.manifest import sha256_file
+from storage.scanner import dismissal_key
 from tests.storage.fakes import MONITOR, FakeReader, frame, make_session
 
 
@@ -204,8 +205,19 @@ def test_preview_counts_titles_and_unresolved_suggestions() -> None:
     assert shown.samples == [("a", 0), ("a", 3), ("a", 5), ("b", 0), ("b", 3), ("b", 5)]
     assert {s.kind for s in shown.unresolved} == {"email"}
     assert "2 session(s)" in shown.lines()[0]
-    dismissed = [s.key() for s in shown.unresolved]
+    dismissed = [dismissal_key("a", s.key()) for s in shown.unresolved]
     assert preview([make_session("a")], dismissed=dismissed).unresolved == []
+
+
+def test_a_dismissal_hides_only_its_own_sessions_suggestion() -> None:
+    """Sessions a and b have the same email at the same seqs: dismissing it in a leaves b's."""
+    first = preview([make_session("a")]).unresolved
+    dismissed = [dismissal_key("a", s.key()) for s in first]
+    shown = preview([make_session("a"), make_session("b")], dismissed=dismissed)
+    assert [s.key() for s in shown.unresolved] == [s.key() for s in first]
+    assert len(preview([make_session("a"), make_session("b")]).unresolved) == 2 * len(first)
+    # An unqualified key (the old, flattened form) dismisses nothing.
+    assert preview([make_session("a")], dismissed=[s.key() for s in first]).unresolved == first
 
 
 @pytest.mark.parametrize(
