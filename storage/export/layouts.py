@@ -78,9 +78,10 @@ def write_folder(sink: Sink, source: SessionSource, progress: Progress) -> dict[
     pngs = FramePngs(source)
     metas = pngs.metas
     unique = [i for i in range(len(metas)) if canonical(metas, i) == i]
+    sid = source.summary.id
     for done, (index, data) in enumerate(pngs.stream(unique), start=1):
         sink.write(f"{folder}/frames/{index:06d}.png", data)
-        progress(source.summary.id, done, len(unique))
+        progress(sid, done, len(unique))
     _jsonl(
         sink,
         f"{folder}/frames.jsonl",
@@ -169,18 +170,22 @@ def _monitor(metas: list[dict[str, Any]], index: int | None) -> dict[str, Any] |
 
 
 def action_record(
-    source: SessionSource,
+    session_id: str,
     action: dict[str, Any],
     windows: dict[int, dict[str, Any]],
     metas: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    """An action with its session, window and normalised pyautogui code attached."""
+    """An action with its session, window and normalised pyautogui code attached.
+
+    Takes the session id, not the source: a reader computes its summary (walking the session
+    folder) on every access, which per action cost more than encoding its frames.
+    """
     frame = action.get("frame_before")
     if frame is None:
         frame = action.get("frame_after")
     window_seq = action.get("window_seq")
     return {
-        "session_id": source.summary.id,
+        "session_id": session_id,
         "action": action,
         "window": windows.get(window_seq) if isinstance(window_seq, int) else None,
         "monitor": _monitor(metas, frame),
@@ -192,15 +197,16 @@ def write_webdataset(
     sink: Sink, source: SessionSource, shards: ShardWriter, progress: Progress
 ) -> dict[str, Any]:
     """One sample per action: pre.png, post.png (when the frames exist) and action.json."""
+    sid = source.summary.id
     write_metadata(sink, source)
     pngs = FramePngs(source)
     windows = _windows(source)
     actions = list(source.actions())
     for done, (action, members) in enumerate(pngs.for_actions(actions), start=1):
-        record = action_record(source, action, windows, pngs.metas)
+        record = action_record(sid, action, windows, pngs.metas)
         members["action.json"] = canonical_json(record)
-        shards.add(sample_key(source.summary.id, int(action["seq"])), members)
-        progress(source.summary.id, done, len(actions))
+        shards.add(sample_key(sid, int(action["seq"])), members)
+        progress(sid, done, len(actions))
     return session_entry(source, actions=len(actions), frames=len(pngs.metas))
 
 
@@ -223,7 +229,7 @@ def write_trajectory(sink: Sink, source: SessionSource, progress: Progress) -> d
     for done, ((_, png), action) in enumerate(
         zip(pngs.for_actions(observed), actions, strict=True), start=1
     ):
-        record = action_record(source, action, windows, pngs.metas)
+        record = action_record(sid, action, windows, pngs.metas)
         frame = action.get("frame_before")
         if frame is None:
             frame = action.get("frame_after")

@@ -16,6 +16,7 @@ stay byte-for-byte reproducible.
 from __future__ import annotations
 
 import io
+import queue
 import struct
 import threading
 import zlib
@@ -39,6 +40,8 @@ PNG_STRATEGY = zlib.Z_RLE
 BAND_ROWS = 32
 _ADLER_BASE = 65521
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
+#: The deflate stream's final (empty) block, after the bands' full flushes.
+_END = zlib.compressobj(PNG_LEVEL, zlib.DEFLATED, -15, 9, PNG_STRATEGY).flush(zlib.Z_FINISH)
 
 
 def adler32_combine(first: int, second: int, second_len: int) -> int:
@@ -172,8 +175,7 @@ def assemble_png(size: tuple[int, int], bands: list[_Band]) -> bytes:
     adler = 1
     for band in bands:
         adler = adler32_combine(adler, band[1], band[2])
-    end = zlib.compressobj(PNG_LEVEL, zlib.DEFLATED, -15, 9, PNG_STRATEGY).flush(zlib.Z_FINISH)
-    stream = b"\x78\x01" + b"".join(band[0] for band in bands) + end + struct.pack(">I", adler)
+    stream = b"\x78\x01" + b"".join(band[0] for band in bands) + _END + struct.pack(">I", adler)
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return _SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", stream) + _chunk(b"IEND", b"")
 
@@ -235,7 +237,8 @@ def canonical(metas: list[dict[str, Any]], index: int) -> int:
 class FramePngs:
     """PNG bytes of a session's frames, with a small cache for frames used twice.
 
-    Not thread-safe: the reader is used from the calling thread only; encoding runs in a pool.
+    Not thread-safe: one caller at a time; while ``stream`` runs, its reading thread alone
+    uses the reader, and encoding runs in a pool.
 
     Attributes:
         metas: the session's frame metadata, in index order.
@@ -261,20 +264,47 @@ class FramePngs:
         return data
 
     def stream(self, indices: Iterable[int], workers: int = 2) -> Iterator[tuple[int, bytes]]:
-        """(index, PNG) for each index in order, reading here and encoding in ``workers``.
+        """(index, PNG) for each index in order: read in one thread, encoded in ``workers``.
 
-        At most ``2 * workers`` frames are in flight, so memory stays bounded.
+        The reader is used by the reading thread alone while the stream runs (the caller only
+        writes what it yields), so decrypting and decoding overlap with encoding and writing.
+        At most ``2 * workers`` frames are in flight, so memory stays bounded. Closing the
+        generator early (cancel, failure) stops the reading thread before it returns.
         """
-        order: deque[int] = deque()
+        slots = threading.Semaphore(2 * workers)
+        stop = threading.Event()
+        read: queue.Queue[tuple[int, BaseException | None]] = queue.Queue()
         with ThreadPoolExecutor(max_workers=workers) as pool:
             encoder = FrameEncoder(pool, self._bands)
-            for index in indices:
-                encoder.submit(self._source.frame_image(index))
-                order.append(index)
-                if encoder.pending() >= 2 * workers:
-                    yield order.popleft(), encoder.result()
-            while order:
-                yield order.popleft(), encoder.result()
+
+            def produce() -> None:
+                try:
+                    for index in indices:
+                        slots.acquire()
+                        if stop.is_set():
+                            return
+                        encoder.submit(self._source.frame_image(index))
+                        read.put((index, None))
+                    read.put((-1, None))
+                except BaseException as error:  # noqa: BLE001 - re-raised by the consumer
+                    read.put((-1, error))
+
+            reader = threading.Thread(target=produce, name="export-read", daemon=True)
+            reader.start()
+            try:
+                while True:
+                    index, error = read.get()
+                    if error is not None:
+                        raise error
+                    if index < 0:
+                        return
+                    data = encoder.result()
+                    slots.release()
+                    yield index, data
+            finally:
+                stop.set()
+                slots.release()
+                reader.join()
 
     def for_actions(
         self, actions: list[dict[str, Any]], workers: int = 2

@@ -209,7 +209,7 @@ def _write_parquet(
                 writers["events"].add(tables.event_row(sid, e))
             actions = list(source.actions())
             for done, (action, png) in enumerate(pngs.for_actions(actions), start=1):
-                record = layouts.action_record(source, action, windows, pngs.metas)
+                record = layouts.action_record(sid, action, windows, pngs.metas)
                 row = tables.action_row(record, png.get("pre.png"), png.get("post.png"))
                 writers["actions"].add(row)
                 progress(sid, done, len(actions))

@@ -226,10 +226,13 @@ class FolderSink(Sink):
         super().__init__()
         self.root = root
         root.mkdir(mode=0o700, exist_ok=True)
+        self._folders: set[Path] = {root}
 
     def _path(self, rel: str) -> Path:
         path = self.root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
         return path
 
     def write(self, rel: str, data: bytes) -> None:

@@ -344,3 +344,23 @@ def test_frame_encoder_reuses_unchanged_bands_exactly() -> None:
         decoded = PILImage.open(io.BytesIO(data))
         decoded.load()
         assert decoded.tobytes() == image.tobytes()
+
+
+def test_frame_stream_stops_its_reader_when_closed_early_and_passes_errors_on() -> None:
+    import threading
+
+    from storage.export.pngs import FramePngs
+
+    reader = make_session(frames=12)
+    stream = FramePngs(reader).stream(range(12), workers=1)
+    assert next(stream)[0] == 0
+    stream.close()  # what a cancel does: the generator is closed mid-way
+    assert not [t for t in threading.enumerate() if t.name == "export-read"]
+
+    def broken(index: int) -> Any:
+        raise OSError("disk read failed")
+
+    reader.frame_image = broken  # type: ignore[method-assign]
+    with pytest.raises(OSError, match="disk read failed"):
+        list(FramePngs(reader).stream(range(3)))
+    assert not [t for t in threading.enumerate() if t.name == "export-read"]
