@@ -79,13 +79,25 @@ def write_folder(sink: Sink, source: SessionSource, progress: Progress) -> dict[
     metas = pngs.metas
     unique = [i for i in range(len(metas)) if canonical(metas, i) == i]
     sid = source.summary.id
+    # A frame whose PNG equals the previous one written (a still screen the recorder stored
+    # again) is not written twice: frames.jsonl points it at the earlier file.
+    files: dict[int, int] = {}
+    last: tuple[int, bytes] | None = None
     for done, (index, data) in enumerate(pngs.stream(unique), start=1):
-        sink.write(f"{folder}/frames/{index:06d}.png", data)
+        if last is not None and last[1] == data:
+            files[index] = last[0]
+        else:
+            sink.write(f"{folder}/frames/{index:06d}.png", data)
+            files[index] = index
+            last = (index, data)
         progress(sid, done, len(unique))
     _jsonl(
         sink,
         f"{folder}/frames.jsonl",
-        ({**m, "file": f"frames/{canonical(metas, i):06d}.png"} for i, m in enumerate(metas)),
+        (
+            {**m, "file": f"frames/{files[canonical(metas, i)]:06d}.png"}
+            for i, m in enumerate(metas)
+        ),
     )
     return session_entry(
         source,
@@ -93,7 +105,7 @@ def write_folder(sink: Sink, source: SessionSource, progress: Progress) -> dict[
         windows=windows,
         actions=actions,
         frames=len(metas),
-        frame_files=len(unique),
+        frame_files=len(set(files.values())),
     )
 
 

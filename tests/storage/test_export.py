@@ -364,3 +364,24 @@ def test_frame_stream_stops_its_reader_when_closed_early_and_passes_errors_on() 
     with pytest.raises(OSError, match="disk read failed"):
         list(FramePngs(reader).stream(range(3)))
     assert not [t for t in threading.enumerate() if t.name == "export-read"]
+
+
+def test_a_frame_equal_to_the_previous_one_is_written_once(tmp_path: Path) -> None:
+    """Frame 2 has frame 1's pixels without being marked same_as: one file, two references."""
+    reader = make_session(frames=4)
+    reader._images[2] = frame(1)
+    manifest = export_sessions([reader], "folder", tmp_path / "export")
+    session = tmp_path / "export" / "sessions" / "s1"
+    assert sorted(p.name for p in (session / "frames").iterdir()) == [
+        "000000.png",
+        "000001.png",
+        "000003.png",
+    ]
+    metas = [json.loads(line) for line in (session / "frames.jsonl").read_text().splitlines()]
+    assert [m["file"] for m in metas] == [
+        "frames/000000.png",
+        "frames/000001.png",
+        "frames/000001.png",
+        "frames/000003.png",
+    ]
+    assert manifest["sessions"][0]["frame_files"] == 3
