@@ -225,7 +225,7 @@ class FolderSink(Sink):
     def __init__(self, root: Path) -> None:
         super().__init__()
         self.root = root
-        root.mkdir(mode=0o700, exist_ok=True)
+        root.mkdir(exist_ok=True)
         self._folders: set[Path] = {root}
 
     def _path(self, rel: str) -> Path:
