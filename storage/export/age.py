@@ -57,9 +57,9 @@ class AgeStream:
     """
 
     def __init__(self, target: Path, recipient: Any) -> None:
+        self._out = target.open("xb")
         read_fd, write_fd = os.pipe()
         self._reader = os.fdopen(read_fd, "rb")
-        self._out = target.open("xb")
         self._errors: list[BaseException] = []
         self._recipient = recipient
         self.pipe = _Pipe(self, os.fdopen(write_fd, "wb", buffering=_PIPE_BUFFER))
