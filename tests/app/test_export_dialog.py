@@ -167,3 +167,37 @@ def test_the_preview_honours_this_sessions_dismissals(qtbot: QtBot, tmp_path: Pa
         pass
     assert blocker.args[0].unresolved == []
     assert "Warning" not in dialog.summary.toPlainText()
+
+
+def test_cancel_while_packing_an_encrypted_export_leaves_nothing(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cancel arrives while the encrypted tar is being packed (frames are all written)."""
+    import pyrage
+
+    dialog, out = opened(qtbot, tmp_path)
+    dialog.recipient.setText(str(pyrage.x25519.Identity.generate().to_public()))
+    gate = threading.Event()
+    phases: list[str] = []
+    original = module.export_sessions
+
+    def slow(*args: object, **kwargs: object) -> object:
+        progress = kwargs["progress"]
+
+        def held(what: str, done: int, total: int) -> None:
+            phases.append(what)
+            if what.startswith("packing"):
+                gate.wait(TIMEOUT / 1000)
+            progress(what, done, total)  # type: ignore[operator]
+
+        kwargs["progress"] = held
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module, "export_sessions", slow)
+    with qtbot.wait_signal(dialog.finished_export, timeout=TIMEOUT) as blocker:
+        dialog.start_export()
+        qtbot.wait_until(lambda: any(p.startswith("packing") for p in phases), timeout=TIMEOUT)
+        dialog.cancel_button.click()
+        gate.set()
+    assert blocker.args == [str(ExportCancelled())]
+    assert list(out.iterdir()) == []
