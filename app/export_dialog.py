@@ -1,9 +1,10 @@
 """The Export dialog: approved sessions out of the vault, previewed, written off the GUI thread.
 
 Everything that touches the vault (preview, thumbnails, the export itself) runs in a QThreadPool
-task; results and progress come back as queued signals. Cancel sets a flag that the export's
-progress callback checks: it raises ExportCancelled, and storage.export removes its staging
-folder, so nothing is left at the target.
+task; results and progress come back as queued signals. Cancel sets a flag that the preview's
+and the export's progress callbacks check, in every phase (scanning for the preview, frames,
+packing, encryption, which is streamed): they raise ExportCancelled, and storage.export removes
+its staging folder, so nothing is left at the target.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.qt_guard import guard_none_refcount
+from app.review_model import dismissed_keys
 from app.workers import Task, submit
 from storage import UnlockedVault
 from storage.export import FORMATS, ExportCancelled, ExportPreview, export_sessions, preview
@@ -101,6 +103,7 @@ class ExportDialog(QDialog):
         self._keep: list[Task] = []
         self._cancel = threading.Event()
         self._running = False
+        self._previewing = False
         self._progress = _Progress()
         self._progress.changed.connect(self._progressed)
         self._folder = folder or Path.home()
@@ -173,23 +176,36 @@ class ExportDialog(QDialog):
 
     def _start_preview(self) -> None:
         vault, ids = self.vault, self.session_ids
+        cancel = self._cancel
+
+        def check(what: str = "", done: int = 0, total: int = 0) -> None:
+            if cancel.is_set():
+                raise ExportCancelled
 
         def work() -> tuple[ExportPreview, str | None, list[QImage]]:
             readers = [vault.open_session(sid) for sid in ids]
             keys = {study_recipient(r.consent) for r in readers}
             study = keys.pop() if len(keys) == 1 else None
-            shown = preview(readers, study)
+            dismissed = dismissed_keys(vault.home, ids)
+            shown = preview(readers, study, dismissed=dismissed, progress=check)
             by_id = {r.summary.id: r for r in readers}
             images = []
             for sid, index in shown.samples[:6]:
+                check()
                 img = by_id[sid].frame_image(index)
                 img.thumbnail(THUMB)
                 images.append(to_qimage(img))
             return shown, study, images
 
-        submit(self.pool, work, self._previewed, self._failed, self._keep)
+        self._previewing = True
+        submit(self.pool, work, self._previewed, self._preview_failed, self._keep)
+
+    def _preview_failed(self, message: str) -> None:
+        self._previewing = False
+        self._failed(message)
 
     def _previewed(self, result: tuple[ExportPreview, str | None, list[QImage]]) -> None:
+        self._previewing = False
         shown, study, images = result
         self.preview_result = shown
         if study and not self.recipient.text():
@@ -302,11 +318,16 @@ class ExportDialog(QDialog):
         self.reject()
 
     def reject(self) -> None:
-        """Cancel (and Escape) stops a running export first; a second press then closes."""
+        """Cancel (and Escape) stops a running export first; a second press then closes.
+
+        While the preview is being computed, Cancel stops it and closes the dialog.
+        """
         if self._running:
             self._cancel.set()
             self.status.setText("Cancelling…")
             return
+        if self._previewing:
+            self._cancel.set()
         super().reject()
 
     def busy(self) -> bool:

@@ -59,9 +59,13 @@ def load_dismissals(home: Path) -> dict[str, list[str]]:
 
 
 def dismissed_keys(home: Path, session_ids: Iterable[str]) -> list[str]:
-    """The dismissed keys of these sessions, for ``storage.export.preview(dismissed=...)``."""
+    """These sessions' dismissals as ``scanner.dismissal_key`` strings (session id included).
+
+    For ``storage.export.preview(dismissed=...)``: a dismissal in one session must not hide
+    the same suggestion key (the same seqs, other content) in another session.
+    """
     doc = load_dismissals(home)
-    return [k for sid in session_ids for k in doc.get(sid, [])]
+    return [scanner.dismissal_key(sid, k) for sid in session_ids for k in doc.get(sid, [])]
 
 
 def save_dismissal(home: Path, session_id: str, key: str) -> None:

@@ -369,6 +369,21 @@ def scan_session(
     return out
 
 
+def dismissal_key(session_id: str, key: str) -> str:
+    """A dismissal across sessions: ``<session id>/<Suggestion.key()>``.
+
+    Suggestion keys are seqs within one session, so the same key in another session names
+    other content; a dismissal must only ever hide its own session's suggestion.
+    """
+    return f"{session_id}/{key}"
+
+
+def session_dismissals(session_id: str, dismissed: Iterable[str]) -> list[str]:
+    """The Suggestion keys dismissed in ``session_id``, from session-qualified keys."""
+    prefix = f"{session_id}/"
+    return [k[len(prefix) :] for k in dismissed if k.startswith(prefix)]
+
+
 def unresolved(
     suggestions: Iterable[Suggestion], dismissed: Iterable[str] = ()
 ) -> list[Suggestion]:

@@ -1,21 +1,23 @@
-"""Age encryption of a whole export (a tar stream inside), with pyrage.
+"""Age encryption of a whole export, streamed: the tar goes through a pipe into pyrage.
 
-The tar is produced in a thread into a pipe that pyrage reads, so no plaintext archive is
-written; memory stays bounded by the pipe.
+:class:`AgeStream` gives a writable pipe; a thread runs ``pyrage.encrypt_io`` from the pipe
+into the target file, so the plaintext tar exists only in memory, a pipe-buffer at a time
+(pyrage releases the GIL while it encrypts, so the two sides overlap).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-import tarfile
 import threading
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyrage
 
 from storage.export.errors import ExportError
-from storage.export.manifest import MANIFEST, list_files
+
+_PIPE_BUFFER = 1 << 20
 
 
 def parse_recipient(text: str) -> Any:
@@ -26,37 +28,76 @@ def parse_recipient(text: str) -> Any:
         raise ExportError(f"{text.strip()[:20]!r} is not an age public key (age1...).") from None
 
 
-def encrypt_folder(folder: Path, target: Path, recipient: Any) -> None:
-    """Write ``folder`` as a tar (manifest first), age-encrypted to ``recipient``, to ``target``.
+class _Pipe:
+    """The write end: a BrokenPipeError (the encryptor stopped) becomes its ExportError."""
 
-    Raises:
-        ExportError: the encryption failed.
-    """
-    read_fd, write_fd = os.pipe()
-    failure: list[BaseException] = []
+    def __init__(self, stream: AgeStream, raw: IO[bytes]) -> None:
+        self._stream = stream
+        self._raw = raw
 
-    def produce() -> None:
+    def write(self, data: bytes) -> int:
         try:
-            with (
-                os.fdopen(write_fd, "wb") as pipe,
-                tarfile.open(fileobj=pipe, mode="w|", format=tarfile.PAX_FORMAT) as tar,
-            ):
-                for rel in [MANIFEST, *list_files(folder)]:
-                    tar.add(folder / rel, arcname=rel, recursive=False)
-        except BaseException as error:  # noqa: BLE001 - reported to the caller below
-            failure.append(error)
+            return self._raw.write(data)
+        except BrokenPipeError:
+            self._stream.join()
+            raise self._stream.failure() or ExportError("The age encryptor stopped.") from None
 
-    thread = threading.Thread(target=produce, name="export-tar", daemon=True)
-    thread.start()
-    try:
-        with os.fdopen(read_fd, "rb") as reader, target.open("wb") as out:
-            pyrage.encrypt_io(reader, out, [recipient])
-    except Exception as error:
-        raise ExportError(f"Encrypting the export failed: {error}.") from error
-    finally:
-        thread.join()
-    if failure:
-        raise ExportError(f"Packing the export failed: {failure[0]}.") from failure[0]
+    def flush(self) -> None:
+        self._raw.flush()
+
+    def close(self) -> None:
+        self._raw.close()
+
+
+class AgeStream:
+    """A pipe whose bytes are age-encrypted to ``recipient`` into ``target`` (a new file).
+
+    Attributes:
+        pipe: write the plaintext here; then call finish() (or abort() to give up).
+    """
+
+    def __init__(self, target: Path, recipient: Any) -> None:
+        self._out = target.open("xb")
+        read_fd, write_fd = os.pipe()
+        self._reader = os.fdopen(read_fd, "rb")
+        self._errors: list[BaseException] = []
+        self._recipient = recipient
+        self.pipe = _Pipe(self, os.fdopen(write_fd, "wb", buffering=_PIPE_BUFFER))
+        self._thread = threading.Thread(target=self._encrypt, name="export-age", daemon=True)
+        self._thread.start()
+
+    def _encrypt(self) -> None:
+        try:
+            pyrage.encrypt_io(self._reader, self._out, [self._recipient])
+        except BaseException as error:  # noqa: BLE001 - reported by finish()
+            self._errors.append(error)
+        finally:
+            self._reader.close()
+
+    def failure(self) -> ExportError | None:
+        if not self._errors:
+            return None
+        return ExportError(f"Encrypting the export failed: {self._errors[0]}.")
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def finish(self) -> None:
+        """Close the pipe, wait for the encryptor, and raise ExportError if it failed."""
+        with contextlib.suppress(BrokenPipeError):
+            self.pipe.close()
+        self.join()
+        self._out.close()
+        error = self.failure()
+        if error is not None:
+            raise error
+
+    def abort(self) -> None:
+        """Stop: the encryptor sees the end of its input; the caller deletes the target."""
+        with contextlib.suppress(OSError):
+            self.pipe.close()
+        self.join()
+        self._out.close()
 
 
 def decrypt_to(source: Path, target: Path, identities: list[Any]) -> None:

@@ -1,7 +1,8 @@
-"""The five export layouts, each written into a staging folder from SessionSources.
+"""The five export layouts, each written into a sink (folder, zip or tar) from SessionSources.
 
-Every writer takes the staging root, one source, a shared state object where needed, and a
-progress callback; it returns the session's manifest entry. See storage/EXPORT_FORMATS.md.
+Every writer takes the sink, one source, a shared state object where needed, and a progress
+callback; it returns the session's manifest entry. Paths are relative to the export's root.
+See storage/EXPORT_FORMATS.md.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from storage.export.action_code import to_code
 from storage.export.errors import ExportError
 from storage.export.manifest import canonical_json, sha256_json
 from storage.export.pngs import FramePngs, canonical
+from storage.export.sink import Sink
 from storage.export.source import SessionSource
 
 Progress = Callable[[str, int, int], None]
@@ -26,17 +28,17 @@ Progress = Callable[[str, int, int], None]
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 
-def _jsonl(path: Path, records: Iterator[dict[str, Any]]) -> int:
+def _jsonl(sink: Sink, rel: str, records: Iterator[dict[str, Any]]) -> int:
     n = 0
-    with path.open("wb") as f:
+    with sink.open(rel) as f:
         for record in records:
             f.write(canonical_json(record) + b"\n")
             n += 1
     return n
 
 
-def _write_json(path: Path, value: Any) -> None:
-    path.write_bytes(json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False).encode())
+def _write_json(sink: Sink, rel: str, value: Any) -> None:
+    sink.write(rel, json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False).encode())
 
 
 def session_entry(source: SessionSource, **counts: int) -> dict[str, Any]:
@@ -51,33 +53,51 @@ def session_entry(source: SessionSource, **counts: int) -> dict[str, Any]:
     }
 
 
-def write_metadata(folder: Path, source: SessionSource) -> None:
+def session_folder(source: SessionSource) -> str:
+    """``sessions/<id>``: where a session's metadata (and, in the folder layout, all) goes."""
+    return f"sessions/{source.summary.id}"
+
+
+def write_metadata(sink: Sink, source: SessionSource) -> None:
     """session.json, consent.json, redactions.json of one session."""
-    folder.mkdir(parents=True, exist_ok=True)
-    _write_json(folder / "session.json", {**source.summary.to_json(), "stats": source.stats})
-    _write_json(folder / "consent.json", source.consent)
-    _write_json(folder / "redactions.json", source.redactions())
+    folder = session_folder(source)
+    _write_json(sink, f"{folder}/session.json", {**source.summary.to_json(), "stats": source.stats})
+    _write_json(sink, f"{folder}/consent.json", source.consent)
+    _write_json(sink, f"{folder}/redactions.json", source.redactions())
 
 
-def write_folder(root: Path, source: SessionSource, progress: Progress) -> dict[str, Any]:
-    """The folder layout of one session under ``root/sessions/<id>/``."""
-    folder = root / "sessions" / source.summary.id
-    write_metadata(folder, source)
-    events = _jsonl(folder / "events.jsonl", source.events())
+def write_folder(sink: Sink, source: SessionSource, progress: Progress) -> dict[str, Any]:
+    """The folder layout of one session under ``sessions/<id>/``."""
+    folder = session_folder(source)
+    write_metadata(sink, source)
+    events = _jsonl(sink, f"{folder}/events.jsonl", source.events())
     windows = _jsonl(
-        folder / "windows.jsonl", (e for e in source.events() if e.get("kind") == "window")
+        sink, f"{folder}/windows.jsonl", (e for e in source.events() if e.get("kind") == "window")
     )
-    actions = _jsonl(folder / "actions.jsonl", source.actions())
+    actions = _jsonl(sink, f"{folder}/actions.jsonl", source.actions())
     pngs = FramePngs(source)
     metas = pngs.metas
     unique = [i for i in range(len(metas)) if canonical(metas, i) == i]
-    (folder / "frames").mkdir()
+    sid = source.summary.id
+    # A frame whose PNG equals the previous one written (a still screen the recorder stored
+    # again) is not written twice: frames.jsonl points it at the earlier file.
+    files: dict[int, int] = {}
+    last: tuple[int, bytes] | None = None
     for done, (index, data) in enumerate(pngs.stream(unique), start=1):
-        (folder / "frames" / f"{index:06d}.png").write_bytes(data)
-        progress(source.summary.id, done, len(unique))
+        if last is not None and last[1] == data:
+            files[index] = last[0]
+        else:
+            sink.write(f"{folder}/frames/{index:06d}.png", data)
+            files[index] = index
+            last = (index, data)
+        progress(sid, done, len(unique))
     _jsonl(
-        folder / "frames.jsonl",
-        ({**m, "file": f"frames/{canonical(metas, i):06d}.png"} for i, m in enumerate(metas)),
+        sink,
+        f"{folder}/frames.jsonl",
+        (
+            {**m, "file": f"frames/{files[canonical(metas, i)]:06d}.png"}
+            for i, m in enumerate(metas)
+        ),
     )
     return session_entry(
         source,
@@ -85,15 +105,23 @@ def write_folder(root: Path, source: SessionSource, progress: Progress) -> dict[
         windows=windows,
         actions=actions,
         frames=len(metas),
-        frame_files=len(unique),
+        frame_files=len(set(files.values())),
     )
 
 
 class ShardWriter:
     """Size-bounded tar shards (``shard-000000.tar``...): a sample never spans two shards."""
 
-    def __init__(self, root: Path, max_bytes: int, name: str = "shard-{:06d}.tar") -> None:
+    def __init__(
+        self,
+        root: Path,
+        max_bytes: int,
+        name: str = "shard-{:06d}.tar",
+        opener: Callable[[str], IO[bytes]] | None = None,
+    ) -> None:
+        """Shards ``root/name``, opened with ``opener(name)`` (a sink's open) if given."""
         self._root = root
+        self._opener = opener
         self._name = name
         self.paths: list[Path] = []
         self._max = max_bytes
@@ -108,9 +136,10 @@ class ShardWriter:
         size = sum(512 + len(v) + 511 for v in members.values())
         if self._tar is None or (self._bytes and self._bytes + size > self._max):
             self.close()
-            path = self._root / self._name.format(self.shards)
+            name = self._name.format(self.shards)
+            path = self._root / name
             self.paths.append(path)
-            self._file = path.open("wb")
+            self._file = self._opener(name) if self._opener else path.open("wb")
             self._tar = tarfile.open(  # noqa: SIM115 - closed in close()
                 fileobj=self._file, mode="w", format=tarfile.USTAR_FORMAT
             )
@@ -153,18 +182,22 @@ def _monitor(metas: list[dict[str, Any]], index: int | None) -> dict[str, Any] |
 
 
 def action_record(
-    source: SessionSource,
+    session_id: str,
     action: dict[str, Any],
     windows: dict[int, dict[str, Any]],
     metas: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    """An action with its session, window and normalised pyautogui code attached."""
+    """An action with its session, window and normalised pyautogui code attached.
+
+    Takes the session id, not the source: a reader computes its summary (walking the session
+    folder) on every access, which per action cost more than encoding its frames.
+    """
     frame = action.get("frame_before")
     if frame is None:
         frame = action.get("frame_after")
     window_seq = action.get("window_seq")
     return {
-        "session_id": source.summary.id,
+        "session_id": session_id,
         "action": action,
         "window": windows.get(window_seq) if isinstance(window_seq, int) else None,
         "monitor": _monitor(metas, frame),
@@ -173,28 +206,26 @@ def action_record(
 
 
 def write_webdataset(
-    root: Path, source: SessionSource, shards: ShardWriter, progress: Progress
+    sink: Sink, source: SessionSource, shards: ShardWriter, progress: Progress
 ) -> dict[str, Any]:
     """One sample per action: pre.png, post.png (when the frames exist) and action.json."""
-    write_metadata(root / "sessions" / source.summary.id, source)
+    sid = source.summary.id
+    write_metadata(sink, source)
     pngs = FramePngs(source)
     windows = _windows(source)
     actions = list(source.actions())
     for done, (action, members) in enumerate(pngs.for_actions(actions), start=1):
-        record = action_record(source, action, windows, pngs.metas)
+        record = action_record(sid, action, windows, pngs.metas)
         members["action.json"] = canonical_json(record)
-        shards.add(sample_key(source.summary.id, int(action["seq"])), members)
-        progress(source.summary.id, done, len(actions))
+        shards.add(sample_key(sid, int(action["seq"])), members)
+        progress(sid, done, len(actions))
     return session_entry(source, actions=len(actions), frames=len(pngs.metas))
 
 
-def write_trajectory(root: Path, source: SessionSource, progress: Progress) -> dict[str, Any]:
+def write_trajectory(sink: Sink, source: SessionSource, progress: Progress) -> dict[str, Any]:
     """``trajectories/<id>.json`` with steps pointing at ``images/<id>/<frame>.png``."""
     sid = source.summary.id
-    write_metadata(root / "sessions" / sid, source)
-    images = root / "images" / sid
-    images.mkdir(parents=True)
-    (root / "trajectories").mkdir(exist_ok=True)
+    write_metadata(sink, source)
     pngs = FramePngs(source)
     windows = _windows(source)
     actions = list(source.actions())
@@ -210,7 +241,7 @@ def write_trajectory(root: Path, source: SessionSource, progress: Progress) -> d
     for done, ((_, png), action) in enumerate(
         zip(pngs.for_actions(observed), actions, strict=True), start=1
     ):
-        record = action_record(source, action, windows, pngs.metas)
+        record = action_record(sid, action, windows, pngs.metas)
         frame = action.get("frame_before")
         if frame is None:
             frame = action.get("frame_after")
@@ -218,7 +249,7 @@ def write_trajectory(root: Path, source: SessionSource, progress: Progress) -> d
         if "pre.png" in png and isinstance(frame, int):
             key = canonical(pngs.metas, frame)
             if key not in written:
-                (images / f"{key:06d}.png").write_bytes(png["pre.png"])
+                sink.write(f"images/{sid}/{key:06d}.png", png["pre.png"])
                 written.add(key)
             observation = f"images/{sid}/{key:06d}.png"
         steps.append(
@@ -235,7 +266,8 @@ def write_trajectory(root: Path, source: SessionSource, progress: Progress) -> d
         progress(sid, done, len(actions))
     purpose = source.consent.get("purposes") or source.consent.get("purpose")
     _write_json(
-        root / "trajectories" / f"{sid}.json",
+        sink,
+        f"trajectories/{sid}.json",
         {
             "session_id": sid,
             "task": purpose,

@@ -38,10 +38,34 @@ def list_files(root: Path) -> list[str]:
     return sorted(p for p in out if p != MANIFEST)
 
 
+def manifest_document(
+    layout: str,
+    sessions: Iterable[dict[str, Any]],
+    files: dict[str, dict[str, Any]],
+    created: float,
+) -> dict[str, Any]:
+    """The manifest of an export whose files (path -> sha256, bytes) are ``files``."""
+    return {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "layout": layout,
+        "created": created,
+        "sessions": list(sessions),
+        "files": dict(sorted(files.items())),
+    }
+
+
+def manifest_bytes(manifest: dict[str, Any]) -> bytes:
+    return json.dumps(manifest, indent=1, sort_keys=True).encode()
+
+
 def write_manifest(
     root: Path, layout: str, sessions: Iterable[dict[str, Any]], created: float
 ) -> dict[str, Any]:
-    """Hash every file under ``root`` and write ``root/manifest.json``.
+    """Hash every file under the folder ``root`` and write ``root/manifest.json``.
+
+    Export hashes files as it writes them (storage/export/sink.py); this re-reads a folder,
+    for exports assembled by other means (tests, benchmarks).
 
     Args:
         root: the export's staging folder, complete but for the manifest.
@@ -56,15 +80,8 @@ def write_manifest(
         rel: {"sha256": sha256_file(root / rel), "bytes": (root / rel).stat().st_size}
         for rel in list_files(root)
     }
-    manifest = {
-        "format": FORMAT_NAME,
-        "format_version": FORMAT_VERSION,
-        "layout": layout,
-        "created": created,
-        "sessions": list(sessions),
-        "files": files,
-    }
-    (root / MANIFEST).write_bytes(json.dumps(manifest, indent=1, sort_keys=True).encode())
+    manifest = manifest_document(layout, sessions, files, created)
+    (root / MANIFEST).write_bytes(manifest_bytes(manifest))
     return manifest
 
 

@@ -1,7 +1,9 @@
 """Export: check, preview, write into a staging folder next to the target, then rename.
 
-Cancelling (KeyboardInterrupt, an exception from the progress callback) or failing leaves
-nothing at the target and removes the staging folder.
+The staging folder (mode 0700) receives the folder layout, the zip file, or, for an age
+export, only ciphertext: the layout's tar is streamed into the encryptor (storage/export/sink.py
+and age.py). Cancelling (KeyboardInterrupt, an exception from the progress callback) or
+failing, in any phase, leaves nothing at the target and removes the staging folder.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,8 +19,9 @@ from typing import Any
 from storage import scanner
 from storage.export import age, layouts, tables
 from storage.export.errors import ExportError, NotApproved
-from storage.export.manifest import MANIFEST, list_files, write_manifest
+from storage.export.manifest import MANIFEST, manifest_bytes, manifest_document
 from storage.export.pngs import FramePngs
+from storage.export.sink import FolderSink, Sink, TarSink, ZipSink
 from storage.export.source import SessionSource
 
 FORMATS = ("folder", "zip", "webdataset", "parquet", "trajectory")
@@ -134,21 +136,28 @@ def resolve_recipient(sources: Sequence[SessionSource], recipient: str | None) -
 
 
 def preview(
-    sources: Sequence[SessionSource], recipient: str | None = None, dismissed: Iterable[str] = ()
+    sources: Sequence[SessionSource],
+    recipient: str | None = None,
+    dismissed: Iterable[str] = (),
+    progress: layouts.Progress = _no_progress,
 ) -> ExportPreview:
     """Counts, apps, titles and unresolved scanner suggestions for ``sources``.
 
     Args:
         sources: the sessions to export (read through their readers, i.e. redacted).
         recipient: an explicit age recipient, else the study's key (see resolve_recipient).
-        dismissed: keys of suggestions the person dismissed in review.
+        dismissed: suggestions the person dismissed in review, as session-qualified keys
+            (``scanner.dismissal_key``): a dismissal hides only its own session's suggestion.
+        progress: called as ``progress("preview", events read, session count)`` every 1000
+            events (and per session); raising from it (ExportCancelled) stops the preview.
     """
     result = ExportPreview([s.summary.id for s in sources])
     result.recipient = resolve_recipient(sources, recipient)
     apps: dict[str, None] = {}
     titles: dict[str, None] = {}
     gone = list(dismissed)
-    for source in sources:
+    for position, source in enumerate(sources):
+        progress("preview", position, len(sources))
         actions = list(source.actions())
         result.actions += len(actions)
         frames = len(source.frames())
@@ -158,9 +167,13 @@ def preview(
         summary = source.summary.to_json()
         result.stored_bytes += int(summary.get("bytes") or 0)
 
-        def counted(events: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        def counted(
+            events: Iterable[dict[str, Any]], position: int = position
+        ) -> Iterator[dict[str, Any]]:
             for e in events:
                 result.events += 1
+                if result.events % 1000 == 0:
+                    progress("preview", position, len(sources))
                 if e.get("kind") == "window":
                     if e.get("app"):
                         apps[str(e["app"])] = None
@@ -169,31 +182,34 @@ def preview(
                 yield e
 
         found = scanner.scan_session(counted(source.events()), actions)
-        result.unresolved += scanner.unresolved(found, gone)
+        result.unresolved += scanner.unresolved(
+            found, scanner.session_dismissals(source.summary.id, gone)
+        )
+    progress("preview", len(sources), len(sources))
     result.apps = list(apps)
     result.titles = list(titles)
     return result
 
 
 def _write_parquet(
-    root: Path, sources: Sequence[SessionSource], progress: layouts.Progress
+    sink: Sink, sources: Sequence[SessionSource], progress: layouts.Progress
 ) -> list[dict[str, Any]]:
     writers = {
-        name: tables.TableWriter(root / f"{name}.parquet", name)
+        name: tables.TableWriter(sink.open(f"{name}.parquet"), name)
         for name in ("actions", "events", "sessions")
     }
     entries = []
     try:
         for source in sources:
             sid = source.summary.id
-            layouts.write_metadata(root / "sessions" / sid, source)
+            layouts.write_metadata(sink, source)
             pngs = FramePngs(source)
             windows = {int(e["seq"]): e for e in source.events() if e.get("kind") == "window"}
             for e in source.events():
                 writers["events"].add(tables.event_row(sid, e))
             actions = list(source.actions())
             for done, (action, png) in enumerate(pngs.for_actions(actions), start=1):
-                record = layouts.action_record(source, action, windows, pngs.metas)
+                record = layouts.action_record(sid, action, windows, pngs.metas)
                 row = tables.action_row(record, png.get("pre.png"), png.get("post.png"))
                 writers["actions"].add(row)
                 progress(sid, done, len(actions))
@@ -205,6 +221,9 @@ def _write_parquet(
             entries.append(
                 layouts.session_entry(source, actions=len(actions), frames=len(pngs.metas))
             )
+    except BaseException:
+        sink.abort()
+        raise
     finally:
         for writer in writers.values():
             writer.close()
@@ -212,35 +231,26 @@ def _write_parquet(
 
 
 def _write_payload(
-    root: Path,
+    sink: Sink,
     fmt: str,
     sources: Sequence[SessionSource],
     progress: layouts.Progress,
     shard_bytes: int,
 ) -> list[dict[str, Any]]:
     if fmt in ("folder", "zip"):
-        return [layouts.write_folder(root, s, progress) for s in sources]
+        return [layouts.write_folder(sink, s, progress) for s in sources]
     if fmt == "trajectory":
-        return [layouts.write_trajectory(root, s, progress) for s in sources]
+        return [layouts.write_trajectory(sink, s, progress) for s in sources]
     if fmt == "parquet":
-        return _write_parquet(root, sources, progress)
-    shards = layouts.ShardWriter(root, shard_bytes)
+        return _write_parquet(sink, sources, progress)
+    shards = layouts.ShardWriter(Path("."), shard_bytes, opener=sink.open)
     try:
-        return [layouts.write_webdataset(root, s, shards, progress) for s in sources]
+        return [layouts.write_webdataset(sink, s, shards, progress) for s in sources]
+    except BaseException:
+        sink.abort()
+        raise
     finally:
         shards.close()
-
-
-def _zip_folder(folder: Path, target: Path) -> None:
-    # PNG and Parquet are compressed already: store them, deflate the JSON.
-    with zipfile.ZipFile(target, "w", allowZip64=True) as zf:
-        for rel in [MANIFEST, *list_files(folder)]:
-            stored = rel.endswith((".png", ".parquet", ".tar"))
-            zf.write(
-                folder / rel,
-                rel,
-                compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED,
-            )
 
 
 def export_sessions(
@@ -278,22 +288,34 @@ def export_sessions(
     out = check_target(out)
     if fmt == "parquet":
         layouts.import_pyarrow()
+    when = time.time() if created is None else created
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    stream: age.AgeStream | None = None
+    sink: Sink | None = None
     try:
-        payload = staging / "export"
-        payload.mkdir()
-        entries = _write_payload(payload, fmt, sources, progress, shard_bytes)
-        manifest = write_manifest(
-            payload, fmt, entries, time.time() if created is None else created
-        )
         if age_recipient is not None:
-            age.encrypt_folder(payload, staging / "export.age", age_recipient)
-            (staging / "export.age").rename(out)
+            result = staging / "export.age"
+            stream = age.AgeStream(result, age_recipient)
+            sink = TarSink(stream.pipe, staging, when, progress)  # type: ignore[arg-type]
         elif fmt == "zip":
-            _zip_folder(payload, staging / "export.zip")
-            (staging / "export.zip").rename(out)
+            result = staging / "export.zip"
+            sink = ZipSink(result, staging, when, progress)
         else:
-            payload.rename(out)
+            result = staging / "export"
+            sink = FolderSink(result)
+        entries = _write_payload(sink, fmt, sources, progress, shard_bytes)
+        manifest = manifest_document(fmt, entries, sink.files, when)
+        sink.write(MANIFEST, manifest_bytes(manifest))
+        sink.close()
+        if stream is not None:
+            stream.finish()
+        result.rename(out)
+    except BaseException:
+        if sink is not None:
+            sink.abort()
+        if stream is not None:
+            stream.abort()
+        raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return manifest

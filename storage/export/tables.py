@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from storage.export.layouts import import_pyarrow
 
@@ -122,11 +122,14 @@ class TableWriter:
         rows: rows written so far.
     """
 
-    def __init__(self, path: Path, table: str) -> None:
+    def __init__(self, where: Path | IO[bytes], table: str) -> None:
+        """Write to the file ``where`` (a path, or a writable stream this writer closes)."""
         pa, pq = import_pyarrow()
         self._pa = pa
         self._schema = _schemas()[table]
-        self._writer = pq.ParquetWriter(str(path), self._schema, compression="zstd")
+        self._stream = None if isinstance(where, Path) else where
+        target = str(where) if isinstance(where, Path) else where
+        self._writer = pq.ParquetWriter(target, self._schema, compression="zstd")
         self._batch: list[dict[str, Any]] = []
         self.rows = 0
 
@@ -143,5 +146,9 @@ class TableWriter:
             self._batch = []
 
     def close(self) -> None:
-        self.flush()
-        self._writer.close()
+        try:
+            self.flush()
+        finally:
+            self._writer.close()
+            if self._stream is not None:
+                self._stream.close()

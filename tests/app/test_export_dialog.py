@@ -115,3 +115,89 @@ def test_export_button_opens_the_dialog_for_the_open_session(
     assert dialogs[0].session_ids == [sid]
     with qtbot.wait_signal(dialogs[0].previewReady, timeout=TIMEOUT):
         pass
+
+
+def test_cancel_during_the_preview_stops_it_and_closes(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault, sid = approved(tmp_path)
+    gate = threading.Event()
+    calls: list[str] = []
+    original = module.preview
+
+    def held(*args: object, **kwargs: object) -> object:
+        progress = kwargs["progress"]
+
+        def wait_then_check(what: str, done: int, total: int) -> None:
+            calls.append(what)
+            gate.wait(TIMEOUT / 1000)
+            progress(what, done, total)  # type: ignore[operator]
+
+        kwargs["progress"] = wait_then_check
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module, "preview", held)
+    dialog = ExportDialog(vault, [sid], folder=tmp_path)  # type: ignore[arg-type]
+    qtbot.add_widget(dialog)
+    dialog.show()
+    qtbot.wait_until(lambda: bool(calls), timeout=TIMEOUT)
+    dialog.cancel_button.click()
+    assert not dialog.isVisible()
+    gate.set()
+    qtbot.wait_until(lambda: not dialog.busy(), timeout=TIMEOUT)
+    assert dialog.preview_result is None
+    assert dialog.status.text() == str(ExportCancelled())
+
+
+def test_the_preview_honours_this_sessions_dismissals(qtbot: QtBot, tmp_path: Path) -> None:
+    from app.review_model import save_dismissal
+    from storage import scanner
+
+    vault, sid = vault_with_session(tmp_path / "vault", frames=2, typed="mail jo@example.org")
+    vault.approve(sid)
+    reader = vault.open_session(sid)
+    found = scanner.scan_session(reader.events(), list(reader.actions()))
+    assert found
+    for suggestion in found:
+        save_dismissal(vault.home, sid, suggestion.key())
+    save_dismissal(vault.home, "another-session", "email:typed:1:0:None")
+    dialog = ExportDialog(vault, [sid], folder=tmp_path)
+    qtbot.add_widget(dialog)
+    with qtbot.wait_signal(dialog.previewReady, timeout=TIMEOUT) as blocker:
+        pass
+    assert blocker.args[0].unresolved == []
+    assert "Warning" not in dialog.summary.toPlainText()
+
+
+def test_cancel_while_packing_an_encrypted_export_leaves_nothing(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cancel arrives while the encrypted tar is being packed (frames are all written)."""
+    import pyrage
+
+    dialog, out = opened(qtbot, tmp_path)
+    dialog.recipient.setText(str(pyrage.x25519.Identity.generate().to_public()))
+    gate = threading.Event()
+    phases: list[str] = []
+    original = module.export_sessions
+
+    def slow(*args: object, **kwargs: object) -> object:
+        progress = kwargs["progress"]
+
+        def held(what: str, done: int, total: int) -> None:
+            phases.append(what)
+            if what.startswith("packing"):
+                gate.wait(TIMEOUT / 1000)
+            progress(what, done, total)  # type: ignore[operator]
+
+        kwargs["progress"] = held
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module, "export_sessions", slow)
+    with qtbot.wait_signal(dialog.finished_export, timeout=TIMEOUT) as blocker:
+        dialog.start_export()
+        qtbot.wait_until(lambda: any(p.startswith("packing") for p in phases), timeout=TIMEOUT)
+        dialog.cancel_button.click()
+        gate.set()
+    assert blocker.args == [str(ExportCancelled())]
+    assert list(out.iterdir()) == []

@@ -380,7 +380,7 @@ def test_suggestions_can_be_dismissed_and_accepted(qtbot: QtBot, tmp_path: Path)
     assert "jane" not in window.suggestions_list.item(0).text()
     key = emails[0].key()
     assert window.dismiss_suggestion(model.suggestions.index(emails[0]))
-    assert key in dismissed_keys(vault.home, [sid])
+    assert f"{sid}/{key}" in dismissed_keys(vault.home, [sid])
     assert "jane.doe" not in (vault.home / "dismissals.json").read_text()
     # Accepting a (re-found) suggestion removes the text from the store.
     model.suggestions.insert(0, emails[0])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import subprocess
 import sys
 import tarfile
@@ -20,6 +19,7 @@ from storage.errors import NotApproved
 from storage.export import ExportCancelled, ExportError, export_sessions, preview
 from storage.export.action_code import to_code
 from storage.export.manifest import sha256_file
+from storage.scanner import dismissal_key
 from tests.storage.fakes import MONITOR, FakeReader, frame, make_session
 
 
@@ -205,8 +205,19 @@ def test_preview_counts_titles_and_unresolved_suggestions() -> None:
     assert shown.samples == [("a", 0), ("a", 3), ("a", 5), ("b", 0), ("b", 3), ("b", 5)]
     assert {s.kind for s in shown.unresolved} == {"email"}
     assert "2 session(s)" in shown.lines()[0]
-    dismissed = [s.key() for s in shown.unresolved]
+    dismissed = [dismissal_key("a", s.key()) for s in shown.unresolved]
     assert preview([make_session("a")], dismissed=dismissed).unresolved == []
+
+
+def test_a_dismissal_hides_only_its_own_sessions_suggestion() -> None:
+    """Sessions a and b have the same email at the same seqs: dismissing it in a leaves b's."""
+    first = preview([make_session("a")]).unresolved
+    dismissed = [dismissal_key("a", s.key()) for s in first]
+    shown = preview([make_session("a"), make_session("b")], dismissed=dismissed)
+    assert [s.key() for s in shown.unresolved] == [s.key() for s in first]
+    assert len(preview([make_session("a"), make_session("b")]).unresolved) == 2 * len(first)
+    # An unqualified key (the old, flattened form) dismisses nothing.
+    assert preview([make_session("a")], dismissed=[s.key() for s in first]).unresolved == first
 
 
 @pytest.mark.parametrize(
@@ -243,7 +254,6 @@ def test_fake_reader_is_a_session_source() -> None:
     assert isinstance(source, FakeReader)
 
 
-@pytest.mark.skipif(shutil.which("age") is None, reason="the age tool is not installed")
 def test_age_tool_decrypts_an_export(tmp_path: Path) -> None:
     """Cross-check with the reference implementation: `age -d -i KEY export.age | tar t`."""
     key = tmp_path / "key.txt"
@@ -299,3 +309,79 @@ def test_banded_png_is_lossless_and_independent_of_the_cache() -> None:
         decoded.load()  # checks the zlib stream, its Adler-32 and the CRCs
         assert decoded.mode == "RGB"
         assert decoded.tobytes() == image.tobytes()
+
+
+def test_frame_encoder_reuses_unchanged_bands_exactly() -> None:
+    """Encoding against the previous frame gives the same bytes as encoding each alone."""
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
+
+    from storage.export.pngs import BAND_ROWS, FrameEncoder, changed_bands, encode_png
+
+    rng = random.Random(5)
+    base = PILImage.new("RGB", (50, 5 * BAND_ROWS + 7), (10, 20, 30))
+    frames = [base.copy(), base.copy()]  # the second is identical: every band reused
+    for i in range(8):
+        image = frames[-1].copy()
+        y = rng.randrange(image.height)
+        # A change on a band's last row is also the context of the next band's first row.
+        y = BAND_ROWS * 2 - 1 if i == 3 else y
+        ImageDraw.Draw(image).line((0, y, 49, y), fill=(rng.randrange(256), 9, 9))
+        frames.append(image)
+    frames.append(PILImage.new("RGB", (30, 40), (1, 1, 1)))  # a size change starts afresh
+    assert changed_bands(frames[1], frames[0]) == []
+    assert changed_bands(frames[5], frames[4]) == [1, 2]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        encoder = FrameEncoder(pool)
+        for image in frames:
+            encoder.submit(image)
+        streamed = [encoder.result() for _ in frames]
+    assert streamed == [encode_png(f) for f in frames]
+    for data, image in zip(streamed, frames, strict=True):
+        decoded = PILImage.open(io.BytesIO(data))
+        decoded.load()
+        assert decoded.tobytes() == image.tobytes()
+
+
+def test_frame_stream_stops_its_reader_when_closed_early_and_passes_errors_on() -> None:
+    import threading
+
+    from storage.export.pngs import FramePngs
+
+    reader = make_session(frames=12)
+    stream = FramePngs(reader).stream(range(12), workers=1)
+    assert next(stream)[0] == 0
+    stream.close()  # what a cancel does: the generator is closed mid-way
+    assert not [t for t in threading.enumerate() if t.name == "export-read"]
+
+    def broken(index: int) -> Any:
+        raise OSError("disk read failed")
+
+    reader.frame_image = broken  # type: ignore[method-assign]
+    with pytest.raises(OSError, match="disk read failed"):
+        list(FramePngs(reader).stream(range(3)))
+    assert not [t for t in threading.enumerate() if t.name == "export-read"]
+
+
+def test_a_frame_equal_to_the_previous_one_is_written_once(tmp_path: Path) -> None:
+    """Frame 2 has frame 1's pixels without being marked same_as: one file, two references."""
+    reader = make_session(frames=4)
+    reader._images[2] = frame(1)
+    manifest = export_sessions([reader], "folder", tmp_path / "export")
+    session = tmp_path / "export" / "sessions" / "s1"
+    assert sorted(p.name for p in (session / "frames").iterdir()) == [
+        "000000.png",
+        "000001.png",
+        "000003.png",
+    ]
+    metas = [json.loads(line) for line in (session / "frames.jsonl").read_text().splitlines()]
+    assert [m["file"] for m in metas] == [
+        "frames/000000.png",
+        "frames/000001.png",
+        "frames/000001.png",
+        "frames/000003.png",
+    ]
+    assert manifest["sessions"][0]["frame_files"] == 3

@@ -72,3 +72,44 @@ def test_collect_missing_input_is_one_sentence(
 ) -> None:
     assert main(["collect", str(tmp_path / "nope"), "--out", str(tmp_path / "d")]) == 1
     assert capsys.readouterr().err == f"overt: {tmp_path / 'nope'} does not exist.\n"
+
+
+@pytest.mark.parametrize("phase", ["preview", "frames", "packing"])
+def test_interrupt_in_any_phase_leaves_nothing(
+    cli_vault: tuple[list[str], Vault],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    phase: str,
+) -> None:
+    """Ctrl-C while scanning for the preview, writing frames, or packing the encrypted tar."""
+    import app.commands.export as command
+    from app.cli import EXIT_INTERRUPTED
+    from storage import scanner
+
+    common, vault = cli_vault
+    sid = record(vault)
+    vault.unlock(PASS).approve(sid)
+    seen: list[str] = []
+
+    def interrupt(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    def progress(self: object, what: str, done: int, total: int) -> None:
+        seen.append(what)
+        if (phase == "frames" and what == sid) or what.startswith(phase):
+            raise KeyboardInterrupt
+
+    if phase == "preview":
+        monkeypatch.setattr(scanner, "scan_session", interrupt)
+    monkeypatch.setattr(command._Progress, "__call__", progress)
+    out = tmp_path / "out" / "export.age"
+    out.parent.mkdir()
+    recipient = str(pyrage.x25519.Identity.generate().to_public())
+    code = main(
+        [*common, "export", sid, "--format", "zip", "--out", str(out), "--recipient", recipient]
+    )
+    assert code == EXIT_INTERRUPTED
+    assert capsys.readouterr().err.endswith("overt: Interrupted.\n")
+    assert phase == "preview" or any(w == sid or w.startswith(phase) for w in seen)
+    assert list(out.parent.iterdir()) == []

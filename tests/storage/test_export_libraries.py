@@ -1,0 +1,81 @@
+"""The formats read by the libraries they are for: `webdataset` and Hugging Face `datasets`.
+
+Both run offline: the suite's no-network guard stays on, and `datasets` is told it is offline
+before it is imported (it reads its configuration once, at import).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from storage.collect import collect
+from storage.export import export_sessions
+from tests.storage.fakes import frame, make_session
+
+os.environ["HF_DATASETS_OFFLINE"] = "1"
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+
+
+def load_parquet(files: list[Path], cache: Path) -> Any:
+    from datasets import load_dataset
+
+    return load_dataset(
+        "parquet", data_files=[str(f) for f in files], split="train", cache_dir=str(cache)
+    )
+
+
+# webdataset 1.0 opens each shard and leaves closing it to the garbage collector.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+def test_webdataset_library_reads_every_sample_across_shards(tmp_path: Path) -> None:
+    import webdataset as wds
+
+    out = tmp_path / "wds"
+    export_sessions([make_session("a"), make_session("b")], "webdataset", out, shard_bytes=1)
+    shards = sorted(str(p) for p in out.glob("shard-*.tar"))
+    assert len(shards) > 1
+    samples = list(wds.WebDataset(shards, shardshuffle=False, empty_check=False))
+    assert [s["__key__"] for s in samples] == [
+        f"{sid}_{seq:06d}" for sid in ("a", "b") for seq in range(4)
+    ]
+    first = samples[0]
+    action = json.loads(first["action.json"])
+    assert action["session_id"] == "a"
+    assert action["code"].startswith("pyautogui.click(")
+    with Image.open(io.BytesIO(first["pre.png"])) as image:
+        assert image.tobytes() == frame(0).tobytes()
+    assert "post.png" not in samples[3]  # the hotkey has no post-action frame
+
+
+def test_datasets_loads_the_exported_parquet_tables(tmp_path: Path) -> None:
+    out = tmp_path / "pq"
+    export_sessions([make_session("a"), make_session("b")], "parquet", out)
+    actions = load_parquet([out / "actions.parquet"], tmp_path / "hf")
+    assert actions.num_rows == 8
+    assert actions[0]["session_id"] == "a"
+    assert actions[0]["code"].startswith("pyautogui.click(")
+    with Image.open(io.BytesIO(actions[0]["pre_png"])) as image:
+        assert image.tobytes() == frame(0).tobytes()
+    events = load_parquet([out / "events.parquet"], tmp_path / "hf")
+    assert sorted(set(events["session_id"])) == ["a", "b"]
+
+
+def test_datasets_loads_the_collected_dataset(tmp_path: Path) -> None:
+    export_sessions([make_session("a")], "folder", tmp_path / "a")
+    export_sessions([make_session("b")], "zip", tmp_path / "b.zip")
+    dataset = tmp_path / "dataset"
+    report = collect([tmp_path / "a", tmp_path / "b.zip"], dataset)
+    assert not report.rejected
+    actions = load_parquet(sorted((dataset / "data").glob("actions-*.parquet")), tmp_path / "hf")
+    assert sorted(set(actions["session_id"])) == ["a", "b"]
+    assert actions.num_rows == 8
+    sessions = load_parquet(sorted((dataset / "data").glob("sessions-*.parquet")), tmp_path / "hf")
+    assert all(sha for sha in sessions["manifest_sha256"])
