@@ -87,7 +87,8 @@ class Recorder:
     def start(self, open_sink: SinkFactory, *, ready_timeout: float = 5.0) -> str:
         """Start the sources, confirm readiness, then open the sink and record.
 
-        Nothing is written unless readiness was confirmed. Returns the session id.
+        Nothing is written unless readiness was confirmed; on return input is captured and
+        the first frame is written. Returns the session id.
 
         Raises:
             NotReady: the input sources did not deliver the sentinel in time.
@@ -139,6 +140,10 @@ class Recorder:
                 self.frames.start()
             self.pipeline.start()
             self.backend.start_windows(self.raw)
+            if self.frames is not None:
+                # "recording" means frames flow too: the first one is written (or none may
+                # be, as the active window is out of scope); bounded, a slow disk only delays.
+                self.frames.wait_first(ready_timeout)
         except BaseException:
             self._shutdown("interrupted")
             raise
