@@ -18,6 +18,7 @@ from recorder.backend import Backend
 from recorder.consent import scope_from_consent
 from recorder.errors import NotReady, RecorderError
 from recorder.frames import FrameService
+from recorder.guards import GuardWatcher, InputGuard, default_guards
 from recorder.pipeline import Pipeline
 from recorder.policy import Policy
 from recorder.rawinput import RawInput
@@ -64,6 +65,7 @@ class Recorder:
         raw_capacity: int = 200_000,
         frame_options: dict[str, Any] | None = None,
         reorder_s: float = 0.03,
+        guards: list[InputGuard] | None = None,
     ) -> None:
         self.consent = consent
         self.scope = scope_from_consent(consent)
@@ -78,6 +80,8 @@ class Recorder:
         self.state = "idle"
         self._frame_options = frame_options or {}
         self._reorder_s = reorder_s
+        self._guards = guards
+        self.guard_watcher: GuardWatcher | None = None
         self._stop_requested = threading.Event()
         self._stop_reason = "stopped"
         self._lock = threading.Lock()
@@ -140,6 +144,7 @@ class Recorder:
                 self.frames.start()
             self.pipeline.start()
             self.backend.start_windows(self.raw)
+            self._start_guards()
             if self.frames is not None:
                 # "recording" means frames flow too: the first one is written (or none may
                 # be, as the active window is out of scope); bounded, a slow disk only delays.
@@ -149,6 +154,14 @@ class Recorder:
             raise
         self.state = "recording"
         return self.sink.session_id
+
+    def _start_guards(self) -> None:
+        """Poll the focused-field guards (only when key text is recorded at all)."""
+        if self.pipeline is None or self.pipeline.text_mode == "none":
+            return
+        guards = default_guards() if self._guards is None else self._guards
+        self.guard_watcher = GuardWatcher(guards, self.raw.on_guard)
+        self.guard_watcher.start()
 
     def _confirm_ready(self, timeout: float, reinject_s: float = 0.25) -> None:
         """Wait until injected sentinel input comes back through the listeners.
@@ -227,6 +240,8 @@ class Recorder:
             self.state = "stopping"
             self.backend.stop_input()
             self.backend.stop_windows()
+            if self.guard_watcher is not None:
+                self.guard_watcher.stop()
             pipeline, frames, sink = self.pipeline, self.frames, self.sink
             if pipeline is not None:
                 pipeline.stop()
@@ -235,10 +250,18 @@ class Recorder:
             summary = self.summary(reason)
             if sink is not None:
                 with contextlib.suppress(Exception):  # a broken sink must not hide the cause
-                    sink.note_stats(summary.to_dict() | {"drops_by_source": dict(self.raw.dropped)})
+                    sink.note_stats(summary.to_dict() | {
+                        "drops_by_source": dict(self.raw.dropped),
+                        "input_guards": self.input_guards(),
+                    })
                 sink.close(state)
             self.state = "stopped"
             return summary
+
+    def input_guards(self) -> list[str]:
+        """The sensitive-input guards this session had: "title", then focused-field ones."""
+        watcher = self.guard_watcher
+        return ["title"] + ([g.name for g in watcher.guards] if watcher is not None else [])
 
     def summary(self, reason: str = "") -> Summary:
         pipeline, frames = self.pipeline, self.frames
