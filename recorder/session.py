@@ -19,6 +19,7 @@ from recorder.consent import scope_from_consent
 from recorder.errors import NotReady, RecorderError
 from recorder.frames import FrameService
 from recorder.guards import GuardWatcher, InputGuard, default_guards
+from recorder.memory import keep_large_blocks_unmapped
 from recorder.pipeline import Pipeline
 from recorder.policy import Policy
 from recorder.rawinput import RawInput
@@ -100,6 +101,7 @@ class Recorder:
         """
         if self.state != "idle":
             raise RecorderError("This recorder was already started.")
+        keep_large_blocks_unmapped()  # frame buffers back to the OS: memory stays flat
         self.backend.start_input(self.raw)
         try:
             self._confirm_ready(ready_timeout)
