@@ -4,8 +4,10 @@ Every grab and image is a few megabytes, allocated and freed many times a second
 threads. glibc serves such blocks with mmap at first, but after the first free it raises its
 mmap threshold to that size, so later frames come from the heap arenas of whichever thread
 allocates them, which are fragmented and rarely shrink: RSS crept up with the session and
-swung by tens of megabytes (a 10-minute office session sat at 200-250 MB; with the threshold
-fixed at 1 MiB it stayed at 120-140 MB). Fixing the threshold stops that adjustment.
+swung by tens of megabytes (a 10-minute office session sat at 200-250 MB). Fixed at 1 MiB,
+the same workload stayed at 140-165 MB but the heap still grew with sub-megabyte blocks
+(patches, encoded images: 23 -> 48 MB, mostly free); at 256 KiB it stayed at 120-135 MB
+with a 13-17 MB heap.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import ctypes.util
 import sys
 
 M_MMAP_THRESHOLD = -3  # glibc malloc.h
-MMAP_THRESHOLD = 1 << 20  # blocks this large and larger are mmapped, and unmapped on free
+MMAP_THRESHOLD = 256 << 10  # blocks this large and larger are mmapped, and unmapped on free
 
 _done = False
 
