@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from recorder.sink import SessionSink
 
 Monitor = dict[str, Any]
+WARM_START_S = 1.0  # the pre-action ring is kept warm this long after the first frame
 
 
 @dataclass
@@ -170,6 +171,8 @@ class FrameService:
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._started = threading.Event()
+        self._first = threading.Event()
+        self._first_left = 0  # first frames not yet written (writer thread)
         self.stats = FrameStats()
         self.allowed = True  # False while paused or outside scope: nothing is grabbed
         self.masks: list[tuple[int, int, int, int]] = []
@@ -192,6 +195,13 @@ class FrameService:
         self._started.wait(timeout)
         if self.error is not None:
             raise self.error
+
+    def wait_first(self, timeout: float) -> bool:
+        """Wait until the first frame is written (or none may be: paused, out of scope).
+
+        The session says it is recording only after this, so frames are really flowing.
+        """
+        return self._first.wait(timeout)
 
     def request(self, reason: str, t: float) -> FrameTicket:
         """Ask for a frame: "pre_action" (before monotonic time t), or one after it settles."""
@@ -245,6 +255,7 @@ class FrameService:
         except BaseException as error:  # noqa: BLE001 - kept for the session's stats
             self.error = error
         finally:
+            self._first.set()  # nobody waits for a first frame that will not come
             screen.close()
             while True:  # nobody will serve what is left
                 try:
@@ -275,11 +286,16 @@ class FrameService:
             if not self.allowed or not self._masks_known:
                 self._ring.clear()
                 self._refuse_requests()
+                if self._masks_known:
+                    self._first.set()  # paused or out of scope: no first frame to wait for
             else:
                 if first:
-                    for monitor in self.monitors:
-                        self._write(grab(monitor), "first", None)
+                    self._write_first(grab)
                     first = False
+                    # A click in the first second after the session is ready finds a warm
+                    # ring, as if there had been input just before.
+                    self.last_input = max(self.last_input, now + WARM_START_S - self._active_s)
+                    next_ring = now + self._ring_interval
                 active = now - self.last_input <= self._active_s
                 if active and now >= next_ring:
                     self._ring.append(grab(self._pointer_monitor()))
@@ -302,6 +318,20 @@ class FrameService:
             delay = max(0.0, min(wake_at) - self._clock())
             self._wake.wait(min(delay, 0.25))
             self._wake.clear()
+
+    def _write_first(self, grab: Callable[[Monitor], Grab]) -> None:
+        """Write every monitor's first frame; ``wait_first`` returns once they are written."""
+        self._first_left = len(self.monitors)
+        for monitor in self.monitors:
+            shot = grab(monitor)
+            self._write(shot, "first", None)
+            if monitor is self._pointer_monitor():
+                self._ring.append(shot)
+
+    def _first_done(self) -> None:
+        self._first_left -= 1
+        if self._first_left <= 0:
+            self._first.set()
 
     def _pointer_monitor(self) -> Monitor:
         x, y = self.pointer
@@ -369,6 +399,8 @@ class FrameService:
             self.stats.dropped += 1
             if ticket is not None:
                 ticket.resolve(None)
+            if reason == "first":
+                self._first_done()
             return
         self._last_written[shot.monitor["index"]] = shot.pixels
 
@@ -395,3 +427,5 @@ class FrameService:
                 index = None
             if ticket is not None:
                 ticket.resolve(index)
+            if reason == "first":
+                self._first_done()

@@ -104,7 +104,9 @@ class Pipeline:
         self.pause_from: float | None = None
         self.outside = False
         self.locked = False
-        self.sensitive = False
+        self.title_sensitive = False  # the active window's title suggests a secret
+        self.focus_guard: str | None = None  # the guard that says the focused field is secret
+        self.sensitive_guard: str | None = None  # the guard applied now ("title" first)
         self.last_input = t0
         self.error: BaseException | None = None
         self._pause_marked = False
@@ -171,7 +173,7 @@ class Pipeline:
                     self._release(held, windows, float("inf"))
                     self._finish()
                     return
-                if item[0] in ("window", "lock", "visible"):
+                if item[0] in ("window", "lock", "visible", "guard"):
                     windows.append(item)
                     windows.sort(key=lambda w: w[1])
                 else:
@@ -242,6 +244,9 @@ class Pipeline:
         if kind == "lock":
             self._lock(bool(item[2]), t_abs)
             return
+        if kind == "guard":
+            self._guard(item[2], t_abs)
+            return
         if kind == "visible":
             if self.frames is not None:
                 windows: list[WindowInfo] = item[2]
@@ -288,10 +293,35 @@ class Pipeline:
             self._pause_marked = False
             self._marker("resume", t, note="hotkey" if from_hotkey else "api")
             self._update_frames()
+            self._update_sensitive(t)
             if self._window_at_resume is not None:
                 (window,) = self._window_at_resume
                 self._window_at_resume = None
                 self._window(window, t_abs)
+
+    @property
+    def sensitive(self) -> bool:
+        """Whether key text is suppressed now (a guard applies)."""
+        return self.sensitive_guard is not None
+
+    def _guard(self, name: str | None, t_abs: float) -> None:
+        """A focus guard changed; applied now unless nothing may be written (then later)."""
+        self.focus_guard = name
+        if not (self.outside or self.locked or self.paused):
+            self._update_sensitive(t_abs - self.t0)
+
+    def _update_sensitive(self, t: float) -> None:
+        """Say which guard applies (title first, then the focused field), if it changed."""
+        if self.outside or self.locked:
+            return  # nothing but the gap is written; applied again when capture goes on
+        guard = "title" if self.title_sensitive else self.focus_guard
+        if guard == self.sensitive_guard:
+            return
+        if self.sensitive_guard is not None:
+            self._marker("sensitive_end", t, guard=self.sensitive_guard)
+        if guard is not None:
+            self._marker("sensitive_start", t, guard=guard)
+        self.sensitive_guard = guard
 
     def _lock(self, locked: bool, t_abs: float) -> None:
         """Auto-pause while the screen is locked: nothing typed at a lock screen is kept."""
@@ -306,6 +336,7 @@ class Pipeline:
             self._marker("screen_locked", t)
         else:
             self._marker("screen_unlocked", t)
+            self._update_sensitive(t)
         self._update_frames()
 
     def _update_frames(self) -> None:
@@ -404,9 +435,10 @@ class Pipeline:
             self._write(held)
         if not self.policy.in_scope(window):
             if not self.outside:
-                if self.sensitive:
-                    self.sensitive = False
-                    self._marker("sensitive_end", t)
+                self.title_sensitive = False
+                if self.sensitive_guard is not None:
+                    self._marker("sensitive_end", t, guard=self.sensitive_guard)
+                    self.sensitive_guard = None
                 self._take_actions(self.deriver.flush())
                 self._marker("outside_scope_start", t)
                 self.outside = True
@@ -433,10 +465,8 @@ class Pipeline:
             "wid": window.wid,
         }
         self._write(record)
-        sensitive = self.policy.is_sensitive(window)
-        if sensitive != self.sensitive:
-            self.sensitive = sensitive
-            self._marker("sensitive_start" if sensitive else "sensitive_end", t)
+        self.title_sensitive = self.policy.is_sensitive(window)
+        self._update_sensitive(t)
         if self.frames is not None and not self.paused:
             self.frames.request("window", t_abs)
 

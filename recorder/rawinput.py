@@ -84,6 +84,10 @@ class RawInput:
         """The screen was locked (screen saver on) or unlocked."""
         self.queue.put(("lock", self._clock() if t is None else t, locked))
 
+    def on_guard(self, guard: str | None, t: float | None = None) -> None:
+        """A sensitive-input guard (named) now applies to the focused field, or none does."""
+        self.queue.put(("guard", self._clock() if t is None else t, guard))
+
     def control(self, what: str) -> None:
         """Enqueue a control item (pause, resume, stop) so it is handled in order."""
         self.queue.put(("control", self._clock(), what))

@@ -18,6 +18,8 @@ from recorder.backend import Backend
 from recorder.consent import scope_from_consent
 from recorder.errors import NotReady, RecorderError
 from recorder.frames import FrameService
+from recorder.guards import GuardWatcher, InputGuard, default_guards
+from recorder.memory import keep_large_blocks_unmapped
 from recorder.pipeline import Pipeline
 from recorder.policy import Policy
 from recorder.rawinput import RawInput
@@ -64,6 +66,7 @@ class Recorder:
         raw_capacity: int = 200_000,
         frame_options: dict[str, Any] | None = None,
         reorder_s: float = 0.03,
+        guards: list[InputGuard] | None = None,
     ) -> None:
         self.consent = consent
         self.scope = scope_from_consent(consent)
@@ -78,6 +81,8 @@ class Recorder:
         self.state = "idle"
         self._frame_options = frame_options or {}
         self._reorder_s = reorder_s
+        self._guards = guards
+        self.guard_watcher: GuardWatcher | None = None
         self._stop_requested = threading.Event()
         self._stop_reason = "stopped"
         self._lock = threading.Lock()
@@ -87,7 +92,8 @@ class Recorder:
     def start(self, open_sink: SinkFactory, *, ready_timeout: float = 5.0) -> str:
         """Start the sources, confirm readiness, then open the sink and record.
 
-        Nothing is written unless readiness was confirmed. Returns the session id.
+        Nothing is written unless readiness was confirmed; on return input is captured and
+        the first frame is written. Returns the session id.
 
         Raises:
             NotReady: the input sources did not deliver the sentinel in time.
@@ -95,6 +101,7 @@ class Recorder:
         """
         if self.state != "idle":
             raise RecorderError("This recorder was already started.")
+        keep_large_blocks_unmapped()  # frame buffers back to the OS: memory stays flat
         self.backend.start_input(self.raw)
         try:
             self._confirm_ready(ready_timeout)
@@ -139,11 +146,24 @@ class Recorder:
                 self.frames.start()
             self.pipeline.start()
             self.backend.start_windows(self.raw)
+            self._start_guards()
+            if self.frames is not None:
+                # "recording" means frames flow too: the first one is written (or none may
+                # be, as the active window is out of scope); bounded, a slow disk only delays.
+                self.frames.wait_first(ready_timeout)
         except BaseException:
             self._shutdown("interrupted")
             raise
         self.state = "recording"
         return self.sink.session_id
+
+    def _start_guards(self) -> None:
+        """Poll the focused-field guards (only when key text is recorded at all)."""
+        if self.pipeline is None or self.pipeline.text_mode == "none":
+            return
+        guards = default_guards() if self._guards is None else self._guards
+        self.guard_watcher = GuardWatcher(guards, self.raw.on_guard)
+        self.guard_watcher.start()
 
     def _confirm_ready(self, timeout: float, reinject_s: float = 0.25) -> None:
         """Wait until injected sentinel input comes back through the listeners.
@@ -222,6 +242,8 @@ class Recorder:
             self.state = "stopping"
             self.backend.stop_input()
             self.backend.stop_windows()
+            if self.guard_watcher is not None:
+                self.guard_watcher.stop()
             pipeline, frames, sink = self.pipeline, self.frames, self.sink
             if pipeline is not None:
                 pipeline.stop()
@@ -230,10 +252,18 @@ class Recorder:
             summary = self.summary(reason)
             if sink is not None:
                 with contextlib.suppress(Exception):  # a broken sink must not hide the cause
-                    sink.note_stats(summary.to_dict() | {"drops_by_source": dict(self.raw.dropped)})
+                    sink.note_stats(summary.to_dict() | {
+                        "drops_by_source": dict(self.raw.dropped),
+                        "input_guards": self.input_guards(),
+                    })
                 sink.close(state)
             self.state = "stopped"
             return summary
+
+    def input_guards(self) -> list[str]:
+        """The sensitive-input guards this session had: "title", then focused-field ones."""
+        watcher = self.guard_watcher
+        return ["title"] + ([g.name for g in watcher.guards] if watcher is not None else [])
 
     def summary(self, reason: str = "") -> Summary:
         pipeline, frames = self.pipeline, self.frames

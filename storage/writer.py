@@ -168,7 +168,10 @@ class SessionWriter:
                 if self._pool is None:
                     self._pool = ThreadPoolExecutor(self._encode_threads,
                                                     thread_name_prefix="overt-encode")
-                blob = self._pool.submit(frames.encode, plan)
+                with self._lock:
+                    # every encoder thread busy: this frame takes the fast setting
+                    behind = sum(not p.ready() for p in self._pending) >= self._encode_threads
+                blob = self._pool.submit(frames.encode, plan, fast=behind)
             with self._lock:
                 self._pending.append(_PendingFrame(plan, dict(meta), blob))
             while True:

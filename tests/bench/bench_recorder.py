@@ -17,8 +17,9 @@ Run: ``python -m tests.bench.bench_recorder`` (about 4 minutes). Metrics, units 
   screen and a click every 0.2 s, in a fresh process.
 - office_*: a scripted office workload (typing, clicks, scrolls, shortcuts in a Tk editor;
   60 s, or OVERT_BENCH_OFFICE_S) recorded into a real encrypted vault at 1 frame/s plus
-  action frames: RSS at start, after 10 s, at the end and at peak, bytes per hour on disk,
-  and a naive baseline in the same run (a default-level PNG per action frame, as OpenAdapt
+  action frames: RSS at start, after 10 s, 1 min and 5 min (when the run is that long), at
+  the end and at peak, bytes per hour on disk (and of the frames, events and framemeta
+  streams), and a naive baseline in the same run (a default-level PNG per action frame, as OpenAdapt
   stored them, plus the events as JSON lines).
 
 frames_per_s_* write through storage's SessionWriter (encrypted) when ``storage.vault`` is
@@ -603,18 +604,24 @@ def bench_office(report: dict[str, Any], display: XDisplay, xdo: XDoTool, second
             cpu0, t0 = cpu_seconds(), time.perf_counter()
             worker.start()
             peak = rss_start
-            rss_warm = None
+            checkpoints: dict[int, float | None] = {10: None, 60: None, 300: None}
             while time.perf_counter() - t0 < seconds:
                 time.sleep(1.0)
-                peak = max(peak, rss_mb())
-                if rss_warm is None and time.perf_counter() - t0 >= 10:
-                    rss_warm = rss_mb()
+                now_rss = rss_mb()
+                peak = max(peak, now_rss)
+                for at, value in checkpoints.items():
+                    if value is None and time.perf_counter() - t0 >= at:
+                        checkpoints[at] = now_rss
             stop.set()
             worker.join()
             cpu1, t1 = cpu_seconds(), time.perf_counter()
             rss_end = rss_mb()
             summary = recorder.stop()
             ours = vault.session(session_id).bytes
+            streams = {
+                path.name.split(".")[0]: path.stat().st_size
+                for path in vault.session_dir(session_id).iterdir()
+            }
             reader = vault.unlock(b"bench").open_session(session_id)
             baseline = sum(
                 len(json.dumps(record)) + 1 for record in (*reader.events(), *reader.actions())
@@ -641,10 +648,16 @@ def bench_office(report: dict[str, Any], display: XDisplay, xdo: XDoTool, second
     report["office_frame_drops"] = summary.frame_drops
     report["office_pre_frames_missed"] = summary.pre_frames_missed
     report["office_rss_mb_start"] = round(rss_start, 1)
-    report["office_rss_mb_after_10s"] = round(rss_warm, 1) if rss_warm else None
+    for at, value in checkpoints.items():
+        if value is not None:
+            report[f"office_rss_mb_after_{at}s"] = round(value, 1)
     report["office_rss_mb_end"] = round(rss_end, 1)
     report["office_rss_mb_peak"] = round(peak, 1)
     report["office_bytes_per_hour_mb"] = round(ours / duration * 3600 / 1e6, 1)
+    for name in ("frames", "events", "framemeta"):
+        report[f"office_{name}_stream_mb_per_hour"] = round(
+            streams.get(name, 0) / duration * 3600 / 1e6, 1
+        )
     report["office_baseline_png_per_action_frame_bytes_per_hour_mb"] = round(
         baseline / duration * 3600 / 1e6, 1
     )

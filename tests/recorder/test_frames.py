@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from recorder.frames import FrameService
+from recorder.frames import WARM_START_S, FrameService
 from tests.recorder.fakes import FakeScreen, MemorySink, wait_for
 
 A = b"\x01\x01\x01\x00"
@@ -94,8 +94,35 @@ def test_an_idle_screen_is_barely_looked_at(screen: FakeScreen, sink: MemorySink
     frames = service(screen, sink, fps=1.0)
     try:
         wait_for(lambda: len(sink.frames) == 1)
+        time.sleep(WARM_START_S + 0.1)  # past the warm start
+        grabs = screen.grabs
         time.sleep(0.5)
-        assert screen.grabs <= 2  # the first frame and at most one periodic look
+        assert screen.grabs - grabs <= 1  # at most one periodic look
+    finally:
+        frames.stop()
+
+
+def test_ready_means_the_first_frame_is_written(screen: FakeScreen, sink: MemorySink) -> None:
+    frames = service(screen, sink, fps=1.0)
+    try:
+        assert frames.wait_first(2.0)
+        assert [f["reason"] for f in sink.frames] == ["first"]
+    finally:
+        frames.stop()
+
+
+def test_a_click_right_after_ready_has_a_pre_action_frame(
+    screen: FakeScreen, sink: MemorySink
+) -> None:
+    frames = service(screen, sink, fps=1.0)
+    try:
+        assert frames.wait_first(2.0)
+        for delay in (0.0, 0.4, 0.8):  # no input before: only the warm start helps
+            time.sleep(delay)
+            ticket = frames.request("pre_action", time.monotonic())
+            assert ticket.wait(2.0)
+            assert ticket.index is not None
+            assert sink.frames[ticket.index]["reason"] == "pre_action"
     finally:
         frames.stop()
 
