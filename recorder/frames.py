@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from recorder.sink import SessionSink
 
 Monitor = dict[str, Any]
+GAP_LAG_S = 0.1  # how late the pipeline may hear of a change that stops frames
 WARM_START_S = 1.0  # the pre-action ring is kept warm this long after the first frame
 
 
@@ -114,6 +115,7 @@ class FrameStats:
     dropped: int = 0  # frames lost to a full write queue, a failed write or too many requests
     missed: int = 0  # pre-action frames with no recent grab to use (input right after idle)
     grabs: int = 0
+    gated: int = 0  # grabs that fell in a pause or out-of-scope span and were not written
     pre_ages: collections.deque[float] = field(
         default_factory=lambda: collections.deque(maxlen=10_000)
     )
@@ -175,6 +177,10 @@ class FrameService:
         self._first_left = 0  # first frames not yet written (writer thread)
         self.stats = FrameStats()
         self.allowed = True  # False while paused or outside scope: nothing is grabbed
+        # [start, end] spans (end None while open) in which no grab may be written, even one
+        # taken before the pipeline said so: it learns of a window change a moment late.
+        self._gaps: collections.deque[list[float | None]] = collections.deque(maxlen=16)
+        self._gaps_lock = threading.Lock()
         self.masks: list[tuple[int, int, int, int]] = []
         self._masks_known = not wait_for_masks
         self.last_input = -1e9
@@ -226,9 +232,32 @@ class FrameService:
             self._masks_known = True
             self._wake.set()
 
-    def set_allowed(self, allowed: bool) -> None:
+    def set_allowed(self, allowed: bool, since: float | None = None) -> None:
+        """Let frames be grabbed, or stop them (paused, outside scope, screen locked).
+
+        Args:
+            allowed: whether frames may be grabbed and written.
+            since: when stopping, the monotonic time the reason began (the window change or
+                the hotkey, seen a moment before this call): a grab finished after it is
+                never written, even if it was taken before this call.
+        """
+        now = self._clock()
+        with self._gaps_lock:
+            open_gap = bool(self._gaps) and self._gaps[-1][1] is None
+            if not allowed and not open_gap:
+                self._gaps.append([now if since is None else min(since, now), None])
+            elif allowed and open_gap:
+                self._gaps[-1][1] = now
         self.allowed = allowed
         self._wake.set()
+
+    def _in_gap(self, t: float) -> bool:
+        """Whether a grab finished at ``t`` falls in a span in which frames are not allowed."""
+        with self._gaps_lock:
+            return any(
+                start is not None and start <= t and (end is None or t < end)
+                for start, end in self._gaps
+            )
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stopping.set()
@@ -393,6 +422,9 @@ class FrameService:
         self._settles = keep
 
     def _write(self, shot: Grab, reason: str, ticket: FrameTicket | None) -> None:
+        if self._in_gap(shot.t):
+            self._refuse(reason, ticket)
+            return
         try:
             self._writes.put_nowait((shot, reason, ticket))
         except queue.Full:
@@ -404,6 +436,14 @@ class FrameService:
             return
         self._last_written[shot.monitor["index"]] = shot.pixels
 
+    def _refuse(self, reason: str, ticket: FrameTicket | None) -> None:
+        """A grab that fell in a gap: not written, and not counted as a drop."""
+        self.stats.gated += 1
+        if ticket is not None:
+            ticket.resolve(None)
+        if reason == "first":
+            self._first_done()
+
     # --- writer thread ----------------------------------------------------------------------
 
     def _write_loop(self) -> None:
@@ -412,6 +452,14 @@ class FrameService:
             if item is None:
                 return
             shot, reason, ticket = item
+            # The pipeline hears of a window change or hotkey a moment after it happens: wait
+            # that long past the grab, so a grab made after the change is known to be in a gap.
+            lag = shot.t + GAP_LAG_S - self._clock()
+            if lag > 0 and not self._stopping.is_set():
+                time.sleep(lag)
+            if self._in_gap(shot.t):
+                self._refuse(reason, ticket)
+                continue
             meta = {
                 "t": shot.t - self._t0,
                 "wall": self._wall0 + (shot.t - self._t0),

@@ -132,7 +132,7 @@ class Pipeline:
         if self.pause_from is None:
             self.pause_from = self.clock()
             if self.frames is not None:
-                self.frames.set_allowed(False)
+                self.frames.set_allowed(False, since=self.pause_from)
         self.raw.control("pause")
 
     def resume(self) -> None:
@@ -281,7 +281,7 @@ class Pipeline:
             if from_hotkey and self.pause_from is None:
                 self.pause_from = t_abs
             if self.frames is not None:
-                self.frames.set_allowed(False)
+                self.frames.set_allowed(False, since=self.pause_from)
             if not self._pause_marked:
                 for record in self.thinner.before_other():
                     self._write(record)
@@ -337,11 +337,12 @@ class Pipeline:
         else:
             self._marker("screen_unlocked", t)
             self._update_sensitive(t)
-        self._update_frames()
+        self._update_frames(since=t_abs)
 
-    def _update_frames(self) -> None:
+    def _update_frames(self, since: float | None = None) -> None:
         if self.frames is not None:
-            self.frames.set_allowed(not (self.paused or self.outside or self.locked))
+            allowed = not (self.paused or self.outside or self.locked)
+            self.frames.set_allowed(allowed, since=None if allowed else since)
 
     def _suppressed(self, t_abs: float) -> bool:
         if (
@@ -443,7 +444,7 @@ class Pipeline:
                 self._marker("outside_scope_start", t)
                 self.outside = True
                 if self.frames is not None:
-                    self.frames.set_allowed(False)
+                    self.frames.set_allowed(False, since=t_abs)
             return
         if self.outside:
             self.outside = False

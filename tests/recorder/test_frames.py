@@ -144,6 +144,28 @@ def test_nothing_is_grabbed_while_not_allowed(
     assert len(sink.frames) == 1
 
 
+def test_a_grab_made_after_a_change_heard_late_is_not_written(
+    frames: FrameService, screen: FakeScreen, sink: MemorySink
+) -> None:
+    """The pipeline learns of a denied window a moment after it appeared: grabs since then go."""
+    wait_for(lambda: len(sink.frames) == 1)
+    changed_at = time.monotonic()
+    screen.color = B  # the denied window's pixels, on screen from changed_at on
+    grabs = screen.grabs
+    ticket = frames.request("typing_pause", changed_at)
+    wait_for(lambda: screen.grabs > grabs)  # grabbed before the pipeline has heard
+    frames.set_allowed(False, since=changed_at)
+    assert ticket.wait(2.0)
+    assert ticket.index is None
+    assert frames.stats.gated >= 1
+    time.sleep(0.2)
+    assert len(sink.frames) == 1
+    frames.set_allowed(True)
+    later = frames.request("typing_pause", time.monotonic())
+    assert later.wait(2.0)
+    assert later.index is not None
+
+
 def test_a_slow_sink_drops_frames_instead_of_growing(screen: FakeScreen) -> None:
     class SlowSink(MemorySink):
         def append_frame(self, *args: object, **kw: object) -> int:
