@@ -117,6 +117,7 @@ class MarkerEvent(TypedDict):
     count: NotRequired[int]
     source: NotRequired[str]
     note: NotRequired[str]
+    guard: NotRequired[str]  # sensitive_start/_end: which guard ("title", "atspi_password_role"…)
 
 
 Event = MoveEvent | ButtonEvent | ScrollEvent | KeyEvent | WindowEvent | MarkerEvent
