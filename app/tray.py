@@ -513,13 +513,21 @@ class TrayApp(QObject):
         Returns:
             The unlock dialog, or None when there is no vault.
         """
+        return self._unlock_then("Reviewing", self._open_review)
+
+    def _unlock_then(self, purpose: str, then: Callable[[Any], None]) -> QWidget | None:
+        """Open the (non-modal) unlock dialog; ``then(dialog)`` once it is accepted.
+
+        Returns:
+            The unlock dialog, or None when there is no vault.
+        """
         from app.vault_dialogs import UnlockDialog
 
         vault = self._open_vault()
         if vault is None:
             return None
-        dialog = UnlockDialog(vault)
-        dialog.accepted.connect(lambda: self._open_review(dialog))
+        dialog = UnlockDialog(vault, purpose=purpose)
+        dialog.accepted.connect(lambda: then(dialog))
         dialog.finished.connect(lambda _r: self._forget(dialog))
         self.windows.append(dialog)
         dialog.open()
@@ -576,18 +584,7 @@ class TrayApp(QObject):
         Returns:
             The unlock dialog, or None when there is no vault.
         """
-        from app.vault_dialogs import UnlockDialog
-
-        vault = self._open_vault()
-        if vault is None:
-            return None
-        dialog = UnlockDialog(vault, purpose="Withdrawing")
-        dialog.accepted.connect(lambda: self._open_withdraw(dialog))
-        dialog.finished.connect(lambda _r: self._forget(dialog))
-        self.windows.append(dialog)
-        dialog.open()
-        dialog.raise_()
-        return dialog
+        return self._unlock_then("Withdrawing", self._open_withdraw)
 
     def _open_withdraw(self, unlock: Any) -> None:
         from app.studies_dialog import current_study
