@@ -198,18 +198,7 @@ def text(rw: Rewriter, needle: str) -> int:
         end = pos + len(needle)
         hit.update(i for i, (a, b) in enumerate(spans) if a < end and b > pos)
         pos = typed.find(needle, end)
-    scrub_ids = {id(downs[i]) for i in hit}
-    waiting: dict[str, int] = {}
-    for e in events:
-        if e.get("kind") != "key":
-            continue
-        if id(e) in scrub_ids:
-            key = str(e.get("key"))
-            waiting[key] = waiting.get(key, 0) + 1
-            _scrub_key(e)
-        elif not e.get("down") and waiting.get(str(e.get("key")), 0) > 0:
-            waiting[str(e.get("key"))] -= 1
-            _scrub_key(e)
+    _scrub_presses(events, {downs[i]["seq"] for i in hit})
     for e in events:
         if e.get("kind") == "window" and isinstance(e.get("title"), str):
             c = e["title"].count(needle)
