@@ -15,6 +15,11 @@ from storage.files import tree_size
 from storage.stream import StreamContext, StreamEnd, iter_chunks, read_chunk_at
 
 _CACHE_SIZE = 3
+#: How far back ``frame_changes`` follows a chain before it says "not known".
+_CHANGE_STEPS = 64
+
+#: A pixel box: (left, top, right, bottom), right and bottom exclusive.
+Box = tuple[int, int, int, int]
 
 
 class SessionReader:
@@ -117,7 +122,57 @@ class SessionReader:
             raise IndexError(f"session {self.session_id} has no frame {index}")
         return self._reconstruct(index).copy()
 
+    def frame_changes(self, index: int, since: int | None) -> tuple[Image.Image, Box | None]:
+        """Frame ``index``'s pixels, and where they can differ from frame ``since``'s.
+
+        For a reader of many frames in a row (export): the box comes from how the frame was
+        reconstructed, not from the writer's word, so it is exact by construction. Following
+        ``index``'s chain back to ``since`` through deltas (the patch's box is the only part that
+        differs from its base) and "same" frames (no pixels differ), every pixel outside the union
+        of the boxes is ``since``'s pixel.
+
+        Returns:
+            (image, box): the image is the reader's own, shared with its cache, and must not be
+            modified; box is (left, top, right, bottom), (0, 0, 0, 0) when the frames are
+            identical, or None when it is not known (a keyframe on the way, a frame before
+            ``since``, no ``since``): the caller compares pixels itself.
+
+        Raises:
+            IndexError: no such frame.
+            CorruptData: its data fails authentication or is inconsistent.
+        """
+        metas = self._metas()
+        if not 0 <= index < len(metas):
+            raise IndexError(f"session {self.session_id} has no frame {index}")
+        image = self._reconstruct(index)
+        return image, None if since is None else self._changed_box(index, since)
+
     # --- internals --------------------------------------------------------------------
+
+    def _changed_box(self, index: int, since: int) -> Box | None:
+        """The union of the delta boxes from ``since`` to ``index`` (see ``frame_changes``)."""
+        metas = self._metas()
+        box: Box = (0, 0, 0, 0)
+        j, steps = index, 0
+        while j != since:
+            if j < since or steps >= _CHANGE_STEPS:
+                return None
+            st = metas[j]["_store"]
+            if st.get("kind") == "same":
+                nxt = metas[j].get("same_as")
+            elif st.get("kind") == "delta":
+                try:
+                    x, y, w, h = (int(v) for v in st["box"])
+                except (KeyError, TypeError, ValueError):
+                    return None
+                box = _union(box, (x, y, x + w, y + h))
+                nxt = st.get("base")
+            else:
+                return None
+            if not isinstance(nxt, int) or isinstance(nxt, bool) or not 0 <= nxt < j:
+                return None
+            j, steps = nxt, steps + 1
+        return box
 
     def _metas(self) -> list[dict[str, Any]]:
         if self._frame_metas is None:
@@ -236,3 +291,10 @@ def study_of(consent: dict[str, Any]) -> str | None:
     if isinstance(study, dict) and isinstance(study.get("id"), str):
         return str(study["id"])
     return None
+
+
+def _union(a: Box, b: Box) -> Box:
+    """The smallest box holding both (an empty box adds nothing)."""
+    if a[2] <= a[0] or a[3] <= a[1]:
+        return b
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))

@@ -72,6 +72,8 @@ def _chunk(tag: bytes, data: bytes) -> bytes:
 #: scanlines, the band's pixels with the row above, to confirm a cache hit exactly).
 _Band = tuple[bytes, int, int, bytes]
 _Key = tuple[int, int, int, int]
+#: A pixel box: (left, top, right, bottom), right and bottom exclusive.
+Box = tuple[int, int, int, int]
 
 
 class BandCache:
@@ -120,13 +122,20 @@ def band_rows(height: int) -> list[tuple[int, int]]:
     return [(top, min(top + BAND_ROWS, height)) for top in range(0, height, BAND_ROWS)]
 
 
-def changed_bands(image: Image.Image, previous: Image.Image | None) -> list[int]:
-    """Bands of ``image`` whose pixels, or the row above them, differ from ``previous``."""
+def changed_bands(
+    image: Image.Image, previous: Image.Image | None, changed: Box | None = None
+) -> list[int]:
+    """Bands of ``image`` whose pixels, or the row above them, differ from ``previous``.
+
+    Args:
+        changed: a box outside which the two images are known to be equal (from the reader's
+            delta coding; (0, 0, 0, 0) when they are equal), or None to compare the pixels.
+    """
     bands = band_rows(image.height)
     if previous is None or previous.size != image.size or previous.mode != image.mode:
         return list(range(len(bands)))
-    box = ImageChops.difference(image, previous).getbbox()
-    if box is None:
+    box = ImageChops.difference(image, previous).getbbox() if changed is None else changed
+    if box is None or box[3] <= box[1] or box[2] <= box[0]:
         return []
     first, last = box[1], box[3]  # rows first..last-1 changed
     return [b for b, (top, bottom) in enumerate(bands) if top - 1 < last and first < bottom]
@@ -206,13 +215,18 @@ class FrameEncoder:
         self._bands: list[_Band] = []
         self._size: tuple[int, int] | None = None
 
-    def submit(self, image: Image.Image) -> None:
+    def submit(self, image: Image.Image, changed: Box | None = None) -> None:
+        """Start encoding ``image``; ``changed`` as for :func:`changed_bands`, against the
+        previously submitted image."""
         image = _rgb(image)
         previous, self._previous = self._previous, image
-        self._pending.append((image.size, self._pool.submit(self._changes, image, previous)))
+        future = self._pool.submit(self._changes, image, previous, changed)
+        self._pending.append((image.size, future))
 
-    def _changes(self, image: Image.Image, previous: Image.Image | None) -> dict[int, _Band]:
-        return encode_bands(image, changed_bands(image, previous), self._cache)
+    def _changes(
+        self, image: Image.Image, previous: Image.Image | None, changed: Box | None
+    ) -> dict[int, _Band]:
+        return encode_bands(image, changed_bands(image, previous, changed), self._cache)
 
     def pending(self) -> int:
         return len(self._pending)
@@ -279,12 +293,14 @@ class FramePngs:
 
             def produce() -> None:
                 try:
+                    since: int | None = None
                     for index in indices:
                         slots.acquire()
                         if stop.is_set():
                             return
-                        encoder.submit(self._source.frame_image(index))
+                        encoder.submit(*self._source.frame_changes(index, since))
                         read.put((index, None))
+                        since = index
                     read.put((-1, None))
                 except BaseException as error:  # noqa: BLE001 - re-raised by the consumer
                     read.put((-1, error))

@@ -87,6 +87,12 @@ class FakeReader:
     def frame_image(self, index: int) -> Image.Image:
         return self._images[index].copy()
 
+    def frame_changes(
+        self, index: int, since: int | None
+    ) -> tuple[Image.Image, tuple[int, int, int, int] | None]:
+        """The image, and "not known" for the box: export compares the pixels itself."""
+        return self._images[index].copy(), None
+
     def redactions(self) -> list[dict[str, Any]]:
         return copy.deepcopy(self.redaction_log)
 

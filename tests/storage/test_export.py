@@ -357,10 +357,10 @@ def test_frame_stream_stops_its_reader_when_closed_early_and_passes_errors_on() 
     stream.close()  # what a cancel does: the generator is closed mid-way
     assert not [t for t in threading.enumerate() if t.name == "export-read"]
 
-    def broken(index: int) -> Any:
+    def broken(index: int, since: int | None) -> Any:
         raise OSError("disk read failed")
 
-    reader.frame_image = broken  # type: ignore[method-assign]
+    reader.frame_changes = broken  # type: ignore[method-assign]
     with pytest.raises(OSError, match="disk read failed"):
         list(FramePngs(reader).stream(range(3)))
     assert not [t for t in threading.enumerate() if t.name == "export-read"]
