@@ -32,7 +32,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _progress(name: str, done: int, total: int) -> None:
-    sys.stderr.write(f"Collected {done}/{total}: {name}\n")
+    sys.stderr.write(f"Checked {done}/{total}: {name}\n")
 
 
 def run_collect(args: argparse.Namespace) -> int:
@@ -43,8 +43,15 @@ def run_collect(args: argparse.Namespace) -> int:
     if args.identity:
         try:
             identities = read_identities(Path(args.identity).expanduser())
-        except (OSError, ValueError) as error:
-            raise CliError(f"The identity file {args.identity} cannot be read: {error}.") from None
+        except OSError as error:
+            why = error.strerror or "it cannot be opened"
+            raise CliError(
+                f"The identity file {args.identity} cannot be read: {why.lower()}."
+            ) from None
+        except ValueError:
+            raise CliError(
+                f"The identity file {args.identity} holds a line that is not an age identity."
+            ) from None
         if not identities:
             raise CliError(f"The identity file {args.identity} holds no age identity.")
     missing = [p for p in args.inputs if not Path(p).exists()]

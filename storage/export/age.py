@@ -107,10 +107,18 @@ def decrypt_to(source: Path, target: Path, identities: list[Any]) -> None:
 
 
 def read_identities(path: Path) -> list[Any]:
-    """X25519 identities (``AGE-SECRET-KEY-1...`` lines) from an age identity file."""
+    """X25519 identities (``AGE-SECRET-KEY-1...`` lines) from an age identity file.
+
+    Raises:
+        OSError: the file cannot be read.
+        ValueError: it is not text, or an ``AGE-SECRET-KEY-`` line is not a valid identity.
+    """
     identities = []
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if line.startswith("AGE-SECRET-KEY-"):
-            identities.append(pyrage.x25519.Identity.from_str(line))
+            try:
+                identities.append(pyrage.x25519.Identity.from_str(line))
+            except Exception:  # noqa: BLE001 - pyrage raises its own IdentityError
+                raise ValueError("not an age identity") from None
     return identities

@@ -121,8 +121,14 @@ def study_recipient(consent: dict[str, Any]) -> str | None:
 
 
 def resolve_recipient(sources: Sequence[SessionSource], recipient: str | None) -> str | None:
-    """The explicit recipient, else the study's key when every session names the same one."""
+    """The explicit recipient, else the study's key when every session names the same one.
+
+    Raises:
+        ExportError: the key is not an age public key (checked here, so a preview never
+            promises an encryption the export would then refuse), or the studies differ.
+    """
     if recipient:
+        age.parse_recipient(recipient)
         return recipient
     keys = {study_recipient(s.consent) for s in sources}
     if keys == {None}:
@@ -132,7 +138,10 @@ def resolve_recipient(sources: Sequence[SessionSource], recipient: str | None) -
             "These sessions belong to different studies (or none); export them separately "
             "or pass --recipient."
         )
-    return keys.pop()
+    key = keys.pop()
+    if key is not None:
+        age.parse_recipient(key)
+    return key
 
 
 def preview(

@@ -74,6 +74,43 @@ def test_collect_missing_input_is_one_sentence(
     assert capsys.readouterr().err == f"overt: {tmp_path / 'nope'} does not exist.\n"
 
 
+def test_export_refuses_a_bad_recipient_before_its_preview(
+    cli_vault: tuple[list[str], Vault], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    common, vault = cli_vault
+    sid = record(vault)
+    vault.unlock(PASS).approve(sid)
+    out = tmp_path / "o"
+    code = main([*common, "export", sid, "--format", "folder", "--out", str(out),
+                 "--recipient", "age1bogus"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err == "overt: 'age1bogus' is not an age public key (age1...).\n"  # no preview first
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (None, "cannot be read: no such file or directory."),
+        ("AGE-SECRET-KEY-1BOGUS\n", "holds a line that is not an age identity."),
+        ("# nothing here\n", "holds no age identity."),
+    ],
+)
+def test_collect_bad_identity_file_is_one_sentence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None, why: str
+) -> None:
+    key = tmp_path / "study.key"
+    if content is not None:
+        key.write_text(content)
+    (tmp_path / "export").mkdir()
+    code = main(["collect", str(tmp_path / "export"), "--out", str(tmp_path / "d"),
+                 "--identity", str(key)])
+    assert code == 1
+    assert capsys.readouterr().err == f"overt: The identity file {key} {why}\n"
+    assert not (tmp_path / "d").exists()
+
+
 @pytest.mark.parametrize("phase", ["preview", "frames", "packing"])
 def test_interrupt_in_any_phase_leaves_nothing(
     cli_vault: tuple[list[str], Vault],
