@@ -6,7 +6,8 @@ and withdrawal receipts. Output (see storage/EXPORT_FORMATS.md, "Collected datas
 ``README.md`` (dataset card), ``collect-state.json`` (what is in the dataset, for re-runs).
 
 Memory stays bounded: one session's action list and one frame at a time are held; age files
-are decrypted to a temporary file in the output folder and read from there.
+are decrypted to a temporary file in the output folder and read from there (removed when the
+run ends, or by the next run if this one was killed). One run at a time per output folder.
 """
 
 from __future__ import annotations
@@ -31,8 +32,11 @@ from storage.export.dataset_card import render_card
 from storage.export.errors import CollectError
 from storage.export.layouts import ShardWriter, sample_key
 from storage.export.receipt import read_receipt
+from storage.lock import try_lock
 
 STATE = "collect-state.json"
+LOCK = ".collect.lock"
+SCRATCH_PREFIX = ".collect-"
 SHARD_BYTES = 256 * 1024 * 1024
 _AGE_MAGIC = b"age-encryption.org/v1"
 
@@ -104,12 +108,36 @@ class Dataset:
             raise CollectError(
                 f"The output folder {root} cannot be used: {error.strerror}."
             ) from None
+        # One run at a time: a second would delete the first's partial shards and scratch, and
+        # the two would overwrite each other's state. The kernel frees the lock if we die.
+        self._lock = try_lock(root / LOCK)
+        if self._lock is None:
+            raise CollectError(
+                f"Another collect is writing to {root}; wait for it to finish and run again."
+            )
         path = root / STATE
         self.state: dict[str, Any] = {"runs": 0, "manifests": [], "sessions": {}, "withdrawn": {}}
-        if path.exists():
-            self.state = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            if path.exists():
+                self.state = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(self.state, dict) or not {"runs", "sessions"} <= self.state.keys():
+                raise ValueError(path)
+        except (OSError, ValueError):
+            self.release()
+            raise CollectError(
+                f"The dataset state {path} is damaged; collect into a new folder."
+            ) from None
+        # Left by a run that was killed: unfinished shards, and the scratch folder that may
+        # hold a decrypted export.
         for stale in root.rglob("*.partial"):
             stale.unlink()
+        for scratch in root.glob(f"{SCRATCH_PREFIX}*"):
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    def release(self) -> None:
+        """Let another run write here (also done by the kernel if this process dies)."""
+        if self._lock is not None:
+            self._lock.release()
 
     def save(self) -> None:
         tmp = self.root / (STATE + ".partial")
@@ -296,6 +324,19 @@ def collect(
         The report; inputs that fail verification are listed there, not raised.
     """
     dataset = Dataset(out)
+    try:
+        return _collect_into(dataset, inputs, identities, shard_bytes, progress)
+    finally:
+        dataset.release()
+
+
+def _collect_into(
+    dataset: Dataset,
+    inputs: Sequence[Path],
+    identities: Sequence[Any],
+    shard_bytes: int,
+    progress: Callable[[str, int, int], None] | None,
+) -> CollectReport:
     report = CollectReport()
     receipts: list[Path] = []
     exports: list[Path] = []
@@ -311,7 +352,7 @@ def collect(
         except Rejected as why:
             report.rejected.append((path.name, str(why)))
     run = _Run(dataset, shard_bytes)
-    scratch = Path(tempfile.mkdtemp(prefix=".collect-", dir=out))
+    scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=dataset.root))
     try:
         for done, path in enumerate(exports, start=1):
             try:

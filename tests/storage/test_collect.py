@@ -176,3 +176,42 @@ def test_symlink_in_a_folder_export_is_rejected(tmp_path: Path) -> None:
     (tmp_path / "a" / "sessions" / "a" / "link").symlink_to(tmp_path / "a" / "manifest.json")
     report = collect([tmp_path / "a"], tmp_path / "dataset")
     assert report.rejected == [("a", "it contains a symbolic link")]
+
+
+def test_one_run_at_a_time_and_a_killed_runs_leftovers_are_removed(tmp_path: Path) -> None:
+    """A second run into the same folder is refused; the next run clears a dead run's scratch."""
+    from storage.collect import LOCK, SCRATCH_PREFIX
+    from storage.export.errors import CollectError
+    from storage.lock import try_lock
+
+    export_sessions([make_session("a")], "folder", tmp_path / "a")
+    out = tmp_path / "dataset"
+    collect([tmp_path / "a"], out)
+    held = try_lock(out / LOCK)  # as a run still writing would hold it
+    assert held is not None
+    with pytest.raises(CollectError, match=r"^Another collect is writing to .*run again\.$"):
+        collect([tmp_path / "a"], out)
+    held.release()
+    # What a killed run leaves: its scratch folder (a decrypted export) and a partial shard.
+    scratch = out / f"{SCRATCH_PREFIX}dead"
+    scratch.mkdir()
+    (scratch / "decrypted.tar").write_bytes(b"plaintext")
+    (out / "data" / "actions-0009-00000.parquet.partial").write_bytes(b"half")
+    export_sessions([make_session("b")], "folder", tmp_path / "b")
+    assert collect([tmp_path / "b"], out).added == ["b"]
+    assert not list(out.glob(f"{SCRATCH_PREFIX}*"))
+    assert not list(out.rglob("*.partial"))
+    assert actions_table(out).num_rows == 8
+
+
+def test_damaged_state_is_one_sentence_and_left_alone(tmp_path: Path) -> None:
+    from storage.collect import STATE
+    from storage.export.errors import CollectError
+
+    out = tmp_path / "dataset"
+    out.mkdir()
+    (out / STATE).write_text("{not json")
+    export_sessions([make_session("a")], "folder", tmp_path / "a")
+    with pytest.raises(CollectError, match=r"^The dataset state .* is damaged; collect into a new"):
+        collect([tmp_path / "a"], out)
+    assert (out / STATE).read_text() == "{not json"
