@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.desktop import open_folder
 from app.qt_guard import guard_none_refcount
 from app.review_model import dismissed_keys
 from app.workers import Task, submit
@@ -91,7 +92,15 @@ class ExportDialog(QDialog):
         parent: QWidget | None = None,
         pool: QThreadPool | None = None,
         folder: Path | None = None,
+        show_folder: Callable[[Path], None] = open_folder,
     ) -> None:
+        """Args:
+        vault: the unlocked vault.
+        session_ids: the sessions to export (each must be approved).
+        pool: where the preview and the export run (default: Qt's global pool).
+        folder: where the suggested target goes (default: the home folder).
+        show_folder: opens a folder for the person (a fake in tests).
+        """
         guard_none_refcount()
         super().__init__(parent)
         self.setWindowTitle("Export")
@@ -107,6 +116,7 @@ class ExportDialog(QDialog):
         self._progress = _Progress()
         self._progress.changed.connect(self._progressed)
         self._folder = folder or Path.home()
+        self.show_folder = show_folder
         self._build()
         self.refusal = self._check_approved()
         if self.refusal:
@@ -120,11 +130,11 @@ class ExportDialog(QDialog):
         self.format.addItems(list(FORMATS))
         self.format.currentTextChanged.connect(self._suggest_path)
         self.path = QLineEdit()
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._browse)
+        self.browse_button = QPushButton("Browse…")
+        self.browse_button.clicked.connect(self._browse)
         path_row = QHBoxLayout()
         path_row.addWidget(self.path, 1)
-        path_row.addWidget(browse)
+        path_row.addWidget(self.browse_button)
         self.recipient = QLineEdit()
         self.recipient.setPlaceholderText("none: the export is not encrypted")
         self.recipient.textChanged.connect(self._suggest_path)
@@ -151,6 +161,11 @@ class ExportDialog(QDialog):
         self.export_button.clicked.connect(self.start_export)
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.cancel_button.clicked.connect(self.cancel)
+        self.show_button = self.buttons.addButton(
+            "Show in folder", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.show_button.setVisible(False)
+        self.show_button.clicked.connect(self._show_result)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -273,7 +288,7 @@ class ExportDialog(QDialog):
 
         self._running = True
         self.export_button.setEnabled(False)
-        for w in (self.format, self.path, self.recipient):
+        for w in self._choices():
             w.setEnabled(False)
         self.progress.setRange(0, 0)
         self.status.setText("Exporting…")
@@ -299,7 +314,17 @@ class ExportDialog(QDialog):
         message = f"Exported {len(self.session_ids)} session(s) to {target} ({human_size(size)})."
         self.status.setText(message)
         self.cancel_button.setText("Close")
+        self.show_button.setVisible(True)
+        self.show_button.setFocus()
         self.finished_export.emit(message)
+
+    def _choices(self) -> tuple[QWidget, ...]:
+        """What the person chooses before an export; fixed while it runs and once it is done."""
+        return (self.format, self.path, self.browse_button, self.recipient)
+
+    def _show_result(self) -> None:
+        if self.result_path is not None:
+            self.show_folder(self.result_path.parent)
 
     def _failed(self, message: str) -> None:
         was_running = self._running
@@ -307,7 +332,7 @@ class ExportDialog(QDialog):
         self.status.setText(message)
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-        for w in (self.format, self.path, self.recipient):
+        for w in self._choices():
             w.setEnabled(True)
         self.export_button.setEnabled(self.preview_result is not None)
         if was_running:

@@ -16,8 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -33,16 +32,12 @@ from PySide6.QtWidgets import (
 )
 
 from app import withdrawal
+from app.desktop import open_folder
 from app.review_model import format_size
 from storage import StorageError, UnlockedVault
 
 #: Asks the tray to stop the running recording and call back once it is saved.
 StopThen = Callable[[Callable[[], None]], None]
-
-
-def open_folder(path: Path) -> None:
-    """Show a folder in the desktop's file manager."""
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 def _date(t: float) -> str:

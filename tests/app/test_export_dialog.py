@@ -58,6 +58,27 @@ def test_preview_then_export_writes_the_files(qtbot: QtBot, tmp_path: Path) -> N
     assert [p.name for p in out.iterdir()] == [target.name]
 
 
+def test_after_the_export_its_folder_can_be_shown_and_the_choices_stay_fixed(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    vault, sid = approved(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    shown: list[Path] = []
+    dialog = ExportDialog(vault, [sid], folder=out, show_folder=shown.append)  # type: ignore[arg-type]
+    qtbot.add_widget(dialog)
+    with qtbot.wait_signal(dialog.previewReady, timeout=TIMEOUT):
+        pass
+    assert dialog.show_button.isHidden()
+    with qtbot.wait_signal(dialog.finished_export, timeout=TIMEOUT):
+        dialog.export_button.click()
+    assert not dialog.show_button.isHidden()
+    assert not dialog.browse_button.isEnabled()  # the export is written: nothing to re-choose
+    assert not dialog.path.isEnabled()
+    dialog.show_button.click()
+    assert shown == [out]
+
+
 def test_cancel_leaves_nothing(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -8,7 +8,8 @@
 4. Lists it, shows its actions and verifies it (`overt sessions`, `show --actions`, `verify`).
 5. Runs the tray app in a child process (`--qt-shots`): its menu, Record… and the consent
    dialog, then a real recording started with Start while xdotool types in the notes
-   window, the menu while recording, and Stop; then the review window on that session.
+   window, the menu while recording, and Stop; then the review window on that session, and
+   the Export dialog once it is approved (its preview, then the finished export).
    Each is saved as PNG whole-screen and cropped to the window.
 
 Everything lives in a temporary folder and on the virtual display; both go at the end.
@@ -349,6 +350,31 @@ def qt_shots(out_dir: Path, home: Path, session_id: str) -> int:
     window.search.setText(TRAY_TYPED.split()[0])
     shoot("review-typed-text", framed(window))
     window.close()
+
+    print("Approve it, then Export…: the preview (counts, apps, titles, sample frames):")
+    from app.export_dialog import ExportDialog
+
+    unlocked = Vault.open(home).unlock(passphrase)
+    unlocked.approve(tray_session)
+    exports = home.parent / "exports"
+    exports.mkdir(exist_ok=True)
+    export = ExportDialog(unlocked, [tray_session], folder=exports)
+    previewed: list[object] = []
+    export.previewReady.connect(previewed.append)
+    export.show()
+    wait_until(lambda: previewed or export.status.text(), "the export preview")
+    if not previewed:
+        raise SystemExit(f"demo: no export preview: {export.status.text()}")
+    shoot("export-preview", framed(export))
+    results: list[str] = []
+    export.finished_export.connect(results.append)
+    export.start_export()
+    wait_until(lambda: results, "the export to finish")
+    print(results[0])
+    if export.result_path is None:
+        raise SystemExit("demo: the export failed")
+    shoot("export-done", framed(export))
+    export.close()
     return 0
 
 
