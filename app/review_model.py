@@ -719,6 +719,12 @@ class ReviewModel:
     def suggestion_label(self, s: Suggestion) -> str:
         """'Email address, typed at 0:12 in Editor — notes.txt: j**** (9 chars)'."""
         what = SUGGESTION_KINDS.get(s.kind, s.kind)
+        if s.source == "frame" and s.frames is not None:
+            first, last = s.frames
+            frames = f"frame {first + 1}" if first == last else f"frames {first + 1}–{last + 1}"
+            start, end = self.frame_time(first), self.frame_time(last)
+            return (f"{what} on screen, {frames} ({format_duration(start)}–"
+                    f"{format_duration(end)}): {s.masked}")
         if s.source == "title":
             window = self._window_by_seq.get(s.title_seq) if s.title_seq is not None else None
             t = float(window.get("t", 0.0)) if window else 0.0
@@ -735,6 +741,23 @@ class ReviewModel:
             if a.get("seq") == seq:
                 return a
         return None
+
+    def add_frame_suggestions(
+        self, suggestions: Iterable[Suggestion], dismissed: Iterable[str]
+    ) -> int:
+        """Add what a frame scan found (replacing an earlier scan's), leaving out the dismissed
+        ones; returns how many were added."""
+        gone = set(dismissed)
+        found = [s for s in suggestions if s.key() not in gone]
+        self.suggestions = [s for s in self.suggestions if s.source != "frame"] + found
+        return len(found)
+
+    def suggestion_frames(self, s: Suggestion) -> range:
+        """The frames a "frame" suggestion is visible in (empty for the other kinds)."""
+        if s.frames is None:
+            return range(0)
+        first, last = s.frames
+        return range(max(first, 0), min(last + 1, self.frame_count))
 
     def suggestion_text(self, s: Suggestion) -> str | None:
         """The typed text a suggestion points at (for removing it), or None if not found."""
@@ -777,6 +800,10 @@ class ReviewModel:
         """What accepting a suggestion will do (blank the title, remove the text, or delete
         the key events when the text cannot be found)."""
         what = SUGGESTION_KINDS.get(s.kind, s.kind)
+        if s.source == "frame" and s.frames is not None and s.box is not None:
+            p = self.preview_region(s.box, [self.suggestion_frames(s)])
+            p.title = f"Black out this {what.lower()} where it is on screen"
+            return p
         if s.source == "title" and s.title_seq is not None:
             p = self.preview_titles(range(s.title_seq, s.title_seq + 1))
             p.title = f"Blank the window title holding a {what.lower()}"

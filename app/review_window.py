@@ -46,6 +46,7 @@ from app.review_model import (
     session_row,
     study_label,
 )
+from app.review_scan import FrameTextScan
 from app.review_session import ReviewSession
 from app.review_widgets import (
     DeleteRangeDialog,
@@ -88,6 +89,7 @@ class ReviewWindow(QMainWindow):
         recordsLoaded(str): its events and actions are loaded.
         frameShown(int): a frame is on screen.
         changed(str): a change was applied (its one-line result).
+        frameTextFound(int): a frame scan finished; how many suggestions it added.
         failed(str): something failed (one sentence, also shown to the person).
         studiesRead(): the session list's Study column was filled from the consents.
     """
@@ -98,6 +100,7 @@ class ReviewWindow(QMainWindow):
     changed = Signal(str)
     failed = Signal(str)
     studiesRead = Signal()
+    frameTextFound = Signal(int)
 
     def __init__(self, vault: UnlockedVault, parent: QWidget | None = None) -> None:
         guard_none_refcount()
@@ -236,11 +239,22 @@ class ReviewWindow(QMainWindow):
         self.accept_suggestion_button.clicked.connect(lambda: self.accept_suggestion())
         self.dismiss_suggestion_button = QPushButton("Dismiss")
         self.dismiss_suggestion_button.clicked.connect(lambda: self.dismiss_suggestion())
+        self.frame_scan = FrameTextScan(
+            self.vault, self.pool, lambda: self.session.session_id if self.session else None
+        )
+        self.frame_scan.found.connect(self._frame_text_found)
+        self.frame_scan.message.connect(self.statusBar().showMessage)
+        #: The last frame scan: (session id, frame count, its suggestions still open).
+        self._frame_found: tuple[str, int, list[scanner.Suggestion]] | None = None
         suggestions_tab = QWidget()
         self.suggestions_tab = suggestions_tab
         sl = QVBoxLayout(suggestions_tab)
         sl.addWidget(QLabel("Possibly sensitive items found by the scanner:"))
         sl.addWidget(self.suggestions_list, 1)
+        scan_row = QHBoxLayout()
+        scan_row.addWidget(self.frame_scan.button)
+        scan_row.addStretch(1)
+        sl.addLayout(scan_row)
         sb = QHBoxLayout()
         sb.addWidget(self.accept_suggestion_button)
         sb.addWidget(self.dismiss_suggestion_button)
@@ -317,6 +331,7 @@ class ReviewWindow(QMainWindow):
             self.next_action,
         ):
             w.setEnabled(on)
+        self.frame_scan.set_available(on)
 
     # --- sessions -------------------------------------------------------------------------
 
@@ -381,6 +396,7 @@ class ReviewWindow(QMainWindow):
         self._records_after_first_frame = False
         self.view.image = None
         self.view.clear_selection()
+        self.frame_scan.stop(unless=session_id)
         self._set_tools_enabled(False)
         self.statusBar().showMessage(f"Opening {session_id}…")
         for row in range(self.sessions.topLevelItemCount()):
@@ -425,6 +441,9 @@ class ReviewWindow(QMainWindow):
             self.model.set_records(events, actions)
             dismissed = load_dismissals(self.vault.home).get(session.session_id, [])
             self.model.set_suggestions(found, dismissed)
+            scanned = self._frame_found
+            if scanned and scanned[:2] == (session.session_id, self.model.frame_count):
+                self.model.add_frame_suggestions(scanned[2], dismissed)
             self._fill_records(redactions)
             self._set_tools_enabled(True)
             self.statusBar().showMessage(
@@ -620,6 +639,9 @@ class ReviewWindow(QMainWindow):
         self.suggestions_list.clear()
         if model is not None:
             self.suggestions_list.addItems([model.suggestion_label(s) for s in model.suggestions])
+        for row in range(self.suggestions_list.count()):
+            item = self.suggestions_list.item(row)
+            item.setToolTip(item.text())  # the list is narrow; labels are whole sentences
         self.suggestions_list.blockSignals(False)
         n = len(model.suggestions) if model is not None else 0
         self.tabs.setTabText(
@@ -645,11 +667,36 @@ class ReviewWindow(QMainWindow):
                 out.append(sel)
         return out
 
+    def _frame_text_found(self, session_id: str, found: list[scanner.Suggestion]) -> None:
+        """A frame scan finished: list what it found (if its session is still the one open)."""
+        model, session = self.model, self.session
+        if model is None or session is None or session.session_id != session_id:
+            return
+        self._frame_found = (session_id, model.frame_count, list(found))
+        dismissed = load_dismissals(self.vault.home).get(session_id, [])
+        added = model.add_frame_suggestions(found, dismissed)
+        self._fill_suggestions()
+        self.statusBar().showMessage(
+            f"Found {added} possibly sensitive item(s) of text in the frames."
+            if added
+            else "The frame scan found no sensitive text in the frames."
+        )
+        self.frameTextFound.emit(added)
+
+    def _forget_frame_suggestion(self, s: scanner.Suggestion) -> None:
+        if self._frame_found is not None and s in self._frame_found[2]:
+            self._frame_found[2].remove(s)
+
     def _suggestion_chosen(self, row: int) -> None:
         model = self.model
         if model is None or not 0 <= row < len(model.suggestions):
             return
         s = model.suggestions[row]
+        if s.source == "frame" and s.frames is not None and s.box is not None:
+            self.show_frame(s.frames[0])
+            self.view.selection = QRect(*s.box)  # shown as the region Redact… will black out
+            self.view.update()
+            return
         if s.action_seq is not None:
             for i, a in enumerate(model.actions):
                 if a.get("seq") == s.action_seq:
@@ -664,6 +711,16 @@ class ReviewWindow(QMainWindow):
             return False
         s = model.suggestions[row]
         preview = model.preview_suggestion(s)
+        if s.source == "frame" and s.box is not None:
+            box, frames = s.box, [model.suggestion_frames(s)]
+            started = self._apply(
+                preview,
+                lambda x: x.redact_region(box, frames),
+                lambda n: f"Blacked out the text in {n} frame(s).",
+            )
+            if started:
+                self._forget_frame_suggestion(s)
+            return started
         if s.source == "title" and s.title_seq is not None:
             seqs = range(s.title_seq, s.title_seq + 1)
             return self._apply(
@@ -694,6 +751,7 @@ class ReviewWindow(QMainWindow):
             model.suggestions.insert(row, s)
             self._fail(f"The dismissal could not be saved: {exc}.")
             return False
+        self._forget_frame_suggestion(s)
         self._fill_suggestions()
         self._search_changed(self.search.text())
         self.statusBar().showMessage("Dismissed; export will not warn about it.")
@@ -746,6 +804,7 @@ class ReviewWindow(QMainWindow):
             return False
         if not self.confirm(preview):
             return False
+        self.frame_scan.stop()  # it reads the files this change replaces; scan again after
         self._set_tools_enabled(False)
         self.statusBar().showMessage(f"{preview.title}…")
 
@@ -1000,5 +1059,6 @@ class ReviewWindow(QMainWindow):
 
     def closeEvent(self, event: Any) -> None:
         self._generation += 1
+        self.frame_scan.stop()
         self.pool.waitForDone(5000)
         super().closeEvent(event)

@@ -1,5 +1,8 @@
 """Sensitive-content scanner: suggests what to redact in typed text and window titles.
 
+(Text in frames, read by OCR when an engine is installed, is scanned by ``storage/frame_scan.py``
+with the same ``find``.)
+
 It only suggests; the person decides. Matches are checked where a check exists (Luhn for card
 numbers, mod-97 for IBANs, check letters for Spanish DNI), so a random 16-digit number is not
 a card. Pure and Qt-free: it reads event and action dicts (see ``storage/records.py``).
@@ -78,27 +81,36 @@ class Suggestion:
 
     Attributes:
         kind: what was found.
-        source: "typed" (key events / a type action) or "title" (a window event's title).
+        source: "typed" (key events / a type action), "title" (a window event's title) or
+            "frame" (text read in frames by OCR, see ``storage/frame_scan.py``).
         event_seqs: the key events (typed) or the window event (title) holding it.
         action_seq: the type action holding it, if any.
         title_seq: for "title" and "password_prompt": the window event's seq.
         masked: a masked preview ("j***@e***.com") safe to show or log.
+        frames: for "frame": the first and last frame index it is visible in.
+        box: for "frame": where, as (x, y, width, height) in the frame's pixels.
     """
 
     kind: Kind
-    source: Literal["typed", "title"]
+    source: Literal["typed", "title", "frame"]
     event_seqs: tuple[int, ...]
     action_seq: int | None
     title_seq: int | None
     masked: str
+    frames: tuple[int, int] | None = None
+    box: tuple[int, int, int, int] | None = None
 
     def key(self) -> str:
         """A stable identifier for dismissing this suggestion."""
+        if self.source == "frame":
+            first, last = self.frames or (0, 0)
+            where = ",".join(map(str, self.box or ()))
+            return f"{self.kind}:frame:{first}-{last}:{where}"
         where = ",".join(map(str, self.event_seqs))
         return f"{self.kind}:{self.source}:{where}:{self.action_seq}:{self.title_seq}"
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "kind": self.kind,
             "source": self.source,
             "event_seqs": list(self.event_seqs),
@@ -107,6 +119,10 @@ class Suggestion:
             "masked": self.masked,
             "key": self.key(),
         }
+        if self.source == "frame":
+            out["frames"] = list(self.frames or ())
+            out["box"] = list(self.box or ())
+        return out
 
 
 @dataclass

@@ -37,7 +37,7 @@ from tests.helpers.xserver import (
 ROOT = Path(__file__).resolve().parent.parent.parent
 PASSPHRASE = "demo passphrase, throwaway"
 TYPED = "milk, eggs, bread"
-TRAY_TYPED = "call the bakery at 9"
+TRAY_TYPED = "call the bakery at 9, or mail orders@bakery.example"
 NOTES_APP = r"""
 import tkinter as tk
 root = tk.Tk(className="Notes")
@@ -349,6 +349,23 @@ def qt_shots(out_dir: Path, home: Path, session_id: str) -> int:
     window.tabs.setCurrentIndex(1)
     window.search.setText(TRAY_TYPED.split()[0])
     shoot("review-typed-text", framed(window))
+    if window.frame_scan.available:
+        print("Suggestions: Scan frames for text (Tesseract), then the address on screen:")
+        window.tabs.setCurrentWidget(window.suggestions_tab)
+        scanned: list[int] = []
+        window.frameTextFound.connect(scanned.append)
+        window.frame_scan.button.click()
+        wait_until(lambda: scanned, "the frame scan")
+        model = window.model
+        assert model is not None
+        rows = [i for i, s in enumerate(model.suggestions) if s.source == "frame"]
+        if not rows:
+            raise SystemExit("demo: the frame scan found no address on screen")
+        window.suggestions_list.setCurrentRow(rows[0])
+        wait_until(lambda: window.view.image is not None, "the frame with the address")
+        shoot("review-frame-text", framed(window))
+    else:
+        print("(Tesseract is not installed: no frame scan.)")
     window.close()
 
     print("Approve it, then Export…: the preview (counts, apps, titles, sample frames):")

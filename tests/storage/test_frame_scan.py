@@ -1,0 +1,158 @@
+"""Text in frames: read by the real Tesseract, tracked while visible, gone once redacted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from storage import ocr
+from storage.frame_scan import Cancelled, scan_frames
+from tests.conftest import IN_CI
+from tests.storage.conftest import PASS, consent, frame_meta, make_vault
+
+W, H = 640, 240
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+BACKGROUND = (250, 250, 250)
+
+
+@pytest.fixture(scope="module")
+def engine() -> str:
+    found = ocr.find_engine()
+    if found is None:
+        if IN_CI:
+            pytest.fail("tesseract is missing (CI=true: packaging/debian-packages.txt has it)")
+        pytest.skip("tesseract is not installed")
+    return found
+
+
+def screens() -> list[Image.Image]:
+    """A note: an email appears (1), a caret blinks, a card number appears (4), the email
+    is deleted (8)."""
+    font = ImageFont.truetype(FONT, 18)
+    image = Image.new("RGB", (W, H), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    draw.text((20, 10), "Meeting notes", fill=(0, 0, 0), font=font)
+    out = [image.copy()]
+    for i in range(1, 12):
+        if i == 1:
+            draw.text((20, 60), "Write to jane.doe@example.com today", fill=(0, 0, 0), font=font)
+        if i == 4:
+            draw.text((20, 120), "Card 4111 1111 1111 1111 exp 09/29", fill=(0, 0, 0), font=font)
+        if i == 8:
+            draw.rectangle((0, 55, W, 90), fill=BACKGROUND)
+        caret = (0, 0, 0) if i % 2 else BACKGROUND
+        draw.rectangle((20, 200, 21, 220), fill=caret)  # blinks: the strip is read twice only
+        out.append(image.copy())
+    return out
+
+
+def record(images: list[Image.Image], tmp_path: Path) -> tuple[Any, str]:
+    vault = make_vault(tmp_path / "vault")
+    with vault.begin_session(consent()) as writer:
+        for i, image in enumerate(images):
+            writer.append_frame(image.tobytes(), image.size, frame_meta(float(i), W, H), "RGB")
+        sid = str(writer.session_id)
+    return vault.unlock(PASS), sid
+
+
+def test_sensitive_text_on_screen_is_found_with_where_and_when(
+    engine: str, tmp_path: Path
+) -> None:
+    unlocked, sid = record(screens(), tmp_path)
+    reads: list[tuple[int, int]] = []
+    real = ocr.tesseract_reader(engine)
+
+    def counting(image: Image.Image) -> list[ocr.Line]:
+        reads.append(image.size)
+        return real(image)
+
+    found = scan_frames(unlocked.open_session(sid), counting)
+    by_kind = {s.kind: s for s in found}
+    assert sorted(by_kind) == ["card", "email"], [s.to_json() for s in found]
+    email, card = by_kind["email"], by_kind["card"]
+    assert email.source == "frame"
+    assert email.frames == (1, 7)  # deleted in frame 8
+    assert card.frames == (4, 11)  # still there at the end
+    assert email.masked == "j************ (20 chars)"
+    # The box holds the drawn address, with no more than a few pixels to spare.
+    x, y, w, h = email.box or (0, 0, 0, 0)
+    font = ImageFont.truetype(FONT, 18)
+    left = 20 + int(font.getlength("Write to "))
+    truth = ImageDraw.Draw(Image.new("RGB", (W, H))).textbbox(
+        (left, 60), "jane.doe@example.com", font=font
+    )
+    assert (x, y) <= (truth[0], truth[1]), (email.box, truth)
+    assert (x + w, y + h) >= (truth[2], truth[3]), (email.box, truth)
+    assert max(truth[0] - x, truth[1] - y, x + w - truth[2], y + h - truth[3]) <= 8
+    # One whole read, then strips; the caret's two states are read once each.
+    assert reads[0] == (W, H)
+    assert all(size[1] < H for size in reads[1:])
+    assert len(reads) <= 7
+
+    # Redacting the suggested box over the suggested frames leaves nothing to find.
+    first, last = email.frames
+    unlocked.redact_region(sid, email.box, range(first, last + 1))
+    again = scan_frames(unlocked.open_session(sid), real)
+    assert [s.kind for s in again] == ["card"]
+
+
+def test_progress_and_stop(engine: str, tmp_path: Path) -> None:
+    unlocked, sid = record(screens()[:3], tmp_path)
+    seen: list[tuple[int, int]] = []
+    read = ocr.tesseract_reader(engine)
+    scan_frames(unlocked.open_session(sid), read, progress=lambda *a: seen.append(a))
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+    with pytest.raises(Cancelled):
+        scan_frames(unlocked.open_session(sid), read, stopped=lambda: True)
+
+
+def test_a_failing_engine_is_one_sentence(tmp_path: Path) -> None:
+    broken = tmp_path / "tesseract"
+    broken.write_text("#!/bin/sh\nexit 3\n")
+    broken.chmod(0o755)
+    with pytest.raises(ocr.OcrError, match=r"^Tesseract failed on a frame \(exit status 3\)\.$"):
+        ocr.tesseract_reader(str(broken))(Image.new("RGB", (8, 8)))
+
+
+def test_tsv_words_become_lines_with_boxes() -> None:
+    tsv = "\n".join(
+        [
+            "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight"
+            "\tconf\ttext",
+            "4\t1\t1\t1\t1\t0\t10\t5\t200\t12\t-1\t",
+            "5\t1\t1\t1\t1\t1\t10\t5\t40\t12\t96.5\tMail",
+            "5\t1\t1\t1\t1\t2\t55\t6\t120\t11\t91.0\tjo@example.org",
+            "5\t1\t1\t1\t1\t3\t180\t6\t20\t11\t12.0\tzz",  # unsure: left out
+            "5\t1\t1\t1\t2\t1\t10\t30\t30\t12\t90.0\tnext",
+        ]
+    )
+    first, second = ocr.parse_tsv(tsv)
+    assert first.text == "Mail jo@example.org"
+    assert first.box_of(5, 19) == (55, 6, 175, 17)
+    assert first.box_of(0, 19) == (10, 5, 175, 17)
+    assert second.text == "next"
+
+
+def test_an_address_typed_over_several_frames_is_one_suggestion(
+    engine: str, tmp_path: Path
+) -> None:
+    font = ImageFont.truetype(FONT, 18)
+    image = Image.new("RGB", (W, H), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    address = "jane.doe@example.com"
+    images = [image.copy()]
+    for typed in ("jane.doe@exa", "jane.doe@example.co", address):
+        draw.rectangle((0, 40, W, 80), fill=BACKGROUND)
+        draw.text((20, 50), f"To: {typed}", fill=(0, 0, 0), font=font)
+        images.append(image.copy())
+    unlocked, sid = record(images, tmp_path)
+    found = scan_frames(unlocked.open_session(sid), ocr.tesseract_reader(engine))
+    assert [(s.kind, s.frames, s.masked) for s in found] == [
+        ("email", (2, 3), "j************ (20 chars)")  # "...@example.co" grew by one letter
+    ]
+    # Its box covers the longest state.
+    x, _, w, _ = found[0].box or (0, 0, 0, 0)
+    assert x + w >= 20 + font.getlength(f"To: {address}")
