@@ -193,12 +193,13 @@ def _read_strip(
         cache.move_to_end(key)
     found: list[_Found] = []
     for line in lines:
-        for match in find(line.text):
-            box = line.box_of(match.start, match.end)
+        text, where = ocr.corrected(line.text)
+        for match in find(text):
+            box = line.box_of(where[match.start], where[match.end - 1] + 1)
             if box is None:
                 continue
             # A little margin: OCR boxes hug the glyphs, anti-aliasing reaches a pixel beyond.
             framed = (max(box[0] - 2, 0), max(box[1] + top - 2, 0),
                       min(box[2] + 2, image.width), min(box[3] + top + 2, image.height))
-            found.append((match.kind, framed, mask(line.text[match.start : match.end])))
+            found.append((match.kind, framed, mask(text[match.start : match.end])))
     return found

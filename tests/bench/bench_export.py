@@ -220,32 +220,11 @@ def bench_collect(report: dict[str, float], template: Path, work: Path) -> None:
     report["collect_mb_per_s"] = report["collect_mb_per_s_16_sessions"]
 
 
-def bench_frame_scan(report: dict[str, float], work: Path, frames: int = 40) -> None:
-    """Review's OCR scan (when Tesseract is installed) over the export bench's 1080p frames,
-    each with a 1000x160 block of new "text" somewhere: every frame needs a strip read."""
-    from storage import Vault, ocr
-    from storage.frame_scan import scan_frames
-
-    engine = ocr.find_engine()
-    if engine is None:
-        print("bench: tesseract is not installed; the frame scan is not measured", file=sys.stderr)
-        return
-    vault = Vault.create(work / "scan-vault", PASS, log_n=12)
-    sid = record_session(vault, frames)
-    reader = vault.unlock(PASS).open_session(sid)
-    started = time.perf_counter()
-    scan_frames(reader, ocr.tesseract_reader(engine))
-    report["frame_scan_ms_per_1080p_frame"] = round(
-        (time.perf_counter() - started) / frames * 1000, 1
-    )
-
-
 def main(report: dict[str, float]) -> None:
     with tempfile.TemporaryDirectory(prefix="overt-bench-export-") as tmp:
         work = Path(tmp)
         template = bench_export(report, work)
         bench_collect(report, template, work)
-        bench_frame_scan(report, work)
 
 
 if __name__ == "__main__":

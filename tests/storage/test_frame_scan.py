@@ -125,7 +125,7 @@ def test_tsv_words_become_lines_with_boxes() -> None:
             "4\t1\t1\t1\t1\t0\t10\t5\t200\t12\t-1\t",
             "5\t1\t1\t1\t1\t1\t10\t5\t40\t12\t96.5\tMail",
             "5\t1\t1\t1\t1\t2\t55\t6\t120\t11\t91.0\tjo@example.org",
-            "5\t1\t1\t1\t1\t3\t180\t6\t20\t11\t12.0\tzz",  # unsure: left out
+            "5\t1\t1\t1\t1\t3\t180\t6\t20\t11\t-1\tzz",  # not a word: left out
             "5\t1\t1\t1\t2\t1\t10\t30\t30\t12\t90.0\tnext",
         ]
     )
@@ -156,3 +156,21 @@ def test_an_address_typed_over_several_frames_is_one_suggestion(
     # Its box covers the longest state.
     x, _, w, _ = found[0].box or (0, 0, 0, 0)
     assert x + w >= 20 + font.getlength(f"To: {address}")
+
+
+@pytest.mark.parametrize(
+    ("read", "fixed"),
+    [
+        ("mail jo.smith @example.org now", "mail jo.smith@example.org now"),
+        ("card 4111 1l11 1111 IIII", "card 4111 1111 1111 IIII"),  # mostly digits only
+        ("iban FRO8 3670 7601 3643 0917 6981 374", "iban FR08 3670 7601 3643 0917 6981 374"),
+        ("1T2924829285488279124443899 ok", "IT2924829285488279124443899 ok"),
+        ("dni 22078794} ok", "dni 22078794J ok"),
+        ("Hello World, Illinois 2024", "Hello World, Illinois 2024"),  # words stay words
+    ],
+)
+def test_ocr_slips_are_corrected_and_positions_kept(read: str, fixed: str) -> None:
+    text, where = ocr.corrected(read)
+    assert text == fixed
+    assert len(where) == len(text)
+    assert all(read[i] == c or c in "01IJ" for i, c in zip(where, text, strict=True))
