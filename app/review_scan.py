@@ -1,6 +1,6 @@
 """The review window's "Scan frames for text": OCR over a session in the background.
 
-The scan (storage/frame_scan.py) opens its own reader, so stepping through frames in the
+The scan (storage/frame_scan.py) opens its own readers, so stepping through frames in the
 window while it runs neither waits for it nor disturbs the frames it is reading in order.
 Without Tesseract the button stays off and says what to install.
 """
@@ -19,6 +19,8 @@ from storage import UnlockedVault, ocr
 from storage.frame_scan import Cancelled, scan_frames
 from storage.scanner import Suggestion
 
+#: Readers scanning at once (each OCR call is a process: two keep two cores busy).
+WORKERS = 2
 SCAN_LABEL = "Scan frames for text"
 STOP_LABEL = "Stop scanning"
 MISSING_TIP = (
@@ -104,10 +106,10 @@ class FrameTextScan(QObject):
         stop, vault, signal = self._stop, self.vault, self._progressed
 
         def work() -> tuple[str, Any]:
-            reader = vault.open_session(sid)
+            readers = [vault.open_session(sid) for _ in range(WORKERS)]
             try:
                 return "found", scan_frames(
-                    reader, read, progress=signal.emit, stopped=stop.is_set
+                    readers, read, progress=signal.emit, stopped=stop.is_set
                 )
             except Cancelled:
                 return "stopped", None

@@ -9,15 +9,18 @@ address being typed) continues it instead, its box grown. Each closed match is o
 a kind, a box, and the span of frames it was visible in, which is what a region redaction needs.
 
 Strips are also remembered by their pixels, so a blinking caret or a tooltip coming and going
-is read once. Only the person's own review asks for this scan; its results are shown, never
-stored, and exports do not run it.
+is read once. Two readers scan the two halves of a session at once (each OCR call is its own
+process), and what is visible across the middle is joined. Only the person's own review asks
+for this scan; its results are shown, never stored, and exports do not run it.
 """
 
 from __future__ import annotations
 
+import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -30,6 +33,8 @@ from storage.scanner import Suggestion, find, mask
 PAD = 16
 #: Strips remembered by their pixels.
 STRIP_CACHE = 64
+#: Frames below which a second worker is not worth its whole first frame read.
+MIN_PART = 12
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom (exclusive)
 
@@ -87,7 +92,7 @@ def _union(a: Box, b: Box) -> Box:
 
 
 def scan_frames(
-    source: FrameSource,
+    sources: Sequence[FrameSource],
     read: ocr.Reader,
     *,
     progress: Callable[[int, int], None] | None = None,
@@ -96,9 +101,12 @@ def scan_frames(
     """Sensitive text visible in a session's frames, as "frame" suggestions.
 
     Args:
-        source: the session (decrypted, redactions applied).
-        read: reads the lines of text in an image (``ocr.tesseract_reader``).
-        progress: called as (frames done, frame count).
+        sources: readers of the same session (decrypted, redactions applied), one per worker:
+            with two, each scans half of the frames at the same time (OCR runs in its own
+            process), and what is visible across the middle is joined into one suggestion.
+        read: reads the lines of text in an image (``ocr.tesseract_reader``); called from
+            as many threads as there are sources.
+        progress: called as (frames done, frame count), from the workers' threads.
         stopped: polled between frames; True raises Cancelled.
 
     Returns:
@@ -108,15 +116,84 @@ def scan_frames(
         Cancelled: ``stopped()`` became true.
         ocr.OcrError: the engine failed.
     """
-    count = len(source.frames())
+    count = len(sources[0].frames())
+    parts = max(1, min(len(sources), count // MIN_PART))
+    bounds = [count * k // parts for k in range(parts + 1)]
+    spans = [range(bounds[k], bounds[k + 1]) for k in range(parts)]
+    done_in = [0] * parts
+    lock = threading.Lock()
+
+    def step(part: int) -> Callable[[], None]:
+        def advance() -> None:
+            with lock:
+                done_in[part] += 1
+                total = sum(done_in)
+            if progress is not None:
+                progress(total, count)
+        return advance
+
+    if parts == 1:
+        found = [_scan_part(sources[0], spans[0], read, step(0), stopped)]
+    else:
+        with ThreadPoolExecutor(parts, thread_name_prefix="overt-frame-scan") as pool:
+            futures = [pool.submit(_scan_part, sources[k], spans[k], read, step(k), stopped)
+                       for k in range(parts)]
+            found = [f.result() for f in futures]
+    matches = found[0]
+    for k in range(1, parts):
+        matches = _join(matches, found[k], spans[k].start)
+    matches.sort(key=lambda m: (m.first, m.box[1], m.box[0]))
+    return [
+        Suggestion(
+            m.kind,  # type: ignore[arg-type]
+            "frame",
+            (),
+            None,
+            None,
+            m.masked,
+            frames=(m.first, m.last),
+            box=(m.box[0], m.box[1], m.box[2] - m.box[0], m.box[3] - m.box[1]),
+        )
+        for m in matches
+    ]
+
+
+def _join(before: list[_Open], after: list[_Open], border: int) -> list[_Open]:
+    """Two parts' matches (the later part starts at frame ``border``), those visible across
+    the border joined into one."""
+    joined = list(before)
+    for match in after:
+        earlier = next(
+            (m for m in joined if m.last == border - 1 and match.first == border
+             and (_same(m, (match.kind, match.box, match.masked))
+                  or _grown(m, (match.kind, match.box, match.masked)))),
+            None,
+        )
+        if earlier is None:
+            joined.append(match)
+        else:
+            earlier.last = match.last
+            earlier.box = _union(earlier.box, match.box)
+            earlier.masked = match.masked
+    return joined
+
+
+def _scan_part(
+    source: FrameSource,
+    frames: range,
+    read: ocr.Reader,
+    advance: Callable[[], None],
+    stopped: Callable[[], bool],
+) -> list[_Open]:
+    """The matches in ``frames``, read in order from ``source``; the first is read whole."""
     cache: OrderedDict[tuple[int, int, int, int], list[ocr.Line]] = OrderedDict()
     seen: list[_Open] = []
     done: list[_Open] = []
     size: tuple[int, int] | None = None
-    for index in range(count):
+    for index in frames:
         if stopped():
             raise Cancelled
-        image, changed = source.frame_changes(index, index - 1 if index else None)
+        image, changed = source.frame_changes(index, index - 1 if index > frames.start else None)
         if image.size != size:
             changed, size = None, image.size
         height = image.height
@@ -154,23 +231,8 @@ def scan_frames(
             seen = still + [_Open(*f, first=index, last=index) for f in sorted(found)]
         for match in seen:
             match.last = index
-        if progress is not None:
-            progress(index + 1, count)
-    done.extend(seen)
-    done.sort(key=lambda m: (m.first, m.box[1], m.box[0]))
-    return [
-        Suggestion(
-            m.kind,  # type: ignore[arg-type]
-            "frame",
-            (),
-            None,
-            None,
-            m.masked,
-            frames=(m.first, m.last),
-            box=(m.box[0], m.box[1], m.box[2] - m.box[0], m.box[3] - m.box[1]),
-        )
-        for m in done
-    ]
+        advance()
+    return done + seen
 
 
 def _read_strip(

@@ -38,9 +38,10 @@ def bench_speed(report: dict[str, Any], work: Path, engine: str, frames: int = 4
 
     vault = Vault.create(work / "speed", PASS, log_n=12)
     sid = record_session(vault, frames)
-    reader = vault.unlock(PASS).open_session(sid)
+    unlocked = vault.unlock(PASS)
+    readers = [unlocked.open_session(sid) for _ in range(2)]  # as review does
     started = time.perf_counter()
-    scan_frames(reader, ocr.tesseract_reader(engine))
+    scan_frames(readers, ocr.tesseract_reader(engine))
     report["frame_scan_ms_per_1080p_frame"] = round(
         (time.perf_counter() - started) / frames * 1000, 1
     )
@@ -77,7 +78,9 @@ def bench_recall(report: dict[str, Any], work: Path, engine: str) -> None:
             writer.append_frame(image.tobytes(), image.size, meta, "RGB")
         sid = str(writer.session_id)
     started = time.perf_counter()
-    found = scan_frames(vault.unlock(PASS).open_session(sid), ocr.tesseract_reader(engine))
+    unlocked = vault.unlock(PASS)
+    readers = [unlocked.open_session(sid) for _ in range(2)]
+    found = scan_frames(readers, ocr.tesseract_reader(engine))
     elapsed = time.perf_counter() - started
     on_line: dict[tuple[int, int], list[str]] = {}
     for s in found:

@@ -69,7 +69,7 @@ def test_sensitive_text_on_screen_is_found_with_where_and_when(
         reads.append(image.size)
         return real(image)
 
-    found = scan_frames(unlocked.open_session(sid), counting)
+    found = scan_frames([unlocked.open_session(sid)], counting)
     by_kind = {s.kind: s for s in found}
     assert sorted(by_kind) == ["card", "email"], [s.to_json() for s in found]
     email, card = by_kind["email"], by_kind["card"]
@@ -95,7 +95,7 @@ def test_sensitive_text_on_screen_is_found_with_where_and_when(
     # Redacting the suggested box over the suggested frames leaves nothing to find.
     first, last = email.frames
     unlocked.redact_region(sid, email.box, range(first, last + 1))
-    again = scan_frames(unlocked.open_session(sid), real)
+    again = scan_frames([unlocked.open_session(sid)], real)
     assert [s.kind for s in again] == ["card"]
 
 
@@ -103,10 +103,10 @@ def test_progress_and_stop(engine: str, tmp_path: Path) -> None:
     unlocked, sid = record(screens()[:3], tmp_path)
     seen: list[tuple[int, int]] = []
     read = ocr.tesseract_reader(engine)
-    scan_frames(unlocked.open_session(sid), read, progress=lambda *a: seen.append(a))
+    scan_frames([unlocked.open_session(sid)], read, progress=lambda *a: seen.append(a))
     assert seen == [(1, 3), (2, 3), (3, 3)]
     with pytest.raises(Cancelled):
-        scan_frames(unlocked.open_session(sid), read, stopped=lambda: True)
+        scan_frames([unlocked.open_session(sid)], read, stopped=lambda: True)
 
 
 def test_a_failing_engine_is_one_sentence(tmp_path: Path) -> None:
@@ -149,7 +149,7 @@ def test_an_address_typed_over_several_frames_is_one_suggestion(
         draw.text((20, 50), f"To: {typed}", fill=(0, 0, 0), font=font)
         images.append(image.copy())
     unlocked, sid = record(images, tmp_path)
-    found = scan_frames(unlocked.open_session(sid), ocr.tesseract_reader(engine))
+    found = scan_frames([unlocked.open_session(sid)], ocr.tesseract_reader(engine))
     assert [(s.kind, s.frames, s.masked) for s in found] == [
         ("email", (2, 3), "j************ (20 chars)")  # "...@example.co" grew by one letter
     ]
@@ -174,3 +174,39 @@ def test_ocr_slips_are_corrected_and_positions_kept(read: str, fixed: str) -> No
     assert text == fixed
     assert len(where) == len(text)
     assert all(read[i] == c or c in "01IJ" for i, c in zip(where, text, strict=True))
+
+
+def test_two_workers_find_what_one_finds_joined_across_their_border(
+    engine: str, tmp_path: Path
+) -> None:
+    """30 frames: the second worker starts at 15; the address visible across it is one item."""
+    font = ImageFont.truetype(FONT, 18)
+    image = Image.new("RGB", (W, H), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    images = []
+    for i in range(30):
+        if i == 3:
+            draw.text((20, 60), "Write to jane.doe@example.com today", fill=(0, 0, 0), font=font)
+        if i == 14:
+            draw.text((20, 120), "Card 4111 1111 1111 1111", fill=(0, 0, 0), font=font)
+        if i == 17:
+            draw.rectangle((0, 115, W, 150), fill=BACKGROUND)
+        if i == 25:
+            draw.rectangle((0, 55, W, 90), fill=BACKGROUND)
+        draw.rectangle((20, 200, 21, 220), fill=(0, 0, 0) if i % 2 else BACKGROUND)
+        images.append(image.copy())
+    unlocked, sid = record(images, tmp_path)
+    read = ocr.tesseract_reader(engine)
+    one = scan_frames([unlocked.open_session(sid)], read)
+    progress: list[tuple[int, int]] = []
+    two = scan_frames(
+        [unlocked.open_session(sid), unlocked.open_session(sid)],
+        read,
+        progress=lambda *a: progress.append(a),
+    )
+    assert [(s.kind, s.frames) for s in one] == [("email", (3, 24)), ("card", (14, 16))]
+    assert [(s.kind, s.frames) for s in two] == [("email", (3, 24)), ("card", (14, 16))]
+    for a, b in zip(one, two, strict=True):
+        assert max(abs(p - q) for p, q in zip(a.box or (), b.box or (), strict=True)) <= 3
+    assert sorted(progress)[-1] == (30, 30)
+    assert len(progress) == 30
