@@ -754,7 +754,9 @@ class ReviewWindow(QMainWindow):
         self._forget_frame_suggestion(s)
         self._fill_suggestions()
         self._search_changed(self.search.text())
-        self.statusBar().showMessage("Dismissed; export will not warn about it.")
+        self.statusBar().showMessage(
+            "Dismissed." if s.source == "frame" else "Dismissed; export will not warn about it."
+        )
         return True
 
     def _search_changed(self, needle: str) -> None:
