@@ -2,7 +2,8 @@
 
 Input: folder or zip exports, or age files (tar inside) decrypted with the study identity,
 and withdrawal receipts. Output (see storage/EXPORT_FORMATS.md, "Collected dataset"):
-``data/{actions,events,sessions}-RUN-NNNNN.parquet``, ``webdataset/shard-RUN-NNNNN.tar``,
+``data/TABLE/TABLE-RUN-NNNNN.parquet`` for the tables actions, events and sessions,
+``webdataset/shard-RUN-NNNNN.tar``,
 ``README.md`` (dataset card), ``collect-state.json`` (what is in the dataset, for re-runs).
 
 Memory stays bounded: one session's action list and one frame at a time are held; age files
@@ -35,6 +36,8 @@ from storage.export.receipt import read_receipt
 from storage.lock import try_lock
 
 STATE = "collect-state.json"
+#: One folder per table under data/: pyarrow, Spark and Ray read a folder as one table.
+TABLES = ("actions", "events", "sessions")
 LOCK = ".collect.lock"
 SCRATCH_PREFIX = ".collect-"
 SHARD_BYTES = 256 * 1024 * 1024
@@ -102,7 +105,8 @@ class Dataset:
         self.root = root
         try:
             root.mkdir(parents=True, exist_ok=True)
-            (root / "data").mkdir(exist_ok=True)
+            for table in TABLES:
+                (root / "data" / table).mkdir(parents=True, exist_ok=True)
             (root / "webdataset").mkdir(exist_ok=True)
         except OSError as error:
             raise CollectError(
@@ -133,6 +137,21 @@ class Dataset:
             stale.unlink()
         for scratch in root.glob(f"{SCRATCH_PREFIX}*"):
             shutil.rmtree(scratch, ignore_errors=True)
+        self._move_flat_tables()
+
+    def _move_flat_tables(self) -> None:
+        """Move shards of the first layout (every table in data/ itself, which a reader of
+        data/ took for one table) into the table's own folder, and note where they went."""
+        moved = {}
+        for path in sorted((self.root / "data").glob("*.parquet")):
+            table = path.name.split("-", 1)[0]
+            if table in TABLES:
+                os.replace(path, self.root / "data" / table / path.name)
+                moved[f"data/{path.name}"] = f"data/{table}/{path.name}"
+        if moved:
+            for held in self.state["sessions"].values():
+                held["files"] = [moved.get(f, f) for f in held.get("files", [])]
+            self.save()
 
     def release(self) -> None:
         """Let another run write here (also done by the kernel if this process dies)."""
@@ -194,9 +213,9 @@ class _Run:
     def __init__(self, dataset: Dataset, shard_bytes: int) -> None:
         run = int(dataset.state["runs"]) + 1
         data = dataset.root / "data"
-        self.actions = RollingTable(data, "actions", run, 100_000, shard_bytes)
-        self.events = RollingTable(data, "events", run, 1_000_000, shard_bytes)
-        self.sessions = RollingTable(data, "sessions", run, 100_000, shard_bytes)
+        self.actions = RollingTable(data / "actions", "actions", run, 100_000, shard_bytes)
+        self.events = RollingTable(data / "events", "events", run, 1_000_000, shard_bytes)
+        self.sessions = RollingTable(data / "sessions", "sessions", run, 100_000, shard_bytes)
         self.wds = ShardWriter(
             dataset.root / "webdataset", shard_bytes, name=f"shard-{run:04d}-{{:05d}}.tar"
         )

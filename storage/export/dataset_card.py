@@ -7,11 +7,12 @@ from typing import Any
 CARD = """---
 configs:
 - config_name: actions
-  data_files: "data/actions-*.parquet"
+  data_files: "data/actions/*.parquet"
+  default: true
 - config_name: events
-  data_files: "data/events-*.parquet"
+  data_files: "data/events/*.parquet"
 - config_name: sessions
-  data_files: "data/sessions-*.parquet"
+  data_files: "data/sessions/*.parquet"
 ---
 # Overt computer-use dataset
 
@@ -25,24 +26,29 @@ what was captured, and approved its export. Withdrawn sessions are removed.
 - collection runs: {runs}
 
 ## Layout
-- `data/actions-*.parquet`: one row per action (click, drag, scroll, typed run, hotkey) with
+- `data/actions/`: one row per action (click, drag, scroll, typed run, hotkey) with
   `pre_png` / `post_png` frame bytes (lossless PNG), the raw action as JSON and as pyautogui
   code in monitor-normalised coordinates.
-- `data/events-*.parquet`: the raw event stream (`event_json`).
-- `data/sessions-*.parquet`: one row per session: summary, consent record, redaction log.
+- `data/events/`: the raw event stream (`event_json`).
+- `data/sessions/`: one row per session: summary, consent record, redaction log.
 - `webdataset/shard-*.tar`: the same actions as WebDataset samples
   (`KEY.pre.png`, `KEY.post.png`, `KEY.action.json`).
 
+Each folder under `data/` is one table of Parquet shards (zstd): point a reader at the folder.
+
 ## Loading
 ```python
-import datasets
-actions = datasets.load_dataset("parquet", data_files="data/actions-*.parquet")
+import datasets                       # this folder's configs: actions, events, sessions
+actions = datasets.load_dataset("THIS_FOLDER", "actions", split="train")
 import pyarrow.dataset as ds
-table = ds.dataset("data", format="parquet").to_table()
+sessions = ds.dataset("THIS_FOLDER/data/sessions", format="parquet").to_table()
+# Spark: spark.read.parquet("THIS_FOLDER/data/actions")
+# Ray:   ray.data.read_parquet("THIS_FOLDER/data/actions")
+# WebDataset: webdataset.WebDataset(sorted(glob.glob("THIS_FOLDER/webdataset/*.tar")))
 ```
 
 ## Consent and withdrawal
-Each session's consent record is in `sessions-*.parquet` (`consent_json`). When a participant
+Each session's consent record is in `data/sessions/` (`consent_json`). When a participant
 withdraws, re-run `overt collect RECEIPT.json --out THIS_FOLDER`: the session's rows and samples
 are removed. Copies made elsewhere must be refreshed from this folder.
 """

@@ -22,7 +22,7 @@ pq = pytest.importorskip("pyarrow.parquet")
 def actions_table(out: Path) -> Any:
     import pyarrow.dataset as ds
 
-    return ds.dataset(sorted((out / "data").glob("actions-*.parquet")), format="parquet").to_table()
+    return ds.dataset(out / "data" / "actions", format="parquet").to_table()  # by its folder
 
 
 def wds_keys(out: Path) -> set[str]:
@@ -55,7 +55,7 @@ def test_round_trip_folder_zip_and_age(tmp_path: Path) -> None:
     assert sorted(set(table.column("session_id").to_pylist())) == ["a", "b", "c"]
     assert all(table.column("pre_png").to_pylist())
     assert len(wds_keys(out)) == 12
-    sessions = pq.read_table(next((out / "data").glob("sessions-*.parquet")))
+    sessions = pq.read_table(next((out / "data" / "sessions").glob("sessions-*.parquet")))
     assert json.loads(sessions.column("consent_json")[0].as_py())["consent_id"] == "c-a"
     assert "load_dataset" in (out / "README.md").read_text()
 
@@ -168,7 +168,7 @@ def test_export_cannot_point_outside_itself(tmp_path: Path) -> None:
     report = collect([tmp_path / "a"], tmp_path / "dataset")
     assert report.rejected == [("a", "sessions/a/frames.jsonl names a frame file it does not hold")]
     assert report.added == []
-    assert not list((tmp_path / "dataset" / "data").iterdir())
+    assert not list((tmp_path / "dataset" / "data").rglob("*.parquet"))
 
 
 def test_symlink_in_a_folder_export_is_rejected(tmp_path: Path) -> None:
@@ -196,7 +196,7 @@ def test_one_run_at_a_time_and_a_killed_runs_leftovers_are_removed(tmp_path: Pat
     scratch = out / f"{SCRATCH_PREFIX}dead"
     scratch.mkdir()
     (scratch / "decrypted.tar").write_bytes(b"plaintext")
-    (out / "data" / "actions-0009-00000.parquet.partial").write_bytes(b"half")
+    (out / "data" / "actions" / "actions-0009-00000.parquet.partial").write_bytes(b"half")
     export_sessions([make_session("b")], "folder", tmp_path / "b")
     assert collect([tmp_path / "b"], out).added == ["b"]
     assert not list(out.glob(f"{SCRATCH_PREFIX}*"))
@@ -215,3 +215,39 @@ def test_damaged_state_is_one_sentence_and_left_alone(tmp_path: Path) -> None:
     with pytest.raises(CollectError, match=r"^The dataset state .* is damaged; collect into a new"):
         collect([tmp_path / "a"], out)
     assert (out / STATE).read_text() == "{not json"
+
+
+def test_each_table_is_a_folder_and_the_first_layout_is_moved_into_them(tmp_path: Path) -> None:
+    """Reading data/ as one table mixed actions and sessions rows; each table has its folder."""
+    import pyarrow.dataset as ds
+
+    from storage.collect import STATE
+
+    export_sessions([make_session("a")], "folder", tmp_path / "a")
+    out = tmp_path / "dataset"
+    collect([tmp_path / "a"], out)
+    for table, rows in (("actions", 4), ("sessions", 1)):
+        read = ds.dataset(out / "data" / table, format="parquet").to_table()
+        assert read.num_rows == rows
+    assert not list((out / "data").glob("*.parquet"))
+    # A dataset of the first layout: its shards in data/ itself, its state naming them there.
+    state = json.loads((out / STATE).read_text())
+    for path in sorted((out / "data").rglob("*.parquet")):
+        path.rename(out / "data" / path.name)
+    state["sessions"]["a"]["files"] = [
+        f.replace("data/actions/", "data/").replace("data/sessions/", "data/")
+        .replace("data/events/", "data/")
+        for f in state["sessions"]["a"]["files"]
+    ]
+    (out / STATE).write_text(json.dumps(state))
+    export_sessions([make_session("b")], "folder", tmp_path / "b")
+    assert collect([tmp_path / "b"], out).added == ["b"]
+    assert not list((out / "data").glob("*.parquet"))
+    assert sorted(set(actions_table(out).column("session_id").to_pylist())) == ["a", "b"]
+    held = json.loads((out / STATE).read_text())["sessions"]["a"]["files"]
+    assert all((out / f).exists() for f in held)
+    # Withdrawing "a" finds its rows where they were moved.
+    receipt_path = tmp_path / "withdraw-a.json"
+    receipt_path.write_text(json.dumps(receipt("a", "c-a")))
+    assert collect([receipt_path], out).withdrawn_removed == ["a"]
+    assert set(actions_table(out).column("session_id").to_pylist()) == {"b"}

@@ -74,8 +74,14 @@ def test_datasets_loads_the_collected_dataset(tmp_path: Path) -> None:
     dataset = tmp_path / "dataset"
     report = collect([tmp_path / "a", tmp_path / "b.zip"], dataset)
     assert not report.rejected
-    actions = load_parquet(sorted((dataset / "data").glob("actions-*.parquet")), tmp_path / "hf")
+    from datasets import load_dataset
+
+    # As the dataset card says: the folder itself, by the card's configs.
+    actions = load_dataset(str(dataset), "actions", split="train", cache_dir=str(tmp_path / "hf"))
     assert sorted(set(actions["session_id"])) == ["a", "b"]
     assert actions.num_rows == 8
-    sessions = load_parquet(sorted((dataset / "data").glob("sessions-*.parquet")), tmp_path / "hf")
+    sessions = load_dataset(str(dataset), "sessions", split="train", cache_dir=str(tmp_path / "hf"))
+    assert sessions.num_rows == 2
     assert all(sha for sha in sessions["manifest_sha256"])
+    default = load_dataset(str(dataset), split="train", cache_dir=str(tmp_path / "hf"))
+    assert default.num_rows == 8  # actions, the default config
