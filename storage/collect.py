@@ -103,6 +103,11 @@ class Dataset:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        if root.is_dir() and not (root / STATE).exists() and _foreign(root):
+            raise CollectError(
+                f"{root} holds other files and no Overt dataset; collect into a new or empty "
+                "folder (its README.md would be overwritten)."
+            )
         try:
             root.mkdir(parents=True, exist_ok=True)
             for table in TABLES:
@@ -180,6 +185,13 @@ class Dataset:
 
     def write_card(self) -> None:
         (self.root / "README.md").write_text(render_card(self.state), encoding="utf-8")
+
+
+def _foreign(root: Path) -> bool:
+    """True when ``root`` holds anything collect did not put there."""
+    ours = {"data", "webdataset", LOCK}  # a first run killed before it wrote its state
+    return any(p.name not in ours and not p.name.startswith(SCRATCH_PREFIX)
+               for p in root.iterdir())
 
 
 def _remove_session(path: Path, session_id: str) -> None:

@@ -251,3 +251,19 @@ def test_each_table_is_a_folder_and_the_first_layout_is_moved_into_them(tmp_path
     receipt_path.write_text(json.dumps(receipt("a", "c-a")))
     assert collect([receipt_path], out).withdrawn_removed == ["a"]
     assert set(actions_table(out).column("session_id").to_pylist()) == {"b"}
+
+
+def test_a_folder_of_other_files_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    from storage.export.errors import CollectError
+
+    export_sessions([make_session("a")], "folder", tmp_path / "a")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "README.md").write_text("my notes")
+    with pytest.raises(CollectError, match=r"holds other files and no Overt dataset"):
+        collect([tmp_path / "a"], project)
+    assert [p.name for p in project.iterdir()] == ["README.md"]
+    assert (project / "README.md").read_text() == "my notes"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert collect([tmp_path / "a"], empty).added == ["a"]  # an empty folder is fine
