@@ -117,9 +117,7 @@ class SessionReader:
             IndexError: no such frame.
             CorruptData: its data fails authentication or is inconsistent.
         """
-        metas = self._metas()
-        if not 0 <= index < len(metas):
-            raise IndexError(f"session {self.session_id} has no frame {index}")
+        self._check_index(index)
         return self._reconstruct(index).copy()
 
     def frame_changes(self, index: int, since: int | None) -> tuple[Image.Image, Box | None]:
@@ -141,13 +139,15 @@ class SessionReader:
             IndexError: no such frame.
             CorruptData: its data fails authentication or is inconsistent.
         """
-        metas = self._metas()
-        if not 0 <= index < len(metas):
-            raise IndexError(f"session {self.session_id} has no frame {index}")
+        self._check_index(index)
         image = self._reconstruct(index)
         return image, None if since is None else self._changed_box(index, since)
 
     # --- internals --------------------------------------------------------------------
+
+    def _check_index(self, index: int) -> None:
+        if not 0 <= index < len(self._metas()):
+            raise IndexError(f"session {self.session_id} has no frame {index}")
 
     def _changed_box(self, index: int, since: int) -> Box | None:
         """The union of the delta boxes from ``since`` to ``index`` (see ``frame_changes``)."""

@@ -28,23 +28,27 @@ def engine() -> str:
     return found
 
 
-def screens() -> list[Image.Image]:
-    """A note: an email appears (1), a caret blinks, a card number appears (4), the email
-    is deleted (8)."""
+Span = tuple[int, int | None]  # the frame text appears at, and the frame it is deleted at
+
+
+def screens(count: int = 12, email: Span = (1, 8), card: Span = (4, None)) -> list[Image.Image]:
+    """A note where an email and a card number appear and are deleted (at these frames; None:
+    never) while a caret blinks (the strip it changes is read twice only)."""
     font = ImageFont.truetype(FONT, 18)
     image = Image.new("RGB", (W, H), BACKGROUND)
     draw = ImageDraw.Draw(image)
     draw.text((20, 10), "Meeting notes", fill=(0, 0, 0), font=font)
-    out = [image.copy()]
-    for i in range(1, 12):
-        if i == 1:
+    out = []
+    for i in range(count):
+        if i == email[0]:
             draw.text((20, 60), "Write to jane.doe@example.com today", fill=(0, 0, 0), font=font)
-        if i == 4:
+        if i == card[0]:
             draw.text((20, 120), "Card 4111 1111 1111 1111 exp 09/29", fill=(0, 0, 0), font=font)
-        if i == 8:
+        if i == card[1]:
+            draw.rectangle((0, 115, W, 150), fill=BACKGROUND)
+        if i == email[1]:
             draw.rectangle((0, 55, W, 90), fill=BACKGROUND)
-        caret = (0, 0, 0) if i % 2 else BACKGROUND
-        draw.rectangle((20, 200, 21, 220), fill=caret)  # blinks: the strip is read twice only
+        draw.rectangle((20, 200, 21, 220), fill=(0, 0, 0) if i % 2 else BACKGROUND)
         out.append(image.copy())
     return out
 
@@ -180,22 +184,7 @@ def test_two_workers_find_what_one_finds_joined_across_their_border(
     engine: str, tmp_path: Path
 ) -> None:
     """30 frames: the second worker starts at 15; the address visible across it is one item."""
-    font = ImageFont.truetype(FONT, 18)
-    image = Image.new("RGB", (W, H), BACKGROUND)
-    draw = ImageDraw.Draw(image)
-    images = []
-    for i in range(30):
-        if i == 3:
-            draw.text((20, 60), "Write to jane.doe@example.com today", fill=(0, 0, 0), font=font)
-        if i == 14:
-            draw.text((20, 120), "Card 4111 1111 1111 1111", fill=(0, 0, 0), font=font)
-        if i == 17:
-            draw.rectangle((0, 115, W, 150), fill=BACKGROUND)
-        if i == 25:
-            draw.rectangle((0, 55, W, 90), fill=BACKGROUND)
-        draw.rectangle((20, 200, 21, 220), fill=(0, 0, 0) if i % 2 else BACKGROUND)
-        images.append(image.copy())
-    unlocked, sid = record(images, tmp_path)
+    unlocked, sid = record(screens(30, email=(3, 25), card=(14, 17)), tmp_path)
     read = ocr.tesseract_reader(engine)
     one = scan_frames([unlocked.open_session(sid)], read)
     progress: list[tuple[int, int]] = []
