@@ -80,14 +80,13 @@ class FrameTextScan(QObject):
 
     @property
     def running(self) -> bool:
+        """True while a scan is in the pool (until its result or failure comes back)."""
         return bool(self._keep)
 
     def set_available(self, session_open: bool) -> None:
         """Enable the button when a session is open and OCR is installed."""
         self.button.setEnabled(self.running or (session_open and self.available))
-        self.button.setToolTip(
-            "" if self.available else MISSING_TIP
-        )
+        self.button.setToolTip("" if self.available else MISSING_TIP)
 
     def toggle(self) -> None:
         """Start a scan of the open session, or stop the one running."""
