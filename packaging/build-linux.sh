@@ -31,7 +31,7 @@ if [ ! -x "$py" ]; then
   python3 -m venv "$venv"
   "$py" -m pip install -q -e .
 fi
-"$py" -c 'import app.cli' 2>/dev/null || "$py" -m pip install -q -e .
+"$py" -c 'import app.cli.main' 2>/dev/null || "$py" -m pip install -q -e .
 if ! "$py" -c 'import PyInstaller' 2>/dev/null; then
   echo "Installing PyInstaller into $venv"
   "$py" -m pip install -q 'pyinstaller>=6.10'
@@ -48,7 +48,7 @@ exe="$bundle/overt"
 
 # --- what is inside: backends chosen at run time are there, other platforms' are not ---------
 contents=$("$venv/bin/pyi-archive_viewer" -r -b "$exe" 2>/dev/null | sed 's/^ *//')
-for module in app.commands.doctor pynput.keyboard._xorg pynput.mouse._xorg pynput._util.xorg \
+for module in app.cli.commands.doctor pynput.keyboard._xorg pynput.mouse._xorg pynput._util.xorg \
   mss.linux.xlib mss.linux.xshmgetimage Xlib.ext.record Xlib.ext.xtest; do
   grep -qx "$module" <<<"$contents" || fail "the bundle lacks $module"
 done
@@ -67,7 +67,7 @@ out=$("$exe" --version 2>&1) || fail "'overt --version' failed: $out"
 echo "ok: $exe --version -> $out"
 
 out=$("$exe" --help 2>&1) || fail "'overt --help' failed: $out"
-grep -q 'doctor' <<<"$out" || fail "'overt --help' lists no doctor command (app.commands not collected?)"
+grep -q 'doctor' <<<"$out" || fail "'overt --help' lists no doctor command (app.cli.commands not collected?)"
 echo "ok: $exe --help lists the commands"
 
 # doctor exits non-zero when recording cannot work here (no display, no tray): that is an

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app import cli
-from app.cli_support import CliError, read_passphrase, vault_home
+from app.cli import main as cli
+from app.cli.support import CliError, read_passphrase, vault_home
 from tests.conftest import ROOT
 
 

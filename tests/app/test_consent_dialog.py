@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QDialog, QLabel
 from pytestqt.qtbot import QtBot
 
-from app.consent_dialog import START_ACTION, ConsentDialog
+from app.dialogs.consent_dialog import START_ACTION, ConsentDialog
 from recorder.consent_text import render_text
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from app.expiry import DAY_S, ExpiryReport, ExpiryTimer, expire_now
+from app.tray.expiry import DAY_S, ExpiryReport, ExpiryTimer, expire_now
 from storage import Vault
 from tests.app.sessions import make_vault
 

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-import app.export_dialog as module
-from app.export_dialog import ExportDialog
+import app.dialogs.export_dialog as module
+from app.dialogs.export_dialog import ExportDialog
 from storage.export.errors import ExportCancelled
 from tests.app.sessions import OFFSCREEN_LIMITS, vault_with_session
 
@@ -171,7 +171,7 @@ def test_cancel_during_the_preview_stops_it_and_closes(
 
 
 def test_the_preview_honours_this_sessions_dismissals(qtbot: QtBot, tmp_path: Path) -> None:
-    from app.review_model import save_dismissal
+    from app.review.model import save_dismissal
     from storage import scanner
 
     vault, sid = vault_with_session(tmp_path / "vault", frames=2, typed="mail jo@example.org")

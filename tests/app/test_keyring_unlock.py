@@ -10,10 +10,10 @@ import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
-from app import keyring_unlock
-from app.settings import Settings, load, save
-from app.settings_dialog import SettingsDialog
-from app.vault_dialogs import UnlockDialog
+from app.core import keyring_unlock
+from app.core.settings import Settings, load, save
+from app.dialogs.settings_dialog import SettingsDialog
+from app.dialogs.vault_dialogs import UnlockDialog
 from tests.app.sessions import OFFSCREEN_LIMITS, PASSPHRASE, make_vault
 
 pytestmark = OFFSCREEN_LIMITS

@@ -9,7 +9,7 @@ from tests.conftest import ROOT
 
 PROBE = (
     "import sys\n"
-    "from app.qt_guard import guard_none_refcount\n"
+    "from app.qt.guard import guard_none_refcount\n"
     "guard_none_refcount()\n"
     "from PySide6.QtCore import QPointF\n"
     "p = QPointF()\n"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.review_scan import MISSING_TIP, FrameTextScan
-from app.review_window import ReviewWindow
+from app.review.scan import MISSING_TIP, FrameTextScan
+from app.review.window import ReviewWindow
 from storage import ocr
 from tests.app.sessions import OFFSCREEN_LIMITS
 from tests.storage.test_frame_scan import engine, record, screens

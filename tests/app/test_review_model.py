@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from app.review_model import LruCache, ReviewModel, format_duration, format_size, session_row
+from app.review.model import LruCache, ReviewModel, format_duration, format_size, session_row
 from storage import SessionSummary
 
 

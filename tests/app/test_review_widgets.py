@@ -7,8 +7,8 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
-from app.review_model import Overlay, Preview
-from app.review_widgets import (
+from app.review.model import Overlay, Preview
+from app.review.widgets import (
     DeleteRangeDialog,
     FrameView,
     PreviewDialog,

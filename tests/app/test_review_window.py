@@ -9,8 +9,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
-from app.review_model import Preview
-from app.review_window import ReviewWindow
+from app.review.model import Preview
+from app.review.window import ReviewWindow
 from storage import UnlockedVault
 from tests.app.sessions import OFFSCREEN_LIMITS, vault_with_session
 
@@ -362,7 +362,7 @@ def test_delete_the_events_between_two_frames(
 
 
 def test_suggestions_can_be_dismissed_and_accepted(qtbot: QtBot, tmp_path: Path) -> None:
-    from app.review_model import dismissed_keys
+    from app.review.model import dismissed_keys
     from tests.app.sessions import vault_with_session as make
 
     vault, sid = make(tmp_path / "vault", typed="mail jane.doe@example.com now")

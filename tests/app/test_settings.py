@@ -1,4 +1,4 @@
-"""The settings file (app/settings.py) and the consent draft its defaults shape."""
+"""The settings file (app/core/settings.py) and the consent draft its defaults shape."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from app.consent_dialog import ConsentDialog
-from app.recording import draft_consent
-from app.settings import (
+from app.dialogs.consent_dialog import ConsentDialog
+from app.tray.recording import draft_consent
+from app.core.settings import (
     FILE,
     MAX_RETENTION_DAYS,
     VERSION,
@@ -209,7 +209,7 @@ def test_the_consent_dialog_shows_the_defaults_and_ticks_no_statement(
 
 @OFFSCREEN_LIMITS
 def test_the_trays_consent_dialog_starts_from_the_settings(qtbot: QtBot, tmp_path: Path) -> None:
-    from app.tray import TrayApp
+    from app.tray.app import TrayApp
     from tests.app.sessions import make_vault
 
     home = tmp_path / "vault"

@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.settings import FILE, Settings, load, save
-from app.settings_dialog import SettingsDialog
-from app.vault_location import default_home, load_location
+from app.core.settings import FILE, Settings, load, save
+from app.dialogs.settings_dialog import SettingsDialog
+from app.core.vault_location import default_home, load_location
 from recorder.errors import CaptureUnavailable
 from recorder.policy import WindowInfo
 from storage import Vault
@@ -272,8 +272,7 @@ def test_a_folder_with_other_files_is_refused(qtbot: QtBot, tmp_path: Path) -> N
 
 
 def test_the_dialog_turns_autostart_on_and_off(qtbot: QtBot, tmp_path: Path) -> None:
-    from app import autostart
-
+    from app.core import autostart
     dialog = open_dialog(qtbot, tmp_path)
     assert not dialog.autostart.isChecked()
     dialog.autostart.setChecked(True)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from app.cli_support import CliError, vault_home
-from app.settings import SettingsError
-from app.vault_location import (
+from app.cli.support import CliError, vault_home
+from app.core.settings import SettingsError
+from app.core.vault_location import (
     configured_home,
     default_home,
     examine,
@@ -74,7 +74,7 @@ def test_a_bad_location_file_stops_cli_commands_in_one_sentence(text: str, words
 
 
 def test_a_bad_location_file_is_one_line_from_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
-    from app.cli import main
+    from app.cli.main import main
 
     location_file().parent.mkdir(parents=True)
     location_file().write_text("{")

@@ -7,8 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.settings import Settings, load, save
-from app.studies_dialog import StudiesDialog
+from app.core.settings import Settings, load, save
+from app.dialogs.studies_dialog import StudiesDialog
 from tests.app.sessions import OFFSCREEN_LIMITS
 from tests.app.study_files import write_study
 

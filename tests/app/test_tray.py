@@ -15,18 +15,18 @@ from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.consent_dialog import ConsentDialog
-from app.settings import Settings, load, save
-from app.single_instance import SingleInstance
-from app.studies_dialog import StudiesDialog
-from app.tray import (
+from app.dialogs.consent_dialog import ConsentDialog
+from app.core.settings import Settings, load, save
+from app.tray.single_instance import SingleInstance
+from app.dialogs.studies_dialog import StudiesDialog
+from app.tray.app import (
     RECORD_WITHOUT_STUDY,
     TrayApp,
     idle_icon,
     paused_icon,
     recording_icon,
 )
-from app.tray_menu import menu_origin
+from app.tray.menu import menu_origin
 from recorder.participant import participant_id
 from recorder.reconfirm import ReconfirmSchedule
 from storage import Vault
@@ -316,9 +316,9 @@ def test_expired_sessions_go_at_start_up_with_a_notice(qtbot: QtBot, tmp_path: P
         "Deleted 1 session past the retention its consent set, recorded 3 Oct 2026.",
     ]
     assert Vault.open(vault.home).sessions() == []
-    assert app.expiry.timer.isActive()
+    assert app.tray.expiry.timer.isActive()
     app._really_quit()
-    assert not app.expiry.timer.isActive()
+    assert not app.tray.expiry.timer.isActive()
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.tray_state import TransitionError, TrayState
+from app.tray.state import TransitionError, TrayState
 
 
 class FakeClock:

@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from app.passphrase import estimate_bits, strength_hint
-from app.vault_dialogs import FirstRunDialog, UnlockDialog
+from app.core.passphrase import estimate_bits, strength_hint
+from app.dialogs.vault_dialogs import FirstRunDialog, UnlockDialog
 from storage import Vault
 from tests.app.sessions import OFFSCREEN_LIMITS, PASSPHRASE, TEST_LOG_N, make_vault
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.withdraw_dialog import WithdrawDialog
+from app.dialogs.withdraw_dialog import WithdrawDialog
 from storage import UnlockedVault, Vault
 from storage.collect import read_receipt
 from tests.app.sessions import OFFSCREEN_LIMITS, PASSPHRASE, make_vault, write_session

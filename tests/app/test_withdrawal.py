@@ -1,4 +1,4 @@
-"""app/withdrawal.py on a real vault: listing by study, receipts first, irrecoverable deletion."""
+"""app/core/withdrawal.py on a real vault: listing by study, receipts first, irrecoverable deletion."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app import withdrawal
+from app.core import withdrawal
 from storage import SessionBusy, SessionNotFound, Vault
 from storage.collect import read_receipt
 from tests.app.sessions import PASSPHRASE, make_vault, write_session
@@ -78,7 +78,7 @@ def test_a_session_being_recorded_is_not_deleted_under_the_writer(tmp_path: Path
 def test_withdrawal_loads_no_qt() -> None:
     """The CLI and the dialog share it, so it must not need Qt."""
     code = (
-        "import sys, app.withdrawal, app.commands.review; "
+        "import sys, app.core.withdrawal, app.cli.commands.review; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6')))"
     )
     out = subprocess.run(

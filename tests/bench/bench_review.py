@@ -24,8 +24,8 @@ if not os.environ.get("DISPLAY"):
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.qt_guard import guard_none_refcount
-from app.review_window import ReviewWindow
+from app.qt.guard import guard_none_refcount
+from app.review.window import ReviewWindow
 from tests.app.sessions import PASSPHRASE, make_vault, write_session
 
 FRAMES = int(os.environ.get("OVERT_BENCH_REVIEW_FRAMES", "3600"))

@@ -15,8 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from app import withdrawal
-from app.expiry import expire_now
+from app.core import withdrawal
+from app.tray.expiry import expire_now
 from tests.app.sessions import PASSPHRASE, make_vault, write_session
 
 SESSIONS = 50

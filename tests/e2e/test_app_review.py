@@ -18,10 +18,10 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
-from app.qt_guard import guard_none_refcount
-from app.review_widgets import PreviewDialog
-from app.review_window import ReviewWindow
-from app.tray import TrayApp
+from app.qt.guard import guard_none_refcount
+from app.review.widgets import PreviewDialog
+from app.review.window import ReviewWindow
+from app.tray.app import TrayApp
 from tests.app.sessions import PASSPHRASE, make_vault, vault_with_session
 from tests.conftest import ROOT
 from tests.helpers.xserver import XDisplay, XDoTool, screenshot, tray_icon_centre

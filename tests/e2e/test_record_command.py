@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from app import cli
-from app.commands import record
+from app.cli import main as cli
+from app.cli.commands import record
 from tests.helpers.xserver import XDisplay
 from tests.recorder.fakes import MemorySink
 

@@ -16,10 +16,10 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from pytestqt.exceptions import TimeoutError as WaitTimeout
 from pytestqt.qtbot import QtBot
 
-from app.consent_dialog import ConsentDialog
-from app.qt_guard import guard_none_refcount
-from app.settings import load
-from app.tray import TrayApp
+from app.dialogs.consent_dialog import ConsentDialog
+from app.qt.guard import guard_none_refcount
+from app.core.settings import load
+from app.tray.app import TrayApp
 from storage import Vault
 from tests.app.sessions import PASSPHRASE, make_vault, write_session
 from tests.app.study_files import write_study
@@ -103,9 +103,9 @@ def newest(tray: TrayApp, kind: type[Any]) -> Any:
 def test_studies_and_withdraw_from_the_tray(
     x_display: XDisplay, xdo: XDoTool, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    from app.studies_dialog import StudiesDialog
-    from app.vault_dialogs import UnlockDialog
-    from app.withdraw_dialog import WithdrawDialog
+    from app.dialogs.studies_dialog import StudiesDialog
+    from app.dialogs.vault_dialogs import UnlockDialog
+    from app.dialogs.withdraw_dialog import WithdrawDialog
 
     home = tmp_path / "vault"
     vault = make_vault(home)

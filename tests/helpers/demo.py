@@ -221,15 +221,15 @@ def main(out: str) -> int:
 
 def qt_shots(out_dir: Path, home: Path, session_id: str) -> int:
     """Open the tray, the consent dialog and the review window on DISPLAY; save PNGs."""
-    from app.qt_guard import guard_none_refcount
+    from app.qt.guard import guard_none_refcount
 
     guard_none_refcount()
     from PySide6.QtCore import QEventLoop, QPoint, QRect, Qt, QTimer
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QWidget
 
-    from app.review_window import ReviewWindow
-    from app.tray import TrayApp
+    from app.review.window import ReviewWindow
+    from app.tray.app import TrayApp
     from storage import Vault
 
     qapp = QApplication.instance() or QApplication(["overt"])
@@ -369,7 +369,7 @@ def qt_shots(out_dir: Path, home: Path, session_id: str) -> int:
     window.close()
 
     print("Approve it, then Export…: the preview (counts, apps, titles, sample frames):")
-    from app.export_dialog import ExportDialog
+    from app.dialogs.export_dialog import ExportDialog
 
     unlocked = Vault.open(home).unlock(passphrase)
     unlocked.approve(tray_session)

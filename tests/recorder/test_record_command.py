@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from app import cli
-from app.cli_support import CliError
-from app.commands import record
+from app.cli import main as cli
+from app.cli.support import CliError
+from app.cli.commands import record
 from recorder.consent import narrow_to_study
 from recorder.consent_text import text_sha256
 from recorder.participant import participant_id

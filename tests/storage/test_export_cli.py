@@ -7,7 +7,7 @@ from pathlib import Path
 import pyrage
 import pytest
 
-from app.cli import main
+from app.cli.main import main
 from storage import Vault
 from tests.storage.conftest import PASS
 from tests.storage.test_export_vault import record
@@ -120,8 +120,8 @@ def test_interrupt_in_any_phase_leaves_nothing(
     phase: str,
 ) -> None:
     """Ctrl-C while scanning for the preview, writing frames, or packing the encrypted tar."""
-    import app.commands.export as command
-    from app.cli import EXIT_INTERRUPTED
+    import app.cli.commands.export as command
+    from app.cli.main import EXIT_INTERRUPTED
     from storage import scanner
 
     common, vault = cli_vault

@@ -15,7 +15,7 @@ class CliError(Exception):
 
 def vault_home(args: argparse.Namespace) -> Path:
     """The vault folder: ``--home``, else ``OVERT_HOME``, else the folder chosen in Settings
-    (app/vault_location.py), else the platform's data folder.
+    (app/core/vault_location.py), else the platform's data folder.
 
     Raises:
         CliError: the storage location file cannot be used (Overt cannot know where the vault
@@ -25,8 +25,8 @@ def vault_home(args: argparse.Namespace) -> Path:
     if home:
         return Path(home).expanduser()
     # imported here: they pull in storage and cryptography, which `overt --help` does not need
-    from app.settings import SettingsError
-    from app.vault_location import configured_home
+    from app.core.settings import SettingsError
+    from app.core.vault_location import configured_home
 
     try:
         return configured_home()

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
-from app import settings as settings_file
+from app.core import settings as settings_file
 from recorder.consent import ConsentScope, narrow_to_study
 from recorder.consent import draft_consent as build_draft
 from recorder.errors import RecorderError

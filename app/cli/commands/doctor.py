@@ -12,7 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from app.cli_support import vault_home
+from app.cli.support import vault_home
 from recorder.environment import (
     ProbeResult,
     detect_display_server,

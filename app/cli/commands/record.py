@@ -12,7 +12,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from app.cli_support import CliError, vault_home
+from app.cli.support import CliError, vault_home
 from recorder.consent import (
     DEFAULT_DENY_APPS,
     DEFAULT_PAUSE_HOTKEY,

@@ -6,7 +6,7 @@ import argparse
 import time
 from typing import Any
 
-from app.cli_support import vault_home
+from app.cli.support import vault_home
 from storage import Vault
 
 

@@ -1,6 +1,6 @@
 """What the review window shows, without Qt: labels, overlays, navigation, previews.
 
-The widgets in ``app/review_window.py`` stay thin over :class:`ReviewModel`, which is built
+The widgets in ``app/review/window.py`` stay thin over :class:`ReviewModel`, which is built
 from plain records (``storage/records.py`` shapes) and unit-tested without a QApplication.
 """
 

@@ -1,7 +1,7 @@
 """The tray app: Overt's always-visible state, its menu, and the way into recording and review.
 
 Its menu also leads to Studies… (join or leave a study) and Withdraw… (delete with a receipt),
-and it deletes sessions past their retention at start-up and daily (app/expiry.py).
+and it deletes sessions past their retention at start-up and daily (app/tray/expiry.py).
 
 Icons differ in shape, not only colour: idle is a hollow ring, recording a filled dot,
 paused two bars. Where no system tray exists, a small always-on-top status window stands in
@@ -34,14 +34,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import settings as settings_file
-from app.cli import overt_version
-from app.consent_dialog import ConsentDialog
-from app.expiry import ExpiryReport, ExpiryTimer
-from app.qt_guard import guard_none_refcount
-from app.recording import RecorderLike, RecordingController, default_recorder, draft_consent
-from app.tray_menu import TrayMenu, menu_origin
-from app.tray_state import Icon, TrayState
+from app.core import settings as settings_file
+from app.cli.main import overt_version
+from app.dialogs.consent_dialog import ConsentDialog
+from app.tray.expiry import ExpiryReport, ExpiryTimer
+from app.qt.guard import guard_none_refcount
+from app.tray.recording import RecorderLike, RecordingController, default_recorder, draft_consent
+from app.tray.menu import TrayMenu, menu_origin
+from app.tray.state import Icon, TrayState
 from recorder.errors import ConsentRequired
 from recorder.reconfirm import ReconfirmSchedule
 from recorder.study import Study, StudyError, load_study
@@ -333,7 +333,7 @@ class TrayApp(QObject):
             return None
 
     def _first_run(self) -> Vault | None:
-        from app.vault_dialogs import FirstRunDialog
+        from app.dialogs.vault_dialogs import FirstRunDialog
 
         dialog = FirstRunDialog(self.home)
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -521,7 +521,7 @@ class TrayApp(QObject):
         Returns:
             The unlock dialog, or None when there is no vault.
         """
-        from app.vault_dialogs import UnlockDialog
+        from app.dialogs.vault_dialogs import UnlockDialog
 
         vault = self._open_vault()
         if vault is None:
@@ -535,7 +535,7 @@ class TrayApp(QObject):
         return dialog
 
     def _open_review(self, dialog: Any) -> None:
-        from app.review_window import ReviewWindow
+        from app.review.window import ReviewWindow
 
         if dialog.unlocked is None:
             return
@@ -549,7 +549,7 @@ class TrayApp(QObject):
 
     def settings(self) -> QWidget | None:
         """Settings…: recording defaults (needs a vault folder to keep them in)."""
-        from app.settings_dialog import SettingsDialog
+        from app.dialogs.settings_dialog import SettingsDialog
 
         if self._open_vault() is None:
             return None
@@ -561,7 +561,7 @@ class TrayApp(QObject):
 
     def studies(self) -> QWidget:
         """Studies…: load a study file, read it, join or leave it."""
-        from app.studies_dialog import StudiesDialog
+        from app.dialogs.studies_dialog import StudiesDialog
 
         dialog = StudiesDialog(self.home)
         dialog.changed.connect(lambda _study: self._show_study())
@@ -572,7 +572,7 @@ class TrayApp(QObject):
         return dialog
 
     def _show_study(self) -> None:
-        from app.studies_dialog import current_study
+        from app.dialogs.studies_dialog import current_study
 
         study, _problem = current_study(self.home)
         self.state.study = study.title if study else ""
@@ -587,8 +587,8 @@ class TrayApp(QObject):
         return self._unlock_then("Withdrawing", self._open_withdraw)
 
     def _open_withdraw(self, unlock: Any) -> None:
-        from app.studies_dialog import current_study
-        from app.withdraw_dialog import WithdrawDialog
+        from app.dialogs.studies_dialog import current_study
+        from app.dialogs.withdraw_dialog import WithdrawDialog
 
         if unlock.unlocked is None:
             return
@@ -625,7 +625,7 @@ class TrayApp(QObject):
 
     def _leave_study(self, study_id: str) -> None:
         """Every session of the joined study was withdrawn: the person leaves it too."""
-        from app.studies_dialog import current_study
+        from app.dialogs.studies_dialog import current_study
 
         joined, _problem = current_study(self.home)
         if joined is None or joined.id != study_id:
@@ -695,8 +695,8 @@ class TrayApp(QObject):
 
 def run_tray_app(args: argparse.Namespace) -> int:
     """Run the Qt event loop with the tray icon (or a status window when no tray exists)."""
-    from app.cli_support import vault_home
-    from app.single_instance import SingleInstance, server_name
+    from app.cli.support import vault_home
+    from app.tray.single_instance import SingleInstance, server_name
 
     guard_none_refcount()
     app = QApplication.instance() or QApplication(sys.argv[:1])

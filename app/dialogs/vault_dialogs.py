@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import keyring_unlock
-from app.passphrase import strength_hint
-from app.settings import SettingsError
-from app.settings import load as load_settings
+from app.core import keyring_unlock
+from app.core.passphrase import strength_hint
+from app.core.settings import SettingsError
+from app.core.settings import load as load_settings
 from storage import StorageError, UnlockedVault, Vault
 
 WELCOME = (

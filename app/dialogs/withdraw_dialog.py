@@ -1,7 +1,7 @@
 """Withdraw…: delete a session or a whole study irrecoverably and get a receipt for it.
 
 One question ("deleted irrecoverably") and then it is done: withdrawing must be as easy as
-consenting. The work is app/withdrawal.py's (the CLI uses the same); this dialog lists, asks,
+consenting. The work is app/core/withdrawal.py's (the CLI uses the same); this dialog lists, asks,
 and shows where the receipt is. A session being recorded is stopped first, and the dialog
 says so before asking.
 
@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import withdrawal
-from app.desktop import open_folder
-from app.review_model import format_size
+from app.core import withdrawal
+from app.qt.desktop import open_folder
+from app.review.model import format_size
 from storage import StorageError, UnlockedVault
 
 #: Asks the tray to stop the running recording and call back once it is saved.

@@ -12,7 +12,7 @@ import sys
 import time
 from typing import Any
 
-from app.cli_support import (
+from app.cli.support import (
     CliError,
     confirm,
     read_new_passphrase,

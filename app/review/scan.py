@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QPushButton
 
-from app.workers import Task, submit
+from app.qt.workers import Task, submit
 from storage import UnlockedVault, ocr
 from storage.frame_scan import Cancelled, scan_frames
 from storage.scanner import Suggestion

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.cli_support import CliError
+from app.cli.support import CliError
 
 EXIT_REJECTED = 1
 

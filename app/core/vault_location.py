@@ -2,7 +2,7 @@
 
 The choice is kept outside every vault, in ``location.json`` in the platform's config folder,
 because the settings file lives inside the vault it belongs to and cannot point at itself.
-``--home`` and ``OVERT_HOME`` still win over it (app/cli_support.py). Overt never moves a
+``--home`` and ``OVERT_HOME`` still win over it (app/cli/support.py). Overt never moves a
 vault: changing the place means using a vault that is already there or creating a new one
 there, and the old vault stays where it was, untouched.
 """
@@ -16,7 +16,7 @@ from typing import Literal
 
 import platformdirs
 
-from app.settings import SettingsError, write_json_atomic
+from app.core.settings import SettingsError, write_json_atomic
 from storage.vault import KEY_FILE, Vault
 
 FILE = "location.json"

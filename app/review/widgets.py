@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.review_model import EVENT_KINDS, Overlay, Preview, format_duration
+from app.review.model import EVENT_KINDS, Overlay, Preview, format_duration
 
 KIND_COLOURS = {
     "move": QColor("#8fa3b8"),

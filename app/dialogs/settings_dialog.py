@@ -32,8 +32,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import autostart, keyring_unlock
-from app.settings import (
+from app.core import autostart
+
+from app.core import keyring_unlock
+from app.core.settings import (
     MAX_RETENTION_DAYS,
     Settings,
     SettingsError,
@@ -42,14 +44,14 @@ from app.settings import (
     load,
     save,
 )
-from app.vault_location import (
+from app.core.vault_location import (
     configured_home,
     examine,
     same_folder,
     save_location,
     session_count,
 )
-from app.window_picker import WindowLister, WindowPicker, default_lister, open_apps
+from app.dialogs.window_picker import WindowLister, WindowPicker, default_lister, open_apps
 from recorder.errors import RecorderError
 
 #: The typed-text choices while "Record keys" is on (off means no keys at all).
@@ -69,7 +71,7 @@ VaultCreator = Callable[[Path, QWidget], bool]
 
 def create_with_passphrase(folder: Path, parent: QWidget) -> bool:
     """Ask for a passphrase and create a vault in ``folder``; whether one was created."""
-    from app.vault_dialogs import FirstRunDialog
+    from app.dialogs.vault_dialogs import FirstRunDialog
 
     dialog = FirstRunDialog(folder, parent=parent)
     dialog.setWindowTitle("Overt: create a vault in the new place")

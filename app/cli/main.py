@@ -1,6 +1,6 @@
 """The `overt` command: parses arguments, runs one sub-command, turns errors into one sentence.
 
-Sub-commands live in ``app.commands.*``; each module exposes ``register(subparsers, common)``.
+Sub-commands live in ``app.cli.commands.*``; each module exposes ``register(subparsers, common)``.
 Errors that are the environment's or the person's (bad input, wrong passphrase, a corrupt
 file) print one sentence to stderr and exit non-zero; anything else is a bug, which prints a
 one-sentence pointer to ``--debug`` rather than a traceback.
@@ -15,8 +15,8 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
-from app import commands
-from app.cli_support import CliError
+from app.cli import commands
+from app.cli.support import CliError
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -97,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     func = getattr(args, "func", None)
     try:
         if func is None:
-            from app.tray_entry import run_tray
+            from app.tray.entry import run_tray
 
             return run_tray(args)
         return int(func(args) or 0)

@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from app.cli_support import read_passphrase, vault_home
-from app.review_model import dismissed_keys
+from app.cli.support import read_passphrase, vault_home
+from app.review.model import dismissed_keys
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.cli_support import CliError
+from app.cli.support import CliError
 from recorder.study import CaptureRequest, Study, load_study, parse_study, study_to_toml
 
 

@@ -34,10 +34,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.desktop import open_folder
-from app.qt_guard import guard_none_refcount
-from app.review_model import dismissed_keys
-from app.workers import Task, submit
+from app.qt.desktop import open_folder
+from app.qt.guard import guard_none_refcount
+from app.review.model import dismissed_keys
+from app.qt.workers import Task, submit
 from storage import UnlockedVault
 from storage.export import FORMATS, ExportCancelled, ExportPreview, export_sessions, preview
 from storage.export.run import human_size, study_recipient
@@ -363,8 +363,8 @@ class ExportDialog(QDialog):
 def export_button(window: Any) -> QPushButton:
     """An "Export…" button for the review window: opens the dialog for its current session.
 
-    Hook (app/review_window.py, ``_build``, after ``tools.addWidget(self.approve_button)``):
-    ``tools.addWidget(export_button(self))`` with ``from app.export_dialog import export_button``.
+    Hook (app/review/window.py, ``_build``, after ``tools.addWidget(self.approve_button)``):
+    ``tools.addWidget(export_button(self))`` with ``from app.dialogs.export_dialog import export_button``.
     The dialog itself refuses sessions that are not approved.
     """
     button = QPushButton("Export…")

@@ -33,9 +33,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.export_dialog import export_button
-from app.qt_guard import guard_none_refcount
-from app.review_model import (
+from app.dialogs.export_dialog import export_button
+from app.qt.guard import guard_none_refcount
+from app.review.model import (
     LruCache,
     Preview,
     ReviewModel,
@@ -46,16 +46,16 @@ from app.review_model import (
     session_row,
     study_label,
 )
-from app.review_scan import FrameTextScan
-from app.review_session import ReviewSession
-from app.review_widgets import (
+from app.review.scan import FrameTextScan
+from app.review.session import ReviewSession
+from app.review.widgets import (
     DeleteRangeDialog,
     FrameView,
     PreviewDialog,
     RegionScopeDialog,
     Timeline,
 )
-from app.workers import Task, submit
+from app.qt.workers import Task, submit
 from storage import StorageError, UnlockedVault, scanner
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,1 @@
+"""The `overt` command line: argument parsing, shared CLI plumbing, one module per sub-command."""

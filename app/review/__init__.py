@@ -1,0 +1,1 @@
+"""The review window: one session shown as a timeline, redacted, deleted from, approved."""
