@@ -14,16 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from recorder.backend import Backend
-from recorder.consent import scope_from_consent
+from recorder.platform.backend import Backend
+from recorder.consent.record import scope_from_consent
 from recorder.errors import NotReady, RecorderError
-from recorder.frames import FrameService
-from recorder.guards import GuardWatcher, InputGuard, default_guards
-from recorder.memory import keep_large_blocks_unmapped
-from recorder.pipeline import Pipeline
-from recorder.policy import Policy
-from recorder.rawinput import RawInput
-from recorder.sink import SessionSink
+from recorder.capture.frames import FrameService
+from recorder.platform.guards import GuardWatcher, InputGuard, default_guards
+from recorder.capture.memory import keep_large_blocks_unmapped
+from recorder.capture.pipeline import Pipeline
+from recorder.capture.policy import Policy
+from recorder.capture.rawinput import RawInput
+from recorder.capture.session_sink import SessionSink
 
 SinkFactory = Callable[[dict[str, Any]], SessionSink]
 

@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from recorder.consent import DEFAULT_DENY_APPS, DEFAULT_PAUSE_HOTKEY, ConsentScope
-from recorder.policy import parse_hotkey
+from recorder.consent.record import DEFAULT_DENY_APPS, DEFAULT_PAUSE_HOTKEY, ConsentScope
+from recorder.capture.policy import parse_hotkey
 from storage.records import TEXT_MODES
 
 FILE = "settings.json"
@@ -133,7 +133,7 @@ class Settings:
 def app_names(text: str) -> list[str]:
     """The app names in a comma-separated list, trimmed, lower-cased, without repeats.
 
-    Matching is case-insensitive (recorder.policy), so one spelling per app is kept.
+    Matching is case-insensitive (recorder.capture.policy), so one spelling per app is kept.
     """
     names = (part.strip().lower() for part in text.split(","))
     return list(dict.fromkeys(name for name in names if name))

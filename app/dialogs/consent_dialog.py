@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recorder.consent_text import STATEMENTS, affirm, describe
+from recorder.consent.text import STATEMENTS, affirm, describe
 
 START_ACTION = "consent dialog: 'Start recording' button"
 

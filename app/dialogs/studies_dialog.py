@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.core import settings as settings_file
 from app.cli.commands.study import study_facts
-from recorder.study import Study, StudyError, load_study
+from recorder.consent.study import Study, StudyError, load_study
 
 FileChooser = Callable[[QWidget], Path | None]
 

@@ -1,8 +1,8 @@
 """Pick apps for the settings' only-record and never-record lists from the windows open now.
 
 People know their apps by their windows, not by WM_CLASS names; the picker shows each open
-app with its window titles and stores the identity the recorder matches (recorder/policy.py).
-Listing windows needs X11 (recorder/x11.py); elsewhere the person types names instead.
+app with its window titles and stores the identity the recorder matches (recorder/capture/policy.py).
+Listing windows needs X11 (recorder/platform/x11.py); elsewhere the person types names instead.
 
 Signals:
     (none: a modal dialog; read ``chosen()`` after it is accepted.)
@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recorder.consent import DEFAULT_DENY_APPS
-from recorder.environment import detect_display_server
-from recorder.policy import WindowInfo
+from recorder.consent.record import DEFAULT_DENY_APPS
+from recorder.platform.environment import detect_display_server
+from recorder.capture.policy import WindowInfo
 
 WindowLister = Callable[[], list[WindowInfo]]
 
@@ -67,7 +67,7 @@ def default_lister() -> WindowLister | None:
     """The platform's window lister, or None where windows cannot be listed (not X11)."""
     if detect_display_server() != "x11":
         return None
-    from recorder.x11 import open_windows
+    from recorder.platform.x11 import open_windows
 
     return open_windows
 

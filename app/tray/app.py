@@ -43,8 +43,8 @@ from app.tray.recording import RecorderLike, RecordingController, default_record
 from app.tray.menu import TrayMenu, menu_origin
 from app.tray.state import Icon, TrayState
 from recorder.errors import ConsentRequired
-from recorder.reconfirm import ReconfirmSchedule
-from recorder.study import Study, StudyError, load_study
+from recorder.consent.reconfirm import ReconfirmSchedule
+from recorder.consent.study import Study, StudyError, load_study
 from storage import StorageError, Vault, VaultNotFound
 
 log = logging.getLogger(__name__)

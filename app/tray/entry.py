@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from app.cli.support import CliError
-from recorder.environment import detect_display_server
+from recorder.platform.environment import detect_display_server
 
 #: The source checkout, when Overt runs from one (then `make demo` exists).
 CHECKOUT = Path(__file__).resolve().parent.parent

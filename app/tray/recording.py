@@ -16,11 +16,11 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, Signal
 
 from app.core import settings as settings_file
-from recorder.consent import ConsentScope, narrow_to_study
-from recorder.consent import draft_consent as build_draft
+from recorder.consent.record import ConsentScope, narrow_to_study
+from recorder.consent.record import draft_consent as build_draft
 from recorder.errors import RecorderError
-from recorder.participant import participant_id
-from recorder.study import Study
+from recorder.consent.participant import participant_id
+from recorder.consent.study import Study
 from storage import StorageError
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ class RecorderLike(Protocol):
 
 def default_recorder(consent: dict[str, Any]) -> RecorderLike:
     """The real recorder on this platform's capture backend."""
-    from recorder.backend import default_backend
+    from recorder.platform.backend import default_backend
     from recorder.session import Recorder
 
     return Recorder(consent, default_backend())

@@ -7,7 +7,7 @@ from typing import Any
 
 import pyrage
 
-from recorder.study import CaptureRequest, Study, study_to_toml
+from recorder.consent.study import CaptureRequest, Study, study_to_toml
 
 
 def make_study(**overrides: Any) -> Study:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from app.dialogs.consent_dialog import START_ACTION, ConsentDialog
-from recorder.consent_text import render_text
+from recorder.consent.text import render_text
 
 
 def draft() -> dict[str, Any]:
@@ -52,7 +52,7 @@ def test_start_produces_a_record_bound_to_the_shown_text(qtbot: QtBot) -> None:
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.record is not None
     assert dialog.record["affirmed_by"] == START_ACTION
-    from recorder.consent_text import text_sha256
+    from recorder.consent.text import text_sha256
 
     assert dialog.record["text"]["sha256"] == text_sha256(render_text(draft()))
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from app.cli import main as cli
-from recorder.participant import participant_id
+from recorder.consent.participant import participant_id
 from storage import SessionNotFound, Vault
 from storage.collect import read_receipt
 

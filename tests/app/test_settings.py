@@ -26,7 +26,7 @@ from app.core.settings import (
     load,
     save,
 )
-from recorder.consent import DEFAULT_DENY_APPS
+from recorder.consent.record import DEFAULT_DENY_APPS
 from tests.app.sessions import OFFSCREEN_LIMITS
 from tests.app.study_files import make_study
 

@@ -15,7 +15,7 @@ from app.core.settings import FILE, Settings, load, save
 from app.dialogs.settings_dialog import SettingsDialog
 from app.core.vault_location import default_home, load_location
 from recorder.errors import CaptureUnavailable
-from recorder.policy import WindowInfo
+from recorder.capture.policy import WindowInfo
 from storage import Vault
 from tests.app.sessions import OFFSCREEN_LIMITS, PASSPHRASE, TEST_LOG_N, make_vault, write_session
 

@@ -27,8 +27,8 @@ from app.tray.app import (
     recording_icon,
 )
 from app.tray.menu import menu_origin
-from recorder.participant import participant_id
-from recorder.reconfirm import ReconfirmSchedule
+from recorder.consent.participant import participant_id
+from recorder.consent.reconfirm import ReconfirmSchedule
 from storage import Vault
 from tests.app.sessions import OFFSCREEN_LIMITS, PASSPHRASE, make_vault
 from tests.app.study_files import write_study
@@ -150,7 +150,7 @@ def test_record_pause_resume_stop(qtbot: QtBot, tray: TrayApp) -> None:
     assert tray.state.state == "recording"
     assert tray.state.session_id
     recorder = tray.recorders[0]  # type: ignore[attr-defined]
-    assert recorder.consent["affirmed_by"].startswith("consent dialog")
+    assert recorder.consent.record["affirmed_by"].startswith("consent dialog")
     assert not tray.actions["record"].isEnabled()
     tray.tick()
     assert "3 events, 1 frames" in tray.status_window.text.text()  # type: ignore[union-attr]

@@ -44,10 +44,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from recorder.consent import ConsentScope, build_cli_consent
-from recorder.keys import KeyInfo
-from recorder.policy import WindowInfo
-from recorder.rawinput import RawInput, RawItem
+from recorder.consent.record import ConsentScope, build_cli_consent
+from recorder.capture.keys import KeyInfo
+from recorder.capture.policy import WindowInfo
+from recorder.capture.rawinput import RawInput, RawItem
 from recorder.session import Recorder
 from storage import Vault
 from tests.helpers.xserver import XDisplay, XDoTool, start_display
@@ -227,7 +227,7 @@ class FedBackend:
         return str(button)
 
     def make_screen(self) -> Any:
-        from recorder.screen import MssScreen
+        from recorder.platform.screen import MssScreen
 
         return MssScreen()
 
@@ -293,7 +293,7 @@ def bench_fed_burst(report: dict[str, Any]) -> None:
     recorder.start(lambda c: sink)
     raw = backend.raw
     assert raw is not None
-    assert recorder.pipeline is not None
+    assert recorder.capture.pipeline is not None
     sent = 0
     max_depth = 0
     batch = 100
@@ -318,7 +318,7 @@ def bench_fed_burst(report: dict[str, Any]) -> None:
         if delay > 0:
             time.sleep(delay)
     elapsed = time.perf_counter() - start
-    pipeline = recorder.pipeline
+    pipeline = recorder.capture.pipeline
     caught_up = time.perf_counter()
     wait_until(lambda: pipeline.stats.raw_items >= sent + 1 - sum(raw.dropped.values()), 30)
     lag = time.perf_counter() - caught_up
@@ -357,11 +357,11 @@ print(sent, time.perf_counter() - start)
 
 
 def bench_xtest_burst(report: dict[str, Any]) -> None:
-    from recorder.x11 import X11Backend
+    from recorder.platform.x11 import X11Backend
 
     recorder = Recorder(consent(frames=False), X11Backend())
     recorder.start(lambda c: CountingSink())
-    pipeline = recorder.pipeline
+    pipeline = recorder.capture.pipeline
     assert pipeline is not None
     before = pipeline.stats.raw_items
     out = subprocess.run(
@@ -383,7 +383,7 @@ def bench_xtest_burst(report: dict[str, Any]) -> None:
 
 
 def bench_pre_action(report: dict[str, Any], xdo: XDoTool) -> None:
-    from recorder.x11 import X11Backend
+    from recorder.platform.x11 import X11Backend
 
     sinks: list[PlainFileSink] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -464,7 +464,7 @@ root.mainloop()
 
 def frames_per_s(display: XDisplay, script: str, seconds: float = 5.0) -> dict[str, Any]:
     """Grab + encode + write, in one thread, while ``script`` keeps the screen changing."""
-    from recorder.screen import MssScreen
+    from recorder.platform.screen import MssScreen
 
     proc = display.spawn(sys.executable, "-c", script)
     try:
@@ -535,7 +535,7 @@ def rss_mb() -> float:
 
 
 def bench_idle_cpu(report: dict[str, Any], seconds: float = 20.0) -> None:
-    from recorder.x11 import X11Backend
+    from recorder.platform.x11 import X11Backend
 
     recorder = Recorder(consent(), X11Backend())
     recorder.start(lambda c: CountingSink())
@@ -587,7 +587,7 @@ def office_workload(xdo: XDoTool, stop: threading.Event) -> int:
 def bench_office(report: dict[str, Any], display: XDisplay, xdo: XDoTool, seconds: float) -> None:
     from PIL import Image
 
-    from recorder.x11 import X11Backend
+    from recorder.platform.x11 import X11Backend
 
     proc = display.spawn(sys.executable, "-c", EDITOR)
     try:

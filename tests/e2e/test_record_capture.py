@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from recorder.consent import ConsentScope, build_cli_consent
+from recorder.consent.record import ConsentScope, build_cli_consent
 from recorder.session import Recorder
 from tests.helpers.xserver import XDisplay, XDoTool
 from tests.recorder.fakes import MemorySink, wait_for
@@ -129,7 +129,7 @@ def script(x_display: XDisplay, xdo: XDoTool) -> Iterator[Script]:
 
 
 def run_script(xdo: XDoTool, notes: App, vault: App) -> Script:
-    from recorder.x11 import X11Backend
+    from recorder.platform.x11 import X11Backend
 
     xdo.run("windowactivate", "--sync", str(notes.wid))
     sinks: list[MemorySink] = []

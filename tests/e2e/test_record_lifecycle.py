@@ -11,14 +11,14 @@ import threading
 import time
 from typing import Any
 
-from recorder.consent import ConsentScope, build_cli_consent
+from recorder.consent.record import ConsentScope, build_cli_consent
 from recorder.session import Recorder
 from tests.helpers.xserver import XDisplay, XDoTool
 from tests.recorder.fakes import MemorySink, wait_for
 
 
 def start(scope: ConsentScope) -> tuple[Recorder, MemorySink]:
-    from recorder.x11 import X11Backend
+    from recorder.platform.x11 import X11Backend
 
     sinks: list[MemorySink] = []
 
@@ -77,7 +77,7 @@ def test_the_screen_saver_pauses_capture(x_display: XDisplay, xdo: XDoTool) -> N
     try:
         force_screen_saver(True)
         wait_for(lambda: "screen_locked" in sink.markers(), timeout=5)
-        pipeline = recorder.pipeline
+        pipeline = recorder.capture.pipeline
         assert pipeline is not None
         assert pipeline.locked
         force_screen_saver(False)

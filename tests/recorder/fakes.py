@@ -9,9 +9,9 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from recorder.keys import KeyInfo
-from recorder.policy import WindowInfo
-from recorder.rawinput import RawInput, RawItem
+from recorder.capture.keys import KeyInfo
+from recorder.capture.policy import WindowInfo
+from recorder.capture.rawinput import RawInput, RawItem
 
 
 def wait_for(check: Callable[[], bool], timeout: float = 5.0) -> None:

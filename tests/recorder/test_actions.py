@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recorder.actions import ActionDeriver
+from recorder.capture.actions import ActionDeriver
 
 Record = dict[str, Any]
 

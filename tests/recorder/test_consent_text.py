@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from recorder.consent_text import STATEMENTS, affirm, render_text, text_sha256
+from recorder.consent.text import STATEMENTS, affirm, render_text, text_sha256
 
 
 def draft(**scope: Any) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from recorder.environment import detect_display_server, refusal_reason
+from recorder.platform.environment import detect_display_server, refusal_reason
 
 
 @pytest.mark.parametrize(

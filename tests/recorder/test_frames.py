@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from recorder.frames import WARM_START_S, FrameService
+from recorder.capture.frames import WARM_START_S, FrameService
 from tests.recorder.fakes import FakeScreen, MemorySink, wait_for
 
 A = b"\x01\x01\x01\x00"
@@ -185,7 +185,7 @@ def test_a_slow_sink_drops_frames_instead_of_growing(screen: FakeScreen) -> None
 
 
 def test_apply_masks_blanks_only_the_rectangles_on_this_monitor() -> None:
-    from recorder.frames import apply_masks
+    from recorder.capture.frames import apply_masks
 
     monitor = {"index": 2, "x": 100, "y": 0, "w": 4, "h": 3, "scale": 1.0}
     pixels = bytes([7]) * (4 * 3 * 4)

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from recorder import guards
-from recorder.consent import ConsentScope
-from recorder.guards import (
+from recorder.platform import guards
+from recorder.consent.record import ConsentScope
+from recorder.platform.guards import (
     ES_PASSWORD,
     AtspiPasswordRole,
     GuardWatcher,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from recorder.hotkey import GateItem, HotkeyGate
-from recorder.keys import MODIFIER_OF
+from recorder.capture.hotkey import GateItem, HotkeyGate
+from recorder.capture.keys import MODIFIER_OF
 
 
 class Keys:

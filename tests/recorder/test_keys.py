@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from recorder.keys import KeyInfo, KeyTracker
+from recorder.capture.keys import KeyInfo, KeyTracker
 
 
 def key(name: str, char: str | None = None, code: int | None = None) -> KeyInfo:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import ctypes
 from typing import Any
 
-from recorder.macos import MacBackend, frontmost_window
-from recorder.policy import WindowInfo
-from recorder.polling import PollingWindows
-from recorder.pynput_input import button_name, generic_key_info
-from recorder.rawinput import RawInput
-from recorder.windows import WindowsBackend, foreground_window
+from recorder.platform.macos import MacBackend, frontmost_window
+from recorder.capture.policy import WindowInfo
+from recorder.platform.polling import PollingWindows
+from recorder.platform.pynput_input import button_name, generic_key_info
+from recorder.capture.rawinput import RawInput
+from recorder.platform.windows import WindowsBackend, foreground_window
 from tests.recorder.fakes import FakeKey, wait_for
 
 
@@ -165,7 +165,7 @@ def test_backends_share_the_interface() -> None:
 def test_logind_locked_hint() -> None:
     import subprocess
 
-    from recorder.x11 import logind_locked_hint
+    from recorder.platform.x11 import logind_locked_hint
 
     assert logind_locked_hint({}) is None
     calls: list[list[str]] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from recorder.reconfirm import ReconfirmSchedule
+from recorder.consent.reconfirm import ReconfirmSchedule
 
 
 class FakeClock:

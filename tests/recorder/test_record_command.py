@@ -11,10 +11,10 @@ import pytest
 from app.cli import main as cli
 from app.cli.support import CliError
 from app.cli.commands import record
-from recorder.consent import narrow_to_study
-from recorder.consent_text import text_sha256
-from recorder.participant import participant_id
-from recorder.study import CaptureRequest, Study
+from recorder.consent.record import narrow_to_study
+from recorder.consent.text import text_sha256
+from recorder.consent.participant import participant_id
+from recorder.consent.study import CaptureRequest, Study
 from tests.conftest import ROOT
 
 

@@ -7,7 +7,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recorder.thinning import MoveThinner
+from recorder.capture.thinning import MoveThinner
 
 
 def run(times: list[float], hz: float | None) -> list[float]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.support import vault_home
-from recorder.environment import (
+from recorder.platform.environment import (
     ProbeResult,
     detect_display_server,
     probe_input_capture,

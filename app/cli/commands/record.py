@@ -13,19 +13,19 @@ from types import FrameType
 from typing import Any
 
 from app.cli.support import CliError, vault_home
-from recorder.consent import (
+from recorder.consent.record import (
     DEFAULT_DENY_APPS,
     DEFAULT_PAUSE_HOTKEY,
     ConsentScope,
     draft_consent,
     narrow_to_study,
 )
-from recorder.consent_text import STATEMENTS, affirm, render_text
-from recorder.environment import detect_display_server, refusal_reason
+from recorder.consent.text import STATEMENTS, affirm, render_text
+from recorder.platform.environment import detect_display_server, refusal_reason
 from recorder.errors import CaptureUnavailable, RecorderError
-from recorder.participant import participant_id
-from recorder.policy import parse_hotkey
-from recorder.study import Study, load_study
+from recorder.consent.participant import participant_id
+from recorder.capture.policy import parse_hotkey
+from recorder.consent.study import Study, load_study
 from storage.records import TEXT_MODES
 
 SinkFactory = Callable[[dict[str, Any]], Any]
@@ -183,7 +183,7 @@ def run_record(args: argparse.Namespace, *, sink_factory: SinkFactory | None = N
     if sink_factory is None:
         sink_factory, vault = vault_sink_factory(home)
     consent = affirmed_consent(args, scope, study, home)
-    from recorder.backend import default_backend
+    from recorder.platform.backend import default_backend
     from recorder.session import Recorder
 
     recorder = Recorder(consent, default_backend())
@@ -201,7 +201,7 @@ def run_record(args: argparse.Namespace, *, sink_factory: SinkFactory | None = N
     if recorder.failure is not None:
         # the sink's own error (a full disk...) is the one sentence the person needs
         raise recorder.failure
-    summary["bytes"] = _session_bytes(vault, recorder.sink, session_id)
+    summary["bytes"] = _session_bytes(vault, recorder.capture.session_sink, session_id)
     if args.json:
         print(json.dumps(summary))
     else:

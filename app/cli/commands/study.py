@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.support import CliError
-from recorder.study import CaptureRequest, Study, load_study, parse_study, study_to_toml
+from recorder.consent.study import CaptureRequest, Study, load_study, parse_study, study_to_toml
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:

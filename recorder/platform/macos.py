@@ -12,9 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from recorder.errors import CaptureUnavailable
-from recorder.policy import WindowInfo
-from recorder.polling import ReadWindow
-from recorder.polling_backend import PollingBackend
+from recorder.capture.policy import WindowInfo
+from recorder.platform.polling import ReadWindow
+from recorder.platform.polling_backend import PollingBackend
 
 WindowList = Callable[[], list[dict[str, Any]]]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from recorder.frames import Monitor
+from recorder.capture.frames import Monitor
 
 
 class MssScreen:

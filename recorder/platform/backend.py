@@ -6,9 +6,9 @@ import sys
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from recorder.frames import ScreenSource
-from recorder.keys import KeyInfo
-from recorder.rawinput import RawInput, RawItem
+from recorder.capture.frames import ScreenSource
+from recorder.capture.keys import KeyInfo
+from recorder.capture.rawinput import RawInput, RawItem
 
 SentinelCheck = Callable[[RawItem], bool]
 
@@ -54,13 +54,13 @@ def default_backend() -> Backend:
         CaptureUnavailable: the platform's libraries cannot capture here.
     """
     if sys.platform == "win32":
-        from recorder.windows import WindowsBackend
+        from recorder.platform.windows import WindowsBackend
 
         return WindowsBackend()
     if sys.platform == "darwin":
-        from recorder.macos import MacBackend
+        from recorder.platform.macos import MacBackend
 
         return MacBackend()
-    from recorder.x11 import X11Backend
+    from recorder.platform.x11 import X11Backend
 
     return X11Backend()

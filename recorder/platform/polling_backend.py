@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from recorder.frames import ScreenSource
-from recorder.keys import KeyInfo
-from recorder.polling import PollingWindows, ReadWindow
-from recorder.pynput_input import PynputInput, button_name, generic_key_info, pointer_sentinel
-from recorder.rawinput import RawInput, RawItem
-from recorder.screen import MssScreen
+from recorder.capture.frames import ScreenSource
+from recorder.capture.keys import KeyInfo
+from recorder.platform.polling import PollingWindows, ReadWindow
+from recorder.platform.pynput_input import PynputInput, button_name, generic_key_info, pointer_sentinel
+from recorder.capture.rawinput import RawInput, RawItem
+from recorder.platform.screen import MssScreen
 
 
 class PollingBackend:

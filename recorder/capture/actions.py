@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from recorder.keys import MODIFIER_OF, MODIFIER_ORDER
+from recorder.capture.keys import MODIFIER_OF, MODIFIER_ORDER
 
 Record = dict[str, Any]
 

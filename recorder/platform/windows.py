@@ -10,9 +10,9 @@ import ctypes
 from pathlib import PureWindowsPath
 from typing import Any
 
-from recorder.policy import WindowInfo
-from recorder.polling import ReadWindow
-from recorder.polling_backend import PollingBackend
+from recorder.capture.policy import WindowInfo
+from recorder.platform.polling import ReadWindow
+from recorder.platform.polling_backend import PollingBackend
 
 PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from recorder.sink import SessionSink
+from recorder.capture.session_sink import SessionSink
 
 Monitor = dict[str, Any]
 GAP_LAG_S = 0.1  # how late the pipeline may hear of a change that stops frames

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from recorder.keys import MODIFIER_OF
+from recorder.capture.keys import MODIFIER_OF
 
 
 @dataclass

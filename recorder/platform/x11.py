@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from recorder.errors import CaptureUnavailable
-from recorder.frames import ScreenSource
-from recorder.keys import KeyInfo
-from recorder.policy import WindowCallback, WindowInfo
-from recorder.pynput_input import PynputInput, button_name
-from recorder.rawinput import RawInput, RawItem
-from recorder.screen import MssScreen
+from recorder.capture.frames import ScreenSource
+from recorder.capture.keys import KeyInfo
+from recorder.capture.policy import WindowCallback, WindowInfo
+from recorder.platform.pynput_input import PynputInput, button_name
+from recorder.capture.rawinput import RawInput, RawItem
+from recorder.platform.screen import MssScreen
 
 
 def _display() -> Any:

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from recorder.errors import CaptureUnavailable
-from recorder.keys import KeyInfo
-from recorder.rawinput import RawInput, RawItem
+from recorder.capture.keys import KeyInfo
+from recorder.capture.rawinput import RawInput, RawItem
 
 BUTTON_NAMES = {"button8": "x1", "button9": "x2", "x1": "x1", "x2": "x2"}
 

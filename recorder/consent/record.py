@@ -142,7 +142,7 @@ def narrow_to_study(request: Any, chosen: ConsentScope) -> ConsentScope:
     text, or shrink the app scope, and is never recorded more widely than they chose.
 
     Args:
-        request: the study's ``CaptureRequest`` (recorder.study).
+        request: the study's ``CaptureRequest`` (recorder.consent.study).
         chosen: what the volunteer chose (flags, settings or the dialog).
     """
     text_order = {"none": 0, "keys": 1, "full": 2}
@@ -188,7 +188,7 @@ def draft_consent(
 
     Args:
         scope: what this session will capture.
-        participant_id: the pseudonymous id for this study (recorder.participant).
+        participant_id: the pseudonymous id for this study (recorder.consent.participant).
         study: the study as ``Study.to_record()``, or None for personal use.
         app_version: Overt's version.
         retention_days: local retention for personal sessions (studies set their own).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from recorder.policy import WindowCallback, WindowInfo
+from recorder.capture.policy import WindowCallback, WindowInfo
 
 ReadWindow = Callable[[], WindowInfo | None]
 

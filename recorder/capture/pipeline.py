@@ -15,15 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from recorder.actions import ActionDeriver
-from recorder.consent import ConsentScope
-from recorder.frames import FrameService, FrameTicket
-from recorder.hotkey import GateItem, HotkeyGate
-from recorder.keys import KeyInfo, KeyTracker
-from recorder.policy import Policy, WindowInfo, parse_hotkey
-from recorder.rawinput import RawInput, RawItem
-from recorder.sink import SessionSink
-from recorder.thinning import MoveThinner
+from recorder.capture.actions import ActionDeriver
+from recorder.consent.record import ConsentScope
+from recorder.capture.frames import FrameService, FrameTicket
+from recorder.capture.hotkey import GateItem, HotkeyGate
+from recorder.capture.keys import KeyInfo, KeyTracker
+from recorder.capture.policy import Policy, WindowInfo, parse_hotkey
+from recorder.capture.rawinput import RawInput, RawItem
+from recorder.capture.session_sink import SessionSink
+from recorder.capture.thinning import MoveThinner
 
 Record = dict[str, Any]
 KeyResolver = Callable[[Any], KeyInfo | None]

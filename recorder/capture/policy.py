@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from recorder.consent import PRIVATE_TITLE_MARKERS, ConsentScope
+from recorder.consent.record import PRIVATE_TITLE_MARKERS, ConsentScope
 
 #: Title words that suggest a password or similar secret is being typed.
 SENSITIVE_TITLE = re.compile(

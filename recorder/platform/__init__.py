@@ -1,0 +1,1 @@
+"""Platforms: the capture backend seam and its X11, Windows and macOS implementations."""
