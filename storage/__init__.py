@@ -14,7 +14,7 @@ from storage.errors import (
     VersionTooNew,
     WrongPassphrase,
 )
-from storage.index import SessionSummary
+from storage.format.index import SessionSummary
 from storage.reader import SessionReader
 from storage.vault import UnlockedVault, Vault
 from storage.verify import VerifyResult

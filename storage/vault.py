@@ -19,7 +19,13 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from storage import crypto, index, keyrecord, redact, verify
+from storage import redact, verify
+
+from storage.format import crypto
+
+from storage.format import index
+
+from storage.format import keyrecord
 from storage.errors import (
     CorruptData,
     NotApproved,
@@ -31,7 +37,7 @@ from storage.errors import (
     VaultNotFound,
     WrongPassphrase,
 )
-from storage.files import (
+from storage.format.files import (
     check_private,
     disk_errors,
     fsync_dir,
@@ -40,9 +46,9 @@ from storage.files import (
     tree_size,
     write_atomic,
 )
-from storage.index import SessionSummary
-from storage.keyfile import DEFAULT_LOG_N, DEFAULT_P, DEFAULT_R, KeyFile
-from storage.lock import Lock, is_locked, try_lock
+from storage.format.index import SessionSummary
+from storage.format.keyfile import DEFAULT_LOG_N, DEFAULT_P, DEFAULT_R, KeyFile
+from storage.format.lock import Lock, is_locked, try_lock
 from storage.reader import SessionReader
 from storage.verify import VerifyResult
 from storage.writer import SessionWriter

@@ -20,11 +20,19 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from storage import crypto, frames, index, keyrecord, records_io
+from storage.format import crypto
+
+from storage.format import frame_codec as frames
+
+from storage.format import index
+
+from storage.format import keyrecord
+
+from storage.format import records_io
 from storage.errors import StorageError
-from storage.files import shred
-from storage.lock import Lock
-from storage.stream import StreamContext, StreamWriter, Ticker
+from storage.format.files import shred
+from storage.format.lock import Lock
+from storage.format.stream import StreamContext, StreamWriter, Ticker
 
 STREAMS = ("consent", "events", "actions", "framemeta", "frames", "stats")
 FLUSH_AFTER = 0.5  # seconds a record may wait in memory before it is sealed and written

@@ -17,7 +17,7 @@ from typing import Any
 
 from recorder.consent.record import DEFAULT_DENY_APPS, DEFAULT_PAUSE_HOTKEY, ConsentScope
 from recorder.capture.policy import parse_hotkey
-from storage.records import TEXT_MODES
+from storage.format.records import TEXT_MODES
 
 FILE = "settings.json"
 #: 2 added mouse, keys, allow_apps and retention_days; version 1 files still load.

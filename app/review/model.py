@@ -1,7 +1,7 @@
 """What the review window shows, without Qt: labels, overlays, navigation, previews.
 
 The widgets in ``app/review/window.py`` stay thin over :class:`ReviewModel`, which is built
-from plain records (``storage/records.py`` shapes) and unit-tested without a QApplication.
+from plain records (``storage/format/records.py`` shapes) and unit-tested without a QApplication.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from storage import scanner
-from storage.scanner import Suggestion
+from storage.scan import text as scanner
+from storage.scan.text import Suggestion
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -39,7 +39,7 @@ SUGGESTION_KINDS = {
 }
 
 #: Dismissed scanner suggestions, beside the vault: only suggestion keys (kinds and seqs,
-#: see ``storage.scanner.Suggestion.key``), never captured content.
+#: see ``storage.scan.text.Suggestion.key``), never captured content.
 DISMISSALS_FILE = "dismissals.json"
 DISMISSALS_VERSION = 1
 

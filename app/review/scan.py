@@ -1,6 +1,6 @@
 """The review window's "Scan frames for text": OCR over a session in the background.
 
-The scan (storage/frame_scan.py) opens its own readers, so stepping through frames in the
+The scan (storage/scan/frame_text.py) opens its own readers, so stepping through frames in the
 window while it runs neither waits for it nor disturbs the frames it is reading in order.
 Without Tesseract the button stays off and says what to install.
 """
@@ -15,9 +15,10 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QPushButton
 
 from app.qt.workers import Task, submit
-from storage import UnlockedVault, ocr
-from storage.frame_scan import Cancelled, scan_frames
-from storage.scanner import Suggestion
+from storage import UnlockedVault
+from storage.scan import ocr
+from storage.scan.frame_text import Cancelled, scan_frames
+from storage.scan.text import Suggestion
 
 #: Readers scanning at once (each OCR call is a process: two keep two cores busy).
 WORKERS = 2

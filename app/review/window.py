@@ -56,8 +56,9 @@ from app.review.widgets import (
     Timeline,
 )
 from app.qt.workers import Task, submit
-from storage import StorageError, UnlockedVault, scanner
+from storage import StorageError, UnlockedVault
 
+from storage.scan import text as scanner
 log = logging.getLogger(__name__)
 
 FRAME_CACHE = 8

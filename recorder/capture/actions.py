@@ -1,6 +1,6 @@
 """Deriving actions (click, double-click, drag, scroll, typed text, hotkey) from raw events.
 
-A pure state machine over event records (``storage.records``): no clock, no I/O. It is fed
+A pure state machine over event records (``storage.format.records``): no clock, no I/O. It is fed
 the events the pipeline wrote, in order, and ``tick(now)`` when time passes; it returns the
 actions that are complete, each linked to the seqs of its events.
 """

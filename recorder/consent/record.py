@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from recorder.errors import ConsentRequired
-from storage.records import TEXT_MODES, TextMode
+from storage.format.records import TEXT_MODES, TextMode
 
 #: Password managers and Overt itself, matched against WM_CLASS / process names.
 DEFAULT_DENY_APPS: tuple[str, ...] = (

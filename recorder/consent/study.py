@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from recorder.errors import RecorderError
-from storage.records import TEXT_MODES
+from storage.format.records import TEXT_MODES
 
 STUDY_FORMAT_VERSION = 1
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")

@@ -42,7 +42,7 @@ def key_name(key: str) -> str:
 
 
 def to_code(action: dict[str, Any], monitor: dict[str, Any] | None) -> str:
-    """pyautogui code for one action (see storage/records.py for the action shapes).
+    """pyautogui code for one action (see storage/format/records.py for the action shapes).
 
     Args:
         action: an action record.

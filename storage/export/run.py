@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from storage import scanner
+from storage.scan import text as scanner
 from storage.export import age, layouts, tables
 from storage.export.errors import ExportError, NotApproved
 from storage.export.manifest import MANIFEST, manifest_bytes, manifest_document

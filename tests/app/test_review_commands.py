@@ -11,7 +11,7 @@ import pytest
 from app.cli import main as cli
 from recorder.consent.participant import participant_id
 from storage import SessionNotFound, Vault
-from storage.collect import read_receipt
+from storage.export.collect import read_receipt
 
 PASSPHRASE = b"review passphrase"
 

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from app.review.scan import MISSING_TIP, FrameTextScan
 from app.review.window import ReviewWindow
-from storage import ocr
+from storage.scan import ocr
 from tests.app.sessions import OFFSCREEN_LIMITS
 from tests.storage.test_frame_scan import engine, record, screens
 

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from app.dialogs.withdraw_dialog import WithdrawDialog
 from storage import UnlockedVault, Vault
-from storage.collect import read_receipt
+from storage.export.collect import read_receipt
 from tests.app.sessions import OFFSCREEN_LIMITS, PASSPHRASE, make_vault, write_session
 
 pytestmark = OFFSCREEN_LIMITS

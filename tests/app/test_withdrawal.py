@@ -10,7 +10,7 @@ import pytest
 
 from app.core import withdrawal
 from storage import SessionBusy, SessionNotFound, Vault
-from storage.collect import read_receipt
+from storage.export.collect import read_receipt
 from tests.app.sessions import PASSPHRASE, make_vault, write_session
 from tests.conftest import ROOT
 

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 COLLECT_CHILD = """
 import json, sys, time
 from pathlib import Path
-from storage.collect import collect
+from storage.export.collect import collect
 inputs = [Path(p) for p in sys.argv[2:]]
 started = time.perf_counter()
 report = collect(inputs, Path(sys.argv[1]))

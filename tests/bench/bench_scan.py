@@ -33,8 +33,9 @@ DATA = Path(__file__).resolve().parents[1] / "storage" / "data" / "scanner_set.j
 
 
 def bench_speed(report: dict[str, Any], work: Path, engine: str, frames: int = 40) -> None:
-    from storage import Vault, ocr
-    from storage.frame_scan import scan_frames
+    from storage import Vault
+    from storage.scan import ocr
+    from storage.scan.frame_text import scan_frames
 
     vault = Vault.create(work / "speed", PASS, log_n=12)
     sid = record_session(vault, frames)
@@ -62,8 +63,9 @@ def screens(samples: list[dict[str, Any]]) -> list[Image.Image]:
 
 
 def bench_recall(report: dict[str, Any], work: Path, engine: str) -> None:
-    from storage import Vault, ocr
-    from storage.frame_scan import scan_frames
+    from storage import Vault
+    from storage.scan import ocr
+    from storage.scan.frame_text import scan_frames
 
     samples = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
     samples = [s for s in samples if "text" in s]
@@ -106,8 +108,7 @@ def bench_recall(report: dict[str, Any], work: Path, engine: str) -> None:
 
 
 def main(report: dict[str, Any]) -> None:
-    from storage import ocr
-
+    from storage.scan import ocr
     engine = ocr.find_engine()
     if engine is None:
         print("bench: tesseract is not installed; the frame scan is not measured", file=sys.stderr)

@@ -19,7 +19,7 @@ from storage.errors import NotApproved
 from storage.export import ExportCancelled, ExportError, export_sessions, preview
 from storage.export.action_code import to_code
 from storage.export.manifest import sha256_file
-from storage.scanner import dismissal_key
+from storage.scan.text import dismissal_key
 from tests.storage.fakes import MONITOR, FakeReader, frame, make_session
 
 

@@ -122,8 +122,7 @@ def test_interrupt_in_any_phase_leaves_nothing(
     """Ctrl-C while scanning for the preview, writing frames, or packing the encrypted tar."""
     import app.cli.commands.export as command
     from app.cli.main import EXIT_INTERRUPTED
-    from storage import scanner
-
+    from storage.scan import text as scanner
     common, vault = cli_vault
     sid = record(vault)
     vault.unlock(PASS).approve(sid)

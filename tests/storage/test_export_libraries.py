@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from storage.collect import collect
+from storage.export.collect import collect
 from storage.export import export_sessions
 from tests.storage.fakes import frame, make_session
 

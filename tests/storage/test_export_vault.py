@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from storage import NotApproved, Vault
-from storage.collect import collect
+from storage.export.collect import collect
 from storage.export import export_sessions
 from tests.storage.conftest import PASS, consent, frame_meta, key, window
 

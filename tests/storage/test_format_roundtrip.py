@@ -9,8 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storage import CorruptData, VersionTooNew, crypto, keyrecord, stream
-from storage.keyfile import KeyFile
+from storage import CorruptData, VersionTooNew
+
+from storage.format import crypto
+
+from storage.format import keyrecord
+
+from storage.format import stream
+from storage.format.keyfile import KeyFile
 
 names = st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12)
 session_ids = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_-]{0,30}", fullmatch=True)

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from storage import ocr
-from storage.frame_scan import Cancelled, scan_frames
+from storage.scan import ocr
+from storage.scan.frame_text import Cancelled, scan_frames
 from tests.conftest import IN_CI
 from tests.storage.conftest import PASS, consent, frame_meta, make_vault
 

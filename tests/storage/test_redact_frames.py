@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from storage import Vault, keyrecord
-from storage.stream import StreamContext, StreamEnd, iter_chunks
+from storage import Vault
+
+from storage.format import keyrecord
+from storage.format.stream import StreamContext, StreamEnd, iter_chunks
 from tests.storage.conftest import PASS, consent, frame_meta, key, type_action, window
 from tests.storage.test_remnant import _assert_no_remnant
 

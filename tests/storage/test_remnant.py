@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from storage import CorruptData, StorageError, Vault, keyrecord
-from storage.stream import StreamContext, StreamEnd, iter_chunks
+from storage import CorruptData, StorageError, Vault
+
+from storage.format import keyrecord
+from storage.format.stream import StreamContext, StreamEnd, iter_chunks
 from tests.storage.conftest import (
     PASS,
     consent,

@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from storage import Vault, index
+from storage import Vault
+
+from storage.format import index
 from tests.storage.conftest import PASS, consent, key
 from tests.storage.test_remnant import _decryptable, _keys_after
 

@@ -11,8 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storage import scanner
-
+from storage.scan import text as scanner
 DATA = Path(__file__).resolve().parent / "data" / "scanner_set.jsonl"
 
 

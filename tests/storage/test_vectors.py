@@ -20,9 +20,11 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from storage import keyrecord, records_io
-from storage.keyfile import KeyFile
-from storage.stream import StreamContext, StreamEnd, iter_chunks
+from storage.format import keyrecord
+
+from storage.format import records_io
+from storage.format.keyfile import KeyFile
+from storage.format.stream import StreamContext, StreamEnd, iter_chunks
 from tests.storage.vectors import make_vectors as mv
 
 VEC = Path(__file__).parent / "vectors"

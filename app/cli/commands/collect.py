@@ -36,7 +36,7 @@ def _progress(name: str, done: int, total: int) -> None:
 
 
 def run_collect(args: argparse.Namespace) -> int:
-    from storage.collect import collect
+    from storage.export.collect import collect
     from storage.export.age import read_identities
 
     identities: list[Any] = []

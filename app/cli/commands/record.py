@@ -26,7 +26,7 @@ from recorder.errors import CaptureUnavailable, RecorderError
 from recorder.consent.participant import participant_id
 from recorder.capture.policy import parse_hotkey
 from recorder.consent.study import Study, load_study
-from storage.records import TEXT_MODES
+from storage.format.records import TEXT_MODES
 
 SinkFactory = Callable[[dict[str, Any]], Any]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from storage import keyrecord
-from storage.keyfile import KeyFile
-from storage.stream import StreamContext, StreamWriter
+from storage.format import keyrecord
+from storage.format.keyfile import KeyFile
+from storage.format.stream import StreamContext, StreamWriter
 from tests.storage.conftest import DetRng
 
 HERE = Path(__file__).parent

@@ -33,7 +33,7 @@ from storage.export.dataset_card import render_card
 from storage.export.errors import CollectError
 from storage.export.layouts import ShardWriter, sample_key
 from storage.export.receipt import read_receipt
-from storage.lock import try_lock
+from storage.format.lock import try_lock
 
 STATE = "collect-state.json"
 #: One folder per table under data/: pyarrow, Spark and Ray read a folder as one table.

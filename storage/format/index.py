@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from storage.files import write_atomic
+from storage.format.files import write_atomic
 
 FILE = "summary.json"
 FORMAT_NAME = "overt-session-summary"

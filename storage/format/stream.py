@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from storage import crypto
+from storage.format import crypto
 from storage.errors import CorruptData
-from storage.files import FILE_MODE, disk_errors
-from storage.header import HEADER, FileHeader
+from storage.format.files import FILE_MODE, disk_errors
+from storage.format.header import HEADER, FileHeader
 
 MAGIC = b"OVRTSTRM"
 VERSION = 1

@@ -1,11 +1,11 @@
 """Sensitive-content scanner: suggests what to redact in typed text and window titles.
 
-(Text in frames, read by OCR when an engine is installed, is scanned by ``storage/frame_scan.py``
+(Text in frames, read by OCR when an engine is installed, is scanned by ``storage/scan/frame_text.py``
 with the same ``find``.)
 
 It only suggests; the person decides. Matches are checked where a check exists (Luhn for card
 numbers, mod-97 for IBANs, check letters for Spanish DNI), so a random 16-digit number is not
-a card. Pure and Qt-free: it reads event and action dicts (see ``storage/records.py``).
+a card. Pure and Qt-free: it reads event and action dicts (see ``storage/format/records.py``).
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ class Suggestion:
     Attributes:
         kind: what was found.
         source: "typed" (key events / a type action), "title" (a window event's title) or
-            "frame" (text read in frames by OCR, see ``storage/frame_scan.py``).
+            "frame" (text read in frames by OCR, see ``storage/scan/frame_text.py``).
         event_seqs: the key events (typed) or the window event (title) holding it.
         action_seq: the type action holding it, if any.
         title_seq: for "title" and "password_prompt": the window event's seq.

@@ -17,7 +17,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from storage import crypto
+from storage.format import crypto
 from storage.errors import CorruptData, VersionTooNew, WrongPassphrase
 
 FORMAT_NAME = "overt-vault-key"

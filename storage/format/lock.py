@@ -11,7 +11,7 @@ import fcntl
 import os
 from pathlib import Path
 
-from storage.files import FILE_MODE, disk_errors
+from storage.format.files import FILE_MODE, disk_errors
 
 
 class Lock:

@@ -26,8 +26,8 @@ from typing import Any, Protocol
 
 from PIL import Image
 
-from storage import ocr
-from storage.scanner import Suggestion, find, mask
+from storage.scan import ocr
+from storage.scan.text import Suggestion, find, mask
 
 #: Rows read above and below a change, so a line of text cut by the change is read whole.
 PAD = 16

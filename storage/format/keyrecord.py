@@ -16,10 +16,10 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from storage import crypto
+from storage.format import crypto
 from storage.errors import CorruptData, StorageError
-from storage.files import disk_errors, fsync_dir, shred, write_atomic
-from storage.header import HEADER, FileHeader
+from storage.format.files import disk_errors, fsync_dir, shred, write_atomic
+from storage.format.header import HEADER, FileHeader
 
 MAGIC = b"OVRTKEYS"
 VERSION = 1

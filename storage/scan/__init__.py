@@ -1,0 +1,1 @@
+"""Sensitive-content scanning: typed text and titles, OCR, and text visible in frames."""
