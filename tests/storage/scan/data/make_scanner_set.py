@@ -1,6 +1,6 @@
 """Write scanner_set.jsonl: a synthetic, labelled set for the sensitive-content scanner.
 
-Deterministic (fixed seed): run `python -m tests.storage.data.make_scanner_set` to rebuild.
+Deterministic (fixed seed): run `python -m tests.storage.scan.data.make_scanner_set` to rebuild.
 Each line is one sample:
     {"id": ..., "text": ..., "spans": [{"kind", "start", "end"}]}   (typed text or a title)
     {"id": ..., "title": ..., "typed": ..., "password": bool}       (a password-prompt case)

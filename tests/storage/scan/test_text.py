@@ -191,7 +191,7 @@ def test_labelled_set_recall_and_precision() -> None:
 
 
 def test_labelled_set_is_reproducible() -> None:
-    from tests.storage.data import make_scanner_set
+    from tests.storage.scan.data import make_scanner_set
 
     lines = [json.dumps(s, sort_keys=True) for s in make_scanner_set.samples()]
     assert DATA.read_text(encoding="utf-8").splitlines() == lines

@@ -25,7 +25,7 @@ from storage.format import keyrecord
 from storage.format import records_io
 from storage.format.keyfile import KeyFile
 from storage.format.stream import StreamContext, StreamEnd, iter_chunks
-from tests.storage.vectors import make_vectors as mv
+from tests.storage.format.vectors import make_vectors as mv
 
 VEC = Path(__file__).parent / "vectors"
 

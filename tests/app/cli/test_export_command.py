@@ -10,7 +10,7 @@ import pytest
 from app.cli.main import main
 from storage import Vault
 from tests.storage.conftest import PASS
-from tests.storage.test_export_vault import record
+from tests.storage.export.test_vault_export import record
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Regenerate the known-answer vectors (only when the format version changes!).
 
-Run: PYTHONPATH=. python tests/storage/vectors/make_vectors.py
+Run: PYTHONPATH=. python tests/storage/format/vectors/make_vectors.py
 The files it writes are frozen: test_vectors.py checks the code still produces and reads
 exactly these bytes.
 """
