@@ -14,16 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from recorder.platform.backend import Backend
-from recorder.consent.record import scope_from_consent
-from recorder.errors import NotReady, RecorderError
 from recorder.capture.frames import FrameService
-from recorder.platform.guards import GuardWatcher, InputGuard, default_guards
 from recorder.capture.memory import keep_large_blocks_unmapped
 from recorder.capture.pipeline import Pipeline
 from recorder.capture.policy import Policy
 from recorder.capture.rawinput import RawInput
 from recorder.capture.session_sink import SessionSink
+from recorder.consent.record import scope_from_consent
+from recorder.errors import NotReady, RecorderError
+from recorder.platform.backend import Backend
+from recorder.platform.guards import GuardWatcher, InputGuard, default_guards
 
 SinkFactory = Callable[[dict[str, Any]], SessionSink]
 

@@ -9,14 +9,9 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from PIL import Image
 
-from storage.format import frame_codec as frames
-
-from storage.format import index
-
-from storage.format import keyrecord
-
-from storage.format import records_io
 from storage.errors import CorruptData
+from storage.format import frame_codec as frames
+from storage.format import index, keyrecord, records_io
 from storage.format.files import tree_size
 from storage.format.stream import StreamContext, StreamEnd, iter_chunks, read_chunk_at
 

@@ -16,17 +16,12 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
-from storage.format import crypto
-
-from storage.format import frame_codec as frames
-
-from storage.format import keyrecord
-
-from storage.format import records_io
 from storage.errors import CorruptData
+from storage.format import crypto, keyrecord, records_io
+from storage.format import frame_codec as frames
 from storage.format.files import fsync_dir
-from storage.reader import SessionReader
 from storage.format.stream import StreamContext, StreamWriter, read_chunk_at
+from storage.reader import SessionReader
 
 REDACTED_KEY = "redacted"
 

@@ -20,12 +20,6 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from storage import redact, verify
-
-from storage.format import crypto
-
-from storage.format import index
-
-from storage.format import keyrecord
 from storage.errors import (
     CorruptData,
     NotApproved,
@@ -37,6 +31,7 @@ from storage.errors import (
     VaultNotFound,
     WrongPassphrase,
 )
+from storage.format import crypto, index, keyrecord
 from storage.format.files import (
     check_private,
     disk_errors,

@@ -14,16 +14,10 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from storage.format import index
-
-from storage.format import keyrecord
-
-from storage.format import records_io
-
-from storage.format import stream
 from storage.errors import CorruptData, StorageError
-from storage.reader import SessionReader, check_end
+from storage.format import index, keyrecord, records_io, stream
 from storage.format.stream import StreamContext, StreamEnd, iter_chunks
+from storage.reader import SessionReader, check_end
 
 STREAM_FILE = re.compile(r"^[a-z]+\.[0-9]+$")
 """Names of stream files (``<stream>.<generation>``)."""

@@ -20,16 +20,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from storage.format import crypto
-
-from storage.format import frame_codec as frames
-
-from storage.format import index
-
-from storage.format import keyrecord
-
-from storage.format import records_io
 from storage.errors import StorageError
+from storage.format import crypto, index, keyrecord, records_io
+from storage.format import frame_codec as frames
 from storage.format.files import shred
 from storage.format.lock import Lock
 from storage.format.stream import StreamContext, StreamWriter, Ticker

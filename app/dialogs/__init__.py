@@ -1,1 +1,1 @@
-"""The dialogs: consent, export, settings, studies, vault (first run, unlock), withdraw, window picker."""
+"""The dialogs: consent, export, settings, studies, first run and unlock, withdraw, app picker."""

@@ -36,8 +36,8 @@ from PySide6.QtWidgets import (
 
 from app.qt.desktop import open_folder
 from app.qt.guard import guard_none_refcount
-from app.review.model import dismissed_keys
 from app.qt.workers import Task, submit
+from app.review.model import dismissed_keys
 from storage import UnlockedVault
 from storage.export import FORMATS, ExportCancelled, ExportPreview, export_sessions, preview
 from storage.export.run import human_size, study_recipient
@@ -364,7 +364,7 @@ def export_button(window: Any) -> QPushButton:
     """An "Export…" button for the review window: opens the dialog for its current session.
 
     Hook (app/review/window.py, ``_build``, after ``tools.addWidget(self.approve_button)``):
-    ``tools.addWidget(export_button(self))`` with ``from app.dialogs.export_dialog import export_button``.
+    ``tools.addWidget(export_button(self))``, ``export_button`` from this module.
     The dialog itself refuses sessions that are not approved.
     """
     button = QPushButton("Export…")

@@ -32,9 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core import autostart
-
-from app.core import keyring_unlock
+from app.core import autostart, keyring_unlock
 from app.core.settings import (
     MAX_RETENTION_DAYS,
     Settings,

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core import settings as settings_file
 from app.cli.commands.study import study_facts
+from app.core import settings as settings_file
 from recorder.consent.study import Study, StudyError, load_study
 
 FileChooser = Callable[[QWidget], Path | None]

@@ -1,7 +1,8 @@
 """Pick apps for the settings' only-record and never-record lists from the windows open now.
 
 People know their apps by their windows, not by WM_CLASS names; the picker shows each open
-app with its window titles and stores the identity the recorder matches (recorder/capture/policy.py).
+app with its window titles and stores the identity the recorder matches
+(recorder/capture/policy.py).
 Listing windows needs X11 (recorder/platform/x11.py); elsewhere the person types names instead.
 
 Signals:
@@ -25,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from recorder.capture.policy import WindowInfo
 from recorder.consent.record import DEFAULT_DENY_APPS
 from recorder.platform.environment import detect_display_server
-from recorder.capture.policy import WindowInfo
 
 WindowLister = Callable[[], list[WindowInfo]]
 

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from app.dialogs.export_dialog import export_button
 from app.qt.guard import guard_none_refcount
+from app.qt.workers import Task, submit
 from app.review.model import (
     LruCache,
     Preview,
@@ -55,10 +56,9 @@ from app.review.widgets import (
     RegionScopeDialog,
     Timeline,
 )
-from app.qt.workers import Task, submit
 from storage import StorageError, UnlockedVault
-
 from storage.scan import text as scanner
+
 log = logging.getLogger(__name__)
 
 FRAME_CACHE = 8

@@ -34,17 +34,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core import settings as settings_file
 from app.cli.main import overt_version
+from app.core import settings as settings_file
 from app.dialogs.consent_dialog import ConsentDialog
-from app.tray.expiry import ExpiryReport, ExpiryTimer
 from app.qt.guard import guard_none_refcount
-from app.tray.recording import RecorderLike, RecordingController, default_recorder, draft_consent
+from app.tray.expiry import ExpiryReport, ExpiryTimer
 from app.tray.menu import TrayMenu, menu_origin
+from app.tray.recording import RecorderLike, RecordingController, default_recorder, draft_consent
 from app.tray.state import Icon, TrayState
-from recorder.errors import ConsentRequired
 from recorder.consent.reconfirm import ReconfirmSchedule
 from recorder.consent.study import Study, StudyError, load_study
+from recorder.errors import ConsentRequired
 from storage import StorageError, Vault, VaultNotFound
 
 log = logging.getLogger(__name__)

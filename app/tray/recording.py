@@ -16,11 +16,11 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, Signal
 
 from app.core import settings as settings_file
+from recorder.consent.participant import participant_id
 from recorder.consent.record import ConsentScope, narrow_to_study
 from recorder.consent.record import draft_consent as build_draft
-from recorder.errors import RecorderError
-from recorder.consent.participant import participant_id
 from recorder.consent.study import Study
+from recorder.errors import RecorderError
 from storage import StorageError
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from recorder.capture.actions import ActionDeriver
-from recorder.consent.record import ConsentScope
 from recorder.capture.frames import FrameService, FrameTicket
 from recorder.capture.hotkey import GateItem, HotkeyGate
 from recorder.capture.keys import KeyInfo, KeyTracker
@@ -24,6 +23,7 @@ from recorder.capture.policy import Policy, WindowInfo, parse_hotkey
 from recorder.capture.rawinput import RawInput, RawItem
 from recorder.capture.session_sink import SessionSink
 from recorder.capture.thinning import MoveThinner
+from recorder.consent.record import ConsentScope
 
 Record = dict[str, Any]
 KeyResolver = Callable[[Any], KeyInfo | None]

@@ -1,1 +1,1 @@
-"""Consent: the scope and record of one session, its text, re-confirmation, studies, participants."""
+"""Consent: the scope and record of one session, its text, re-confirmation, studies, ids."""

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from recorder.errors import CaptureUnavailable
 from recorder.capture.policy import WindowInfo
+from recorder.errors import CaptureUnavailable
 from recorder.platform.polling import ReadWindow
 from recorder.platform.polling_backend import PollingBackend
 

@@ -11,9 +11,14 @@ from typing import Any
 
 from recorder.capture.frames import ScreenSource
 from recorder.capture.keys import KeyInfo
-from recorder.platform.polling import PollingWindows, ReadWindow
-from recorder.platform.pynput_input import PynputInput, button_name, generic_key_info, pointer_sentinel
 from recorder.capture.rawinput import RawInput, RawItem
+from recorder.platform.polling import PollingWindows, ReadWindow
+from recorder.platform.pynput_input import (
+    PynputInput,
+    button_name,
+    generic_key_info,
+    pointer_sentinel,
+)
 from recorder.platform.screen import MssScreen
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from recorder.errors import CaptureUnavailable
 from recorder.capture.keys import KeyInfo
 from recorder.capture.rawinput import RawInput, RawItem
+from recorder.errors import CaptureUnavailable
 
 BUTTON_NAMES = {"button8": "x1", "button9": "x2", "x1": "x1", "x2": "x2"}
 

@@ -15,12 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from recorder.errors import CaptureUnavailable
 from recorder.capture.frames import ScreenSource
 from recorder.capture.keys import KeyInfo
 from recorder.capture.policy import WindowCallback, WindowInfo
-from recorder.platform.pynput_input import PynputInput, button_name
 from recorder.capture.rawinput import RawInput, RawItem
+from recorder.errors import CaptureUnavailable
+from recorder.platform.pynput_input import PynputInput, button_name
 from recorder.platform.screen import MssScreen
 
 

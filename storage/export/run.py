@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from storage.scan import text as scanner
 from storage.export import age, layouts, tables
 from storage.export.errors import ExportError, NotApproved
 from storage.export.manifest import MANIFEST, manifest_bytes, manifest_document
 from storage.export.pngs import FramePngs
 from storage.export.sink import FolderSink, Sink, TarSink, ZipSink
 from storage.export.source import SessionSource
+from storage.scan import text as scanner
 
 FORMATS = ("folder", "zip", "webdataset", "parquet", "trajectory")
 #: WebDataset shards are closed before they pass this size (a sample never spans two).

@@ -1,1 +1,1 @@
-"""The on-disk format (FORMAT.md sections 3-7): crypto, header, streams, key files, index, frame codec."""
+"""The on-disk format (FORMAT.md sections 3-7): crypto, header, streams, keys, index, frames."""

@@ -17,8 +17,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from storage.format import crypto
 from storage.errors import CorruptData, VersionTooNew, WrongPassphrase
+from storage.format import crypto
 
 FORMAT_NAME = "overt-vault-key"
 VERSION = 1

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from storage.format import crypto
 from storage.errors import CorruptData, StorageError
+from storage.format import crypto
 from storage.format.files import disk_errors, fsync_dir, shred, write_atomic
 from storage.format.header import HEADER, FileHeader
 

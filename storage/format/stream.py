@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from storage.format import crypto
 from storage.errors import CorruptData
+from storage.format import crypto
 from storage.format.files import FILE_MODE, disk_errors
 from storage.format.header import HEADER, FileHeader
 

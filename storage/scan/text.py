@@ -1,7 +1,7 @@
 """Sensitive-content scanner: suggests what to redact in typed text and window titles.
 
-(Text in frames, read by OCR when an engine is installed, is scanned by ``storage/scan/frame_text.py``
-with the same ``find``.)
+(Text in frames, read by OCR when an engine is installed, is scanned by
+``storage/scan/frame_text.py`` with the same ``find``.)
 
 It only suggests; the person decides. Matches are checked where a check exists (Luhn for card
 numbers, mod-97 for IBANs, check letters for Spanish DNI), so a random 16-digit number is not

@@ -44,10 +44,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from recorder.consent.record import ConsentScope, build_cli_consent
 from recorder.capture.keys import KeyInfo
 from recorder.capture.policy import WindowInfo
 from recorder.capture.rawinput import RawInput, RawItem
+from recorder.consent.record import ConsentScope, build_cli_consent
 from recorder.session import Recorder
 from storage import Vault
 from tests.helpers.xserver import XDisplay, XDoTool, start_display
@@ -293,7 +293,7 @@ def bench_fed_burst(report: dict[str, Any]) -> None:
     recorder.start(lambda c: sink)
     raw = backend.raw
     assert raw is not None
-    assert recorder.capture.pipeline is not None
+    assert recorder.pipeline is not None
     sent = 0
     max_depth = 0
     batch = 100
@@ -318,7 +318,7 @@ def bench_fed_burst(report: dict[str, Any]) -> None:
         if delay > 0:
             time.sleep(delay)
     elapsed = time.perf_counter() - start
-    pipeline = recorder.capture.pipeline
+    pipeline = recorder.pipeline
     caught_up = time.perf_counter()
     wait_until(lambda: pipeline.stats.raw_items >= sent + 1 - sum(raw.dropped.values()), 30)
     lag = time.perf_counter() - caught_up
@@ -361,7 +361,7 @@ def bench_xtest_burst(report: dict[str, Any]) -> None:
 
     recorder = Recorder(consent(frames=False), X11Backend())
     recorder.start(lambda c: CountingSink())
-    pipeline = recorder.capture.pipeline
+    pipeline = recorder.pipeline
     assert pipeline is not None
     before = pipeline.stats.raw_items
     out = subprocess.run(

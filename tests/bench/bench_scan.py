@@ -5,7 +5,7 @@ and says so on stderr.
 
 - Speed: the export bench's 1080p session, each frame with a 1000x160 block of new "text"
   somewhere, so every frame needs a strip read.
-- Recall and precision: the scanner's labelled text samples (tests/storage/data) drawn as lines
+- Recall and precision: the scanner's labelled text samples (tests/storage/scan/data) drawn as lines
   of 15 px DejaVu Sans on 1080p frames, recorded into a vault and scanned as review does. A
   label counts as found when a suggestion of its kind lies on its line; a suggestion on a line
   with no label of its kind is a false positive.
@@ -29,7 +29,7 @@ W, H = 1920, 1080
 LINE = 24
 TOP = 20
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-DATA = Path(__file__).resolve().parents[1] / "storage" / "data" / "scanner_set.jsonl"
+DATA = Path(__file__).resolve().parents[1] / "storage" / "scan" / "data" / "scanner_set.jsonl"
 
 
 def bench_speed(report: dict[str, Any], work: Path, engine: str, frames: int = 40) -> None:

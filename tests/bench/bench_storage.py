@@ -29,11 +29,9 @@ if __package__ in (None, ""):
 from PIL import Image, ImageDraw
 
 from storage import Vault
-
-
 from storage.format import crypto
-
 from storage.format import frame_codec as frames
+
 PASS = b"bench passphrase"
 W, H = 1920, 1080
 CONSENT = {"purpose": "benchmark", "captures": ["input", "screen"]}

@@ -77,7 +77,7 @@ def test_the_screen_saver_pauses_capture(x_display: XDisplay, xdo: XDoTool) -> N
     try:
         force_screen_saver(True)
         wait_for(lambda: "screen_locked" in sink.markers(), timeout=5)
-        pipeline = recorder.capture.pipeline
+        pipeline = recorder.pipeline
         assert pipeline is not None
         assert pipeline.locked
         force_screen_saver(False)

@@ -17,10 +17,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
-from app.qt.guard import guard_none_refcount
 from app.core.settings import load
-from app.dialogs.settings_dialog import SettingsDialog
 from app.core.vault_location import default_home
+from app.dialogs.settings_dialog import SettingsDialog
+from app.qt.guard import guard_none_refcount
 from recorder.platform.x11 import open_windows
 from tests.app.sessions import make_vault
 from tests.conftest import ROOT

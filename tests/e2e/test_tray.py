@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from pytestqt.exceptions import TimeoutError as WaitTimeout
 from pytestqt.qtbot import QtBot
 
+from app.core.settings import load
 from app.dialogs.consent_dialog import ConsentDialog
 from app.qt.guard import guard_none_refcount
-from app.core.settings import load
 from app.tray.app import TrayApp
 from storage import Vault
 from tests.app.sessions import PASSPHRASE, make_vault, write_session

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from recorder.capture.rawinput import RawInput
 from recorder.consent.record import ConsentScope, build_cli_consent
 from recorder.errors import ConsentRequired, NotReady
-from recorder.capture.rawinput import RawInput
 from recorder.session import Recorder
 from tests.recorder.fakes import FakeBackend, FakeKey, FakeScreen, MemorySink, wait_for, window
 

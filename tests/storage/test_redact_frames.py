@@ -12,7 +12,6 @@ import pytest
 from PIL import Image
 
 from storage import Vault
-
 from storage.format import keyrecord
 from storage.format.stream import StreamContext, StreamEnd, iter_chunks
 from tests.storage.conftest import PASS, consent, frame_meta, key, type_action, window

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from storage import CorruptData, StorageError, Vault
-
 from storage.format import keyrecord
 from storage.format.stream import StreamContext, StreamEnd, iter_chunks
 from tests.storage.conftest import (

@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 from storage import Vault
-
 from storage.format import index
 from tests.storage.conftest import PASS, consent, key
 from tests.storage.test_remnant import _decryptable, _keys_after

@@ -36,8 +36,8 @@ def _progress(name: str, done: int, total: int) -> None:
 
 
 def run_collect(args: argparse.Namespace) -> int:
-    from storage.export.collect import collect
     from storage.export.age import read_identities
+    from storage.export.collect import collect
 
     identities: list[Any] = []
     if args.identity:

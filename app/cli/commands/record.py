@@ -13,6 +13,8 @@ from types import FrameType
 from typing import Any
 
 from app.cli.support import CliError, vault_home
+from recorder.capture.policy import parse_hotkey
+from recorder.consent.participant import participant_id
 from recorder.consent.record import (
     DEFAULT_DENY_APPS,
     DEFAULT_PAUSE_HOTKEY,
@@ -20,12 +22,10 @@ from recorder.consent.record import (
     draft_consent,
     narrow_to_study,
 )
-from recorder.consent.text import STATEMENTS, affirm, render_text
-from recorder.platform.environment import detect_display_server, refusal_reason
-from recorder.errors import CaptureUnavailable, RecorderError
-from recorder.consent.participant import participant_id
-from recorder.capture.policy import parse_hotkey
 from recorder.consent.study import Study, load_study
+from recorder.consent.text import STATEMENTS, affirm, render_text
+from recorder.errors import CaptureUnavailable, RecorderError
+from recorder.platform.environment import detect_display_server, refusal_reason
 from storage.format.records import TEXT_MODES
 
 SinkFactory = Callable[[dict[str, Any]], Any]
@@ -201,7 +201,7 @@ def run_record(args: argparse.Namespace, *, sink_factory: SinkFactory | None = N
     if recorder.failure is not None:
         # the sink's own error (a full disk...) is the one sentence the person needs
         raise recorder.failure
-    summary["bytes"] = _session_bytes(vault, recorder.capture.session_sink, session_id)
+    summary["bytes"] = _session_bytes(vault, recorder.sink, session_id)
     if args.json:
         print(json.dumps(summary))
     else:

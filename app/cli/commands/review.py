@@ -10,8 +10,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from app.core import withdrawal
 from app.cli.support import CliError, confirm, read_passphrase, vault_home
+from app.core import withdrawal
 from storage import Vault
 
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from app.cli import main as cli
-from app.cli.support import CliError
 from app.cli.commands import record
-from recorder.consent.record import narrow_to_study
-from recorder.consent.text import text_sha256
+from app.cli.support import CliError
 from recorder.consent.participant import participant_id
+from recorder.consent.record import narrow_to_study
 from recorder.consent.study import CaptureRequest, Study
+from recorder.consent.text import text_sha256
 from tests.conftest import ROOT
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app.cli.support import CliError
 from app.cli.commands.vault import register
+from app.cli.support import CliError
 from storage import SessionNotFound, Vault, WrongPassphrase
 
 

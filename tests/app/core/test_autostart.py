@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from app.core import autostart
+
+
 def test_off_by_default_then_on_then_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     assert not autostart.is_enabled()

@@ -14,8 +14,6 @@ from hypothesis import strategies as st
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from app.dialogs.consent_dialog import ConsentDialog
-from app.tray.recording import draft_consent
 from app.core.settings import (
     FILE,
     MAX_RETENTION_DAYS,
@@ -26,6 +24,8 @@ from app.core.settings import (
     load,
     save,
 )
+from app.dialogs.consent_dialog import ConsentDialog
+from app.tray.recording import draft_consent
 from recorder.consent.record import DEFAULT_DENY_APPS
 from tests.app.sessions import OFFSCREEN_LIMITS
 from tests.app.study_files import make_study

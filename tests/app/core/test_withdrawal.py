@@ -1,4 +1,4 @@
-"""app/core/withdrawal.py on a real vault: listing by study, receipts first, irrecoverable deletion."""
+"""app/core/withdrawal.py on a real vault: listing by study, receipts first, real deletion."""
 
 from __future__ import annotations
 

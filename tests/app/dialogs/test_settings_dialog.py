@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.core.settings import FILE, Settings, load, save
-from app.dialogs.settings_dialog import SettingsDialog
 from app.core.vault_location import default_home, load_location
-from recorder.errors import CaptureUnavailable
+from app.dialogs.settings_dialog import SettingsDialog
 from recorder.capture.policy import WindowInfo
+from recorder.errors import CaptureUnavailable
 from storage import Vault
 from tests.app.sessions import OFFSCREEN_LIMITS, PASSPHRASE, TEST_LOG_N, make_vault, write_session
 

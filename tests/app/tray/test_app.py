@@ -15,9 +15,8 @@ from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.dialogs.consent_dialog import ConsentDialog
 from app.core.settings import Settings, load, save
-from app.tray.single_instance import SingleInstance
+from app.dialogs.consent_dialog import ConsentDialog
 from app.dialogs.studies_dialog import StudiesDialog
 from app.tray.app import (
     RECORD_WITHOUT_STUDY,
@@ -27,6 +26,7 @@ from app.tray.app import (
     recording_icon,
 )
 from app.tray.menu import menu_origin
+from app.tray.single_instance import SingleInstance
 from recorder.consent.participant import participant_id
 from recorder.consent.reconfirm import ReconfirmSchedule
 from storage import Vault
@@ -150,7 +150,7 @@ def test_record_pause_resume_stop(qtbot: QtBot, tray: TrayApp) -> None:
     assert tray.state.state == "recording"
     assert tray.state.session_id
     recorder = tray.recorders[0]  # type: ignore[attr-defined]
-    assert recorder.consent.record["affirmed_by"].startswith("consent dialog")
+    assert recorder.consent["affirmed_by"].startswith("consent dialog")
     assert not tray.actions["record"].isEnabled()
     tray.tick()
     assert "3 events, 1 frames" in tray.status_window.text.text()  # type: ignore[union-attr]
@@ -316,9 +316,9 @@ def test_expired_sessions_go_at_start_up_with_a_notice(qtbot: QtBot, tmp_path: P
         "Deleted 1 session past the retention its consent set, recorded 3 Oct 2026.",
     ]
     assert Vault.open(vault.home).sessions() == []
-    assert app.tray.expiry.timer.isActive()
+    assert app.expiry.timer.isActive()
     app._really_quit()
-    assert not app.tray.expiry.timer.isActive()
+    assert not app.expiry.timer.isActive()
 
 
 @pytest.mark.parametrize(

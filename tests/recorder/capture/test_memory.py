@@ -7,6 +7,8 @@ import platform
 import pytest
 
 from recorder.capture import memory
+
+
 def test_applies_on_glibc_and_is_idempotent() -> None:
     applied = memory.keep_large_blocks_unmapped()
     if platform.libc_ver()[0] == "glibc":

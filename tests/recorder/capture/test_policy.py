@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from recorder.capture.policy import Policy, parse_hotkey
 from recorder.consent.record import ConsentScope, build_cli_consent, scope_from_consent
 from recorder.errors import ConsentRequired
-from recorder.capture.policy import Policy, parse_hotkey
 from tests.recorder.fakes import window
 
 

@@ -13,7 +13,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recorder.consent.study import CaptureRequest, Study, StudyError, load_study, parse_study, study_to_toml
+from recorder.consent.study import (
+    CaptureRequest,
+    Study,
+    StudyError,
+    load_study,
+    parse_study,
+    study_to_toml,
+)
 from tests.conftest import ROOT
 
 RECIPIENT = str(pyrage.x25519.Identity.generate().to_public())

@@ -5,11 +5,11 @@ from __future__ import annotations
 import ctypes
 from typing import Any
 
-from recorder.platform.macos import MacBackend, frontmost_window
 from recorder.capture.policy import WindowInfo
+from recorder.capture.rawinput import RawInput
+from recorder.platform.macos import MacBackend, frontmost_window
 from recorder.platform.polling import PollingWindows
 from recorder.platform.pynput_input import button_name, generic_key_info
-from recorder.capture.rawinput import RawInput
 from recorder.platform.windows import WindowsBackend, foreground_window
 from tests.recorder.fakes import FakeKey, wait_for
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from recorder.platform import guards
 from recorder.consent.record import ConsentScope
+from recorder.platform import guards
 from recorder.platform.guards import (
     ES_PASSWORD,
     AtspiPasswordRole,

@@ -11,8 +11,8 @@ from typing import Any
 import pyrage
 import pytest
 
-from storage.export.collect import collect
 from storage.export import export_sessions
+from storage.export.collect import collect
 from storage.export.receipt import make_receipt
 from tests.storage.fakes import make_session
 

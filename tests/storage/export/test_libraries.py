@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from storage.export.collect import collect
 from storage.export import export_sessions
+from storage.export.collect import collect
 from tests.storage.fakes import frame, make_session
 
 os.environ["HF_DATASETS_OFFLINE"] = "1"

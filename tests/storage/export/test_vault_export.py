@@ -13,8 +13,8 @@ import pytest
 from PIL import Image
 
 from storage import NotApproved, Vault
-from storage.export.collect import collect
 from storage.export import export_sessions
+from storage.export.collect import collect
 from tests.storage.conftest import PASS, consent, frame_meta, key, window
 
 W, H = 160, 100

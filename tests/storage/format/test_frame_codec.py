@@ -5,6 +5,8 @@ from __future__ import annotations
 from PIL import Image, ImageDraw
 
 from storage.format import frame_codec as frames
+
+
 def _text_screen() -> Image.Image:
     """A desktop-like frame: a stippled background and a window of text lines."""
     img = Image.new("RGB", (640, 360), (40, 40, 40))

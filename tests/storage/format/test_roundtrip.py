@@ -10,12 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storage import CorruptData, VersionTooNew
-
-from storage.format import crypto
-
-from storage.format import keyrecord
-
-from storage.format import stream
+from storage.format import crypto, keyrecord, stream
 from storage.format.keyfile import KeyFile
 
 names = st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12)

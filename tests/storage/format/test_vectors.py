@@ -20,9 +20,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from storage.format import keyrecord
-
-from storage.format import records_io
+from storage.format import keyrecord, records_io
 from storage.format.keyfile import KeyFile
 from storage.format.stream import StreamContext, StreamEnd, iter_chunks
 from tests.storage.format.vectors import make_vectors as mv

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storage.scan import text as scanner
+
 DATA = Path(__file__).resolve().parent / "data" / "scanner_set.jsonl"
 
 
