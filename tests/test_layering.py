@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +82,103 @@ def test_network_guard_catches_a_connection(
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "ignore")
     result.assert_outcomes(passed=1, errors=1)
     assert "a network socket was used" in result.stdout.str()
+
+
+def _imports_of(path: Path, module: str, modules: set[str]) -> set[str]:
+    """Every Overt module that ``module`` imports, at top level or lazily inside functions.
+
+    ``from package import submodule`` counts as importing the submodule, not the package's
+    own names (which a package's ``__init__`` re-exporting its submodules would loop on).
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            submodules = {f"{node.module}.{alias.name}" for alias in node.names} & modules
+            found.update(submodules)
+            if len(submodules) < len(node.names):
+                found.add(node.module)
+    return {name for name in found if name in modules and name != module}
+
+
+OURS = ("app", "recorder", "storage")
+
+
+def _module_files() -> dict[str, Path]:
+    files = {}
+    for package in OURS:
+        for path in (ROOT / package).rglob("*.py"):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            files[name] = path
+    return files
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return cycles
+
+
+def test_import_cycle_detection_can_fail() -> None:
+    """The cycle finder sees a three-module loop and a clean chain as what they are."""
+    assert import_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c"]]
+    assert import_cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
+
+
+def test_no_import_cycles_among_overt_modules() -> None:
+    """No module of app/, recorder/ or storage/ reaches itself by imports, lazy ones included."""
+    files = _module_files()
+    graph = {
+        name: _imports_of(path, name, set(files)) for name, path in files.items()
+    }
+    assert import_cycles(graph) == []
+
+
+def test_pyside6_is_imported_only_under_app_qt() -> None:
+    """Qt comes to every app module through app.qt, where the PySide6 guard runs first."""
+    offenders = []
+    for path in (ROOT / "app").rglob("*.py"):
+        if path.relative_to(ROOT).parts[:2] == ("app", "qt"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(name.split(".")[0] in ("PySide6", "shiboken6") for name in names):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []

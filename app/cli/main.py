@@ -13,21 +13,14 @@ import importlib
 import pkgutil
 import sys
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
 
 from app.cli import commands
 from app.cli.support import CliError
+from app.core.version import overt_version
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-
-
-def overt_version() -> str:
-    try:
-        return version("overt")
-    except PackageNotFoundError:
-        return "0+unknown"
 
 
 def _expected_errors() -> tuple[type[BaseException], ...]:

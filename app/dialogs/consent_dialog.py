@@ -10,8 +10,8 @@ import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
+from app.qt.core import Qt
+from app.qt.widgets import (
     QCheckBox,
     QDialog,
     QHBoxLayout,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
 from recorder.consent.text import STATEMENTS, affirm, describe
 
 START_ACTION = "consent dialog: 'Start recording' button"

@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image
-from PySide6.QtCore import QObject, QThreadPool, Signal
-from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import (
+
+from app.qt.core import QObject, QThreadPool, Signal
+from app.qt.desktop import open_folder
+from app.qt.gui import QImage, QPixmap
+from app.qt.widgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -33,9 +35,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.qt.desktop import open_folder
-from app.qt.guard import guard_none_refcount
 from app.qt.workers import Task, submit
 from app.review.model import dismissed_keys
 from storage import UnlockedVault
@@ -101,7 +100,6 @@ class ExportDialog(QDialog):
         folder: where the suggested target goes (default: the home folder).
         show_folder: opens a folder for the person (a fake in tests).
         """
-        guard_none_refcount()
         super().__init__(parent)
         self.setWindowTitle("Export")
         self.vault = vault

@@ -14,24 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QDoubleSpinBox,
-    QFileDialog,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app.core import autostart, keyring_unlock
 from app.core.settings import (
     MAX_RETENTION_DAYS,
@@ -50,6 +32,23 @@ from app.core.vault_location import (
     session_count,
 )
 from app.dialogs.window_picker import WindowLister, WindowPicker, default_lister, open_apps
+from app.qt.widgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 from recorder.errors import RecorderError
 
 #: The typed-text choices while "Record keys" is on (off means no keys at all).

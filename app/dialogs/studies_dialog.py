@@ -15,8 +15,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
+from app.cli.commands.study import study_facts
+from app.core import settings as settings_file
+from app.qt.core import Qt, Signal
+from app.qt.widgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -26,9 +28,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.cli.commands.study import study_facts
-from app.core import settings as settings_file
 from recorder.consent.study import Study, StudyError, load_study
 
 FileChooser = Callable[[QWidget], Path | None]

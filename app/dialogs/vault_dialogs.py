@@ -10,9 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QKeyEvent
-from PySide6.QtWidgets import (
+from app.core import keyring_unlock
+from app.core.passphrase import strength_hint
+from app.core.settings import SettingsError
+from app.core.settings import load as load_settings
+from app.qt.core import QEvent, QObject, Qt, QTimer
+from app.qt.gui import QGuiApplication, QKeyEvent
+from app.qt.widgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -21,11 +25,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.core import keyring_unlock
-from app.core.passphrase import strength_hint
-from app.core.settings import SettingsError
-from app.core.settings import load as load_settings
 from storage import StorageError, UnlockedVault, Vault
 
 WELCOME = (

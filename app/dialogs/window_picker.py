@@ -15,8 +15,8 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
+from app.qt.core import Qt
+from app.qt.widgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
 from recorder.capture.policy import WindowInfo
 from recorder.consent.record import DEFAULT_DENY_APPS
 from recorder.platform.environment import detect_display_server

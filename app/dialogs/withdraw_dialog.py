@@ -16,8 +16,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
+from app.core import withdrawal
+from app.qt.core import Qt, Signal
+from app.qt.desktop import open_folder
+from app.qt.widgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
@@ -30,9 +32,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.core import withdrawal
-from app.qt.desktop import open_folder
 from app.review.model import format_size
 from storage import StorageError, UnlockedVault
 

@@ -11,9 +11,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
-from PySide6.QtWidgets import QPushButton
-
+from app.qt.core import QObject, QThreadPool, Signal
+from app.qt.widgets import QPushButton
 from app.qt.workers import Task, submit
 from storage import UnlockedVault
 from storage.scan import ocr

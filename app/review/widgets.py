@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 import math
 
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import (
+from app.qt.core import QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
+from app.qt.gui import (
     QColor,
     QImage,
     QMouseEvent,
@@ -15,7 +15,7 @@ from PySide6.QtGui import (
     QPen,
     QResizeEvent,
 )
-from PySide6.QtWidgets import (
+from app.qt.widgets import (
     QButtonGroup,
     QCheckBox,
     QDialog,
@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
 from app.review.model import EVENT_KINDS, Overlay, Preview, format_duration
 
 KIND_COLOURS = {

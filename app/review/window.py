@@ -12,9 +12,11 @@ from collections.abc import Callable
 from typing import Any
 
 from PIL import Image
-from PySide6.QtCore import QRect, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QImage, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import (
+
+from app.dialogs.export_dialog import export_button
+from app.qt.core import QRect, Qt, QThreadPool, QTimer, Signal
+from app.qt.gui import QImage, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
+from app.qt.widgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
@@ -32,9 +34,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.dialogs.export_dialog import export_button
-from app.qt.guard import guard_none_refcount
 from app.qt.workers import Task, submit
 from app.review.model import (
     LruCache,
@@ -104,7 +103,6 @@ class ReviewWindow(QMainWindow):
     frameTextFound = Signal(int)
 
     def __init__(self, vault: UnlockedVault, parent: QWidget | None = None) -> None:
-        guard_none_refcount()
         super().__init__(parent)
         self.vault = vault
         self.session: ReviewSession | None = None

@@ -19,9 +19,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QPoint, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import (
+from app.core import settings as settings_file
+from app.core.version import overt_version
+from app.dialogs.consent_dialog import ConsentDialog
+from app.qt.core import QObject, QPoint, QRect, Qt, QTimer, Signal
+from app.qt.gui import QAction, QCloseEvent, QColor, QIcon, QPainter, QPixmap
+from app.qt.widgets import (
     QApplication,
     QDialog,
     QHBoxLayout,
@@ -33,11 +36,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.cli.main import overt_version
-from app.core import settings as settings_file
-from app.dialogs.consent_dialog import ConsentDialog
-from app.qt.guard import guard_none_refcount
 from app.tray.expiry import ExpiryReport, ExpiryTimer
 from app.tray.menu import TrayMenu, menu_origin
 from app.tray.recording import RecorderLike, RecordingController, default_recorder, draft_consent
@@ -236,7 +234,6 @@ class TrayApp(QObject):
         schedule: the re-confirmation schedule (a fake clock in tests).
         clock: wall-clock time for retention expiry (a fake in tests).
         """
-        guard_none_refcount()
         super().__init__(parent)
         self.home = home
         self.state = TrayState()
@@ -697,8 +694,6 @@ def run_tray_app(args: argparse.Namespace) -> int:
     """Run the Qt event loop with the tray icon (or a status window when no tray exists)."""
     from app.cli.support import vault_home
     from app.tray.single_instance import SingleInstance, server_name
-
-    guard_none_refcount()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Overt")

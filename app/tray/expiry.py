@@ -14,8 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
-
+from app.qt.core import QObject, QTimer, Signal
 from storage import StorageError, Vault, VaultNotFound
 
 log = logging.getLogger(__name__)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, QRect, QSize
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QApplication, QMenu
+from app.qt.core import QPoint, QRect, QSize
+from app.qt.gui import QShowEvent
+from app.qt.widgets import QApplication, QMenu
 
 
 def menu_origin(icon: QRect, size: QSize, screen: QRect) -> QPoint:

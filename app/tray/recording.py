@@ -13,9 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Signal
-
 from app.core import settings as settings_file
+from app.qt.core import QObject, Signal
 from recorder.consent.participant import participant_id
 from recorder.consent.record import ConsentScope, narrow_to_study
 from recorder.consent.record import draft_consent as build_draft

@@ -9,8 +9,8 @@ import hashlib
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from app.qt.core import QObject, Signal
+from app.qt.network import QLocalServer, QLocalSocket
 
 HELLO = b"activate\n"
 

@@ -46,7 +46,7 @@ def tray_probe_command() -> list[str]:
 
 def answer_tray_probe() -> int:
     """The child's side of probe_tray: print whether Qt sees a system tray."""
-    from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+    from app.qt.widgets import QApplication, QSystemTrayIcon
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     print("yes" if QSystemTrayIcon.isSystemTrayAvailable() else "no")

@@ -7,12 +7,12 @@ import json
 import signal
 import sys
 from collections.abc import Callable
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
 from app.cli.support import CliError, vault_home
+from app.core.version import overt_version
 from recorder.capture.policy import parse_hotkey
 from recorder.consent.participant import participant_id
 from recorder.consent.record import (
@@ -143,7 +143,7 @@ def affirmed_consent(
         scope,
         participant_id=participant_id(home, study.id if study else None),
         study=study.to_record() if study else None,
-        app_version=_app_version(),
+        app_version=overt_version(),
     )
     statements = [statement_id for statement_id, _ in STATEMENTS]
     if args.i_consent:
@@ -235,10 +235,3 @@ def _session_bytes(vault: Any, sink: Any, session_id: str) -> int | None:
         return int(sink.bytes)
     except Exception:  # noqa: BLE001 - the size is a nicety in the summary
         return None
-
-
-def _app_version() -> str:
-    try:
-        return version("overt")
-    except PackageNotFoundError:
-        return "0+unknown"
