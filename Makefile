@@ -24,6 +24,7 @@ run: $(STAMP)  ## start the tray app
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check app recorder storage tests packaging
+	$(VENV)/bin/ruff format --check app recorder storage tests packaging
 	$(VENV)/bin/mypy
 
 unit: $(STAMP)  ## everything but the real-display tests (Qt offscreen)

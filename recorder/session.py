@@ -252,10 +252,13 @@ class Recorder:
             summary = self.summary(reason)
             if sink is not None:
                 with contextlib.suppress(Exception):  # a broken sink must not hide the cause
-                    sink.note_stats(summary.to_dict() | {
-                        "drops_by_source": dict(self.raw.dropped),
-                        "input_guards": self.input_guards(),
-                    })
+                    sink.note_stats(
+                        summary.to_dict()
+                        | {
+                            "drops_by_source": dict(self.raw.dropped),
+                            "input_guards": self.input_guards(),
+                        }
+                    )
                 sink.close(state)
             self.state = "stopped"
             return summary

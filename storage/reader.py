@@ -35,8 +35,15 @@ class SessionReader:
         record: the decrypted key record.
     """
 
-    def __init__(self, session_dir: Path, session_id: str, vault_id: bytes,
-                 private: X25519PrivateKey, *, recording: bool = False) -> None:
+    def __init__(
+        self,
+        session_dir: Path,
+        session_id: str,
+        vault_id: bytes,
+        private: X25519PrivateKey,
+        *,
+        recording: bool = False,
+    ) -> None:
         self.session_id = session_id
         self.path = session_dir
         self._vault_id = vault_id
@@ -56,7 +63,7 @@ class SessionReader:
 
     @property
     def state(self) -> str:
-        """"recording", "interrupted" or "complete"."""
+        """ "recording", "interrupted" or "complete"."""
         if self.record.closed:
             return self.record.state
         return "recording" if self._recording else "interrupted"
@@ -64,8 +71,7 @@ class SessionReader:
     @property
     def summary(self) -> index.SessionSummary:
         """The index summary, corrected from the authenticated key record and consent."""
-        s = index.read_summary(self.path, self.session_id) or index.unknown_summary(
-            self.session_id)
+        s = index.read_summary(self.path, self.session_id) or index.unknown_summary(self.session_id)
         s.state = self.state
         s.review = self.record.review
         s.started = self.record.started
@@ -104,8 +110,9 @@ class SessionReader:
         """The redaction log: kind, where, when; never the redacted content."""
         if "redactions" not in self.record.streams:
             return []
-        return [records_io.loads_dict(r, self._what("redactions"))
-                for r in self._records("redactions")]
+        return [
+            records_io.loads_dict(r, self._what("redactions")) for r in self._records("redactions")
+        ]
 
     def frames(self) -> list[dict[str, Any]]:
         """FrameMeta of every frame, in index order."""

@@ -33,8 +33,14 @@ class Rewriter:
         reader: the session as it is before the redaction.
     """
 
-    def __init__(self, reader: SessionReader, vault_id: bytes, public_key: bytes,
-                 on_done: Callable[[], None], rng: crypto.Rng = os.urandom) -> None:
+    def __init__(
+        self,
+        reader: SessionReader,
+        vault_id: bytes,
+        public_key: bytes,
+        on_done: Callable[[], None],
+        rng: crypto.Rng = os.urandom,
+    ) -> None:
         self.reader = reader
         self._vault_id = vault_id
         self._public_key = public_key
@@ -45,8 +51,12 @@ class Rewriter:
     def __enter__(self) -> Rewriter:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if exc_type is not None:
             self._discard()
 
@@ -122,8 +132,12 @@ class Rewriter:
                 os.unlink(self.reader.path / sk.file)
 
 
-def region(rw: Rewriter, rect: tuple[int, int, int, int], frame_range: range | None,
-           fill: tuple[int, int, int]) -> int:
+def region(
+    rw: Rewriter,
+    rect: tuple[int, int, int, int],
+    frame_range: range | None,
+    fill: tuple[int, int, int],
+) -> int:
     """Solid-fill ``rect`` in the chosen frames; re-encode every frame (deltas follow).
 
     Returns:
@@ -157,8 +171,14 @@ def region(rw: Rewriter, rect: tuple[int, int, int, int], frame_range: range | N
         meta["_store"] = frames.store_info(plan, chunk, offset)
         mw_stream.append(records_io.dumps(meta))
     span = None if frame_range is None else [frame_range.start, frame_range.stop]
-    rw.commit({"kind": "region", "where": {"rect": [x, y, w, h], "frames": span},
-               "fill": list(fill), "count": len(hit)})
+    rw.commit(
+        {
+            "kind": "region",
+            "where": {"rect": [x, y, w, h], "frames": span},
+            "fill": list(fill),
+            "count": len(hit),
+        }
+    )
     return len(hit)
 
 
@@ -297,8 +317,9 @@ def typed_spans(rw: Rewriter, spans: list[tuple[int, int, int]]) -> int:
     _scrub_presses(events, presses)
     rw.write_records("events", events)
     rw.write_records("actions", actions)
-    rw.commit({"kind": "typed_span",
-               "where": {"spans": [[q, a, b] for q, a, b in spans]}, "count": count})
+    rw.commit(
+        {"kind": "typed_span", "where": {"spans": [[q, a, b] for q, a, b in spans]}, "count": count}
+    )
     return count
 
 
@@ -339,7 +360,8 @@ def frames_deleted(rw: Rewriter, doomed: set[int]) -> int:
                 meta["same_as"] = new_index[int(metas[old]["same_as"])]
             else:
                 store["chunk"], store["offset"] = fw_stream.append_chunk(
-                    rw.old_frame_blob(int(st["chunk"]), int(st["offset"])))
+                    rw.old_frame_blob(int(st["chunk"]), int(st["offset"]))
+                )
         else:
             plan = frames.FramePlanner().plan(new, reader.frame_image(old))
             meta["same_as"] = plan.same_as
@@ -380,13 +402,20 @@ def events(rw: Rewriter, seqs: range) -> int:
     if removed == 0:
         return 0
     acts = list(rw.reader.actions())
-    keep_acts = [a for a in acts
-                 if not any(s in seqs for s in a.get("events", []) if isinstance(s, int))]
+    keep_acts = [
+        a for a in acts if not any(s in seqs for s in a.get("events", []) if isinstance(s, int))
+    ]
     rw.write_records("events", keep)
     if len(keep_acts) != len(acts):
         rw.write_records("actions", keep_acts)
-    rw.commit({"kind": "events", "where": {"seqs": [seqs.start, seqs.stop]},
-               "count": removed, "actions_removed": len(acts) - len(keep_acts)})
+    rw.commit(
+        {
+            "kind": "events",
+            "where": {"seqs": [seqs.start, seqs.stop]},
+            "count": removed,
+            "actions_removed": len(acts) - len(keep_acts),
+        }
+    )
     return removed
 
 
@@ -399,8 +428,7 @@ def window_titles(rw: Rewriter, seqs: range | None) -> int:
     evs = list(rw.reader.events())
     n = 0
     for e in evs:
-        if (e.get("kind") == "window" and e.get("title")
-                and (seqs is None or e.get("seq") in seqs)):
+        if e.get("kind") == "window" and e.get("title") and (seqs is None or e.get("seq") in seqs):
             e["title"] = ""
             n += 1
     if n == 0:

@@ -82,9 +82,16 @@ class Vault:
     # --- creating and opening ---------------------------------------------------------
 
     @classmethod
-    def create(cls, home: Path, passphrase: bytes, *, log_n: int = DEFAULT_LOG_N,
-               r: int = DEFAULT_R, p: int = DEFAULT_P,
-               rng: crypto.Rng = os.urandom) -> Vault:
+    def create(
+        cls,
+        home: Path,
+        passphrase: bytes,
+        *,
+        log_n: int = DEFAULT_LOG_N,
+        r: int = DEFAULT_R,
+        p: int = DEFAULT_P,
+        rng: crypto.Rng = os.urandom,
+    ) -> Vault:
         """Create a new vault in ``home`` (which must be missing or an empty folder).
 
         Args:
@@ -231,10 +238,15 @@ class Vault:
 
     # --- recording --------------------------------------------------------------------
 
-    def begin_session(self, consent: dict[str, Any], *, session_id: str | None = None,
-                      aead_factory: crypto.AeadFactory = crypto.default_aead,
-                      rng: crypto.Rng = os.urandom,
-                      clock: Callable[[], float] = time.time) -> SessionWriter:
+    def begin_session(
+        self,
+        consent: dict[str, Any],
+        *,
+        session_id: str | None = None,
+        aead_factory: crypto.AeadFactory = crypto.default_aead,
+        rng: crypto.Rng = os.urandom,
+        clock: Callable[[], float] = time.time,
+    ) -> SessionWriter:
         """Start recording a session (public key only: no passphrase).
 
         Args:
@@ -270,10 +282,17 @@ class Vault:
             if session_lock is None:
                 raise SessionBusy(f"Session {sid} is in use by another process.")
             locks.append(session_lock)
-            return SessionWriter(session_dir=path, session_id=sid, vault_id=self.vault_id,
-                                 public_key=self.key_file.public_key, consent=consent,
-                                 locks=locks, aead_factory=aead_factory, rng=rng,
-                                 clock=clock)
+            return SessionWriter(
+                session_dir=path,
+                session_id=sid,
+                vault_id=self.vault_id,
+                public_key=self.key_file.public_key,
+                consent=consent,
+                locks=locks,
+                aead_factory=aead_factory,
+                rng=rng,
+                clock=clock,
+            )
         except BaseException:
             for lock in locks:
                 lock.release()
@@ -386,8 +405,9 @@ class Vault:
 
     # --- checking ---------------------------------------------------------------------
 
-    def verify(self, session_id: str | None = None, *,
-               passphrase: bytes | None = None) -> list[VerifyResult]:
+    def verify(
+        self, session_id: str | None = None, *, passphrase: bytes | None = None
+    ) -> list[VerifyResult]:
         """Check sessions; never stops at the first bad one.
 
         Without a passphrase only the structure is checked (headers, chunk framing, final
@@ -439,14 +459,23 @@ class UnlockedVault:
             CorruptData: its key record or consent fail authentication.
         """
         path = self.vault.session_dir(session_id)
-        return SessionReader(path, session_id, self.vault.vault_id, self._private,
-                             recording=self.vault.is_recording(session_id))
+        return SessionReader(
+            path,
+            session_id,
+            self.vault.vault_id,
+            self._private,
+            recording=self.vault.is_recording(session_id),
+        )
 
     # --- redaction (storage/redact.py does the work) -----------------------------------
 
-    def redact_region(self, session_id: str, rect: tuple[int, int, int, int],
-                      frames: range | None = None,
-                      fill: tuple[int, int, int] = (0, 0, 0)) -> int:
+    def redact_region(
+        self,
+        session_id: str,
+        rect: tuple[int, int, int, int],
+        frames: range | None = None,
+        fill: tuple[int, int, int] = (0, 0, 0),
+    ) -> int:
         """Fill ``rect`` (x, y, w, h in frame pixels) with a solid colour in the given frames.
 
         Returns:
@@ -509,8 +538,10 @@ class UnlockedVault:
         with self._changing(session_id) as reader:
             rec = reader.record
             rec.review = "approved"
-            keyrecord.replace(reader.path, keyrecord.seal_record(
-                rec, self.vault.vault_id, self.vault.key_file.public_key))
+            keyrecord.replace(
+                reader.path,
+                keyrecord.seal_record(rec, self.vault.vault_id, self.vault.key_file.public_key),
+            )
             self._refresh_summary(reader.path, session_id)
 
     def require_approved(self, session_id: str) -> None:
@@ -526,8 +557,11 @@ class UnlockedVault:
         out = []
         for sid in ids:
             path = self.vault.session_dir(sid)
-            out.append(verify.full(path, sid, self.vault.vault_id, self._private,
-                                   self.vault.is_recording(sid)))
+            out.append(
+                verify.full(
+                    path, sid, self.vault.vault_id, self._private, self.vault.is_recording(sid)
+                )
+            )
         return out
 
     def rebuild_index(self) -> int:
@@ -568,9 +602,12 @@ class UnlockedVault:
             lock.release()
 
     def _rewriter(self, reader: SessionReader) -> redact.Rewriter:
-        return redact.Rewriter(reader, self.vault.vault_id, self.vault.key_file.public_key,
-                               on_done=lambda: self._refresh_summary(reader.path,
-                                                                     reader.session_id))
+        return redact.Rewriter(
+            reader,
+            self.vault.vault_id,
+            self.vault.key_file.public_key,
+            on_done=lambda: self._refresh_summary(reader.path, reader.session_id),
+        )
 
 
 def _remove_orphans(reader: SessionReader) -> None:
@@ -584,4 +621,3 @@ def _remove_orphans(reader: SessionReader) -> None:
         if verify.STREAM_FILE.match(name) and name not in current:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(reader.path / name)
-

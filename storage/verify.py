@@ -52,13 +52,15 @@ class VerifyResult:
         return asdict(self)
 
 
-def full(path: Path, session_id: str, vault_id: bytes, private: X25519PrivateKey,
-         recording: bool) -> VerifyResult:
+def full(
+    path: Path, session_id: str, vault_id: bytes, private: X25519PrivateKey, recording: bool
+) -> VerifyResult:
     """Authenticate every chunk of every stream of one session."""
     res = VerifyResult(session_id, "ok")
     try:
-        rec = keyrecord.open_record(keyrecord.read_bytes(path, session_id), vault_id, private,
-                                    session_id)
+        rec = keyrecord.open_record(
+            keyrecord.read_bytes(path, session_id), vault_id, private, session_id
+        )
     except StorageError as exc:
         res.status = "damaged"
         res.where.append(f"key record: {exc}")

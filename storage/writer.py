@@ -39,8 +39,7 @@ CLOSE_STATES = ("complete", "interrupted")
 class _PendingFrame:
     __slots__ = ("blob", "meta", "plan")
 
-    def __init__(self, plan: frames.Plan, meta: dict[str, Any],
-                 blob: Future[bytes] | None) -> None:
+    def __init__(self, plan: frames.Plan, meta: dict[str, Any], blob: Future[bytes] | None) -> None:
         self.plan = plan
         self.meta = meta
         self.blob = blob
@@ -100,9 +99,10 @@ class SessionWriter:
         try:
             sha = records_io.consent_sha256(consent)
             self._record = keyrecord.KeyRecord(
-                session_id=session_id, consent_sha256=sha, started=clock(),
-                streams={n: keyrecord.StreamKey(f"{n}.0", rng(crypto.KEY_LEN))
-                         for n in STREAMS},
+                session_id=session_id,
+                consent_sha256=sha,
+                started=clock(),
+                streams={n: keyrecord.StreamKey(f"{n}.0", rng(crypto.KEY_LEN)) for n in STREAMS},
             )
             self._expires = index.expiry_from_consent(consent, self._record.started)
             keyrecord.write_first(session_dir, self._sealed())
@@ -139,8 +139,13 @@ class SessionWriter:
             self._mark_pending()
             return seq
 
-    def append_frame(self, pixels: bytes | memoryview, size: tuple[int, int],
-                     meta: dict[str, Any], pixel_format: str = "BGRX") -> int:
+    def append_frame(
+        self,
+        pixels: bytes | memoryview,
+        size: tuple[int, int],
+        meta: dict[str, Any],
+        pixel_format: str = "BGRX",
+    ) -> int:
         """Store one frame losslessly; assigns and returns ``meta["index"]``.
 
         Sets ``meta["same_as"]`` to the index of an identical earlier frame (stored once),
@@ -167,8 +172,9 @@ class SessionWriter:
             blob = None
             if plan.kind != "same":
                 if self._pool is None:
-                    self._pool = ThreadPoolExecutor(self._encode_threads,
-                                                    thread_name_prefix="overt-encode")
+                    self._pool = ThreadPoolExecutor(
+                        self._encode_threads, thread_name_prefix="overt-encode"
+                    )
                 with self._lock:
                     # every encoder thread busy: this frame takes the fast setting
                     behind = sum(not p.ready() for p in self._pending) >= self._encode_threads
@@ -302,8 +308,12 @@ class SessionWriter:
     def __enter__(self) -> SessionWriter:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close("complete" if exc_type is None else "interrupted")
 
     # --- helpers ----------------------------------------------------------------------
@@ -332,13 +342,21 @@ class SessionWriter:
         return keyrecord.seal_record(self._record, self._vault_id, self._public_key, self._rng)
 
     def _write_summary(self, state: str) -> None:
-        index.write_summary(self.path, index.SessionSummary(
-            id=self.session_id, started=self._record.started,
-            duration=round(time.monotonic() - self._t0, 3), state=state,
-            review="unreviewed", events=self._counts["events"],
-            actions=self._counts["actions"], frames=self._counts["frames"], bytes=0,
-            expires=self._expires,
-        ))
+        index.write_summary(
+            self.path,
+            index.SessionSummary(
+                id=self.session_id,
+                started=self._record.started,
+                duration=round(time.monotonic() - self._t0, 3),
+                state=state,
+                review="unreviewed",
+                events=self._counts["events"],
+                actions=self._counts["actions"],
+                frames=self._counts["frames"],
+                bytes=0,
+                expires=self._expires,
+            ),
+        )
 
     def _abandon_new_session(self) -> None:
         for s in self._streams.values():

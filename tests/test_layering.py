@@ -160,9 +160,7 @@ def test_import_cycle_detection_can_fail() -> None:
 def test_no_import_cycles_among_overt_modules() -> None:
     """No module of app/, recorder/ or storage/ reaches itself by imports, lazy ones included."""
     files = _module_files()
-    graph = {
-        name: _imports_of(path, name, set(files)) for name, path in files.items()
-    }
+    graph = {name: _imports_of(path, name, set(files)) for name, path in files.items()}
     assert import_cycles(graph) == []
 
 

@@ -116,9 +116,9 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Overt: settings")
         self.setMinimumWidth(640)
         # one label column for all four groups, so their fields line up
-        self._label_width = max(
-            self.fontMetrics().horizontalAdvance(text) for text in ROW_LABELS
-        ) + 12
+        self._label_width = (
+            max(self.fontMetrics().horizontalAdvance(text) for text in ROW_LABELS) + 12
+        )
         self.error = QLabel("")
         self.error.setStyleSheet("color: #b00020;")
         self.error.setWordWrap(True)

@@ -163,9 +163,7 @@ class StudiesDialog(QDialog):
         shown = self.loaded[0] if self.loaded else self.joined
         self.details.setText(facts_html(shown) if shown else "")
         if self.loaded is not None:
-            self.shown.setText(
-                f"<b>Loaded, not joined yet:</b> {html.escape(str(self.loaded[1]))}"
-            )
+            self.shown.setText(f"<b>Loaded, not joined yet:</b> {html.escape(str(self.loaded[1]))}")
         else:
             self.shown.setText("<b>What your study asks:</b>" if self.joined else "")
         self.shown.setVisible(bool(self.shown.text()))

@@ -128,7 +128,5 @@ class WindowPicker(QDialog):
     def chosen(self) -> list[str]:
         """The ticked apps' names, in list order."""
         return [
-            name
-            for name, item in self.items.items()
-            if item.checkState() == Qt.CheckState.Checked
+            name for name, item in self.items.items() if item.checkState() == Qt.CheckState.Checked
         ]

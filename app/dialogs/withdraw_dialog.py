@@ -152,8 +152,10 @@ class WithdrawDialog(QDialog):
         table.verticalHeader().setVisible(False)
         header = table.horizontalHeader()
         for col in range(len(headers)):
-            mode = QHeaderView.ResizeMode.Stretch if col == stretch else (
-                QHeaderView.ResizeMode.ResizeToContents
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if col == stretch
+                else (QHeaderView.ResizeMode.ResizeToContents)
             )
             header.setSectionResizeMode(col, mode)
         return table
@@ -232,9 +234,7 @@ class WithdrawDialog(QDialog):
         cancel = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
         yes = box.addButton("Delete and write receipt", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(cancel)  # Enter never deletes
-        box.finished.connect(
-            lambda _r: self._answered(box.clickedButton() is yes, ids, leaving)
-        )
+        box.finished.connect(lambda _r: self._answered(box.clickedButton() is yes, ids, leaving))
         self.question = box
         self._update_buttons()
         box.open()

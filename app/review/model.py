@@ -723,8 +723,10 @@ class ReviewModel:
             first, last = s.frames
             frames = f"frame {first + 1}" if first == last else f"frames {first + 1}–{last + 1}"
             start, end = self.frame_time(first), self.frame_time(last)
-            return (f"{what} on screen, {frames} ({format_duration(start)}–"
-                    f"{format_duration(end)}): {s.masked}")
+            return (
+                f"{what} on screen, {frames} ({format_duration(start)}–"
+                f"{format_duration(end)}): {s.masked}"
+            )
         if s.source == "title":
             window = self._window_by_seq.get(s.title_seq) if s.title_seq is not None else None
             t = float(window.get("t", 0.0)) if window else 0.0

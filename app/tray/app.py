@@ -694,6 +694,7 @@ def run_tray_app(args: argparse.Namespace) -> int:
     """Run the Qt event loop with the tray icon (or a status window when no tray exists)."""
     from app.cli.support import vault_home
     from app.tray.single_instance import SingleInstance, server_name
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Overt")

@@ -40,10 +40,7 @@ class ExpiryReport:
         days = [_day(t) for t in sorted({_midnight(t) for _, t in self.deleted})]
         n = len(self.deleted)
         what = "1 session" if n == 1 else f"{n} sessions"
-        return (
-            f"Deleted {what} past the retention its consent set, recorded "
-            f"{_join(days)}."
-        )
+        return f"Deleted {what} past the retention its consent set, recorded {_join(days)}."
 
 
 def _midnight(t: float) -> float:

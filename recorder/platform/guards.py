@@ -154,9 +154,7 @@ class AtspiPasswordRole:
             app = desktop.get_child_at_index(i)
             for j in range(app.get_child_count() if app is not None else 0):
                 window = app.get_child_at_index(j)
-                if window is not None and window.get_state_set().contains(
-                    atspi.StateType.ACTIVE
-                ):
+                if window is not None and window.get_state_set().contains(atspi.StateType.ACTIVE):
                     queue.append(window)
         visited = 0
         while queue and visited < ATSPI_MAX_NODES:

@@ -190,8 +190,7 @@ class Dataset:
 def _foreign(root: Path) -> bool:
     """True when ``root`` holds anything collect did not put there."""
     ours = {"data", "webdataset", LOCK}  # a first run killed before it wrote its state
-    return any(p.name not in ours and not p.name.startswith(SCRATCH_PREFIX)
-               for p in root.iterdir())
+    return any(p.name not in ours and not p.name.startswith(SCRATCH_PREFIX) for p in root.iterdir())
 
 
 def _remove_session(path: Path, session_id: str) -> None:

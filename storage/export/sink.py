@@ -322,8 +322,14 @@ class ZipSink(_ArchiveSink):
     def __init__(self, path: Path, scratch: Path, created: float, tick: Tick = _no_tick) -> None:
         super().__init__(scratch, tick)
         stamp = time.gmtime(max(created, 315532800.0))  # zip dates start in 1980
-        self._date = (stamp.tm_year, stamp.tm_mon, stamp.tm_mday, stamp.tm_hour, stamp.tm_min,
-                      stamp.tm_sec)
+        self._date = (
+            stamp.tm_year,
+            stamp.tm_mon,
+            stamp.tm_mday,
+            stamp.tm_hour,
+            stamp.tm_min,
+            stamp.tm_sec,
+        )
         self._zip = zipfile.ZipFile(path, "x", allowZip64=True)
 
     def _append(self, rel: str, size: int, chunks: Iterator[bytes]) -> None:

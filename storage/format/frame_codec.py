@@ -29,8 +29,14 @@ WEBP_EFFORT = 75
 WEBP_FAST_METHOD = 0
 WEBP_FAST_EFFORT = 50
 
-RAW_MODES = {"BGRX": "BGRX", "BGRA": "BGRX", "RGBX": "RGBX", "RGBA": "RGBX",
-             "RGB": "RGB", "BGR": "BGR"}
+RAW_MODES = {
+    "BGRX": "BGRX",
+    "BGRA": "BGRX",
+    "RGBX": "RGBX",
+    "RGBA": "RGBX",
+    "RGB": "RGB",
+    "BGR": "BGR",
+}
 
 
 @dataclass
@@ -119,8 +125,9 @@ def encode(plan: Plan, *, fast: bool = False) -> bytes:
     img = plan.image if plan.kind == "key" else plan.image.crop((x, y, x + w, y + h))
     buf = io.BytesIO()
     if max(img.size) <= WEBP_MAX:
-        method, effort = (WEBP_FAST_METHOD, WEBP_FAST_EFFORT) if fast else (
-            WEBP_METHOD, WEBP_EFFORT)
+        method, effort = (
+            (WEBP_FAST_METHOD, WEBP_FAST_EFFORT) if fast else (WEBP_METHOD, WEBP_EFFORT)
+        )
         img.save(buf, "WEBP", lossless=True, method=method, quality=effort, exact=True)
     else:
         img.save(buf, "PNG", compress_level=1)
@@ -142,5 +149,11 @@ def decode(blob: bytes, size: tuple[int, int], what: str) -> Image.Image:
 
 def store_info(plan: Plan, chunk: int | None, offset: int | None) -> dict[str, Any]:
     """The storage fields saved (encrypted) with the frame's metadata under ``_store``."""
-    return {"kind": plan.kind, "box": list(plan.box), "base": plan.base,
-            "size": list(plan.image.size), "chunk": chunk, "offset": offset}
+    return {
+        "kind": plan.kind,
+        "box": list(plan.box),
+        "base": plan.base,
+        "size": list(plan.image.size),
+        "chunk": chunk,
+        "offset": offset,
+    }

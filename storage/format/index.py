@@ -63,9 +63,17 @@ class SessionSummary:
 def write_summary(session_dir: Path, s: SessionSummary) -> None:
     """Atomically replace a session's summary file (``bytes`` and ``study_id`` not stored)."""
     doc = {
-        "format": FORMAT_NAME, "version": VERSION, "id": s.id, "started": s.started,
-        "duration": s.duration, "state": s.state, "review": s.review, "events": s.events,
-        "actions": s.actions, "frames": s.frames, "expires": s.expires,
+        "format": FORMAT_NAME,
+        "version": VERSION,
+        "id": s.id,
+        "started": s.started,
+        "duration": s.duration,
+        "state": s.state,
+        "review": s.review,
+        "events": s.events,
+        "actions": s.actions,
+        "frames": s.frames,
+        "expires": s.expires,
     }
     write_atomic(session_dir / FILE, json.dumps(doc, sort_keys=True).encode() + b"\n")
 
@@ -82,9 +90,15 @@ def read_summary(session_dir: Path, session_id: str) -> SessionSummary | None:
             return None
         raw_expires = doc.get("expires") if doc["version"] >= 2 else None
         s = SessionSummary(
-            id=session_id, started=_num(doc["started"]), duration=_num(doc["duration"]),
-            state=str(doc["state"]), review=str(doc["review"]), events=_count(doc["events"]),
-            actions=_count(doc["actions"]), frames=_count(doc["frames"]), bytes=0,
+            id=session_id,
+            started=_num(doc["started"]),
+            duration=_num(doc["duration"]),
+            state=str(doc["state"]),
+            review=str(doc["review"]),
+            events=_count(doc["events"]),
+            actions=_count(doc["actions"]),
+            frames=_count(doc["frames"]),
+            bytes=0,
             expires=None if raw_expires is None else _num(raw_expires),
         )
     except (OSError, ValueError, KeyError, TypeError):
@@ -96,8 +110,17 @@ def read_summary(session_dir: Path, session_id: str) -> SessionSummary | None:
 
 def unknown_summary(session_id: str) -> SessionSummary:
     """The entry shown for a session whose index entry is missing or damaged."""
-    return SessionSummary(id=session_id, started=0.0, duration=0.0, state="interrupted",
-                          review="unreviewed", events=0, actions=0, frames=0, bytes=0)
+    return SessionSummary(
+        id=session_id,
+        started=0.0,
+        duration=0.0,
+        state="interrupted",
+        review="unreviewed",
+        events=0,
+        actions=0,
+        frames=0,
+        bytes=0,
+    )
 
 
 def expiry_from_consent(consent: dict[str, Any], started: float) -> float | None:

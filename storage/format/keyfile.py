@@ -58,8 +58,13 @@ class KeyFile:
             "version": VERSION,
             "vault_id": self.vault_id.hex(),
             "public_key": _b64(self.public_key),
-            "kdf": {"name": "scrypt", "log_n": self.log_n, "r": self.r, "p": self.p,
-                    "salt": _b64(self.salt)},
+            "kdf": {
+                "name": "scrypt",
+                "log_n": self.log_n,
+                "r": self.r,
+                "p": self.p,
+                "salt": _b64(self.salt),
+            },
         }
 
     def associated_data(self) -> bytes:
@@ -116,8 +121,9 @@ class KeyFile:
         nonce = rng(crypto.NONCE_LEN)
         partial = cls(vault_id, crypto.public_bytes(private), log_n, r, p, salt, nonce, b"")
         kek = crypto.scrypt_key(passphrase, salt, log_n, r, p)
-        wrapped = AESGCM(kek).encrypt(nonce, crypto.private_bytes(private),
-                                      partial.associated_data())
+        wrapped = AESGCM(kek).encrypt(
+            nonce, crypto.private_bytes(private), partial.associated_data()
+        )
         return cls(vault_id, partial.public_key, log_n, r, p, salt, nonce, wrapped)
 
     def unwrap(self, passphrase: bytes) -> X25519PrivateKey:

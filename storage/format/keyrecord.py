@@ -76,8 +76,10 @@ class KeyRecord:
             "consent_sha256": self.consent_sha256.hex(),
             "started": self.started,
             "ended": self.ended,
-            "streams": {n: {"file": s.file, "key": base64.b64encode(s.key).decode()}
-                        for n, s in sorted(self.streams.items())},
+            "streams": {
+                n: {"file": s.file, "key": base64.b64encode(s.key).decode()}
+                for n, s in sorted(self.streams.items())
+            },
             "closed": self.closed,
             "state": self.state,
             "chunks": self.chunks,
@@ -115,8 +117,12 @@ class KeyRecord:
 
 
 def _safe_name(name: object) -> bool:
-    return (isinstance(name, str) and 0 < len(name) <= 64 and "/" not in name
-            and not name.startswith("."))
+    return (
+        isinstance(name, str)
+        and 0 < len(name) <= 64
+        and "/" not in name
+        and not name.startswith(".")
+    )
 
 
 def associated_data(vault_id: bytes, session_id: str) -> bytes:
@@ -125,20 +131,23 @@ def associated_data(vault_id: bytes, session_id: str) -> bytes:
     return _AD_PREFIX + vault_id + bytes((len(sid),)) + sid
 
 
-def seal_record(rec: KeyRecord, vault_id: bytes, public_key: bytes,
-                rng: crypto.Rng = os.urandom) -> bytes:
+def seal_record(
+    rec: KeyRecord, vault_id: bytes, public_key: bytes, rng: crypto.Rng = os.urandom
+) -> bytes:
     """Serialise: header || seal(vault public key, plaintext)."""
     ad = associated_data(vault_id, rec.session_id)
     return FILE_HEADER.pack() + crypto.seal(public_key, rec.to_plain(), ad, rng)
 
 
-def open_record(data: bytes, vault_id: bytes, private: X25519PrivateKey,
-                session_id: str) -> KeyRecord:
+def open_record(
+    data: bytes, vault_id: bytes, private: X25519PrivateKey, session_id: str
+) -> KeyRecord:
     """Check header (magic, version) and lengths, then unseal and parse."""
     what = f"The key record of session {session_id}"
     check_header(data, what)
-    plain = crypto.open_sealed(private, data[HEADER.size :],
-                               associated_data(vault_id, session_id), what)
+    plain = crypto.open_sealed(
+        private, data[HEADER.size :], associated_data(vault_id, session_id), what
+    )
     return KeyRecord.from_plain(plain, session_id)
 
 
@@ -162,8 +171,9 @@ def read_bytes(session_dir: Path, session_id: str) -> bytes:
     except FileNotFoundError:
         raise CorruptData(f"Session {session_id} has no key record.") from None
     except OSError as exc:
-        raise StorageError(f"Could not read the key record of session {session_id}: "
-                           f"{exc.strerror}.") from None
+        raise StorageError(
+            f"Could not read the key record of session {session_id}: {exc.strerror}."
+        ) from None
     return data
 
 
@@ -205,4 +215,3 @@ def recover(session_dir: Path) -> None:
         os.unlink(session_dir / f".{NEXT}.tmp")
     with contextlib.suppress(FileNotFoundError):
         os.unlink(session_dir / f".{FILE}.tmp")
-

@@ -52,10 +52,18 @@ class StreamContext:
         """The associated data of chunk ``counter``."""
         sid = self.session_id.encode("ascii")
         name = self.stream.encode("ascii")
-        return b"".join((
-            _AD_PREFIX, self.vault_id, bytes((len(sid),)), sid, bytes((len(name),)), name,
-            struct.pack(">QB", counter, int(final)), self.consent_sha256,
-        ))
+        return b"".join(
+            (
+                _AD_PREFIX,
+                self.vault_id,
+                bytes((len(sid),)),
+                sid,
+                bytes((len(name),)),
+                name,
+                struct.pack(">QB", counter, int(final)),
+                self.consent_sha256,
+            )
+        )
 
 
 def nonce(counter: int) -> bytes:
@@ -119,8 +127,13 @@ class StreamWriter:
         offset: current file size.
     """
 
-    def __init__(self, path: Path, key: bytes, ctx: StreamContext,
-                 aead_factory: crypto.AeadFactory = crypto.default_aead) -> None:
+    def __init__(
+        self,
+        path: Path,
+        key: bytes,
+        ctx: StreamContext,
+        aead_factory: crypto.AeadFactory = crypto.default_aead,
+    ) -> None:
         self.path = path
         self._aead = aead_factory(key)
         self._ctx = ctx
@@ -129,8 +142,7 @@ class StreamWriter:
         self.chunks = 0
         self.closed = False
         with disk_errors(f"creating {path.name}"):
-            self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND,
-                               FILE_MODE)
+            self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, FILE_MODE)
         self.offset = 0
         self._write(FILE_HEADER.pack())
 
@@ -187,8 +199,9 @@ class StreamWriter:
 
     def _seal(self, records: list[bytes], final: bool) -> tuple[int, int]:
         counter = self.chunks
-        sealed = self._aead.encrypt(nonce(counter), pack_records(records),
-                                    self._ctx.ad(counter, final))
+        sealed = self._aead.encrypt(
+            nonce(counter), pack_records(records), self._ctx.ad(counter, final)
+        )
         if len(sealed) > MAX_SEALED:
             raise ValueError("chunk too large")
         offset = self.offset
@@ -220,9 +233,13 @@ class StreamEnd:
     tail: int = 0
 
 
-def iter_chunks(path: Path, key: bytes, ctx: StreamContext, end: StreamEnd,
-                aead_factory: crypto.AeadFactory = crypto.default_aead,
-                ) -> Iterator[tuple[int, list[bytes]]]:
+def iter_chunks(
+    path: Path,
+    key: bytes,
+    ctx: StreamContext,
+    end: StreamEnd,
+    aead_factory: crypto.AeadFactory = crypto.default_aead,
+) -> Iterator[tuple[int, list[bytes]]]:
     """Yield ``(counter, records)`` of each chunk of a stream file, in order.
 
     A stream may end without a final chunk, and with a partial chunk, when the writer was
@@ -254,8 +271,9 @@ def iter_chunks(path: Path, key: bytes, ctx: StreamContext, end: StreamEnd,
             if len(sealed) < size:
                 end.tail = LENGTH.size + len(sealed)
                 break
-            plain = crypto.aead_open(aead, nonce(counter), sealed, ctx.ad(counter, final),
-                                     f"{what}, chunk {counter}")
+            plain = crypto.aead_open(
+                aead, nonce(counter), sealed, ctx.ad(counter, final), f"{what}, chunk {counter}"
+            )
             records = unpack_records(plain, f"{what}, chunk {counter}")
             counter += 1
             end.chunks = counter
@@ -272,8 +290,14 @@ def check_header(head: bytes, what: str) -> None:
     FILE_HEADER.check(head, what)
 
 
-def read_chunk_at(path: Path, key: bytes, ctx: StreamContext, counter: int, offset: int,
-                  aead_factory: crypto.AeadFactory = crypto.default_aead) -> list[bytes]:
+def read_chunk_at(
+    path: Path,
+    key: bytes,
+    ctx: StreamContext,
+    counter: int,
+    offset: int,
+    aead_factory: crypto.AeadFactory = crypto.default_aead,
+) -> list[bytes]:
     """Read and authenticate one non-final chunk at a known offset (random frame access)."""
     what = f"Session {ctx.session_id}, stream {ctx.stream}, chunk {counter}"
     try:
@@ -289,8 +313,9 @@ def read_chunk_at(path: Path, key: bytes, ctx: StreamContext, counter: int, offs
         raise CorruptData(f"{what} is missing its file.") from None
     if len(sealed) < size:
         raise CorruptData(f"{what} is truncated.")
-    plain = crypto.aead_open(aead_factory(key), nonce(counter), sealed,
-                             ctx.ad(counter, final), what)
+    plain = crypto.aead_open(
+        aead_factory(key), nonce(counter), sealed, ctx.ad(counter, final), what
+    )
     return unpack_records(plain, what)
 
 

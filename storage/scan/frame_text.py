@@ -75,16 +75,24 @@ def _overlaps(box: Box, top: int, bottom: int) -> bool:
 def _same(match: _Open, found: _Found) -> bool:
     """The same text read again: same kind and mask, box within JITTER on every edge."""
     kind, box, masked = found
-    return (kind == match.kind and masked == match.masked
-            and all(abs(a - b) <= JITTER for a, b in zip(box, match.box, strict=True)))
+    return (
+        kind == match.kind
+        and masked == match.masked
+        and all(abs(a - b) <= JITTER for a, b in zip(box, match.box, strict=True))
+    )
 
 
 def _grown(match: _Open, found: _Found) -> bool:
     """The same kind of text where the match was: their boxes overlap."""
     kind, box, _ = found
     other = match.box
-    return (kind == match.kind and box[0] < other[2] and other[0] < box[2]
-            and box[1] < other[3] and other[1] < box[3])
+    return (
+        kind == match.kind
+        and box[0] < other[2]
+        and other[0] < box[2]
+        and box[1] < other[3]
+        and other[1] < box[3]
+    )
 
 
 def _union(a: Box, b: Box) -> Box:
@@ -130,14 +138,17 @@ def scan_frames(
                 total = sum(done_in)
             if progress is not None:
                 progress(total, count)
+
         return advance
 
     if parts == 1:
         found = [_scan_part(sources[0], spans[0], read, step(0), stopped)]
     else:
         with ThreadPoolExecutor(parts, thread_name_prefix="overt-frame-scan") as pool:
-            futures = [pool.submit(_scan_part, sources[k], spans[k], read, step(k), stopped)
-                       for k in range(parts)]
+            futures = [
+                pool.submit(_scan_part, sources[k], spans[k], read, step(k), stopped)
+                for k in range(parts)
+            ]
             found = [f.result() for f in futures]
     matches = found[0]
     for k in range(1, parts):
@@ -164,9 +175,16 @@ def _join(before: list[_Open], after: list[_Open], border: int) -> list[_Open]:
     joined = list(before)
     for match in after:
         earlier = next(
-            (m for m in joined if m.last == border - 1 and match.first == border
-             and (_same(m, (match.kind, match.box, match.masked))
-                  or _grown(m, (match.kind, match.box, match.masked)))),
+            (
+                m
+                for m in joined
+                if m.last == border - 1
+                and match.first == border
+                and (
+                    _same(m, (match.kind, match.box, match.masked))
+                    or _grown(m, (match.kind, match.box, match.masked))
+                )
+            ),
             None,
         )
         if earlier is None:
@@ -261,7 +279,11 @@ def _read_strip(
             if box is None:
                 continue
             # A little margin: OCR boxes hug the glyphs, anti-aliasing reaches a pixel beyond.
-            framed = (max(box[0] - 2, 0), max(box[1] + top - 2, 0),
-                      min(box[2] + 2, image.width), min(box[3] + top + 2, image.height))
+            framed = (
+                max(box[0] - 2, 0),
+                max(box[1] + top - 2, 0),
+                min(box[2] + 2, image.width),
+                min(box[3] + top + 2, image.height),
+            )
             found.append((match.kind, framed, mask(text[match.start : match.end])))
     return found

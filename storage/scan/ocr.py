@@ -52,8 +52,12 @@ class Line:
         boxes = [box for a, b, box in self.words if a < end and start < b]
         if not boxes:
             return None
-        return (min(b[0] for b in boxes), min(b[1] for b in boxes),
-                max(b[2] for b in boxes), max(b[3] for b in boxes))
+        return (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
 
 
 #: Reads an image's lines of text (the engine, or a stand-in in unit tests).

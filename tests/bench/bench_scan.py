@@ -109,6 +109,7 @@ def bench_recall(report: dict[str, Any], work: Path, engine: str) -> None:
 
 def main(report: dict[str, Any]) -> None:
     from storage.scan import ocr
+
     engine = ocr.find_engine()
     if engine is None:
         print("bench: tesseract is not installed; the frame scan is not measured", file=sys.stderr)

@@ -41,8 +41,14 @@ def vault(tmp_path: Path) -> Vault:
 
 
 def consent(**extra: Any) -> dict[str, Any]:
-    return {"version": 1, "purpose": "testing", "captures": ["input", "screen"],
-            "text_mode": "full", "affirmed_at": 1700000000.0, **extra}
+    return {
+        "version": 1,
+        "purpose": "testing",
+        "captures": ["input", "screen"],
+        "text_mode": "full",
+        "affirmed_at": 1700000000.0,
+        **extra,
+    }
 
 
 def move(i: int = 0) -> dict[str, Any]:
@@ -50,24 +56,55 @@ def move(i: int = 0) -> dict[str, Any]:
 
 
 def key(char: str | None, down: bool = True, k: str | None = None) -> dict[str, Any]:
-    return {"t": 0.5, "wall": 1.0, "kind": "key", "down": down,
-            "key": k if k is not None else (char.lower() if char else "shift"),
-            "char": char if down else None, "vk": None, "mods": []}
+    return {
+        "t": 0.5,
+        "wall": 1.0,
+        "kind": "key",
+        "down": down,
+        "key": k if k is not None else (char.lower() if char else "shift"),
+        "char": char if down else None,
+        "vk": None,
+        "mods": [],
+    }
 
 
 def window(title: str, app: str = "editor") -> dict[str, Any]:
-    return {"t": 0.1, "wall": 1.0, "kind": "window", "app": app, "title": title, "pid": 42,
-            "x": 0, "y": 0, "w": 800, "h": 600, "wid": 7}
+    return {
+        "t": 0.1,
+        "wall": 1.0,
+        "kind": "window",
+        "app": app,
+        "title": title,
+        "pid": 42,
+        "x": 0,
+        "y": 0,
+        "w": 800,
+        "h": 600,
+        "wid": 7,
+    }
 
 
 def type_action(text: str, events: list[int]) -> dict[str, Any]:
-    return {"t": 0.1, "t_end": 0.9, "wall": 1.0, "kind": "type", "events": events,
-            "frame_before": None, "frame_after": None, "window_seq": None, "text": text}
+    return {
+        "t": 0.1,
+        "t_end": 0.9,
+        "wall": 1.0,
+        "kind": "type",
+        "events": events,
+        "frame_before": None,
+        "frame_after": None,
+        "window_seq": None,
+        "text": text,
+    }
 
 
 def frame_meta(t: float = 0.0, w: int = 64, h: int = 48) -> dict[str, Any]:
-    return {"t": t, "wall": 1.0, "reason": "periodic",
-            "monitor": {"index": 0, "x": 0, "y": 0, "w": w, "h": h, "scale": 1.0}}
+    return {
+        "t": t,
+        "wall": 1.0,
+        "reason": "periodic",
+        "monitor": {"index": 0, "x": 0, "y": 0, "w": w, "h": h, "scale": 1.0},
+    }
 
 
 def noise_bgrx(w: int, h: int) -> bytearray:

@@ -29,14 +29,21 @@ def main() -> None:
         first_long = False
         n = 0
         while time.monotonic() < until:
-            w.append_event({"t": time.monotonic(), "wall": time.time(), "kind": "move",
-                            "x": n, "y": 0})
+            w.append_event(
+                {"t": time.monotonic(), "wall": time.time(), "kind": "move", "x": n, "y": 0}
+            )
             if n % 20 == 0:
                 px[rnd.randrange(len(px))] ^= 0xFF
-                w.append_frame(bytes(px), (32, 24), {"t": time.monotonic(), "wall": 0.0,
-                               "reason": "periodic",
-                               "monitor": {"index": 0, "x": 0, "y": 0, "w": 32, "h": 24,
-                                           "scale": 1.0}})
+                w.append_frame(
+                    bytes(px),
+                    (32, 24),
+                    {
+                        "t": time.monotonic(),
+                        "wall": 0.0,
+                        "reason": "periodic",
+                        "monitor": {"index": 0, "x": 0, "y": 0, "w": 32, "h": 24, "scale": 1.0},
+                    },
+                )
             n += 1
             time.sleep(0.001)
         w.close()

@@ -29,9 +29,18 @@ def test_kill_9_at_random_moments(tmp_path: Path) -> None:
             before = w.session_id
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         child = subprocess.Popen(
-            [sys.executable, str(Path(__file__).with_name("crash_writer.py")), str(home),
-             str(trial), "long" if trial % 2 == 0 else "short"],
-            stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+            [
+                sys.executable,
+                str(Path(__file__).with_name("crash_writer.py")),
+                str(home),
+                str(trial),
+                "long" if trial % 2 == 0 else "short",
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=ROOT,
+        )
         assert child.stdout is not None
         first = child.stdout.readline()  # the child is up and recording
         assert first.startswith("begin"), first
@@ -75,6 +84,6 @@ def _check(home: Path, before: str, begun: dict[str, float], killed_at: float) -
         if started < killed_at - FLUSH_BOUND - 0.05 and results[sid].status == "interrupted":
             # The child appended continuously: everything older than the bound is there.
             assert events, "nothing survived"
-            assert events[-1]["t"] >= killed_at - FLUSH_BOUND, (killed_at - events[-1]["t"])
+            assert events[-1]["t"] >= killed_at - FLUSH_BOUND, killed_at - events[-1]["t"]
             return 1
     return 0

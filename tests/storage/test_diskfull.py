@@ -18,8 +18,12 @@ from tests.storage.conftest import PASS, consent, frame_meta, make_vault, move, 
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     mnt = tmp_path / "mnt"
     mnt.mkdir()
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", str(mnt)],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", str(mnt)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if proc.returncode != 0:
         msg = f"cannot mount a tmpfs here: {proc.stderr.strip()}"
         if os.environ.get("CI") == "true":
@@ -99,8 +103,17 @@ def test_redaction_on_full_disk_keeps_original(small_disk: Path) -> None:
     with pytest.raises(DiskFull):
         u.redact_region(sid, (0, 0, 50, 50))
     assert sorted(p.name for p in (home / "sessions" / sid).iterdir()) == sorted(
-        ["keys", "summary.json", "consent.0", "events.0", "actions.0", "framemeta.0",
-         "frames.0", "stats.0"])
+        [
+            "keys",
+            "summary.json",
+            "consent.0",
+            "events.0",
+            "actions.0",
+            "framemeta.0",
+            "frames.0",
+            "stats.0",
+        ]
+    )
     r = Vault.open(home).unlock(PASS).open_session(sid)
     assert [r.frame_image(i).tobytes() for i in range(3)] == before
     assert u.verify(sid)[0].status == "ok"

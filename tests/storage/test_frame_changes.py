@@ -29,8 +29,10 @@ def frames(seed: int) -> list[Image.Image]:
             draw.rectangle((0, 0, W, H), fill=(rng.randrange(256), 7, 7))  # keyframe
         else:
             x, y = rng.randrange(W), rng.randrange(H)
-            draw.rectangle((x, y, x + rng.randrange(1, 12), y + rng.randrange(1, 20)),
-                           fill=(rng.randrange(256), rng.randrange(256), 99))
+            draw.rectangle(
+                (x, y, x + rng.randrange(1, 12), y + rng.randrange(1, 20)),
+                fill=(rng.randrange(256), rng.randrange(256), 99),
+            )
         if i == 30:
             image = Image.new("RGB", (W + 8, H - 5), (1, 2, 3))
         out.append(image)

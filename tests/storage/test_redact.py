@@ -132,8 +132,9 @@ def test_redact_unknown_session(vault: Vault) -> None:
         vault.unlock(PASS).redact_text("nope", "x")
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_redact_region_property(vault: Vault, data: st.DataObject) -> None:
     """Any rect, any frame range, any mix of key/delta/same frames: exact fill, rest intact."""

@@ -48,8 +48,13 @@ def _session(vault: Vault, pixels: list[bytes]) -> str:
             w.append_frame(px, (W, H), frame_meta(i, W, H), pixel_format="RGB")
         for i in range(len(pixels)):
             seq = w.append_event(key("a"))
-            w.append_action({**type_action("a", [seq]), "frame_before": i,
-                             "frame_after": min(i + 1, len(pixels) - 1)})
+            w.append_action(
+                {
+                    **type_action("a", [seq]),
+                    "frame_before": i,
+                    "frame_after": min(i + 1, len(pixels) - 1),
+                }
+            )
         return w.session_id
 
 

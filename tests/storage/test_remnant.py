@@ -44,14 +44,16 @@ def _keys_after(vault: Vault) -> list[tuple[str, bytes, bytes]]:
     priv = fresh.key_file.unwrap(PASS)
     out = []
     for sid in fresh.session_ids():
-        rec = keyrecord.open_record(keyrecord.read_bytes(fresh.session_dir(sid), sid),
-                                    fresh.vault_id, priv, sid)
+        rec = keyrecord.open_record(
+            keyrecord.read_bytes(fresh.session_dir(sid), sid), fresh.vault_id, priv, sid
+        )
         out += [(sid, sk.key, rec.consent_sha256) for sk in rec.streams.values()]
     return out
 
 
-def _decryptable(old: Path, vault: Vault, sid: str, stream: str,
-                 keys: list[tuple[str, bytes, bytes]]) -> list[bytes]:
+def _decryptable(
+    old: Path, vault: Vault, sid: str, stream: str, keys: list[tuple[str, bytes, bytes]]
+) -> list[bytes]:
     """Plaintext records of ``old`` that any key held afterwards can decrypt."""
     got: list[bytes] = []
     for _ksid, k, sha in keys:
@@ -79,14 +81,19 @@ def _assert_no_remnant(vault: Vault, before: Path, sid: str, streams: set[str]) 
 
 Op = Callable[[Vault, str], None]
 CASES: dict[str, tuple[Op, set[str]]] = {
-    "delete": (lambda v, s: v.delete_session(s),
-               {"consent", "events", "actions", "framemeta", "frames", "stats"}),
-    "region": (lambda v, s: v.unlock(PASS).redact_region(s, (0, 0, 8, 8)) and None,
-               {"frames", "framemeta"}),
-    "text": (lambda v, s: v.unlock(PASS).redact_text(s, SECRET) and None,
-             {"events", "actions"}),
-    "events": (lambda v, s: v.unlock(PASS).redact_events(s, range(0, 3)) and None,
-               {"events", "actions"}),
+    "delete": (
+        lambda v, s: v.delete_session(s),
+        {"consent", "events", "actions", "framemeta", "frames", "stats"},
+    ),
+    "region": (
+        lambda v, s: v.unlock(PASS).redact_region(s, (0, 0, 8, 8)) and None,
+        {"frames", "framemeta"},
+    ),
+    "text": (lambda v, s: v.unlock(PASS).redact_text(s, SECRET) and None, {"events", "actions"}),
+    "events": (
+        lambda v, s: v.unlock(PASS).redact_events(s, range(0, 3)) and None,
+        {"events", "actions"},
+    ),
     "titles": (lambda v, s: v.unlock(PASS).redact_window_titles(s) and None, {"events"}),
 }
 
@@ -118,12 +125,16 @@ def test_remnant_limit_is_documented(vault: Vault, tmp_path: Path) -> None:
     shutil.copytree(vault.home, before)
     vault.unlock(PASS).redact_text(sid, SECRET)
     priv = Vault.open(vault.home).key_file.unwrap(PASS)
-    old_rec = keyrecord.open_record((before / "sessions" / sid / "keys").read_bytes(),
-                                    vault.vault_id, priv, sid)
+    old_rec = keyrecord.open_record(
+        (before / "sessions" / sid / "keys").read_bytes(), vault.vault_id, priv, sid
+    )
     sk = old_rec.streams["events"]
     ctx = StreamContext(vault.vault_id, sid, "events", old_rec.consent_sha256)
-    recs = [r for _c, rs in iter_chunks(before / "sessions" / sid / sk.file, sk.key, ctx,
-                                        StreamEnd()) for r in rs]
+    recs = [
+        r
+        for _c, rs in iter_chunks(before / "sessions" / sid / sk.file, sk.key, ctx, StreamEnd())
+        for r in rs
+    ]
     assert any(SECRET.encode() in r for r in recs)
     spec = Path(__file__).parents[2] / "storage" / "FORMAT.md"
     assert "OLD key record" in spec.read_text("utf-8")
@@ -142,8 +153,9 @@ class _Crash(BaseException):
 
 
 @pytest.mark.parametrize("step", ["before_shred", "after_shred"])
-def test_crash_inside_redaction_commit(vault: Vault, tmp_path: Path,
-                                       monkeypatch: pytest.MonkeyPatch, step: str) -> None:
+def test_crash_inside_redaction_commit(
+    vault: Vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
     sid = _session(vault)
     before = tmp_path / "before"
     shutil.copytree(vault.home, before)

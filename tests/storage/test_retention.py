@@ -20,7 +20,7 @@ def _begin(vault: Vault, local_days: int | None, *, events: int = 3) -> str:
     if local_days is not None or events < 0:
         extra["retention"] = {"local_days": local_days, "after_export": ""}
     with vault.begin_session(consent(**extra), clock=lambda: T0) as w:
-        for c in "abc"[:max(events, 0)]:
+        for c in "abc"[: max(events, 0)]:
             w.append_event(key(c))
         return w.session_id
 
@@ -91,8 +91,9 @@ def test_version_1_entry_never_expires(vault: Vault) -> None:
 
 
 def test_session_being_recorded_is_never_expired(vault: Vault) -> None:
-    w = vault.begin_session(consent(retention={"local_days": 0, "after_export": ""}),
-                            clock=lambda: T0)
+    w = vault.begin_session(
+        consent(retention={"local_days": 0, "after_export": ""}), clock=lambda: T0
+    )
     try:
         assert vault.session(w.session_id).expires == T0
         assert vault.expired(T0 + DAY) == []

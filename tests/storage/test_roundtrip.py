@@ -20,41 +20,101 @@ floats = st.floats(allow_nan=False, allow_infinity=False)
 common = {"t": floats, "wall": floats}
 
 move = st.fixed_dictionaries({**common, "kind": st.just("move"), "x": ints, "y": ints})
-button = st.fixed_dictionaries({**common, "kind": st.just("button"),
-                                "button": st.sampled_from(["left", "right", "x1"]),
-                                "down": st.booleans(), "x": ints, "y": ints})
-scroll = st.fixed_dictionaries({**common, "kind": st.just("scroll"), "x": ints, "y": ints,
-                                "dx": ints, "dy": ints})
-key = st.fixed_dictionaries({**common, "kind": st.just("key"), "down": st.booleans(),
-                             "key": texts, "char": st.none() | texts,
-                             "vk": st.none() | ints,
-                             "mods": st.lists(st.sampled_from(["ctrl", "alt", "shift"]))})
-window = st.fixed_dictionaries({**common, "kind": st.just("window"), "app": texts,
-                                "title": texts, "pid": st.none() | ints, "x": ints, "y": ints,
-                                "w": ints, "h": ints, "wid": st.none() | ints})
+button = st.fixed_dictionaries(
+    {
+        **common,
+        "kind": st.just("button"),
+        "button": st.sampled_from(["left", "right", "x1"]),
+        "down": st.booleans(),
+        "x": ints,
+        "y": ints,
+    }
+)
+scroll = st.fixed_dictionaries(
+    {**common, "kind": st.just("scroll"), "x": ints, "y": ints, "dx": ints, "dy": ints}
+)
+key = st.fixed_dictionaries(
+    {
+        **common,
+        "kind": st.just("key"),
+        "down": st.booleans(),
+        "key": texts,
+        "char": st.none() | texts,
+        "vk": st.none() | ints,
+        "mods": st.lists(st.sampled_from(["ctrl", "alt", "shift"])),
+    }
+)
+window = st.fixed_dictionaries(
+    {
+        **common,
+        "kind": st.just("window"),
+        "app": texts,
+        "title": texts,
+        "pid": st.none() | ints,
+        "x": ints,
+        "y": ints,
+        "w": ints,
+        "h": ints,
+        "wid": st.none() | ints,
+    }
+)
 marker = st.fixed_dictionaries(
-    {**common, "kind": st.just("marker"),
-     "what": st.sampled_from(["pause", "resume", "drops", "stop"])},
-    optional={"count": ints, "source": texts, "note": texts})
+    {
+        **common,
+        "kind": st.just("marker"),
+        "what": st.sampled_from(["pause", "resume", "drops", "stop"]),
+    },
+    optional={"count": ints, "source": texts, "note": texts},
+)
 events = st.one_of(move, button, scroll, key, window, marker)
 actions = st.fixed_dictionaries(
-    {"t": floats, "t_end": floats, "wall": floats,
-     "kind": st.sampled_from(["click", "double_click", "drag", "scroll", "type", "hotkey"]),
-     "events": st.lists(st.integers(0, 10**6)), "frame_before": st.none() | ints,
-     "frame_after": st.none() | ints, "window_seq": st.none() | ints},
-    optional={"x": ints, "y": ints, "x2": ints, "y2": ints, "button": texts, "dx": ints,
-              "dy": ints, "text": texts, "keys": st.lists(texts)})
+    {
+        "t": floats,
+        "t_end": floats,
+        "wall": floats,
+        "kind": st.sampled_from(["click", "double_click", "drag", "scroll", "type", "hotkey"]),
+        "events": st.lists(st.integers(0, 10**6)),
+        "frame_before": st.none() | ints,
+        "frame_after": st.none() | ints,
+        "window_seq": st.none() | ints,
+    },
+    optional={
+        "x": ints,
+        "y": ints,
+        "x2": ints,
+        "y2": ints,
+        "button": texts,
+        "dx": ints,
+        "dy": ints,
+        "text": texts,
+        "keys": st.lists(texts),
+    },
+)
 json_values = st.recursive(
     st.none() | st.booleans() | ints | floats | texts,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(texts, inner, max_size=4),
-    max_leaves=12)
+    max_leaves=12,
+)
 consents = st.dictionaries(texts, json_values, min_size=1, max_size=6)
 frame_metas = st.fixed_dictionaries(
-    {"t": floats, "wall": floats,
-     "monitor": st.fixed_dictionaries({"index": st.integers(0, 8), "x": ints, "y": ints,
-                                       "w": ints, "h": ints, "scale": floats}),
-     "reason": st.sampled_from(["periodic", "pre_action", "post_action", "typing_pause",
-                                "first", "window"])})
+    {
+        "t": floats,
+        "wall": floats,
+        "monitor": st.fixed_dictionaries(
+            {
+                "index": st.integers(0, 8),
+                "x": ints,
+                "y": ints,
+                "w": ints,
+                "h": ints,
+                "scale": floats,
+            }
+        ),
+        "reason": st.sampled_from(
+            ["periodic", "pre_action", "post_action", "typing_pause", "first", "window"]
+        ),
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -63,16 +123,25 @@ def shared_vault() -> Iterator[Vault]:
         yield make_vault(Path(d) / "v")
 
 
-SETTINGS = settings(max_examples=40, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @SETTINGS
-@given(evs=st.lists(events, max_size=30), acts=st.lists(actions, max_size=10),
-       cons=consents, stats=st.dictionaries(texts, json_values, max_size=4))
-def test_records_round_trip(shared_vault: Vault, evs: list[dict[str, Any]],
-                            acts: list[dict[str, Any]], cons: dict[str, Any],
-                            stats: dict[str, Any]) -> None:
+@given(
+    evs=st.lists(events, max_size=30),
+    acts=st.lists(actions, max_size=10),
+    cons=consents,
+    stats=st.dictionaries(texts, json_values, max_size=4),
+)
+def test_records_round_trip(
+    shared_vault: Vault,
+    evs: list[dict[str, Any]],
+    acts: list[dict[str, Any]],
+    cons: dict[str, Any],
+    stats: dict[str, Any],
+) -> None:
     with shared_vault.begin_session(cons) as w:
         for i, e in enumerate(evs):
             assert w.append_event(e) == i
@@ -90,12 +159,16 @@ def test_records_round_trip(shared_vault: Vault, evs: list[dict[str, Any]],
 
 
 @SETTINGS
-@given(data=st.data(), metas=st.lists(frame_metas, min_size=1, max_size=6),
-       w=st.integers(1, 24), h=st.integers(1, 24),
-       fmt=st.sampled_from(["BGRX", "BGRA", "RGBX", "RGB", "BGR"]))
-def test_frames_round_trip_pixel_exact(shared_vault: Vault, data: st.DataObject,
-                                       metas: list[dict[str, Any]], w: int, h: int,
-                                       fmt: str) -> None:
+@given(
+    data=st.data(),
+    metas=st.lists(frame_metas, min_size=1, max_size=6),
+    w=st.integers(1, 24),
+    h=st.integers(1, 24),
+    fmt=st.sampled_from(["BGRX", "BGRA", "RGBX", "RGB", "BGR"]),
+)
+def test_frames_round_trip_pixel_exact(
+    shared_vault: Vault, data: st.DataObject, metas: list[dict[str, Any]], w: int, h: int, fmt: str
+) -> None:
     bpp = len(fmt)
     raws: list[bytes] = []
     with shared_vault.begin_session(consent()) as wr:
@@ -127,7 +200,7 @@ def test_frames_round_trip_pixel_exact(shared_vault: Vault, data: st.DataObject,
 
 def _to_rgb(raw: bytes, fmt: str) -> bytes:
     bpp = len(fmt)
-    chans = [raw[fmt.index(c)::bpp] for c in "RGB"]
+    chans = [raw[fmt.index(c) :: bpp] for c in "RGB"]
     out = bytearray(len(chans[0]) * 3)
     for k in range(3):
         out[k::3] = chans[k]

@@ -62,9 +62,13 @@ def _read_all(home: Path) -> dict[str, Any]:
         r = u.open_session(sid)
         frames = r.frames()
         out[sid] = {
-            "consent": r.consent, "events": list(r.events()), "actions": list(r.actions()),
-            "frames": frames, "pixels": [r.frame_image(i).tobytes() for i in range(len(frames))],
-            "stats": r.stats, "redactions": [{**x, "when": 0} for x in r.redactions()],
+            "consent": r.consent,
+            "events": list(r.events()),
+            "actions": list(r.actions()),
+            "frames": frames,
+            "pixels": [r.frame_image(i).tobytes() for i in range(len(frames))],
+            "stats": r.stats,
+            "redactions": [{**x, "when": 0} for x in r.redactions()],
             "state": r.summary.state,
         }
     return out

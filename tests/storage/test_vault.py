@@ -107,8 +107,11 @@ def test_kdf_cost_capped(vault: Vault) -> None:
 
 @pytest.mark.parametrize("target", ["home", "key", "sessions"])
 def test_unsafe_permissions(vault: Vault, target: str) -> None:
-    path = {"home": vault.home, "key": vault.home / "vault.key",
-            "sessions": vault.home / "sessions"}[target]
+    path = {
+        "home": vault.home,
+        "key": vault.home / "vault.key",
+        "sessions": vault.home / "sessions",
+    }[target]
     mode = path.stat().st_mode & 0o777
     os.chmod(path, mode | 0o044)
     with pytest.raises(UnsafePermissions, match="chmod"):
@@ -140,9 +143,21 @@ def test_sessions_listing_and_json(vault: Vault) -> None:
         with vault.begin_session(consent(study_id="st-1")) as w:
             for i in range(n):
                 w.append_event(move(i))
-            w.append_action({"t": 0, "t_end": 0, "wall": 0, "kind": "click", "events": [],
-                             "frame_before": None, "frame_after": None, "window_seq": None,
-                             "x": 1, "y": 2, "button": "left"})
+            w.append_action(
+                {
+                    "t": 0,
+                    "t_end": 0,
+                    "wall": 0,
+                    "kind": "click",
+                    "events": [],
+                    "frame_before": None,
+                    "frame_after": None,
+                    "window_seq": None,
+                    "x": 1,
+                    "y": 2,
+                    "button": "left",
+                }
+            )
             ids.append(w.session_id)
     listed = vault.sessions()
     assert [s.id for s in listed] == sorted(ids)
@@ -150,11 +165,25 @@ def test_sessions_listing_and_json(vault: Vault) -> None:
     for n, sid in enumerate(ids):
         s = by_id[sid]
         assert (s.events, s.actions, s.frames, s.state, s.review) == (
-            n, 1, 0, "complete", "unreviewed")
+            n,
+            1,
+            0,
+            "complete",
+            "unreviewed",
+        )
         assert s.bytes > 0
         doc = s.to_json()
-        assert {"id", "started", "duration", "events", "actions", "frames", "state",
-                "review", "bytes"} <= doc.keys()
+        assert {
+            "id",
+            "started",
+            "duration",
+            "events",
+            "actions",
+            "frames",
+            "state",
+            "review",
+            "bytes",
+        } <= doc.keys()
         json.dumps(doc)
     with pytest.raises(SessionNotFound):
         vault.session("nope")
@@ -201,13 +230,25 @@ def test_index_rebuild(vault: Vault) -> None:
 
 
 def test_every_error_is_one_sentence() -> None:
-    classes = [c for c in vars(errors_mod).values()
-               if isinstance(c, type) and issubclass(c, errors_mod.StorageError)]
+    classes = [
+        c
+        for c in vars(errors_mod).values()
+        if isinstance(c, type) and issubclass(c, errors_mod.StorageError)
+    ]
     assert len(classes) >= 11
     names = {c.__name__ for c in classes}
-    assert {"VaultNotFound", "VaultExists", "WrongPassphrase", "CorruptData", "VersionTooNew",
-            "DiskFull", "VaultLocked", "UnsafePermissions", "SessionNotFound",
-            "NotApproved"} <= names
+    assert {
+        "VaultNotFound",
+        "VaultExists",
+        "WrongPassphrase",
+        "CorruptData",
+        "VersionTooNew",
+        "DiskFull",
+        "VaultLocked",
+        "UnsafePermissions",
+        "SessionNotFound",
+        "NotApproved",
+    } <= names
 
 
 def test_writer_needs_consent(vault: Vault) -> None:

@@ -81,8 +81,19 @@ def test_export_refuses_a_bad_recipient_before_its_preview(
     sid = record(vault)
     vault.unlock(PASS).approve(sid)
     out = tmp_path / "o"
-    code = main([*common, "export", sid, "--format", "folder", "--out", str(out),
-                 "--recipient", "age1bogus"])
+    code = main(
+        [
+            *common,
+            "export",
+            sid,
+            "--format",
+            "folder",
+            "--out",
+            str(out),
+            "--recipient",
+            "age1bogus",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert err == "overt: 'age1bogus' is not an age public key (age1...).\n"  # no preview first
@@ -104,8 +115,9 @@ def test_collect_bad_identity_file_is_one_sentence(
     if content is not None:
         key.write_text(content)
     (tmp_path / "export").mkdir()
-    code = main(["collect", str(tmp_path / "export"), "--out", str(tmp_path / "d"),
-                 "--identity", str(key)])
+    code = main(
+        ["collect", str(tmp_path / "export"), "--out", str(tmp_path / "d"), "--identity", str(key)]
+    )
     assert code == 1
     assert capsys.readouterr().err == f"overt: The identity file {key} {why}\n"
     assert not (tmp_path / "d").exists()
@@ -123,6 +135,7 @@ def test_interrupt_in_any_phase_leaves_nothing(
     import app.cli.commands.export as command
     from app.cli.main import EXIT_INTERRUPTED
     from storage.scan import text as scanner
+
     common, vault = cli_vault
     sid = record(vault)
     vault.unlock(PASS).approve(sid)

@@ -25,7 +25,9 @@ def test_lists_sessions_with_their_study_and_groups_studies(tmp_path: Path) -> N
     entries = withdrawal.list_sessions(vault.unlock(PASSPHRASE))
     by_id = {e.id: e for e in entries}
     assert {sid: e.study_id for sid, e in by_id.items()} == {
-        personal: None, one: "uxlab", two: "uxlab"
+        personal: None,
+        one: "uxlab",
+        two: "uxlab",
     }
     assert by_id[one].study_title == "Forms"
     assert all(e.bytes > 0 for e in entries)

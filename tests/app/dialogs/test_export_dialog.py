@@ -121,9 +121,7 @@ def test_unapproved_session_is_refused(qtbot: QtBot, tmp_path: Path) -> None:
     assert not dialog.busy()
 
 
-def test_export_button_opens_the_dialog_for_the_open_session(
-    qtbot: QtBot, tmp_path: Path
-) -> None:
+def test_export_button_opens_the_dialog_for_the_open_session(qtbot: QtBot, tmp_path: Path) -> None:
     vault, sid = approved(tmp_path)
     host = QWidget()
     qtbot.add_widget(host)
@@ -173,6 +171,7 @@ def test_cancel_during_the_preview_stops_it_and_closes(
 def test_the_preview_honours_this_sessions_dismissals(qtbot: QtBot, tmp_path: Path) -> None:
     from app.review.model import save_dismissal
     from storage.scan import text as scanner
+
     vault, sid = vault_with_session(tmp_path / "vault", frames=2, typed="mail jo@example.org")
     vault.approve(sid)
     reader = vault.open_session(sid)

@@ -273,6 +273,7 @@ def test_a_folder_with_other_files_is_refused(qtbot: QtBot, tmp_path: Path) -> N
 
 def test_the_dialog_turns_autostart_on_and_off(qtbot: QtBot, tmp_path: Path) -> None:
     from app.core import autostart
+
     dialog = open_dialog(qtbot, tmp_path)
     assert not dialog.autostart.isChecked()
     dialog.autostart.setChecked(True)

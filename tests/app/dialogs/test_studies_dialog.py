@@ -29,9 +29,7 @@ def test_no_study_joined_says_so(qtbot: QtBot, tmp_path: Path) -> None:
     assert not dialog.leave_button.isEnabled()
 
 
-def test_an_invalid_file_is_one_sentence_and_cannot_be_joined(
-    qtbot: QtBot, tmp_path: Path
-) -> None:
+def test_an_invalid_file_is_one_sentence_and_cannot_be_joined(qtbot: QtBot, tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('[study]\nid = "x1"\ncolour = "blue"\n')
     dialog = dialog_for(qtbot, tmp_path, [bad])
@@ -43,9 +41,7 @@ def test_an_invalid_file_is_one_sentence_and_cannot_be_joined(
     assert dialog.details.text() == ""
 
 
-def test_load_shows_what_the_study_asks_then_join_and_leave(
-    qtbot: QtBot, tmp_path: Path
-) -> None:
+def test_load_shows_what_the_study_asks_then_join_and_leave(qtbot: QtBot, tmp_path: Path) -> None:
     save(tmp_path, Settings(text_mode="keys"))
     path = tmp_path / "study.toml"
     study = write_study(path)

@@ -22,14 +22,15 @@ def cheap_create(home: Path, passphrase: bytes) -> Vault:
 
 def test_strength_hint() -> None:
     assert strength_hint("abc") == (
-        "Too short: use at least 8 characters (a few words is best).", False)
+        "Too short: use at least 8 characters (a few words is best).",
+        False,
+    )
     assert strength_hint("aaaaaaaa")[0].startswith("Weak")
     assert strength_hint("correct horse battery staple")[0] == "Strong."
     assert estimate_bits("") == 0
 
 
-def test_first_run_creates_a_vault_once_the_passphrases_match(
-        qtbot: QtBot, tmp_path: Path) -> None:
+def test_first_run_creates_a_vault_once_the_passphrases_match(qtbot: QtBot, tmp_path: Path) -> None:
     dialog = FirstRunDialog(tmp_path / "vault", create=cheap_create, detect_caps=lambda: None)
     qtbot.add_widget(dialog)
     dialog.show()

@@ -20,7 +20,13 @@ PROBE = (
 
 
 def test_many_void_qt_calls_do_not_kill_the_interpreter() -> None:
-    out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True,
-                         text=True, timeout=60, check=False)
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert out.returncode == 0, out.stderr[-500:]
     assert out.stdout.strip() == "survived"

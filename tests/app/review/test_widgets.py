@@ -52,8 +52,15 @@ def test_frame_view_maps_a_drag_to_frame_pixels(qtbot: QtBot) -> None:
     view.resize(480, 340)  # a 200x100 frame is drawn at 2.4x, centred: y offset 50
     image = QImage(200, 100, QImage.Format.Format_RGB888)
     image.fill(0)
-    view.show_frame(image, Overlay(clicks=[(10, 10, "left")], path=[(1, 1), (5, 5)],
-                                   drags=[(1, 1, 50, 50)], window=(0, 0, 100, 50)))
+    view.show_frame(
+        image,
+        Overlay(
+            clicks=[(10, 10, "left")],
+            path=[(1, 1), (5, 5)],
+            drags=[(1, 1, 50, 50)],
+            window=(0, 0, 100, 50),
+        ),
+    )
     view.show()
     with qtbot.wait_signal(view.regionSelected) as blocker:
         qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=QPoint(24, 74))

@@ -98,8 +98,12 @@ def tray(qtbot: QtBot, tmp_path: Path) -> Iterator[TrayApp]:
         recorders.append(FakeRecorder(consent))
         return recorders[-1]
 
-    app = TrayApp(tmp_path / "vault", tray_available=False, make_recorder=make,
-                  schedule=ReconfirmSchedule(interval_s=60, timeout_s=30, clock=FakeClock()))
+    app = TrayApp(
+        tmp_path / "vault",
+        tray_available=False,
+        make_recorder=make,
+        schedule=ReconfirmSchedule(interval_s=60, timeout_s=30, clock=FakeClock()),
+    )
     app.recorders = recorders  # type: ignore[attr-defined]
     assert app.status_window is not None
     qtbot.add_widget(app.status_window)
@@ -252,9 +256,7 @@ def test_a_vanished_study_is_said_and_recording_without_it_is_offered(
     dialog.reject()
 
 
-def test_withdraw_while_recording_stops_first_then_deletes(
-    qtbot: QtBot, tray: TrayApp
-) -> None:
+def test_withdraw_while_recording_stops_first_then_deletes(qtbot: QtBot, tray: TrayApp) -> None:
     assert tray.actions["withdraw"].isEnabled()
     start_recording(qtbot, tray)
     assert tray.actions["withdraw"].isEnabled()  # one click away, even now
@@ -367,8 +369,7 @@ def test_second_instance_hands_over_to_the_first(qtbot: QtBot) -> None:
     third.release()
 
 
-def test_review_asks_for_the_passphrase_then_opens_the_window(
-        qtbot: QtBot, tray: TrayApp) -> None:
+def test_review_asks_for_the_passphrase_then_opens_the_window(qtbot: QtBot, tray: TrayApp) -> None:
     dialog = tray.review()
     assert dialog is not None
     qtbot.add_widget(dialog)

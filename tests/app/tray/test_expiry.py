@@ -49,8 +49,7 @@ def test_no_vault_yet_is_nothing_to_expire(tmp_path: Path) -> None:
 def test_the_message_names_each_day_once() -> None:
     report = ExpiryReport((("a", T0), ("b", T0 + 60), ("c", T0 + 2 * DAY_S)))
     assert report.message() == (
-        "Deleted 3 sessions past the retention its consent set, recorded "
-        "3 Oct 2026 and 5 Oct 2026."
+        "Deleted 3 sessions past the retention its consent set, recorded 3 Oct 2026 and 5 Oct 2026."
     )
 
 

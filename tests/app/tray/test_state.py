@@ -87,7 +87,11 @@ def test_withdraw_is_one_click_away_except_mid_transition() -> None:
     tray.stop_requested()
     enabled["stopping"] = tray.menu()["withdraw"].enabled
     assert enabled == {
-        "idle": True, "starting": False, "recording": True, "paused": True, "stopping": False
+        "idle": True,
+        "starting": False,
+        "recording": True,
+        "paused": True,
+        "stopping": False,
     }
 
 

@@ -235,7 +235,8 @@ def test_each_table_is_a_folder_and_the_first_layout_is_moved_into_them(tmp_path
     for path in sorted((out / "data").rglob("*.parquet")):
         path.rename(out / "data" / path.name)
     state["sessions"]["a"]["files"] = [
-        f.replace("data/actions/", "data/").replace("data/sessions/", "data/")
+        f.replace("data/actions/", "data/")
+        .replace("data/sessions/", "data/")
         .replace("data/events/", "data/")
         for f in state["sessions"]["a"]["files"]
     ]

@@ -20,8 +20,11 @@ finite = st.floats(allow_nan=False, allow_infinity=False)
 
 
 @settings(max_examples=25, deadline=None)
-@given(pw=st.binary(min_size=1, max_size=64), vault_id=st.binary(min_size=16, max_size=16),
-       seed=st.binary(min_size=32, max_size=32))
+@given(
+    pw=st.binary(min_size=1, max_size=64),
+    vault_id=st.binary(min_size=16, max_size=16),
+    seed=st.binary(min_size=32, max_size=32),
+)
 def test_key_file_round_trip(pw: bytes, vault_id: bytes, seed: bytes) -> None:
     private = crypto.new_private_key(lambda n: seed[:n])
     kf = KeyFile.wrap(private, vault_id, pw, log_n=4, r=1, p=1)
@@ -31,18 +34,35 @@ def test_key_file_round_trip(pw: bytes, vault_id: bytes, seed: bytes) -> None:
 
 
 @settings(max_examples=50, deadline=None)
-@given(sid=session_ids, sha=st.binary(min_size=32, max_size=32), started=finite,
-       streams=st.dictionaries(names, st.tuples(names, keys32), max_size=8),
-       closed=st.booleans(), chunks=st.dictionaries(names, st.integers(0, 2**40)),
-       review=st.sampled_from(["unreviewed", "approved"]))
-def test_key_record_round_trip(sid: str, sha: bytes, started: float,
-                               streams: dict[str, tuple[str, bytes]], closed: bool,
-                               chunks: dict[str, int], review: str) -> None:
+@given(
+    sid=session_ids,
+    sha=st.binary(min_size=32, max_size=32),
+    started=finite,
+    streams=st.dictionaries(names, st.tuples(names, keys32), max_size=8),
+    closed=st.booleans(),
+    chunks=st.dictionaries(names, st.integers(0, 2**40)),
+    review=st.sampled_from(["unreviewed", "approved"]),
+)
+def test_key_record_round_trip(
+    sid: str,
+    sha: bytes,
+    started: float,
+    streams: dict[str, tuple[str, bytes]],
+    closed: bool,
+    chunks: dict[str, int],
+    review: str,
+) -> None:
     rec = keyrecord.KeyRecord(
-        session_id=sid, consent_sha256=sha, started=started,
+        session_id=sid,
+        consent_sha256=sha,
+        started=started,
         streams={n: keyrecord.StreamKey(f"{f}.0", k) for n, (f, k) in streams.items()},
-        closed=closed, state="complete" if closed else "recording", chunks=chunks,
-        review=review, ended=started if closed else None)
+        closed=closed,
+        state="complete" if closed else "recording",
+        chunks=chunks,
+        review=review,
+        ended=started if closed else None,
+    )
     private = crypto.new_private_key()
     vid = bytes(16)
     data = keyrecord.seal_record(rec, vid, crypto.public_bytes(private))
@@ -52,8 +72,12 @@ def test_key_record_round_trip(sid: str, sha: bytes, started: float,
 
 
 @settings(max_examples=40, deadline=None)
-@given(chunks=st.lists(st.lists(st.binary(max_size=300), max_size=5), max_size=6),
-       key=keys32, name=names, sid=session_ids)
+@given(
+    chunks=st.lists(st.lists(st.binary(max_size=300), max_size=5), max_size=6),
+    key=keys32,
+    name=names,
+    sid=session_ids,
+)
 def test_stream_round_trip(chunks: list[list[bytes]], key: bytes, name: str, sid: str) -> None:
     ctx = stream.StreamContext(bytes(16), sid, name, bytes(32))
     with tempfile.TemporaryDirectory() as d:

@@ -67,13 +67,17 @@ def test_consent_hash_vector() -> None:
 def _unwrap_independently() -> tuple[dict, bytes]:
     doc = json.loads((VEC / "vault.key").read_bytes())
     kdf = doc["kdf"]
-    kek = Scrypt(salt=base64.b64decode(kdf["salt"]), length=32, n=1 << kdf["log_n"],
-                 r=kdf["r"], p=kdf["p"]).derive(mv.PASSPHRASE)
+    kek = Scrypt(
+        salt=base64.b64decode(kdf["salt"]), length=32, n=1 << kdf["log_n"], r=kdf["r"], p=kdf["p"]
+    ).derive(mv.PASSPHRASE)
     header = {k: doc[k] for k in ("format", "version", "vault_id", "public_key", "kdf")}
-    ad = b"overt key file v1\x00" + json.dumps(header, sort_keys=True,
-                                               separators=(",", ":")).encode()
-    private = AESGCM(kek).decrypt(base64.b64decode(doc["nonce"]),
-                                  base64.b64decode(doc["wrapped"]), ad)
+    ad = (
+        b"overt key file v1\x00"
+        + json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
+    )
+    private = AESGCM(kek).decrypt(
+        base64.b64decode(doc["nonce"]), base64.b64decode(doc["wrapped"]), ad
+    )
     return doc, private
 
 
@@ -91,7 +95,8 @@ def test_independent_key_record_and_stream() -> None:
     assert (magic, version, reserved) == (b"OVRTKEYS", 1, 0)
     eph_pub, sealed = data[12:44], data[44:]
     shared = X25519PrivateKey.from_private_bytes(private).exchange(
-        X25519PublicKey.from_public_bytes(eph_pub))
+        X25519PublicKey.from_public_bytes(eph_pub)
+    )
     recipient = base64.b64decode(doc["public_key"])
     key = HKDF(hashes.SHA256(), 32, eph_pub + recipient, b"overt seal v1").derive(shared)
     sid = mv.SESSION.encode()
@@ -109,8 +114,16 @@ def test_independent_key_record_and_stream() -> None:
         final, size = word >> 31, word & 0x7FFFFFFF
         body = raw[pos + 8 : pos + 8 + size]
         name = b"events"
-        ad = (b"overt chunk v1\x00" + bytes(range(16)) + bytes([len(sid)]) + sid
-              + bytes([len(name)]) + name + struct.pack(">QB", counter, final) + consent_sha)
+        ad = (
+            b"overt chunk v1\x00"
+            + bytes(range(16))
+            + bytes([len(sid)])
+            + sid
+            + bytes([len(name)])
+            + name
+            + struct.pack(">QB", counter, final)
+            + consent_sha
+        )
         plain = AESGCM(stream_key).decrypt(struct.pack(">IQ", 0, counter), body, ad)
         p = 0
         while p < len(plain):

@@ -62,9 +62,7 @@ def record(images: list[Image.Image], tmp_path: Path) -> tuple[Any, str]:
     return vault.unlock(PASS), sid
 
 
-def test_sensitive_text_on_screen_is_found_with_where_and_when(
-    engine: str, tmp_path: Path
-) -> None:
+def test_sensitive_text_on_screen_is_found_with_where_and_when(engine: str, tmp_path: Path) -> None:
     unlocked, sid = record(screens(), tmp_path)
     reads: list[tuple[int, int]] = []
     real = ocr.tesseract_reader(engine)

@@ -41,10 +41,16 @@ def stream_file(path: Path) -> bytes:
 
 def key_record(vault_id: bytes, public_key: bytes) -> bytes:
     rec = keyrecord.KeyRecord(
-        session_id=SESSION, consent_sha256=CONSENT_SHA, started=1767225600.0,
+        session_id=SESSION,
+        consent_sha256=CONSENT_SHA,
+        started=1767225600.0,
         streams={"events": keyrecord.StreamKey("events.0", DetRng(b"kat-stream-key")(32))},
-        closed=True, state="complete", chunks={"events": 3}, review="unreviewed",
-        ended=1767225660.0)
+        closed=True,
+        state="complete",
+        chunks={"events": 3},
+        review="unreviewed",
+        ended=1767225660.0,
+    )
     return keyrecord.seal_record(rec, vault_id, public_key, DetRng(b"kat-keyrecord"))
 
 
