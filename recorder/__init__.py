@@ -1,7 +1,8 @@
 """Qt-free capture: input, window and screen sources, policy, pipeline, session lifecycle.
 
-``session.Recorder`` is the entry point: it takes a consent record (``consent``), a platform
-``backend`` (``x11``, ``windows``, ``macos``) and a ``sink.SessionSink`` (storage's
-SessionWriter), confirms input readiness, then runs the ``pipeline`` (policy, ``thinning``,
-``actions``, the pause ``hotkey``) and the ``frames`` service until stopped.
+``session.Recorder`` is the entry point: it takes a consent record (``consent/record.py``), a
+platform ``Backend`` (``platform/x11.py``, ``windows.py``, ``macos.py``) and a
+``capture.session_sink.SessionSink`` (storage's SessionWriter), confirms input readiness, then
+runs the ``capture`` pipeline (policy, thinning, actions, the pause hotkey) and the frame
+service until stopped.
 """

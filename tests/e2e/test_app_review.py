@@ -10,7 +10,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ from app.review.window import ReviewWindow
 from app.tray.app import TrayApp
 from tests.app.sessions import PASSPHRASE, make_vault, vault_with_session
 from tests.conftest import ROOT
+from tests.e2e.conftest import SpawnTk
 from tests.helpers.xserver import XDisplay, XDoTool, screenshot, tray_icon_centre
 
 SHOTS = ROOT / "build" / "screenshots"
@@ -43,13 +43,9 @@ guard_none_refcount()
 
 
 @pytest.fixture
-def notes(x_display: XDisplay, xdo: XDoTool) -> Iterator[int]:
+def notes(spawn_tk: SpawnTk) -> int:
     """A small Tk text editor to type into; its window id."""
-    proc = x_display.spawn(sys.executable, "-c", NOTES_APP)
-    try:
-        yield xdo.wait_window("Shopping list")
-    finally:
-        proc.terminate()
+    return spawn_tk(NOTES_APP, "Shopping list")
 
 
 def settle(qtbot: QtBot, ms: int = 300) -> None:

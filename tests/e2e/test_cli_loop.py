@@ -17,6 +17,7 @@ import pytest
 
 from storage import Vault
 from tests.conftest import ROOT
+from tests.helpers.overt_cli import run_overt
 from tests.helpers.xserver import XDisplay, XDoTool
 
 PASSPHRASE = "loop passphrase"
@@ -35,10 +36,7 @@ root.mainloop()
 def overt(
     env: dict[str, str], *args: str, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False,
-    )  # fmt: skip
+    return run_overt(*args, env=env, timeout=timeout)
 
 
 @pytest.fixture

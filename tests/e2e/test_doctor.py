@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.helpers.overt_cli import run_overt
 from tests.helpers.xserver import XDisplay
 
 
 def doctor(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app", "doctor", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=90,
-        check=False,
-    )
+    return run_overt("doctor", *args, env=env, timeout=90)
 
 
 def test_doctor_under_xvfb_says_recording_can_work(x_display: XDisplay, tmp_path: Path) -> None:

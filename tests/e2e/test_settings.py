@@ -7,9 +7,7 @@ Screenshots of the dialog and the picker go to build/screens/ for a person to lo
 
 from __future__ import annotations
 
-import sys
 import types
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +22,7 @@ from app.qt.guard import guard_none_refcount
 from recorder.platform.x11 import open_windows
 from tests.app.sessions import make_vault
 from tests.conftest import ROOT
+from tests.e2e.conftest import SpawnTk
 from tests.helpers.xserver import XDisplay, XDoTool, screenshot
 
 SHOTS = ROOT / "build" / "screens"
@@ -48,13 +47,9 @@ def wake_the_display(xdo: XDoTool) -> None:
 
 
 @pytest.fixture
-def notes(x_display: XDisplay, xdo: XDoTool) -> Iterator[int]:
+def notes(spawn_tk: SpawnTk) -> int:
     """A Tk window whose WM_CLASS is Notes; its window id."""
-    proc = x_display.spawn(sys.executable, "-c", NOTES_APP)
-    try:
-        yield xdo.wait_window("Shopping list")
-    finally:
-        proc.terminate()
+    return spawn_tk(NOTES_APP, "Shopping list")
 
 
 def test_open_windows_reads_the_app_identity(notes: int) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -10,20 +9,7 @@ import pytest
 
 from app.cli import main as cli
 from app.cli.support import CliError, read_passphrase, vault_home
-from tests.conftest import ROOT
-
-
-def run_overt(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
+from tests.helpers.overt_cli import run_overt
 
 
 def test_version_prints_the_package_version() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,21 +14,12 @@ from recorder.consent.participant import participant_id
 from recorder.consent.record import narrow_to_study
 from recorder.consent.study import CaptureRequest, Study
 from recorder.consent.text import text_sha256
-from tests.conftest import ROOT
+from tests.helpers.overt_cli import run_overt
 
 
 def run_record(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     base = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "OVERT_HOME": str(tmp_path / "v")}
-    return subprocess.run(
-        [sys.executable, "-m", "app", "record", *args],
-        cwd=ROOT,
-        env=base | env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
+    return run_overt("record", *args, env=base | env)
 
 
 def assert_refused(out: subprocess.CompletedProcess[str], tmp_path: Path, words: str) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -21,7 +19,6 @@ from recorder.consent.study import (
     parse_study,
     study_to_toml,
 )
-from tests.conftest import ROOT
 
 RECIPIENT = str(pyrage.x25519.Identity.generate().to_public())
 
@@ -110,34 +107,3 @@ def test_missing_and_broken_files(tmp_path: Path) -> None:
     broken.write_text("[study\n")
     with pytest.raises(StudyError, match="not valid TOML"):
         load_study(broken)
-
-
-def test_study_new_then_show(tmp_path: Path) -> None:
-    study_file, identity = tmp_path / "study.toml", tmp_path / "researcher.key"
-    argv = [
-        sys.executable, "-m", "app", "study", "new", "--out", str(study_file),
-        "--identity-out", str(identity), "--id", "uxlab-forms", "--title", "Forms",
-        "--researcher", "UX Lab", "--contact", "lab@example.org", "--purpose", "agents",
-        "--text", "keys",
-    ]  # fmt: skip
-    out = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False)
-    assert out.returncode == 0, out.stderr
-    assert identity.stat().st_mode & 0o777 == 0o600
-    study = load_study(study_file)
-    secret = identity.read_text().splitlines()[-1]
-    # The identity written separately really decrypts what is encrypted to the study's key.
-    sealed = pyrage.encrypt(b"hello", [pyrage.x25519.Recipient.from_str(study.recipient)])
-    assert pyrage.decrypt(sealed, [pyrage.x25519.Identity.from_str(secret)]) == b"hello"
-    assert secret not in study_file.read_text()
-    shown = subprocess.run(
-        [sys.executable, "-m", "app", "study", "show", str(study_file)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert shown.returncode == 0
-    assert "keys yes (keys)" in shown.stdout
-    again = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False)
-    assert again.returncode == 1
-    assert "already exists" in again.stderr

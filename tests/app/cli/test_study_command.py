@@ -1,0 +1,35 @@
+"""`overt study new | show`: the researcher's study file, its key pair, its facts in plain words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyrage
+
+from recorder.consent.study import load_study
+from tests.helpers.overt_cli import run_overt
+
+
+def test_study_new_then_show(tmp_path: Path) -> None:
+    study_file, identity = tmp_path / "study.toml", tmp_path / "researcher.key"
+    argv = [
+        "study", "new", "--out", str(study_file),
+        "--identity-out", str(identity), "--id", "uxlab-forms", "--title", "Forms",
+        "--researcher", "UX Lab", "--contact", "lab@example.org", "--purpose", "agents",
+        "--text", "keys",
+    ]  # fmt: skip
+    out = run_overt(*argv)
+    assert out.returncode == 0, out.stderr
+    assert identity.stat().st_mode & 0o777 == 0o600
+    study = load_study(study_file)
+    secret = identity.read_text().splitlines()[-1]
+    # The identity written separately really decrypts what is encrypted to the study's key.
+    sealed = pyrage.encrypt(b"hello", [pyrage.x25519.Recipient.from_str(study.recipient)])
+    assert pyrage.decrypt(sealed, [pyrage.x25519.Identity.from_str(secret)]) == b"hello"
+    assert secret not in study_file.read_text()
+    shown = run_overt("study", "show", str(study_file))
+    assert shown.returncode == 0
+    assert "keys yes (keys)" in shown.stdout
+    again = run_overt(*argv)
+    assert again.returncode == 1
+    assert "already exists" in again.stderr
