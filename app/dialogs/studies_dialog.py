@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from app.cli.commands.study import study_facts
 from app.core import settings as settings_file
+from app.core.studies import current_study, study_facts
 from app.qt.core import Qt, Signal
 from app.qt.widgets import (
     QDialog,
@@ -39,23 +39,6 @@ def pick_study_file(parent: QWidget) -> Path | None:
         parent, "Overt: load a study file", str(Path.home()), "Study files (*.toml);;All files (*)"
     )
     return Path(name) if name else None
-
-
-def current_study(home: Path) -> tuple[Study | None, str]:
-    """The joined study and "", or None and why not ("" when no study was joined).
-
-    Never raises: a broken settings or study file becomes its one sentence.
-    """
-    try:
-        path = settings_file.load(home).study_path
-    except settings_file.SettingsError as exc:
-        return None, str(exc)
-    if not path:
-        return None, ""
-    try:
-        return load_study(Path(path)), ""
-    except StudyError as exc:
-        return None, str(exc)
 
 
 def facts_html(study: Study) -> str:

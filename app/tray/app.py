@@ -569,7 +569,7 @@ class TrayApp(QObject):
         return dialog
 
     def _show_study(self) -> None:
-        from app.dialogs.studies_dialog import current_study
+        from app.core.studies import current_study
 
         study, _problem = current_study(self.home)
         self.state.study = study.title if study else ""
@@ -584,7 +584,7 @@ class TrayApp(QObject):
         return self._unlock_then("Withdrawing", self._open_withdraw)
 
     def _open_withdraw(self, unlock: Any) -> None:
-        from app.dialogs.studies_dialog import current_study
+        from app.core.studies import current_study
         from app.dialogs.withdraw_dialog import WithdrawDialog
 
         if unlock.unlocked is None:
@@ -622,7 +622,7 @@ class TrayApp(QObject):
 
     def _leave_study(self, study_id: str) -> None:
         """Every session of the joined study was withdrawn: the person leaves it too."""
-        from app.dialogs.studies_dialog import current_study
+        from app.core.studies import current_study
 
         joined, _problem = current_study(self.home)
         if joined is None or joined.id != study_id:

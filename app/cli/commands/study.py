@@ -1,7 +1,4 @@
-"""`overt study new|show`: the researcher's side of a study file, and its facts in plain words.
-
-``study_facts`` is what the tray's Studies… dialog shows a volunteer before they join.
-"""
+"""`overt study new|show`: the researcher's side of a study file, and its facts in plain words."""
 
 from __future__ import annotations
 
@@ -12,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.support import CliError
+from app.core.studies import study_facts
 from recorder.consent.study import CaptureRequest, Study, load_study, parse_study, study_to_toml
 
 
@@ -103,68 +101,13 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
+    """Print what the study asks, in the words a volunteer reads in Studies…, and its full key.
+
+    The researcher checks the key against the identity file `overt study new` wrote; the
+    volunteer's dialog shortens it.
+    """
     study = load_study(args.file)
-    capture = study.capture
-    lines = [
-        f"Study {study.id}: {study.title}",
-        f"Researcher: {study.researcher} ({study.contact})",
-        f"Ethics reference: {study.ethics_ref or 'none given'}",
-        "Purposes: " + "; ".join(study.purposes),
-        f"Asks for: mouse {'yes' if capture.mouse else 'no'}, keys "
-        f"{'yes (' + capture.text_mode + ')' if capture.keys else 'no'}, screenshots "
-        f"{f'{capture.frame_rate:g}/s' if capture.frames else 'no'}, window titles "
-        f"{'yes' if capture.window_titles else 'no'}",
-        "Apps: "
-        + (", ".join(capture.apps_allow) or "all (except denied)")
-        + (f"; never: {', '.join(capture.apps_deny)}" if capture.apps_deny else ""),
-        f"Kept on this computer: {study.retention_days} days"
-        if study.retention_days
-        else "Kept on this computer: until you delete it",
-        f"Exports are encrypted to: {study.recipient}",
-    ]
+    lines = [f"{label}: {text}" for label, text in study_facts(study)]
+    lines.append(f"Exports are encrypted to: {study.recipient}")
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
-
-
-def study_facts(study: Study) -> list[tuple[str, str]]:
-    """What a study asks, as (label, plain words) pairs: who, why, what, how long, to whom."""
-    capture = study.capture
-    asks = []
-    if capture.mouse:
-        asks.append("mouse")
-    if capture.keys and capture.text_mode != "none":
-        asks.append("typed text" if capture.text_mode == "full" else "keys without the text")
-    if capture.frames:
-        asks.append(f"screenshots (about {capture.frame_rate:g} per second)")
-    asks.append("window titles" if capture.window_titles else "app names only")
-    apps = ", ".join(capture.apps_allow) or "all apps"
-    if capture.apps_deny:
-        apps += f"; never {', '.join(capture.apps_deny)}"
-    if capture.max_duration_s:
-        asks.append(f"at most {capture.max_duration_s / 60:g} minutes a session")
-    kept = (
-        f"{study.retention_days} days, then deleted automatically"
-        if study.retention_days
-        else "until you delete it"
-    )
-    exports = (
-        "Nothing leaves this computer until you review, approve and export a session "
-        f"yourself; exports are encrypted so only {study.researcher} can read them "
-        f"(key {study.recipient[:16]}…)."
-    )
-    if study.after_export:
-        exports += f" After export: {study.after_export.rstrip('.')}."
-    facts = [
-        ("Study", f"{study.title} ({study.id})"),
-        ("Run by", study.researcher),
-        ("Contact", study.contact),
-        ("Ethics reference", study.ethics_ref or "none given"),
-        ("Purposes", "; ".join(study.purposes)),
-        ("Asks to record", ", ".join(asks) + "; you can always record less"),
-        ("Apps", apps),
-        ("Kept on this computer", kept),
-        ("Where exports go", exports),
-    ]
-    if study.complaints:
-        facts.append(("To complain", study.complaints))
-    return facts

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pyrage
 
+from app.core.studies import study_facts
 from recorder.consent.study import load_study
 from tests.helpers.overt_cli import run_overt
 
@@ -29,7 +30,10 @@ def test_study_new_then_show(tmp_path: Path) -> None:
     assert secret not in study_file.read_text()
     shown = run_overt("study", "show", str(study_file))
     assert shown.returncode == 0
-    assert "keys yes (keys)" in shown.stdout
+    assert "keys without the text" in shown.stdout  # the study's text mode, in plain words
+    for label, text in study_facts(study):  # the words Studies… shows a volunteer
+        assert f"{label}: {text}\n" in shown.stdout
+    assert f"Exports are encrypted to: {study.recipient}\n" in shown.stdout  # the whole key
     again = run_overt(*argv)
     assert again.returncode == 1
     assert "already exists" in again.stderr
