@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core import settings as settings_file
-from app.core.version import overt_version
+from app.core.consent_drafting import draft_consent
 from app.dialogs.consent_dialog import ConsentDialog
 from app.qt.core import QObject, QPoint, QRect, Qt, QTimer, Signal
 from app.qt.gui import QAction, QCloseEvent, QColor, QIcon, QPainter, QPixmap
@@ -38,7 +38,7 @@ from app.qt.widgets import (
 )
 from app.tray.expiry import ExpiryReport, ExpiryTimer
 from app.tray.menu import TrayMenu, menu_origin
-from app.tray.recording import RecorderLike, RecordingController, default_recorder, draft_consent
+from app.tray.recording import RecorderLike, RecordingController, default_recorder
 from app.tray.state import Icon, TrayState
 from recorder.consent.reconfirm import ReconfirmSchedule
 from recorder.consent.study import Study, StudyError, load_study
@@ -365,7 +365,7 @@ class TrayApp(QObject):
                 self._ask_without_study(str(exc))
                 return None
         try:
-            draft = draft_consent(settings.scope(), self.home, study, app_version=overt_version())
+            draft = draft_consent(self.home, settings, study=study)
         except ConsentRequired as exc:
             self._error(str(exc))
             return None

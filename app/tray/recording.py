@@ -10,15 +10,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, Protocol
 
-from app.core import settings as settings_file
 from app.qt.core import QObject, Signal
-from recorder.consent.participant import participant_id
-from recorder.consent.record import ConsentScope, narrow_to_study
-from recorder.consent.record import draft_consent as build_draft
-from recorder.consent.study import Study
 from recorder.errors import RecorderError
 from storage import StorageError
 
@@ -47,48 +41,6 @@ def default_recorder(consent: dict[str, Any]) -> RecorderLike:
     from recorder.session import Recorder
 
     return Recorder(consent, default_backend())
-
-
-def draft_consent(
-    scope: ConsentScope,
-    home: Path,
-    study: Study | None = None,
-    app_version: str = "0+unknown",
-    retention_days: int | None = None,
-) -> dict[str, Any]:
-    """The consent record the dialog shows, before the person affirms it.
-
-    With a study, the scope is what the study asks narrowed by the person's choices
-    (never wider), and the record names the study's who, why and recipients. A personal
-    session's retention defaults to the one in Settings (``overt expire`` and the tray's daily
-    expiry honour it); a study session keeps the study's own retention.
-
-    Raises:
-        ConsentRequired: the person's choices and the study's request leave nothing to record.
-    """
-    if study is not None:
-        scope = narrow_to_study(study.capture, scope)
-    elif retention_days is None:
-        retention_days = _settings_retention(home)
-    return build_draft(
-        scope,
-        participant_id=participant_id(home, study.id if study else None),
-        study=study.to_record() if study else None,
-        app_version=app_version,
-        retention_days=retention_days,
-    )
-
-
-def _settings_retention(home: Path) -> int | None:
-    """The personal retention from Settings; None (keep) if the file cannot be read.
-
-    The tray reads the same file for the scope just before and reports a bad one; keeping a
-    session longer than intended loses nothing, and the consent dialog shows the retention.
-    """
-    try:
-        return settings_file.load(home).retention_days
-    except settings_file.SettingsError:
-        return None
 
 
 class RecordingController(QObject):

@@ -7,21 +7,16 @@ import json
 import signal
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
 from app.cli.support import CliError, vault_home
-from app.core.version import overt_version
+from app.core import settings as settings_file
+from app.core.consent_drafting import draft_consent
 from recorder.capture.policy import parse_hotkey
-from recorder.consent.participant import participant_id
-from recorder.consent.record import (
-    DEFAULT_DENY_APPS,
-    DEFAULT_PAUSE_HOTKEY,
-    ConsentScope,
-    draft_consent,
-    narrow_to_study,
-)
+from recorder.consent.record import ConsentScope
 from recorder.consent.study import Study, load_study
 from recorder.consent.text import STATEMENTS, affirm, render_text
 from recorder.errors import CaptureUnavailable, RecorderError
@@ -43,34 +38,34 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="record one session, after your consent",
         description="Record mouse, keyboard, windows and frames of this desktop session into "
-        "the vault, encrypted, until the duration, Ctrl+C or SIGTERM. Nothing is recorded "
-        "until you type yes after reading what it captures, or pass --i-consent.",
+        "the vault, encrypted, until the duration, Ctrl+C or SIGTERM. What it captures and "
+        "how long it is kept start from your Settings (as in the tray); the flags change them "
+        "for this session. Nothing is recorded until you type yes after reading what it "
+        "captures, or pass --i-consent.",
     )
     parser.add_argument(
         "--i-consent",
         action="store_true",
-        help="I agree to record this session with the scope given by the other flags",
+        help="I agree to record this session with the scope my Settings and the other flags give",
     )
     parser.add_argument("--study", metavar="FILE", help="join a study's session scope")
     parser.add_argument("--apps", metavar="A,B", help="record only these apps (WM_CLASS)")
     parser.add_argument(
-        "--deny", metavar="A,B", help="never record these apps (added to the built-in list)"
+        "--deny",
+        metavar="A,B",
+        help="never record these apps (added to the built-in list and your Settings' list)",
     )
     parser.add_argument("--duration", metavar="S", type=float, help="stop after S seconds")
     parser.add_argument(
-        "--text", choices=TEXT_MODES, default="full", help="typed text: full, keys or none"
+        "--text", choices=TEXT_MODES, help="typed text: full, keys or none (default: Settings)"
     )
-    parser.add_argument("--fps", type=float, default=1.0, help="periodic frames/s (default 1)")
+    parser.add_argument("--fps", type=float, help="periodic frames/s (default: Settings)")
     parser.add_argument("--no-frames", action="store_true", help="record no screenshots")
     parser.add_argument("--no-titles", action="store_true", help="record no window titles")
     parser.add_argument("--no-mouse", action="store_true", help="record no pointer input")
     parser.add_argument("--raw-moves", action="store_true", help="keep every pointer move")
     parser.add_argument("--idle-stop", metavar="S", type=float, help="stop after S s idle")
-    parser.add_argument(
-        "--pause-hotkey",
-        default=DEFAULT_PAUSE_HOTKEY,
-        help=f"pause/resume chord (default {DEFAULT_PAUSE_HOTKEY})",
-    )
+    parser.add_argument("--pause-hotkey", help="pause/resume chord (default: Settings)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.set_defaults(func=run_record)
 
@@ -79,42 +74,65 @@ def _names(value: str | None) -> tuple[str, ...]:
     return tuple(n.strip() for n in (value or "").split(",") if n.strip())
 
 
-def scope_from_args(args: argparse.Namespace) -> ConsentScope:
-    """The consent scope the flags describe.
+def scope_from_args(
+    args: argparse.Namespace, settings: settings_file.Settings | None = None
+) -> ConsentScope:
+    """The consent scope of this session: the Settings' defaults, changed by the flags.
+
+    Args:
+        args: the parsed flags (a flag not given leaves the Settings' value).
+        settings: the person's Settings; None means the defaults.
 
     Raises:
         CliError: a flag value is out of range.
     """
-    try:
-        parse_hotkey(args.pause_hotkey)
-    except ValueError as error:
-        raise CliError(f"The pause hotkey is not valid: {error}.") from None
+    base = (settings if settings is not None else settings_file.Settings()).scope()
+    if args.pause_hotkey is not None:
+        try:
+            parse_hotkey(args.pause_hotkey)
+        except ValueError as error:
+            raise CliError(f"The pause hotkey is not valid: {error}.") from None
     if args.idle_stop is not None and args.idle_stop <= 0:
         raise CliError("The idle stop must be a positive number of seconds.")
+    text_mode = base.effective_text_mode if args.text is None else args.text
     try:
-        return ConsentScope(
-            mouse=not args.no_mouse,
-            keys=args.text != "none",
-            text_mode=args.text,
-            frames=not args.no_frames,
-            fps=args.fps,
-            window_titles=not args.no_titles,
-            apps_allow=_names(args.apps),
-            apps_deny=DEFAULT_DENY_APPS + _names(args.deny),
+        return replace(
+            base,
+            mouse=base.mouse and not args.no_mouse,
+            keys=text_mode != "none",
+            text_mode=text_mode,
+            frames=base.frames and not args.no_frames,
+            fps=base.fps if args.fps is None else args.fps,
+            window_titles=base.window_titles and not args.no_titles,
+            apps_allow=_names(args.apps) or base.apps_allow,
+            apps_deny=tuple(dict.fromkeys(base.apps_deny + _names(args.deny))),
             duration_s=args.duration,
             idle_stop_s=args.idle_stop,
-            move_hz=None if args.raw_moves else 60.0,
-            pause_hotkey=args.pause_hotkey,
+            move_hz=None if args.raw_moves else base.move_hz,
+            pause_hotkey=base.pause_hotkey if args.pause_hotkey is None else args.pause_hotkey,
         )
     except RecorderError as error:
         raise CliError(str(error)) from None
 
 
-def check_can_record(args: argparse.Namespace) -> tuple[ConsentScope, Study | None]:
-    """Every refusal that needs no vault: consent, study, display server, flag values.
+def load_settings(home: Path) -> settings_file.Settings:
+    """The person's Settings (defaults when there are none).
+
+    Raises:
+        CliError: the settings file cannot be used; nothing is recorded, since it may hold
+            apps the person never wants recorded.
+    """
+    try:
+        return settings_file.load(home)
+    except settings_file.SettingsError as error:
+        raise CliError(f"{error} Nothing was recorded.") from None
+
+
+def check_can_record(args: argparse.Namespace) -> Study | None:
+    """Every refusal that needs neither the vault nor the Settings: consent, study, display.
 
     Returns:
-        The scope to record (a study's request narrowed by the flags) and the study, if any.
+        The study to record for, if any.
     """
     if not args.i_consent and not sys.stdin.isatty():
         raise CliError(NO_CONSENT)
@@ -122,29 +140,34 @@ def check_can_record(args: argparse.Namespace) -> tuple[ConsentScope, Study | No
     reason = refusal_reason(detect_display_server())
     if reason is not None:
         raise CaptureUnavailable(reason)
-    scope = scope_from_args(args)
-    if study is not None:
-        try:
-            scope = narrow_to_study(study.capture, scope)
-        except RecorderError as error:
-            raise CliError(str(error)) from None
-    return scope, study
+    return study
 
 
 def affirmed_consent(
-    args: argparse.Namespace, scope: ConsentScope, study: Study | None, home: Path
+    args: argparse.Namespace,
+    scope: ConsentScope,
+    study: Study | None,
+    home: Path,
+    settings: settings_file.Settings | None = None,
 ) -> dict[str, Any]:
     """The consent record, affirmed by --i-consent or by typing yes after reading its text.
 
+    Drafted as the tray drafts it (app/core/consent_drafting.py): a study narrows ``scope``,
+    and a personal session is kept as long as the Settings say.
+
+    Args:
+        scope: this session's scope (``scope_from_args``).
+        settings: the person's Settings; None means the defaults.
+
     Raises:
-        CliError: the person did not type yes (nothing is recorded).
+        CliError: the person did not type yes, or the study and the flags leave nothing to
+            record (nothing is recorded).
     """
-    draft = draft_consent(
-        scope,
-        participant_id=participant_id(home, study.id if study else None),
-        study=study.to_record() if study else None,
-        app_version=overt_version(),
-    )
+    try:
+        chosen = settings if settings is not None else settings_file.Settings()
+        draft = draft_consent(home, chosen, scope=scope, study=study)
+    except RecorderError as error:
+        raise CliError(str(error)) from None
     statements = [statement_id for statement_id, _ in STATEMENTS]
     if args.i_consent:
         return affirm(draft, statements=statements, action="--i-consent flag")
@@ -177,12 +200,20 @@ def vault_sink_factory(home: Path) -> tuple[SinkFactory, Any]:
 
 
 def run_record(args: argparse.Namespace, *, sink_factory: SinkFactory | None = None) -> int:
-    scope, study = check_can_record(args)
-    vault = None
+    """Record one session; the exit status.
+
+    Args:
+        sink_factory: begins the session's sink (tests pass an in-memory one); None opens the
+            vault.
+    """
+    study = check_can_record(args)
     home = vault_home(args)
+    settings = load_settings(home)
+    scope = scope_from_args(args, settings)
+    vault = None
     if sink_factory is None:
         sink_factory, vault = vault_sink_factory(home)
-    consent = affirmed_consent(args, scope, study, home)
+    consent = affirmed_consent(args, scope, study, home, settings)
     from recorder.platform.backend import default_backend
     from recorder.session import Recorder
 

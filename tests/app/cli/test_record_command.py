@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from app.cli import main as cli
 from app.cli.commands import record
 from app.cli.support import CliError
+from app.core.settings import FILE, Settings, load, save
+from app.tray.app import TrayApp
 from recorder.consent.participant import participant_id
 from recorder.consent.record import narrow_to_study
 from recorder.consent.study import CaptureRequest, Study
 from recorder.consent.text import text_sha256
+from tests.app.sessions import OFFSCREEN_LIMITS, make_vault
 from tests.helpers.overt_cli import run_overt
+from tests.recorder.fakes import FakeBackend, MemorySink
 
 
 def run_record(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -157,3 +163,90 @@ def test_anything_but_yes_records_nothing(
     monkeypatch.setattr("builtins.input", lambda: answer)
     with pytest.raises(CliError, match="nothing was recorded"):
         record.affirmed_consent(args, record.scope_from_args(args), None, tmp_path)  # type: ignore[arg-type]
+
+
+# --- the CLI drafts the consent the tray drafts ----------------------------------------------
+
+SETTINGS = Settings(
+    text_mode="keys", fps=2.0, frames=False, window_titles=False, deny_apps=["slack"],
+    allow_apps=["firefox"], pause_hotkey="ctrl+alt+shift+o", retention_days=5,
+)  # fmt: skip
+
+
+@pytest.fixture
+def x11_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Say this is an X11 session, with a fake capture backend (no display is opened)."""
+    monkeypatch.setenv("DISPLAY", ":99")
+    monkeypatch.setenv("XDG_SESSION_TYPE", "x11")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setattr("recorder.platform.backend.default_backend", FakeBackend)
+
+
+def record_into_memory(home: Path, *flags: str) -> dict[str, Any]:
+    """Run `overt record --home HOME FLAGS` into an in-memory sink; the consent it stored."""
+    sinks: list[MemorySink] = []
+
+    def open_sink(consent: dict[str, Any]) -> MemorySink:
+        sinks.append(MemorySink(consent))
+        return sinks[-1]
+
+    args = cli.build_parser().parse_args(["record", "--home", str(home), *flags])
+    assert record.run_record(args, sink_factory=open_sink) == 0
+    [sink] = sinks
+    assert sink.consent is not None
+    return sink.consent
+
+
+def trays_draft(qtbot: QtBot, home: Path) -> dict[str, Any]:
+    """The consent the tray's Record… drafts for this vault (before the person affirms it)."""
+    tray = TrayApp(home, tray_available=False)
+    assert tray.status_window is not None
+    qtbot.add_widget(tray.status_window)
+    qtbot.add_widget(tray.prompt)
+    dialog = tray.record()
+    assert dialog is not None
+    qtbot.add_widget(dialog)
+    draft = dict(dialog.draft)
+    dialog.reject()
+    tray.timer.stop()
+    return draft
+
+
+@OFFSCREEN_LIMITS
+def test_the_cli_records_with_the_consent_the_tray_drafts(
+    qtbot: QtBot, tmp_path: Path, x11_session: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "vault"
+    make_vault(home)
+    save(home, SETTINGS)
+    consent = record_into_memory(home, "--i-consent", "--duration", "0.2")
+    assert consent["retention"]["local_days"] == 5  # the Settings' retention, as in the tray
+    assert consent["scope"]["duration_s"] == 0.2  # the one thing the flags chose
+    draft = trays_draft(qtbot, home)
+    assert {**consent["scope"], "duration_s": None} == draft["scope"]
+    for field in ("retention", "participant_id", "study", "purposes", "recipients"):
+        assert consent[field] == draft[field], field
+    assert capsys.readouterr().out.startswith("Recording session ")
+
+
+def test_flags_change_the_settings_for_one_session(tmp_path: Path, x11_session: None) -> None:
+    save(tmp_path, SETTINGS)
+    flags = ("--i-consent", "--duration", "0.2", "--text", "full", "--fps", "1", "--deny", "gimp")
+    scope = record_into_memory(tmp_path, *flags)["scope"]
+    assert (scope["text_mode"], scope["fps"]) == ("full", 1.0)
+    assert {"slack", "gimp", "keepassxc"} <= set(scope["apps_deny"])  # every list kept
+    assert (scope["apps_allow"], scope["frames"]) == (["firefox"], False)  # the rest as set
+    assert load(tmp_path) == SETTINGS  # a flag changes one session, never the Settings
+
+
+def test_a_broken_settings_file_records_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], x11_session: None
+) -> None:
+    (tmp_path / FILE).write_text("{", encoding="utf-8")
+    code = cli.main(["record", "--i-consent", "--home", str(tmp_path), "--duration", "0.2"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.count("\n") == 1
+    assert "cannot be read" in err
+    assert "Nothing was recorded" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [FILE]  # no session, no secret

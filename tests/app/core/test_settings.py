@@ -1,4 +1,4 @@
-"""The settings file (app/core/settings.py) and the consent draft its defaults shape."""
+"""The settings file (app/core/settings.py): versioned, checked by field, written atomically."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
-from PySide6.QtWidgets import QLabel
-from pytestqt.qtbot import QtBot
 
 from app.core.settings import (
     FILE,
@@ -24,11 +22,7 @@ from app.core.settings import (
     load,
     save,
 )
-from app.dialogs.consent_dialog import ConsentDialog
-from app.tray.recording import draft_consent
 from recorder.consent.record import DEFAULT_DENY_APPS
-from tests.app.sessions import OFFSCREEN_LIMITS
-from tests.app.study_files import make_study
 
 
 def write(home: Path, doc: Any) -> None:
@@ -167,65 +161,3 @@ valid_settings = st.builds(
 def test_every_valid_settings_survives_a_round_trip(tmp_path: Path, settings: Settings) -> None:
     save(tmp_path, settings)
     assert load(tmp_path) == settings
-
-
-# --- the defaults feed the consent draft ---------------------------------------------------
-
-
-def test_defaults_and_retention_pre_fill_the_consent_draft(tmp_path: Path) -> None:
-    save(tmp_path, Settings(mouse=False, text_mode="keys", frames=False, window_titles=False,
-                            allow_apps=["firefox"], retention_days=7))  # fmt: skip
-    draft = draft_consent(load(tmp_path).scope(), tmp_path)
-    scope = draft["scope"]
-    assert (scope["mouse"], scope["keys"], scope["text_mode"]) == (False, True, "keys")
-    assert (scope["frames"], scope["window_titles"], scope["apps_allow"]) == (
-        False, False, ["firefox"])  # fmt: skip
-    assert draft["retention"]["local_days"] == 7
-
-
-def test_a_study_keeps_its_own_retention(tmp_path: Path) -> None:
-    save(tmp_path, Settings(retention_days=365))
-    study = make_study(retention_days=30)
-    assert draft_consent(Settings().scope(), tmp_path, study)["retention"]["local_days"] == 30
-
-
-def test_without_a_retention_setting_personal_sessions_are_kept(tmp_path: Path) -> None:
-    assert draft_consent(Settings().scope(), tmp_path)["retention"]["local_days"] is None
-
-
-@OFFSCREEN_LIMITS
-def test_the_consent_dialog_shows_the_defaults_and_ticks_no_statement(
-    qtbot: QtBot, tmp_path: Path
-) -> None:
-    save(tmp_path, Settings(mouse=False, retention_days=9))
-    dialog = ConsentDialog(draft_consent(load(tmp_path).scope(), tmp_path))
-    qtbot.add_widget(dialog)
-    assert dialog.draft["scope"]["mouse"] is False
-    assert not any(box.isChecked() for box in dialog.checkboxes.values())
-    assert not dialog.start.isEnabled()
-    text = " ".join(label.text() for label in dialog.findChildren(QLabel))
-    assert "9 days" in text
-
-
-@OFFSCREEN_LIMITS
-def test_the_trays_consent_dialog_starts_from_the_settings(qtbot: QtBot, tmp_path: Path) -> None:
-    from app.tray.app import TrayApp
-    from tests.app.sessions import make_vault
-
-    home = tmp_path / "vault"
-    make_vault(home)
-    save(home, Settings(mouse=False, keys=False, allow_apps=["firefox"], retention_days=3))
-    tray = TrayApp(home, tray_available=False)
-    assert tray.status_window is not None
-    qtbot.add_widget(tray.status_window)
-    qtbot.add_widget(tray.prompt)
-    dialog = tray.record()
-    assert dialog is not None
-    qtbot.add_widget(dialog)
-    scope = dialog.draft["scope"]
-    assert (scope["mouse"], scope["keys"], scope["apps_allow"]) == (False, False, ["firefox"])
-    assert dialog.draft["retention"]["local_days"] == 3
-    assert not any(box.isChecked() for box in dialog.checkboxes.values())
-    assert tray.state.state == "idle"  # the person still affirms every session
-    dialog.reject()
-    tray.timer.stop()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QDialog, QLabel
 from pytestqt.qtbot import QtBot
 
+from app.core.consent_drafting import draft_consent
+from app.core.settings import Settings, load, save
 from app.dialogs.consent_dialog import START_ACTION, ConsentDialog
 from recorder.consent.text import render_text
+from tests.app.sessions import OFFSCREEN_LIMITS
 
 
 def draft() -> dict[str, Any]:
@@ -75,3 +79,17 @@ def test_open_windows_are_marked_in_or_out(qtbot: QtBot) -> None:
     shown = "\n".join(label.text() for label in dialog.findChildren(QLabel))
     assert "firefox: Inbox (recorded)" in shown
     assert "keepassxc: Passwords (NOT recorded)" in shown
+
+
+@OFFSCREEN_LIMITS
+def test_the_consent_dialog_shows_the_defaults_and_ticks_no_statement(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    save(tmp_path, Settings(mouse=False, retention_days=9))
+    dialog = ConsentDialog(draft_consent(tmp_path, load(tmp_path)))
+    qtbot.add_widget(dialog)
+    assert dialog.draft["scope"]["mouse"] is False
+    assert not any(box.isChecked() for box in dialog.checkboxes.values())
+    assert not dialog.start.isEnabled()
+    text = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "9 days" in text

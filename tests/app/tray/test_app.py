@@ -380,3 +380,23 @@ def test_review_asks_for_the_passphrase_then_opens_the_window(qtbot: QtBot, tray
     qtbot.add_widget(window)
     assert window.sessions.topLevelItemCount() == 0
     assert window.isVisible()
+
+
+def test_the_trays_consent_dialog_starts_from_the_settings(qtbot: QtBot, tmp_path: Path) -> None:
+    home = tmp_path / "vault"
+    make_vault(home)
+    save(home, Settings(mouse=False, keys=False, allow_apps=["firefox"], retention_days=3))
+    tray = TrayApp(home, tray_available=False)
+    assert tray.status_window is not None
+    qtbot.add_widget(tray.status_window)
+    qtbot.add_widget(tray.prompt)
+    dialog = tray.record()
+    assert dialog is not None
+    qtbot.add_widget(dialog)
+    scope = dialog.draft["scope"]
+    assert (scope["mouse"], scope["keys"], scope["apps_allow"]) == (False, False, ["firefox"])
+    assert dialog.draft["retention"]["local_days"] == 3
+    assert not any(box.isChecked() for box in dialog.checkboxes.values())
+    assert tray.state.state == "idle"  # the person still affirms every session
+    dialog.reject()
+    tray.timer.stop()
