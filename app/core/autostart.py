@@ -8,6 +8,8 @@ import sys
 from importlib.resources import files
 from pathlib import Path
 
+from storage.format.files import write_atomic
+
 NAME = "overt-autostart.desktop"
 
 
@@ -29,7 +31,12 @@ def is_enabled() -> bool:
 
 
 def enable() -> Path:
-    """Write the autostart entry (atomically). Its Exec starts the tray with no arguments."""
+    """Write the autostart entry (atomically). Its Exec starts the tray with no arguments.
+
+    Raises:
+        OSError: the autostart folder cannot be made.
+        StorageError: the entry cannot be written (in one sentence).
+    """
     template = files("app").joinpath("resources", NAME).read_text(encoding="utf-8")
     exe = overt_command()
     exec_value = f'"{exe}"' if any(c.isspace() for c in exe) else exe
@@ -37,9 +44,7 @@ def enable() -> Path:
     text = text.replace("\nTryExec=overt\n", f"\nTryExec={exe}\n")
     path = autostart_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(NAME + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, text.encode("utf-8"))
     return path
 
 

@@ -9,14 +9,13 @@ rename). Every problem is one sentence that names the field.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from recorder.capture.policy import parse_hotkey
 from recorder.consent.record import DEFAULT_DENY_APPS, DEFAULT_PAUSE_HOTKEY, ConsentScope
+from storage.format.files import write_json_atomic
 from storage.format.records import TEXT_MODES
 
 FILE = "settings.json"
@@ -259,21 +258,8 @@ def save(home: Path, settings: Settings) -> None:
 
     Raises:
         SettingsError: a value is out of range (nothing is written).
-        OSError: the folder cannot be written.
+        StorageError: the file cannot be written (DiskFull when the disk is full), in one
+            sentence; the old file is kept.
     """
     settings.check()
     write_json_atomic(Path(home) / FILE, {"version": VERSION, **asdict(settings)})
-
-
-def write_json_atomic(path: Path, doc: dict[str, Any]) -> None:
-    """Write JSON to a private temp file in the same folder, fsync it, then rename it over."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(doc, out, indent=2)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

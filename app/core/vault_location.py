@@ -16,7 +16,8 @@ from typing import Literal
 
 import platformdirs
 
-from app.core.settings import SettingsError, write_json_atomic
+from app.core.settings import SettingsError
+from storage.format.files import write_json_atomic
 from storage.vault import KEY_FILE, Vault
 
 FILE = "location.json"
@@ -66,7 +67,12 @@ def load_location() -> Path | None:
 
 
 def save_location(folder: Path | None) -> None:
-    """Write down the chosen vault folder (None, or the default folder, means the default)."""
+    """Write down the chosen vault folder (None, or the default folder, means the default).
+
+    Raises:
+        OSError: the config folder cannot be made.
+        StorageError: the file cannot be written (in one sentence); the old one is kept.
+    """
     path = location_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     value = None if folder is None or same_folder(folder, default_home()) else str(folder)

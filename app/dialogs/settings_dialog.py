@@ -50,6 +50,7 @@ from app.qt.widgets import (
     QWidget,
 )
 from recorder.errors import RecorderError
+from storage import StorageError, Vault
 
 #: The typed-text choices while "Record keys" is on (off means no keys at all).
 TEXT_CHOICES = (
@@ -393,11 +394,9 @@ class SettingsDialog(QDialog):
                 else:
                     autostart.disable()
             if not settings.keyring_unlock and self.settings.keyring_unlock and self.keyring:
-                from storage import StorageError, Vault
-
                 with contextlib.suppress(StorageError):
                     keyring_unlock.forget(Vault.open(self.home), self.keyring)
-        except (SettingsError, OSError) as exc:
+        except (SettingsError, StorageError, OSError) as exc:
             self._say(str(exc))
             return
         self.settings = settings

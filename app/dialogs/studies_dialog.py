@@ -29,6 +29,7 @@ from app.qt.widgets import (
     QWidget,
 )
 from recorder.consent.study import Study, StudyError, load_study
+from storage import StorageError
 
 FileChooser = Callable[[QWidget], Path | None]
 
@@ -214,7 +215,7 @@ class StudiesDialog(QDialog):
         try:
             settings = settings_file.load(self.home)
             settings_file.save(self.home, replace(settings, study_path=path))
-        except (settings_file.SettingsError, OSError) as exc:
+        except (settings_file.SettingsError, StorageError, OSError) as exc:
             self.say(str(exc))
             return False
         return True

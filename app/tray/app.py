@@ -630,7 +630,7 @@ class TrayApp(QObject):
         try:
             settings = settings_file.load(self.home)
             settings_file.save(self.home, replace(settings, study_path=None))
-        except (settings_file.SettingsError, OSError) as exc:
+        except (settings_file.SettingsError, StorageError, OSError) as exc:
             self._error(str(exc))
             return
         self._show_study()

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from storage.errors import DiskFull, StorageError, UnsafePermissions
 
@@ -81,6 +83,19 @@ def write_atomic(path: Path, data: bytes) -> None:
                 os.unlink(tmp)
             raise
         fsync_dir(path.parent)
+
+
+def write_json_atomic(path: Path, doc: Any) -> None:
+    """Replace ``path`` with ``doc`` as indented JSON, atomically and durably (``write_atomic``).
+
+    For the small JSON files beside the vault (settings, dismissals, the vault's location),
+    so that they too are never half-written and are fsynced like the vault's own files.
+
+    Raises:
+        DiskFull: if the disk fills; the old file is left untouched.
+        StorageError: any other failure to write, in one sentence.
+    """
+    write_atomic(path, json.dumps(doc, indent=2).encode("utf-8"))
 
 
 def shred(path: Path) -> None:

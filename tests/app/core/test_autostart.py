@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 import pytest
 
 from app.core import autostart
+from storage import DiskFull
 
 
 def test_off_by_default_then_on_then_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -21,3 +24,19 @@ def test_off_by_default_then_on_then_off(tmp_path: Path, monkeypatch: pytest.Mon
     assert autostart.is_enabled()
     autostart.disable()
     assert not autostart.is_enabled()
+
+
+def test_the_entry_is_written_durably_or_not_at_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash after enabling must not leave an empty entry: it is fsynced before the rename."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+
+    def full_disk(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(DiskFull):
+        autostart.enable()
+    assert not autostart.is_enabled()
+    assert list((tmp_path / "autostart").iterdir()) == []  # no temp file left behind

@@ -23,6 +23,7 @@ from app.core.settings import (
     save,
 )
 from recorder.consent.record import DEFAULT_DENY_APPS
+from storage import DiskFull
 
 
 def write(home: Path, doc: Any) -> None:
@@ -125,7 +126,7 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temp_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", broken_fsync)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(DiskFull, match=r"The disk is full while writing settings\.json"):
         save(tmp_path, Settings(fps=5.0))
     assert (tmp_path / FILE).read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [FILE]
