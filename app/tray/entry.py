@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli.support import CliError
+from app.cli.support import CliError, vault_home
 from recorder.platform.environment import detect_display_server
 
 #: The source checkout, when Overt runs from one (then `make demo` exists).
@@ -22,6 +22,6 @@ def run_tray(args: argparse.Namespace) -> int:
             else ""
         )
         raise CliError(f"No display to show Overt on (DISPLAY is not set){hint}.")
-    from app.tray.app import run_tray_app  # Qt is imported only now
+    from app.tray.start import run_tray_app  # Qt is imported only now
 
-    return run_tray_app(args)
+    return run_tray_app(vault_home(args))

@@ -242,7 +242,7 @@ def screenshot(display: XDisplay, path: Path) -> Path:
     return path
 
 
-#: The idle tray icon's colour (app/tray/app.py draws a grey ring).
+#: The idle tray icon's colour (app/tray/icons.py draws a grey ring).
 TRAY_ICON_GREY = (0x5F, 0x6B, 0x7A)
 
 

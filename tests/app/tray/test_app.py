@@ -4,29 +4,21 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.core.settings import Settings, load, save
 from app.dialogs.consent_dialog import ConsentDialog
 from app.dialogs.studies_dialog import StudiesDialog
-from app.tray.app import (
-    RECORD_WITHOUT_STUDY,
-    TrayApp,
-    idle_icon,
-    paused_icon,
-    recording_icon,
-)
-from app.tray.menu import menu_origin
-from app.tray.single_instance import SingleInstance
+from app.tray.app import TrayApp
+from app.tray.consent_flow import RECORD_WITHOUT_STUDY
 from recorder.consent.participant import participant_id
 from recorder.consent.reconfirm import ReconfirmSchedule
 from storage import Vault
@@ -127,15 +119,6 @@ def start_recording(qtbot: QtBot, tray: TrayApp) -> None:
         qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
     with qtbot.wait_signal(tray.controller.started, timeout=TIMEOUT):
         qtbot.mouseClick(dialog.start, Qt.MouseButton.LeftButton)
-
-
-def test_icons_differ_in_shape_not_only_colour(qapp: Any) -> None:
-    def alpha_mask(icon: Any) -> bytes:
-        img = icon.pixmap(64, 64).toImage()
-        return bytes(img.pixelColor(x, y).alpha() > 0 for y in range(64) for x in range(64))
-
-    masks = {alpha_mask(i()) for i in (idle_icon, recording_icon, paused_icon)}
-    assert len(masks) == 3
 
 
 def test_not_now_starts_nothing(qtbot: QtBot, tray: TrayApp) -> None:
@@ -323,29 +306,6 @@ def test_expired_sessions_go_at_start_up_with_a_notice(qtbot: QtBot, tmp_path: P
     assert not app.expiry.timer.isActive()
 
 
-@pytest.mark.parametrize(
-    ("icon", "where"),
-    [
-        (QRect(1880, 0, 24, 24), "below"),  # a tray at the top right
-        (QRect(1880, 1056, 24, 24), "above"),  # a task bar at the bottom
-        (QRect(0, 500, 24, 24), "right"),  # a vertical panel on the left, a tall menu
-    ],
-)
-def test_the_menu_opens_beside_its_icon(icon: QRect, where: str) -> None:
-    screen = QRect(0, 0, 1920, 1080)
-    size = QSize(270, 600 if where == "right" else 220)
-    origin = menu_origin(icon, size, screen)
-    menu = QRect(origin, size)
-    assert screen.contains(menu)
-    assert not menu.intersects(icon)
-    side = {
-        "below": menu.top() > icon.bottom(),
-        "above": menu.bottom() < icon.top(),
-        "right": menu.left() > icon.right(),
-    }
-    assert side[where]
-
-
 def test_settings_shape_the_consent_shown(qtbot: QtBot, tray: TrayApp) -> None:
     save(tray.home, Settings(text_mode="keys", fps=2.0))
     dialog = tray.record()
@@ -354,19 +314,6 @@ def test_settings_shape_the_consent_shown(qtbot: QtBot, tray: TrayApp) -> None:
     assert dialog.draft["scope"]["text_mode"] == "keys"
     assert dialog.draft["scope"]["fps"] == 2.0
     dialog.reject()
-
-
-def test_second_instance_hands_over_to_the_first(qtbot: QtBot) -> None:
-    name = f"overt-test-{uuid.uuid4().hex[:8]}"
-    first = SingleInstance(name)
-    assert first.claim()
-    second = SingleInstance(name)
-    with qtbot.wait_signal(first.activated, timeout=TIMEOUT):
-        assert not second.claim()
-    first.release()
-    third = SingleInstance(name)
-    assert third.claim()  # the name is free again
-    third.release()
 
 
 def test_review_asks_for_the_passphrase_then_opens_the_window(qtbot: QtBot, tray: TrayApp) -> None:
