@@ -90,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     func = getattr(args, "func", None)
     try:
         if func is None:
-            from app.tray.entry import run_tray
+            from app.main import run_tray
 
             return run_tray(args)
         return int(func(args) or 0)

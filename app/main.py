@@ -9,7 +9,7 @@ from app.cli.support import CliError, vault_home
 from recorder.platform.environment import detect_display_server
 
 #: The source checkout, when Overt runs from one (then `make demo` exists).
-CHECKOUT = Path(__file__).resolve().parents[2]
+CHECKOUT = Path(__file__).resolve().parents[1]
 
 
 def run_tray(args: argparse.Namespace) -> int:
