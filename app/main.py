@@ -1,10 +1,16 @@
-"""Starting the tray app from the command line: checks that come before Qt is loaded."""
+"""The `overt` program: a command runs from app/cli; with none, the tray app starts (app/tray).
+
+The only module that knows both: the CLI never imports the tray, nor the tray the CLI.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
+from app.cli import main as cli
 from app.cli.support import CliError, vault_home
 from recorder.platform.environment import detect_display_server
 
@@ -22,6 +28,16 @@ def run_tray(args: argparse.Namespace) -> int:
             else ""
         )
         raise CliError(f"No display to show Overt on (DISPLAY is not set){hint}.")
+    home = vault_home(args)
     from app.tray.start import run_tray_app  # Qt is imported only now
 
-    return run_tray_app(vault_home(args))
+    return run_tray_app(home)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `overt` console script; returns the exit status."""
+    return cli.main(argv, without_command=run_tray)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -180,3 +180,42 @@ def test_pyside6_is_imported_only_under_app_qt() -> None:
             if any(name.split(".")[0] in ("PySide6", "shiboken6") for name in names):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
+
+
+#: Which app packages each app package must not import (lazily included). The CLI and the tray
+#: meet only in app.main; dialogs are opened by the tray and the review window, never the CLI
+#: (which uses Qt only for `overt doctor`'s tray probe).
+FORBIDDEN_IMPORTS = {
+    "app.core": ("app.cli", "app.dialogs", "app.qt", "app.review", "app.tray", "app.main"),
+    "app.cli": ("app.dialogs", "app.tray", "app.main"),
+    "app.dialogs": ("app.cli", "app.tray", "app.main"),
+    "app.tray": ("app.cli", "app.main"),
+}
+
+
+def wrong_way_imports(graph: dict[str, set[str]]) -> list[str]:
+    """Every ``importer -> imported`` pair that FORBIDDEN_IMPORTS rules out."""
+
+    def within(module: str, package: str) -> bool:
+        return module == package or module.startswith(package + ".")
+
+    return sorted(
+        f"{importer} -> {imported}"
+        for importer, targets in graph.items()
+        for package, banned in FORBIDDEN_IMPORTS.items()
+        if within(importer, package)
+        for imported in targets
+        if any(within(imported, b) for b in banned)
+    )
+
+
+def test_wrong_way_import_detection_can_fail() -> None:
+    graph = {"app.dialogs.studies_dialog": {"app.cli.commands.study", "app.core.studies"}}
+    assert wrong_way_imports(graph) == ["app.dialogs.studies_dialog -> app.cli.commands.study"]
+
+
+def test_app_packages_import_one_way() -> None:
+    """The core imports no other app package; the CLI, the tray and the dialogs stay apart."""
+    files = _module_files()
+    graph = {name: _imports_of(path, name, set(files)) for name, path in files.items()}
+    assert wrong_way_imports(graph) == []

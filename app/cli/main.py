@@ -1,6 +1,7 @@
 """The `overt` command: parses arguments, runs one sub-command, turns errors into one sentence.
 
 Sub-commands live in ``app.cli.commands.*``; each module exposes ``register(subparsers, common)``.
+With no command, app/main.py (the `overt` entry point) starts the tray instead.
 Errors that are the environment's or the person's (bad input, wrong passphrase, a corrupt
 file) print one sentence to stderr and exit non-zero; anything else is a bug, which prints a
 one-sentence pointer to ``--debug`` rather than a traceback.
@@ -12,7 +13,7 @@ import argparse
 import importlib
 import pkgutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from app.cli import commands
 from app.cli.support import CliError
@@ -82,17 +83,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `overt` console script; returns the exit status."""
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    without_command: Callable[[argparse.Namespace], int] | None = None,
+) -> int:
+    """Run one sub-command; returns the exit status.
+
+    Args:
+        argv: the arguments (None: the process's).
+        without_command: what runs when no command is given (app/main.py starts the tray);
+            None makes a missing command a usage error.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     debug = getattr(args, "debug", False)
     func = getattr(args, "func", None)
+    if func is None and without_command is None:
+        parser.error("a command is needed")
     try:
         if func is None:
-            from app.main import run_tray
-
-            return run_tray(args)
+            assert without_command is not None
+            return int(without_command(args))
         return int(func(args) or 0)
     except KeyboardInterrupt:
         sys.stderr.write("overt: Interrupted.\n")
@@ -110,7 +122,3 @@ def main(argv: Sequence[str] | None = None) -> int:
             "run again with --debug to see the details.\n"
         )
         return EXIT_ERROR
-
-
-if __name__ == "__main__":
-    sys.exit(main())
