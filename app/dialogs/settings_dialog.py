@@ -10,13 +10,11 @@ Signals:
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from app.core import autostart, keyring_unlock
 from app.core.settings import (
-    MAX_RETENTION_DAYS,
     Settings,
     SettingsError,
     app_names,
@@ -24,13 +22,8 @@ from app.core.settings import (
     load,
     save,
 )
-from app.core.vault_location import (
-    configured_home,
-    examine,
-    same_folder,
-    save_location,
-    session_count,
-)
+from app.dialogs.form_parts import note, with_button
+from app.dialogs.storage_settings import StorageGroup, VaultCreator, create_with_passphrase
 from app.dialogs.window_picker import WindowLister, WindowPicker, default_lister, open_apps
 from app.qt.widgets import (
     QCheckBox,
@@ -38,14 +31,11 @@ from app.qt.widgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -64,24 +54,6 @@ ROW_LABELS = (
     "Vault folder", "Keep personal recordings",
 )  # fmt: skip
 
-VaultCreator = Callable[[Path, QWidget], bool]
-
-
-def create_with_passphrase(folder: Path, parent: QWidget) -> bool:
-    """Ask for a passphrase and create a vault in ``folder``; whether one was created."""
-    from app.dialogs.vault_dialogs import FirstRunDialog
-
-    dialog = FirstRunDialog(folder, parent=parent)
-    dialog.setWindowTitle("Overt: create a vault in the new place")
-    return dialog.exec() == QDialog.DialogCode.Accepted
-
-
-def _note(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setStyleSheet("color: palette(placeholder-text);")
-    return label
-
 
 class SettingsDialog(QDialog):
     """Edits and saves the recording defaults and where the vault lives.
@@ -91,6 +63,9 @@ class SettingsDialog(QDialog):
         settings: the settings as saved (after OK) or loaded.
         error: where a problem is said, in one sentence.
         picker: the open-windows picker while one is shown, for tests.
+        storage: the storage and retention group (app/dialogs/storage_settings.py); its
+            location, choose_location, location_note, retention and overridden are the
+            dialog's too.
     """
 
     def __init__(
@@ -137,7 +112,17 @@ class SettingsDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self._capture_group())
         layout.addWidget(self._apps_group())
-        layout.addWidget(self._storage_group())
+        self.storage = StorageGroup(
+            self.home, self.settings.retention_days, self._label, relayout=self._fit
+        )
+        if self.storage.problem:
+            self.error.setText(self.storage.problem)
+        self.location = self.storage.location
+        self.choose_location = self.storage.choose_location
+        self.location_note = self.storage.location_note
+        self.retention = self.storage.retention
+        self.overridden = self.storage.overridden
+        layout.addWidget(self.storage)
         layout.addWidget(self._startup_group())
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(
@@ -202,63 +187,16 @@ class SettingsDialog(QDialog):
         self.pick_allow.clicked.connect(lambda: self._pick(self.allow, "only record"))
         self.pick_deny.clicked.connect(lambda: self._pick(self.deny, "never record"))
         form = QFormLayout()
-        form.addRow(self._label("Only record"), self._row(self.allow, self.pick_allow))
-        form.addRow(self._label("Never record"), self._row(self.deny, self.pick_deny))
-        note = "Password managers and Overt itself are never recorded. Separate names with commas."
+        form.addRow(self._label("Only record"), with_button(self.allow, self.pick_allow))
+        form.addRow(self._label("Never record"), with_button(self.deny, self.pick_deny))
+        text = "Password managers and Overt itself are never recorded. Separate names with commas."
         if self.list_windows is None:
-            note += " Listing open windows needs X11 here, so type the app names."
+            text += " Listing open windows needs X11 here, so type the app names."
             self.pick_allow.setEnabled(False)
             self.pick_deny.setEnabled(False)
-        self.apps_note = _note(note)
+        self.apps_note = note(text)
         form.addRow(self._label(""), self.apps_note)
         group = QGroupBox("Apps")
-        group.setLayout(form)
-        return group
-
-    def _storage_group(self) -> QGroupBox:
-        self.location = QLineEdit(str(self.home))
-        self.choose_location = QPushButton("Choose…")
-        self.choose_location.clicked.connect(self._choose_folder)
-        self.location_note = _note()
-        # room for the longest note, so a change never squeezes the fields around it
-        self.location_note.setMinimumHeight(self.fontMetrics().lineSpacing() * 3 + 4)
-        self._location_hint = (
-            "Overt never moves a vault: choose a folder with a vault to use it, "
-            "or an empty one to create a new vault there."
-        )
-        try:
-            self.overridden = not same_folder(self.home, configured_home())
-        except SettingsError as exc:
-            self.overridden = True
-            self.error.setText(str(exc))
-        if self.overridden:
-            self.location.setReadOnly(True)
-            self.choose_location.setEnabled(False)
-            self.location_note.setText(
-                f"This run uses {self.home} because --home or OVERT_HOME says so; "
-                "that wins over this setting."
-            )
-        else:
-            self.location_note.setText(self._location_hint)
-        self._sessions = None if self.overridden else session_count(self.home)
-        self.location.textChanged.connect(self._location_changed)
-        self.retention = QSpinBox()
-        self.retention.setRange(0, MAX_RETENTION_DAYS)
-        self.retention.setSpecialValueText("until I delete them")
-        self.retention.setSuffix(" days")
-        self.retention.setValue(self.settings.retention_days or 0)
-        form = QFormLayout()
-        form.addRow(self._label("Vault folder"), self._row(self.location, self.choose_location))
-        form.addRow(self._label(""), self.location_note)
-        form.addRow(self._label("Keep personal recordings"), self.retention)
-        form.addRow(
-            self._label(""),
-            _note(
-                "Then they are deleted for good. Applies to new recordings; "
-                "study recordings keep the study's retention."
-            ),
-        )
-        group = QGroupBox("Storage and retention")
         group.setLayout(form)
         return group
 
@@ -268,7 +206,7 @@ class SettingsDialog(QDialog):
         self.remember = QCheckBox("Unlock the vault with the system keyring (no passphrase)")
         self.remember.setChecked(self.settings.keyring_unlock)
         reason = keyring_unlock.unavailable_reason(self.keyring or None)
-        self.remember_reason = _note(reason or "")
+        self.remember_reason = note(reason or "")
         self.remember_reason.setVisible(bool(reason))
         if reason:
             self.remember.setChecked(False)
@@ -289,15 +227,6 @@ class SettingsDialog(QDialog):
         label = QLabel(text)
         label.setFixedWidth(self._label_width)
         return label
-
-    @staticmethod
-    def _row(field: QWidget, button: QPushButton) -> QWidget:
-        row = QWidget()
-        box = QHBoxLayout(row)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(field, 1)
-        box.addWidget(button)
-        return row
 
     # --- acting --------------------------------------------------------------------------------
 
@@ -350,21 +279,8 @@ class SettingsDialog(QDialog):
         clash = both_allowed_and_denied(app_names(self.allow.text()), app_names(self.deny.text()))
         self._say(clash or "")
 
-    def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Where the vault lives", str(self.home))
-        if folder:
-            self.location.setText(folder)
-
-    def _location_changed(self, text: str) -> None:
-        change = examine(self.home, text, self._sessions)
-        colours = {"same": "palette(placeholder-text)", "refuse": "#b00020"}
-        self.location_note.setStyleSheet(f"color: {colours.get(change.kind, 'palette(text)')};")
-        self.location_note.setText(change.sentence or self._location_hint)
-        self._fit()
-
     def current(self) -> Settings:
         """The settings as the fields show them now."""
-        days = self.retention.value()
         return Settings(
             text_mode=str(self.text_mode.currentData()) if self.keys.isChecked() else "none",
             fps=round(self.fps.value(), 1),
@@ -377,14 +293,14 @@ class SettingsDialog(QDialog):
             mouse=self.mouse.isChecked(),
             keys=self.keys.isChecked(),
             allow_apps=app_names(self.allow.text()),
-            retention_days=days or None,
+            retention_days=self.storage.retention_days(),
         )
 
     def _save(self) -> None:
         settings = self.current()
         try:
             settings.check()
-            moved = self._move_if_asked(settings)
+            moved = self.storage.move_if_asked(settings, self.create_vault, self._say)
             if moved is None:
                 return
             save(self.home, settings)
@@ -401,27 +317,3 @@ class SettingsDialog(QDialog):
             return
         self.settings = settings
         self.accept()
-
-    def _move_if_asked(self, settings: Settings) -> bool | None:
-        """Switch to another vault folder if the person chose one.
-
-        The old vault is never touched; a new place gets a vault before it is written down,
-        so the location never points at a folder without one.
-
-        Returns:
-            True if the place changed, False if not, None if it could not (said in ``error``).
-        """
-        if self.overridden:
-            return False
-        change = examine(self.home, self.location.text(), self._sessions)
-        if change.kind == "same":
-            return False
-        if change.kind == "refuse":
-            self._say(change.sentence)
-            return None
-        if change.kind == "create" and not self.create_vault(change.folder, self):
-            self._say(f"No vault was created in {change.folder}; nothing was changed.")
-            return None
-        save(change.folder, settings)
-        save_location(change.folder)
-        return True
