@@ -3,20 +3,24 @@ shows, the open-windows picker, and changing where the vault lives without losin
 
 from __future__ import annotations
 
+import builtins
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from app.core import keyring_unlock
 from app.core.settings import FILE, Settings, load, save
 from app.core.vault_location import default_home, load_location
 from app.dialogs.settings_dialog import SettingsDialog
 from recorder.capture.policy import WindowInfo
 from recorder.errors import CaptureUnavailable
 from storage import Vault
+from tests.app.fakes import FakeKeyring
 from tests.app.sessions import OFFSCREEN_LIMITS, PASSPHRASE, TEST_LOG_N, make_vault, write_session
 
 pytestmark = OFFSCREEN_LIMITS
@@ -284,3 +288,33 @@ def test_the_dialog_turns_autostart_on_and_off(qtbot: QtBot, tmp_path: Path) -> 
     again.autostart.setChecked(False)
     press_ok(again)
     assert not autostart.is_enabled()
+
+
+def test_setting_is_disabled_without_the_keyring_package(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = builtins.__import__
+
+    def no_keyring(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "keyring" or name.startswith("keyring."):
+            raise ImportError(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_keyring)
+    monkeypatch.setattr(keyring_unlock.importlib, "import_module", lambda name: no_keyring(name))
+    assert keyring_unlock.load_keyring() is None
+    assert keyring_unlock.unavailable_reason() is not None
+    dialog = SettingsDialog(tmp_path)
+    qtbot.add_widget(dialog)
+    assert not dialog.remember.isEnabled()
+    assert "keyring" in dialog.remember_reason.text()
+
+
+def test_setting_is_saved_when_available(qtbot: QtBot, tmp_path: Path) -> None:
+    dialog = SettingsDialog(tmp_path, keyring=FakeKeyring())
+    qtbot.add_widget(dialog)
+    assert dialog.remember.isEnabled()
+    assert not dialog.remember.isChecked()
+    dialog.remember.setChecked(True)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert load(tmp_path).keyring_unlock

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
 from pytestqt.qtbot import QtBot
 
 from app.core.passphrase import estimate_bits, strength_hint
+from app.core.settings import Settings, save
 from app.dialogs.vault_dialogs import FirstRunDialog, UnlockDialog
 from storage import Vault
+from tests.app.fakes import FakeKeyring
 from tests.app.sessions import OFFSCREEN_LIMITS, PASSPHRASE, TEST_LOG_N, make_vault
 
 pytestmark = OFFSCREEN_LIMITS
@@ -92,3 +94,27 @@ def test_unlock_says_what_the_passphrase_is_for(qtbot: QtBot, tmp_path: Path) ->
     texts = [label.text() for label in dialog.findChildren(QLabel)]
     assert any(t.startswith("Withdrawing needs your passphrase.") for t in texts)
     assert not any("Reviewing" in t for t in texts)
+
+
+def test_unlock_dialog_saves_the_key_only_when_opted_in(qtbot: QtBot, tmp_path: Path) -> None:
+    vault = make_vault(tmp_path / "vault")
+    fake = FakeKeyring()
+    dialog = UnlockDialog(vault, detect_caps=lambda: None, keyring=fake)
+    qtbot.add_widget(dialog)
+    dialog.passphrase.setText(PASSPHRASE.decode())
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.unlocked is not None
+    assert not fake.store
+    save(vault.home, Settings(keyring_unlock=True))
+    dialog = UnlockDialog(vault, detect_caps=lambda: None, keyring=fake)
+    qtbot.add_widget(dialog)
+    assert dialog.unlocked is None
+    dialog.passphrase.setText(PASSPHRASE.decode())
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert fake.store
+    # Next time the keyring unlocks it without asking.
+    quiet = UnlockDialog(vault, detect_caps=lambda: None, keyring=fake)
+    qtbot.add_widget(quiet)
+    assert quiet.unlocked is not None
+    with qtbot.wait_signal(quiet.accepted, timeout=5000):
+        quiet.show()
