@@ -347,3 +347,18 @@ def test_the_trays_consent_dialog_starts_from_the_settings(qtbot: QtBot, tmp_pat
     assert tray.state.state == "idle"  # the person still affirms every session
     dialog.reject()
     tray.timer.stop()
+
+
+def test_stop_and_quit_saves_the_session_before_quitting(qtbot: QtBot, tray: TrayApp) -> None:
+    start_recording(qtbot, tray)
+    assert tray.actions["quit"].text() == "Stop and quit"
+    session_id = tray.state.session_id
+    assert session_id is not None
+    assert tray.status_window is not None
+    with qtbot.wait_signal(tray.controller.stopped, timeout=TIMEOUT):
+        tray.actions["quit"].trigger()
+        assert tray.state.state == "stopping"
+        assert tray.status_window.isVisible()  # it still says it records, until saved
+    assert Vault.open(tray.home).session(session_id).state == "complete"
+    assert not tray.status_window.isVisible()
+    assert not tray.expiry.timer.isActive()
