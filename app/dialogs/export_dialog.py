@@ -17,6 +17,7 @@ from typing import Any
 
 from PIL import Image
 
+from app.core.dismissals import dismissed_keys
 from app.qt.core import QObject, QThreadPool, Signal
 from app.qt.desktop import open_folder
 from app.qt.gui import QImage, QPixmap
@@ -36,7 +37,6 @@ from app.qt.widgets import (
     QWidget,
 )
 from app.qt.workers import Task, submit
-from app.review.model import dismissed_keys
 from storage import UnlockedVault
 from storage.export import FORMATS, ExportCancelled, ExportPreview, export_sessions, preview
 from storage.export.run import human_size, study_recipient

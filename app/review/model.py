@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import bisect
 import datetime
-import json
 import math
-import os
-import tempfile
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from storage.scan import text as scanner
@@ -37,54 +33,6 @@ SUGGESTION_KINDS = {
     "secret": "Secret or token",
     "password_prompt": "Text typed in a password prompt",
 }
-
-#: Dismissed scanner suggestions, beside the vault: only suggestion keys (kinds and seqs,
-#: see ``storage.scan.text.Suggestion.key``), never captured content.
-DISMISSALS_FILE = "dismissals.json"
-DISMISSALS_VERSION = 1
-
-
-def load_dismissals(home: Path) -> dict[str, list[str]]:
-    """Session id -> dismissed suggestion keys; empty when there is no (readable) file."""
-    try:
-        doc = json.loads((Path(home) / DISMISSALS_FILE).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return {}
-    sessions = doc.get("sessions") if isinstance(doc, dict) else None
-    if not isinstance(sessions, dict):
-        return {}
-    return {
-        str(sid): [str(k) for k in keys] for sid, keys in sessions.items() if isinstance(keys, list)
-    }
-
-
-def dismissed_keys(home: Path, session_ids: Iterable[str]) -> list[str]:
-    """These sessions' dismissals as ``scanner.dismissal_key`` strings (session id included).
-
-    For ``storage.export.preview(dismissed=...)``: a dismissal in one session must not hide
-    the same suggestion key (the same seqs, other content) in another session.
-    """
-    doc = load_dismissals(home)
-    return [scanner.dismissal_key(sid, k) for sid in session_ids for k in doc.get(sid, [])]
-
-
-def save_dismissal(home: Path, session_id: str, key: str) -> None:
-    """Remember that ``key`` was dismissed in ``session_id`` (atomic write, mode 0600)."""
-    home = Path(home)
-    doc = load_dismissals(home)
-    keys = doc.setdefault(session_id, [])
-    if key not in keys:
-        keys.append(key)
-    fd, tmp = tempfile.mkstemp(prefix=".dismissals-", dir=home)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump({"version": DISMISSALS_VERSION, "sessions": doc}, out, indent=2)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, home / DISMISSALS_FILE)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class LruCache(Generic[K, V]):

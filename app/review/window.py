@@ -13,6 +13,7 @@ from typing import Any
 
 from PIL import Image
 
+from app.core.dismissals import load_dismissals, save_dismissal
 from app.dialogs.export_dialog import export_button
 from app.qt.core import QRect, Qt, QThreadPool, QTimer, Signal
 from app.qt.gui import QImage, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
@@ -40,9 +41,7 @@ from app.review.model import (
     Preview,
     ReviewModel,
     format_duration,
-    load_dismissals,
     redaction_label,
-    save_dismissal,
     session_row,
     study_label,
 )

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.support import read_passphrase, vault_home
-from app.review.model import dismissed_keys
+from app.core.dismissals import dismissed_keys
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:

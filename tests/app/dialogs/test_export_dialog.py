@@ -169,7 +169,7 @@ def test_cancel_during_the_preview_stops_it_and_closes(
 
 
 def test_the_preview_honours_this_sessions_dismissals(qtbot: QtBot, tmp_path: Path) -> None:
-    from app.review.model import save_dismissal
+    from app.core.dismissals import save_dismissal
     from storage.scan import text as scanner
 
     vault, sid = vault_with_session(tmp_path / "vault", frames=2, typed="mail jo@example.org")

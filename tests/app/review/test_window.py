@@ -362,7 +362,7 @@ def test_delete_the_events_between_two_frames(
 
 
 def test_suggestions_can_be_dismissed_and_accepted(qtbot: QtBot, tmp_path: Path) -> None:
-    from app.review.model import dismissed_keys
+    from app.core.dismissals import dismissed_keys
     from tests.app.sessions import vault_with_session as make
 
     vault, sid = make(tmp_path / "vault", typed="mail jane.doe@example.com now")
