@@ -36,8 +36,8 @@ from app.qt.widgets import (
     QWidget,
 )
 from app.qt.workers import Task, submit
+from app.review.lru_cache import LruCache
 from app.review.model import (
-    LruCache,
     Preview,
     ReviewModel,
     format_duration,

@@ -1,4 +1,4 @@
-"""The review window's Qt-free model: labels, navigation, overlays, previews, the LRU cache."""
+"""The review window's Qt-free model: labels, navigation, overlays, previews."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from app.review.model import LruCache, ReviewModel, format_duration, format_size, session_row
+from app.review.model import ReviewModel, format_duration, format_size, session_row
 from storage import SessionSummary
 
 
@@ -179,17 +179,6 @@ def test_previews_say_what_will_change() -> None:
     summary = m.approve_summary()
     assert "Apps: Firefox, Terminal." in summary.lines
     assert "pass word" in summary.lines[2]
-
-
-def test_lru_cache_forgets_the_least_recently_used() -> None:
-    cache: LruCache[int, str] = LruCache(2)
-    cache.put(1, "a")
-    cache.put(2, "b")
-    assert cache.get(1) == "a"
-    cache.put(3, "c")
-    assert 2 not in cache
-    assert 1 in cache
-    assert len(cache) == 2
 
 
 @pytest.mark.parametrize(("seconds", "text"), [(0, "0:00"), (61.9, "1:01"), (3723, "1:02:03")])
