@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.core import withdrawal
+from app.core.formatting import format_size
 from app.qt.core import Qt, Signal
 from app.qt.desktop import open_folder
 from app.qt.widgets import (
@@ -32,7 +33,6 @@ from app.qt.widgets import (
     QVBoxLayout,
     QWidget,
 )
-from app.review.model import format_size
 from storage import StorageError, UnlockedVault
 
 #: Asks the tray to stop the running recording and call back once it is saved.

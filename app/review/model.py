@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.core.formatting import format_duration, format_size, shorten
 from storage.scan import text as scanner
 from storage.scan.text import Suggestion
 
@@ -29,24 +30,6 @@ SUGGESTION_KINDS = {
     "secret": "Secret or token",
     "password_prompt": "Text typed in a password prompt",
 }
-
-
-def format_duration(seconds: float) -> str:
-    """'1:02:03' or '2:03'."""
-    s = int(max(seconds, 0.0))
-    h, rem = divmod(s, 3600)
-    m, sec = divmod(rem, 60)
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
-
-
-def format_size(n: int) -> str:
-    """Bytes for humans: '512 B', '3.4 MB'."""
-    size = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} GB"  # pragma: no cover
 
 
 def session_row(summary: Any) -> list[str]:
@@ -104,11 +87,6 @@ def redaction_label(entry: dict[str, Any]) -> str:
     if kind == "events" and isinstance(removed, int) and removed:
         what += f" and {removed} action(s) built on them"
     return f"{stamp}  {what}"
-
-
-def shorten(text: str, limit: int = 60) -> str:
-    """Cut long text with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 
+from app.core.formatting import format_duration
 from app.qt.core import QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from app.qt.gui import (
     QColor,
@@ -27,7 +28,7 @@ from app.qt.widgets import (
     QVBoxLayout,
     QWidget,
 )
-from app.review.model import EVENT_KINDS, Overlay, Preview, format_duration
+from app.review.model import EVENT_KINDS, Overlay, Preview
 
 KIND_COLOURS = {
     "move": QColor("#8fa3b8"),

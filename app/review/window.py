@@ -14,6 +14,7 @@ from typing import Any
 from PIL import Image
 
 from app.core.dismissals import load_dismissals, save_dismissal
+from app.core.formatting import format_duration
 from app.dialogs.export_dialog import export_button
 from app.qt.core import QRect, Qt, QThreadPool, QTimer, Signal
 from app.qt.gui import QImage, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
@@ -40,7 +41,6 @@ from app.review.lru_cache import LruCache
 from app.review.model import (
     Preview,
     ReviewModel,
-    format_duration,
     redaction_label,
     session_row,
     study_label,

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from app.review.model import ReviewModel, format_duration, format_size, session_row
+from app.core.formatting import format_size
+from app.review.model import ReviewModel, session_row
 from storage import SessionSummary
 
 
@@ -179,11 +178,6 @@ def test_previews_say_what_will_change() -> None:
     summary = m.approve_summary()
     assert "Apps: Firefox, Terminal." in summary.lines
     assert "pass word" in summary.lines[2]
-
-
-@pytest.mark.parametrize(("seconds", "text"), [(0, "0:00"), (61.9, "1:01"), (3723, "1:02:03")])
-def test_format_duration(seconds: float, text: str) -> None:
-    assert format_duration(seconds) == text
 
 
 def test_session_row() -> None:

@@ -1,0 +1,26 @@
+"""Sizes, durations and long text for people: one way, in the CLI, the tray and the review."""
+
+from __future__ import annotations
+
+
+def format_duration(seconds: float) -> str:
+    """'1:02:03' or '2:03'."""
+    s = int(max(seconds, 0.0))
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def format_size(n: int) -> str:
+    """Bytes for humans: '512 B', '3.4 MB'."""
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"  # pragma: no cover
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """Cut long text with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
