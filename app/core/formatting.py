@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def format_duration(seconds: float) -> str:
-    """'1:02:03' or '2:03'."""
+    """'2:03' under an hour, '1:02:03' from an hour on (whole seconds, never negative)."""
     s = int(max(seconds, 0.0))
     h, rem = divmod(s, 3600)
     m, sec = divmod(rem, 60)
@@ -12,13 +12,14 @@ def format_duration(seconds: float) -> str:
 
 
 def format_size(n: int) -> str:
-    """Bytes for humans: '512 B', '3.4 MB'."""
+    """Bytes in decimal units, as file managers and disk makers count: '512 B', '3.4 KB',
+    '12.0 MB', '1.2 GB' (the same figures storage.export.run.human_size gives the export)."""
     size = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
+    for unit in ("B", "KB", "MB"):
+        if size < 1000:
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} GB"  # pragma: no cover
+        size /= 1000
+    return f"{size:.1f} GB"
 
 
 def shorten(text: str, limit: int = 60) -> str:

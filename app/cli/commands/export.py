@@ -10,6 +10,7 @@ from typing import Any
 
 from app.cli.support import read_passphrase, vault_home
 from app.core.dismissals import dismissed_keys
+from app.core.formatting import format_size
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -54,7 +55,7 @@ class _Progress:
 def run_export(args: argparse.Namespace) -> int:
     from storage import Vault
     from storage.export import export_sessions, preview
-    from storage.export.run import check_approved, check_target, human_size
+    from storage.export.run import check_approved, check_target
 
     vault = Vault.open(vault_home(args))
     unlocked = vault.unlock(read_passphrase(args))
@@ -81,6 +82,6 @@ def run_export(args: argparse.Namespace) -> int:
     )
     sys.stderr.write(
         f"Exported {len(readers)} session(s) to {args.out} "
-        f"({human_size(size)}, {time.monotonic() - started:.1f} s).\n"
+        f"({format_size(size)}, {time.monotonic() - started:.1f} s).\n"
     )
     return 0

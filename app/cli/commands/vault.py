@@ -19,6 +19,7 @@ from app.cli.support import (
     read_passphrase,
     vault_home,
 )
+from app.core.formatting import format_duration, format_size
 from storage import SessionSummary, Vault
 
 
@@ -93,8 +94,8 @@ def run_sessions(args: argparse.Namespace) -> int:
     )
     for s in sessions:
         print(
-            f"{s.id:<25} {_when(s.started):<17} {_duration(s.duration):>9} {s.events:>8} "
-            f"{s.actions:>8} {s.frames:>7} {s.state:<12} {s.review:<11} {_size(s.bytes):>9}"
+            f"{s.id:<25} {_when(s.started):<17} {format_duration(s.duration):>9} {s.events:>8} "
+            f"{s.actions:>8} {s.frames:>7} {s.state:<12} {s.review:<11} {format_size(s.bytes):>9}"
         )
     return 0
 
@@ -169,29 +170,13 @@ def run_passwd(args: argparse.Namespace) -> int:
 
 def _print_summary(s: SessionSummary) -> None:
     print(f"Session   {s.id}")
-    print(f"Started   {_when(s.started)}  ({_duration(s.duration)})")
+    print(f"Started   {_when(s.started)}  ({format_duration(s.duration)})")
     print(f"State     {s.state}, {s.review}")
     print(f"Contents  {s.events} events, {s.actions} actions, {s.frames} frames")
-    print(f"Size      {_size(s.bytes)}")
+    print(f"Size      {format_size(s.bytes)}")
     if s.study_id:
         print(f"Study     {s.study_id}")
 
 
 def _when(ts: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(ts)) if ts else "unknown"
-
-
-def _duration(seconds: float) -> str:
-    s = int(seconds)
-    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
-
-
-def _size(n: int) -> str:
-    if n < 1000:
-        return f"{n} B"
-    value = float(n)
-    for unit in ("KB", "MB", "GB"):
-        value /= 1000
-        if value < 1000 or unit == "GB":
-            break
-    return f"{value:.1f} {unit}"

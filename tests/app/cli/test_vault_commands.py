@@ -10,6 +10,7 @@ import pytest
 
 from app.cli.commands.vault import register
 from app.cli.support import CliError
+from app.review.model import session_row
 from storage import SessionNotFound, Vault, WrongPassphrase
 
 
@@ -69,6 +70,26 @@ def test_init_sessions_show(env: dict[str, str], capsys: pytest.CaptureFixture[s
     assert "3 events" in capsys.readouterr().out
     with pytest.raises(SessionNotFound):
         run(env, "show", "nope")
+
+
+def test_sessions_and_show_give_the_review_windows_duration_and_size(
+    env: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One session, one set of numbers: the CLI and the review window's session list agree."""
+    run(env, "init")
+    sid = _record(env["home"])
+    summary = Vault.open(Path(env["home"])).session(sid)
+    duration, size = session_row(summary)[1], session_row(summary)[5]
+    assert duration.count(":") == 1  # m:ss under an hour, as the review window showed it
+    capsys.readouterr()
+    assert run(env, "sessions") == 0
+    (line,) = [row for row in capsys.readouterr().out.splitlines() if row.startswith(sid)]
+    assert f" {duration} " in line
+    assert line.endswith(f" {size}")
+    assert run(env, "show", sid) == 0
+    shown = capsys.readouterr().out
+    assert f"({duration})" in shown
+    assert f"Size      {size}\n" in shown
 
 
 def test_verify_and_damage(env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:

@@ -199,7 +199,7 @@ def test_session_row() -> None:
         "study-x",
         "3 frames, 2 actions, 10 events",
         "unreviewed",
-        "3.0 MB",
+        "3.1 MB",  # decimal units: 3 MiB is 3.1 MB
     ]
     assert format_size(12) == "12 B"
 
