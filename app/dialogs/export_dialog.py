@@ -15,12 +15,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
-
 from app.core.dismissals import dismissed_keys
 from app.qt.core import QObject, QThreadPool, Signal
 from app.qt.desktop import open_folder
 from app.qt.gui import QImage, QPixmap
+from app.qt.images import to_qimage
 from app.qt.widgets import (
     QComboBox,
     QDialog,
@@ -42,13 +41,6 @@ from storage.export import FORMATS, ExportCancelled, ExportPreview, export_sessi
 from storage.export.run import human_size, study_recipient
 
 THUMB = (160, 90)
-
-
-def to_qimage(img: Image.Image) -> QImage:
-    """An RGB PIL image as a QImage that owns its pixels (safe across threads)."""
-    rgb = img if img.mode == "RGB" else img.convert("RGB")
-    data = rgb.tobytes()
-    return QImage(data, rgb.width, rgb.height, 3 * rgb.width, QImage.Format.Format_RGB888).copy()
 
 
 def default_target(folder: Path, fmt: str, encrypted: bool) -> Path:

@@ -18,6 +18,7 @@ from app.core.formatting import format_duration
 from app.dialogs.export_dialog import export_button
 from app.qt.core import QRect, Qt, QThreadPool, QTimer, Signal
 from app.qt.gui import QImage, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
+from app.qt.images import to_qimage
 from app.qt.widgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -63,13 +64,6 @@ FRAME_CACHE = 8
 THUMB_IDLE_MS = 250
 SESSION_COLUMNS = ["Date", "Duration", "Study", "Counts", "Review", "Size"]
 STUDY_COLUMN = 2
-
-
-def to_qimage(img: Image.Image) -> QImage:
-    """An RGB PIL image as a QImage that owns its pixels (safe across threads)."""
-    rgb = img if img.mode == "RGB" else img.convert("RGB")
-    data = rgb.tobytes()
-    return QImage(data, rgb.width, rgb.height, 3 * rgb.width, QImage.Format.Format_RGB888).copy()
 
 
 class ReviewWindow(QMainWindow):
