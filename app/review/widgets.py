@@ -28,7 +28,8 @@ from app.qt.widgets import (
     QVBoxLayout,
     QWidget,
 )
-from app.review.model import EVENT_KINDS, Overlay, Preview
+from app.review.overlays import EVENT_KINDS, Overlay
+from app.review.previews import Preview
 
 KIND_COLOURS = {
     "move": QColor("#8fa3b8"),

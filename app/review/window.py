@@ -38,14 +38,10 @@ from app.qt.widgets import (
     QWidget,
 )
 from app.qt.workers import Task, submit
+from app.review.labels import redaction_label, session_row, study_label
 from app.review.lru_cache import LruCache
-from app.review.model import (
-    Preview,
-    ReviewModel,
-    redaction_label,
-    session_row,
-    study_label,
-)
+from app.review.model import ReviewModel
+from app.review.previews import Preview
 from app.review.scan import FrameTextScan
 from app.review.session import ReviewSession
 from app.review.widgets import (

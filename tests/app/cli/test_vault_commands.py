@@ -10,7 +10,7 @@ import pytest
 
 from app.cli.commands.vault import register
 from app.cli.support import CliError
-from app.review.model import session_row
+from app.review.labels import session_row
 from storage import SessionNotFound, Vault, WrongPassphrase
 
 

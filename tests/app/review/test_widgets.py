@@ -7,7 +7,8 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
-from app.review.model import Overlay, Preview
+from app.review.overlays import Overlay
+from app.review.previews import Preview
 from app.review.widgets import (
     DeleteRangeDialog,
     FrameView,

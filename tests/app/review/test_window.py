@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
-from app.review.model import Preview
+from app.review.previews import Preview
 from app.review.window import ReviewWindow
 from storage import UnlockedVault
 from tests.app.sessions import OFFSCREEN_LIMITS, vault_with_session

@@ -1,0 +1,24 @@
+"""app/review/previews.py: what each change will do, said before it is done."""
+
+from __future__ import annotations
+
+from tests.app.review.session_records import model
+
+
+def test_previews_say_what_will_change() -> None:
+    m = model()
+    assert not m.preview_text("word").empty
+    assert m.preview_text("absent").empty
+    assert "1 occurrence(s)" in m.preview_text("word").lines[0]
+    seqs = m.event_range_of_actions(0, 1)
+    assert seqs == range(3, 4)
+    p = m.preview_events(seqs)
+    assert p.lines[0].startswith("1 event(s)")
+    assert "2 action(s)" in p.lines[1]
+    assert m.event_range_of_frames(0, 0) == range(0, 3)
+    assert m.preview_titles(None).lines[1].strip() == "Bank — Firefox"
+    assert m.preview_region((0, 0, 10, 10), [range(1, 3)]).lines[1].startswith("2 frame(s)")
+    assert m.frames_while_window(m.events[0]) == [range(0, 3)]
+    summary = m.approve_summary()
+    assert "Apps: Firefox, Terminal." in summary.lines
+    assert "pass word" in summary.lines[2]
