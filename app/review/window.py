@@ -38,19 +38,14 @@ from app.qt.widgets import (
     QWidget,
 )
 from app.qt.workers import Task, submit
+from app.review.dialogs import DeleteRangeDialog, PreviewDialog, RegionScopeDialog
 from app.review.labels import redaction_label, session_row, study_label
 from app.review.lru_cache import LruCache
 from app.review.model import ReviewModel
 from app.review.previews import Preview
 from app.review.scan import FrameTextScan
 from app.review.session import ReviewSession
-from app.review.widgets import (
-    DeleteRangeDialog,
-    FrameView,
-    PreviewDialog,
-    RegionScopeDialog,
-    Timeline,
-)
+from app.review.widgets import FrameView, Timeline
 from storage import StorageError, UnlockedVault
 from storage.scan import text as scanner
 

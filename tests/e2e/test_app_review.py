@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
 from app.qt.guard import guard_none_refcount
-from app.review.widgets import PreviewDialog
+from app.review.dialogs import PreviewDialog
 from app.review.window import ReviewWindow
 from app.tray.app import TrayApp
 from tests.app.sessions import PASSPHRASE, make_vault, vault_with_session
