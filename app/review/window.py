@@ -19,6 +19,7 @@ from app.dialogs.export_dialog import export_button
 from app.qt.core import QRect, Qt, QThreadPool, QTimer, Signal
 from app.qt.gui import QImage, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
 from app.qt.images import to_qimage
+from app.qt.loader import CurrentLoader
 from app.qt.widgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -101,7 +102,7 @@ class ReviewWindow(QMainWindow):
         self._loading: int | None = None
         self._wanted_action: int | None = None
         self._records_after_first_frame = False
-        self._generation = 0
+        self.loader = CurrentLoader(self.pool)
         self._studies: dict[str, str] = {}  # session id -> Study column (from its consent)
         self._thumb_queue: list[tuple[int, int]] = []  # (slot, frame) still to load
         self._thumb_images: dict[int, QImage] = {}  # frame -> its thumbnail
@@ -365,8 +366,7 @@ class ReviewWindow(QMainWindow):
 
     def open_session(self, session_id: str) -> None:
         """Open a session: frames first (to show frame 0 fast), then events and actions."""
-        self._generation += 1
-        generation = self._generation
+        self.loader.renew()
         self.session = None
         self.model = None
         self._cache.clear()
@@ -392,8 +392,6 @@ class ReviewWindow(QMainWindow):
             return session, session.frames()
 
         def opened(result: tuple[ReviewSession, list[dict[str, Any]]]) -> None:
-            if generation != self._generation:
-                return
             self.session, frames = result
             self.model = ReviewModel(frames)
             self.sessionOpened.emit(session_id)
@@ -402,11 +400,11 @@ class ReviewWindow(QMainWindow):
                 self._records_after_first_frame = True
                 self.show_frame(0)
             else:
-                self._load_records(generation)
+                self._load_records()
 
-        submit(self.pool, load, opened, self._fail, self._tasks)
+        self.loader.start(load, opened, self._fail)
 
-    def _load_records(self, generation: int) -> None:
+    def _load_records(self) -> None:
         session = self.session
         assert session is not None
 
@@ -418,7 +416,7 @@ class ReviewWindow(QMainWindow):
                 list[scanner.Suggestion],
             ],
         ) -> None:
-            if generation != self._generation or self.model is None:
+            if self.model is None:
                 return
             events, actions, redactions, found = result
             self.model.set_records(events, actions)
@@ -445,7 +443,7 @@ class ReviewWindow(QMainWindow):
             found = scanner.scan_session(events, actions)
             return events, actions, session.redactions(), found
 
-        submit(self.pool, load, loaded, self._fail, self._tasks)
+        self.loader.start(load, loaded, self._fail)
 
     def _fill_records(self, redactions: list[dict[str, Any]]) -> None:
         model = self.model
@@ -526,7 +524,7 @@ class ReviewWindow(QMainWindow):
         self.frameShown.emit(index)
         if self._records_after_first_frame:
             self._records_after_first_frame = False
-            self._load_records(self._generation)
+            self._load_records()
         self._prefetch(index + 1)
         return True
 
@@ -555,7 +553,6 @@ class ReviewWindow(QMainWindow):
             return
         slot, frame = self._thumb_queue[0]
         height = self.timeline.THUMB_H * 2  # twice the strip: sharp on high-DPI screens
-        generation = self._generation
         self._thumb_loading = True
 
         def load() -> QImage:
@@ -564,43 +561,39 @@ class ReviewWindow(QMainWindow):
             return to_qimage(image)
 
         def done(image: QImage) -> None:
-            self._thumb_loading = False
-            if generation != self._generation:
-                return
             self._thumb_images[frame] = image
             self._next_thumbnail()
 
         def failed(message: str) -> None:
-            self._thumb_loading = False
             log.info("a thumbnail could not be loaded: %s", message)
-            if generation == self._generation and self._thumb_queue[:1] == [(slot, frame)]:
+            if self._thumb_queue[:1] == [(slot, frame)]:
                 self._thumb_queue.pop(0)  # the slot stays empty; the rest still load
                 self._thumb_timer.start()
 
-        submit(self.pool, load, done, failed, self._tasks)
+        def settled() -> None:
+            self._thumb_loading = False
+
+        self.loader.start(load, done, failed, settled=settled)
 
     def _request(self, index: int) -> None:
         if self._loading is not None or self.session is None:
             return  # one at a time; when it lands we load whatever is wanted then
         self._loading = index
         session = self.session
-        generation = self._generation
 
         def done(image: QImage) -> None:
-            self._loading = None
-            if generation != self._generation:
-                return
             self._cache.put(index, image)
             if self.index == index:
                 self._show_cached(index)
             elif self.index not in self._cache:
                 self._request(self.index)
 
-        def failed(message: str) -> None:
+        def settled() -> None:
             self._loading = None
-            self._fail(message)
 
-        submit(self.pool, lambda: to_qimage(session.frame_image(index)), done, failed, self._tasks)
+        self.loader.start(
+            lambda: to_qimage(session.frame_image(index)), done, self._fail, settled=settled
+        )
 
     def _prefetch(self, index: int) -> None:
         if self.model is not None and index < self.model.frame_count and index not in self._cache:
@@ -1043,7 +1036,7 @@ class ReviewWindow(QMainWindow):
         self.failed.emit(message)
 
     def closeEvent(self, event: Any) -> None:
-        self._generation += 1
+        self.loader.renew()
         self.frame_scan.stop()
         self.pool.waitForDone(5000)
         super().closeEvent(event)
