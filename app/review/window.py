@@ -39,6 +39,8 @@ from app.qt.widgets import (
     QWidget,
 )
 from app.qt.workers import Task, submit
+from app.review import changes
+from app.review.change_runner import ChangeRunner
 from app.review.dialogs import DeleteRangeDialog, PreviewDialog, RegionScopeDialog
 from app.review.labels import redaction_label, session_row, study_label
 from app.review.lru_cache import LruCache
@@ -97,6 +99,11 @@ class ReviewWindow(QMainWindow):
         self.ask_frames_too: Callable[[range], bool | None] = self._ask_frames_too
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
+        self.runner = ChangeRunner(self.pool, lambda preview: self.confirm(preview), self)
+        self.runner.status.connect(lambda line: self.statusBar().showMessage(line))
+        self.runner.started.connect(self._change_started)
+        self.runner.applied.connect(self._change_applied)
+        self.runner.failed.connect(self._change_failed)
         self._tasks: list[Task] = []
         self._cache: LruCache[int, QImage] = LruCache(FRAME_CACHE)
         self._loading: int | None = None
@@ -686,33 +693,10 @@ class ReviewWindow(QMainWindow):
         if model is None or not 0 <= row < len(model.suggestions):
             return False
         s = model.suggestions[row]
-        preview = model.preview_suggestion(s)
-        if s.source == "frame" and s.box is not None:
-            box, frames = s.box, [model.suggestion_frames(s)]
-            started = self._apply(
-                preview,
-                lambda x: x.redact_region(box, frames),
-                lambda n: f"Blacked out the text in {n} frame(s).",
-            )
-            if started:
-                self._forget_frame_suggestion(s)
-            return started
-        if s.source == "title" and s.title_seq is not None:
-            seqs = range(s.title_seq, s.title_seq + 1)
-            return self._apply(
-                preview,
-                lambda x: x.redact_window_titles(seqs),
-                lambda n: f"Blanked {n} window title(s).",
-            )
-        text = model.suggestion_text(s)
-        if text:
-            return self._apply(
-                preview, lambda x: x.redact_text(text), lambda n: f"Removed {n} occurrence(s)."
-            )
-        events = range(min(s.event_seqs), max(s.event_seqs) + 1) if s.event_seqs else range(0)
-        return self._apply(
-            preview, lambda x: x.redact_events(events), lambda n: f"Deleted {n} event(s)."
-        )
+        started = self._run(changes.accept_suggestion(model, s))
+        if started and s.source == "frame":
+            self._forget_frame_suggestion(s)
+        return started
 
     def dismiss_suggestion(self, row: int | None = None) -> bool:
         """Dismiss suggestion ``row`` (remembered beside the vault: its key only)."""
@@ -765,70 +749,44 @@ class ReviewWindow(QMainWindow):
         dialog = PreviewDialog(preview, self)
         return bool(dialog.exec() == PreviewDialog.DialogCode.Accepted)
 
-    def _apply(
-        self,
-        preview: Preview,
-        fn: Callable[[ReviewSession], Any],
-        result: Callable[[Any], str],
-        *,
-        reopen: bool = True,
-    ) -> bool:
-        """Preview, confirm, then run ``fn`` off the GUI thread and reload."""
-        session = self.session
-        if session is None:
-            return False
-        if preview.empty:
-            self.statusBar().showMessage(f"{preview.title}: nothing would change.")
-            return False
-        if not self.confirm(preview):
-            return False
+    def _open_model(self) -> ReviewModel:
+        assert self.model is not None
+        return self.model
+
+    def _run(self, change: changes.Change) -> bool:
+        return self.runner.run(change, self.session)
+
+    def _change_started(self) -> None:
         self.frame_scan.stop()  # it reads the files this change replaces; scan again after
         self._set_tools_enabled(False)
-        self.statusBar().showMessage(f"{preview.title}…")
 
-        def done(value: object) -> None:
-            message = result(value)
-            self.statusBar().showMessage(message)
-            self.view.clear_selection()
-            self.refresh_sessions()
-            if reopen:
-                self.open_session(session.session_id)
-            else:
-                self.session = None
-                self.model = None
-                self.view.image = None
-                self.view.update()
-                self.actions_list.clear()
-                self.text_view.clear()
-                self.position.setText("Session deleted.")
-            self.changed.emit(message)
+    def _change_applied(self, message: str, session_id: str, closes: bool) -> None:
+        self.statusBar().showMessage(message)
+        self.view.clear_selection()
+        self.refresh_sessions()
+        if not closes:
+            self.open_session(session_id)
+        else:
+            self.session = None
+            self.model = None
+            self.view.image = None
+            self.view.update()
+            self.actions_list.clear()
+            self.text_view.clear()
+            self.position.setText("Session deleted.")
+        self.changed.emit(message)
 
-        def failed(message: str) -> None:
-            self._set_tools_enabled(True)
-            self._fail(message)
-
-        submit(self.pool, lambda: fn(session), done, failed, self._tasks)
-        return True
+    def _change_failed(self, message: str) -> None:
+        self._set_tools_enabled(True)
+        self._fail(message)
 
     def redact_region(self, rect: tuple[int, int, int, int], ranges: list[range]) -> bool:
         """Black out ``rect`` (frame pixels) in these frame ranges, after a preview."""
-        assert self.model is not None
-        return self._apply(
-            self.model.preview_region(rect, ranges),
-            lambda s: s.redact_region(rect, ranges),
-            lambda n: f"Blacked out the region in {n} frame(s).",
-        )
+        return self._run(changes.redact_region(self._open_model(), rect, ranges))
 
     def redact_typed_spans(self, spans: list[tuple[int, int, int]]) -> bool:
         """Remove only these spans of typed text (action index, start, end), after a preview."""
-        model = self.model
-        assert model is not None
-        by_seq = [(int(model.actions[i]["seq"]), a, b) for i, a, b in spans]
-        return self._apply(
-            model.preview_typed_spans(spans),
-            lambda s: s.redact_typed_spans(by_seq),
-            lambda n: f"Removed {n} character(s) of typed text.",
-        )
+        return self._run(changes.redact_typed_spans(self._open_model(), spans))
 
     def redact_selection(self) -> bool:
         """Remove the text selected in the typed-text view (that span only)."""
@@ -842,21 +800,11 @@ class ReviewWindow(QMainWindow):
 
     def redact_text(self, needle: str) -> bool:
         """Remove every occurrence of ``needle``, after a preview."""
-        assert self.model is not None
-        return self._apply(
-            self.model.preview_text(needle),
-            lambda s: s.redact_text(needle),
-            lambda n: f"Removed {n} occurrence(s).",
-        )
+        return self._run(changes.redact_text(self._open_model(), needle))
 
     def delete_events(self, seqs: range) -> bool:
         """Delete these events (and the actions built on them), after a preview."""
-        assert self.model is not None
-        return self._apply(
-            self.model.preview_events(seqs),
-            lambda s: s.redact_events(seqs),
-            lambda n: f"Deleted {n} event(s).",
-        )
+        return self._run(changes.delete_events(self._open_model(), seqs))
 
     def delete_frame_range_events(self, first: int, last: int) -> bool:
         """Delete every event captured from frame ``first`` to ``last`` (inclusive)."""
@@ -864,84 +812,35 @@ class ReviewWindow(QMainWindow):
 
     def delete_frames(self, frames: set[int]) -> bool:
         """Delete these frames (the others are kept exactly), after a preview."""
-        assert self.model is not None
-        return self._apply(
-            self.model.preview_frames(frames),
-            lambda s: s.delete_frames(frames),
-            lambda n: f"Deleted {n} frame(s).",
-        )
+        return self._run(changes.delete_frames(self._open_model(), frames))
 
     def delete_range(self, first: int, last: int, *, frames: bool, events: bool) -> bool:
         """Delete frames ``first..last`` (inclusive) and/or the events captured meanwhile."""
-        model = self.model
-        assert model is not None
+        model = self._open_model()
         seqs = model.event_range_of_frames(first, last) if events else range(0)
         doomed = set(range(first, last + 1)) if frames else set()
-        return self._delete_both(seqs, doomed)
+        return self._run(changes.delete_events_and_frames(model, seqs, doomed))
 
     def delete_actions(self, first: int, last: int, *, with_frames: bool) -> bool:
         """Delete actions ``first..last`` (list rows, inclusive) and their events, and
         optionally the frames they show."""
-        model = self.model
-        assert model is not None
+        model = self._open_model()
         doomed = set(model.frames_of_actions(first, last)) if with_frames else set()
-        return self._delete_both(model.event_range_of_actions(first, last), doomed)
-
-    def _delete_both(self, seqs: range, frames: set[int]) -> bool:
-        model = self.model
-        assert model is not None
-        if not frames:
-            return self.delete_events(seqs)
-        if not seqs:
-            return self.delete_frames(frames)
-        ev = model.preview_events(seqs)
-        fr = model.preview_frames(frames)
-        preview = Preview(
-            "Delete events and frames",
-            ev.lines[:2] + fr.lines[:2] + ["This cannot be undone."],
-            empty=ev.empty and fr.empty,
-            verb="Delete",
-        )
-
-        def result(counts: tuple[int, int]) -> str:
-            return f"Deleted {counts[0]} event(s) and {counts[1]} frame(s)."
-
-        return self._apply(preview, lambda s: s.delete_range(seqs, frames), result)
+        seqs = model.event_range_of_actions(first, last)
+        return self._run(changes.delete_events_and_frames(model, seqs, doomed))
 
     def blank_titles(self, seqs: range | None = None) -> bool:
         """Blank window titles, after a preview."""
-        assert self.model is not None
-        return self._apply(
-            self.model.preview_titles(seqs),
-            lambda s: s.redact_window_titles(seqs),
-            lambda n: f"Blanked {n} window title(s).",
-        )
+        return self._run(changes.blank_titles(self._open_model(), seqs))
 
     def approve(self) -> bool:
         """Approve the session after showing what will leave."""
-        assert self.model is not None
-        return self._apply(
-            self.model.approve_summary(),
-            lambda s: s.approve(),
-            lambda _v: "Approved: this session can now be exported.",
-        )
+        return self._run(changes.approve(self._open_model()))
 
     def delete_session(self) -> bool:
         """Delete the whole session, after a preview."""
-        assert self.model is not None
         assert self.session is not None
-        preview = Preview(
-            "Delete this whole session",
-            [
-                f"Session {self.session.session_id}: {self.model.frame_count} frames, "
-                f"{len(self.model.actions)} actions, {len(self.model.events)} events.",
-                "Everything in it is destroyed and cannot be recovered, even from backups.",
-            ],
-            verb="Delete session",
-        )
-        return self._apply(
-            preview, lambda s: s.delete(), lambda _v: "Session deleted.", reopen=False
-        )
+        return self._run(changes.delete_session(self._open_model(), self.session.session_id))
 
     # --- buttons --------------------------------------------------------------------------
 
