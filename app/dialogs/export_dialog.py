@@ -353,8 +353,8 @@ class ExportDialog(QDialog):
 def export_button(window: Any) -> QPushButton:
     """An "Export…" button for the review window: opens the dialog for its current session.
 
-    Hook (app/review/window.py, ``_build``, after ``tools.addWidget(self.approve_button)``):
-    ``tools.addWidget(export_button(self))``, ``export_button`` from this module.
+    Hook (app/review/tools_row.py, after the Approve… button):
+    ``layout.addWidget(export_button(window))``, ``export_button`` from this module.
     The dialog itself refuses sessions that are not approved.
     """
     button = QPushButton("Export…")

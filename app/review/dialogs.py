@@ -1,4 +1,7 @@
-"""The review window's dialogs: a change's preview, and which frames a change covers."""
+"""The review window's dialogs: a change's preview, and which frames a change covers.
+
+The ``ask_*`` functions put a question to the person and return the answer (None: cancelled).
+"""
 
 from __future__ import annotations
 
@@ -10,11 +13,13 @@ from app.qt.widgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QRadioButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
+from app.review.model import ReviewModel
 from app.review.previews import Preview
 
 
@@ -151,3 +156,51 @@ class DeleteRangeDialog(QDialog):
         """(first, last) 0-based, inclusive."""
         a, b = sorted((self.first.value(), self.last.value()))
         return a - 1, b - 1
+
+
+def tell(parent: QWidget, text: str) -> None:
+    """A short note to the person (what to do first)."""
+    QMessageBox.information(parent, "Overt", text)
+
+
+def ask_region_frames(parent: QWidget, model: ReviewModel, index: int) -> list[range] | None:
+    """In which frames to black out the region selected on frame ``index``."""
+    window = model.window_at(model.frame_time(index))
+    dialog = RegionScopeDialog(index, model.frame_count, model.window_label(window), parent)
+    if dialog.exec() != RegionScopeDialog.DialogCode.Accepted:
+        return None
+    return {
+        "this": [range(index, index + 1)],
+        "range": [dialog.frame_range()],
+        "all": [range(0, model.frame_count)],
+        "window": model.frames_while_window(window) if window else [],
+    }[dialog.choice]
+
+
+def ask_frames_too(parent: QWidget, frames: range) -> bool | None:
+    """Also delete the frames the actions show?"""
+    if not frames:
+        return False
+    span = f"{frames.start + 1}" if len(frames) == 1 else f"{frames.start + 1}–{frames.stop}"
+    answer = QMessageBox.question(
+        parent,
+        "Overt: delete actions",
+        f"Also delete the frames these actions show (frame {span})?",
+        QMessageBox.StandardButton.Yes
+        | QMessageBox.StandardButton.No
+        | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.No,
+    )
+    if answer == QMessageBox.StandardButton.Cancel:
+        return None
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_delete_range(parent: QWidget, index: int, count: int) -> tuple[int, int, bool, bool] | None:
+    """Which frames (first, last) around frame ``index``, and whether to delete the frames
+    and/or the events captured meanwhile."""
+    dialog = DeleteRangeDialog(index, index, count, parent)
+    if dialog.exec() != DeleteRangeDialog.DialogCode.Accepted:
+        return None
+    first, last = dialog.frames()
+    return first, last, dialog.with_frames.isChecked(), dialog.with_events.isChecked()
