@@ -184,11 +184,12 @@ def test_pyside6_is_imported_only_under_app_qt() -> None:
 
 #: Which app packages each app package must not import (lazily included). The CLI and the tray
 #: meet only in app.main; dialogs are opened by the tray and the review window, never the CLI
-#: (which uses Qt only for `overt doctor`'s tray probe).
+#: (which uses Qt only for `overt doctor`'s tray probe); what the CLI and the dialogs share
+#: with the review window (dismissals, formatting, images) lives in app.core or app.qt.
 FORBIDDEN_IMPORTS = {
     "app.core": ("app.cli", "app.dialogs", "app.qt", "app.review", "app.tray", "app.main"),
-    "app.cli": ("app.dialogs", "app.tray", "app.main"),
-    "app.dialogs": ("app.cli", "app.tray", "app.main"),
+    "app.cli": ("app.dialogs", "app.review", "app.tray", "app.main"),
+    "app.dialogs": ("app.cli", "app.review", "app.tray", "app.main"),
     "app.tray": ("app.cli", "app.main"),
 }
 
@@ -219,3 +220,28 @@ def test_app_packages_import_one_way() -> None:
     files = _module_files()
     graph = {name: _imports_of(path, name, set(files)) for name, path in files.items()}
     assert wrong_way_imports(graph) == []
+
+
+APP_CORE_IMPORT_CHECK = """
+import importlib, pkgutil, sys
+import app.core
+for module in pkgutil.walk_packages(app.core.__path__, "app.core."):
+    importlib.import_module(module.name)
+qt = sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6"))
+assert not qt, f"Qt loaded by app.core: {qt}"
+print("ok")
+"""
+
+
+def test_app_core_loads_no_qt() -> None:
+    """app/core/ (settings, dismissals, formatting...) serves the CLI without Qt."""
+    out = subprocess.run(
+        [sys.executable, "-c", APP_CORE_IMPORT_CHECK],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
