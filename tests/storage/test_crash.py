@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from storage import Vault
-from tests.storage.conftest import PASS, consent, make_vault, move
+from tests.storage.helpers import PASS, consent, make_vault, move
 
 ROOT = Path(__file__).parents[2]
 TRIALS = 6

@@ -11,7 +11,7 @@ from app.review.scan import MISSING_TIP, FrameTextScan
 from app.review.window import ReviewWindow
 from storage.scan import ocr
 from tests.app.sessions import OFFSCREEN_LIMITS
-from tests.storage.scan.test_frame_text import engine, record, screens
+from tests.storage.scan.text_screens import engine, record, screens
 
 TIMEOUT = 30_000
 
