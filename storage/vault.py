@@ -253,7 +253,8 @@ class Vault:
             consent: the consent record; required, stored encrypted, its SHA-256 bound into
                 every chunk of the session.
             session_id: an explicit id (tests, imports); a fresh one by default.
-            aead_factory: for benchmarks only (NullAead); never change it otherwise.
+            aead_factory: for benchmarks only (tests/bench/bench_storage.py); never change it
+                otherwise.
             rng: randomness (injectable for known-answer tests).
             clock: wall-clock time of the start (tests fake it); the session's expiry is
                 ``clock() + consent["retention"]["local_days"] * 86400`` (FORMAT.md 6).
