@@ -19,7 +19,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from storage import redact, verify
+from storage import redact, redact_frames, verify
 from storage.errors import (
     CorruptData,
     NotApproved,
@@ -45,6 +45,7 @@ from storage.format.index import SessionSummary
 from storage.format.keyfile import DEFAULT_LOG_N, DEFAULT_P, DEFAULT_R, KeyFile
 from storage.format.lock import Lock, is_locked, try_lock
 from storage.reader import SessionReader
+from storage.rewriter import Rewriter
 from storage.verify import VerifyResult
 from storage.writer import SessionWriter
 
@@ -468,7 +469,7 @@ class UnlockedVault:
             recording=self.vault.is_recording(session_id),
         )
 
-    # --- redaction (storage/redact.py does the work) -----------------------------------
+    # --- redaction (storage/redact.py and redact_frames.py do the work) ----------------
 
     def redact_region(
         self,
@@ -483,7 +484,7 @@ class UnlockedVault:
             The number of frames whose pixels changed.
         """
         with self._changing(session_id) as reader, self._rewriter(reader) as rw:
-            return redact.region(rw, rect, frames, fill)
+            return redact_frames.region(rw, rect, frames, fill)
 
     def redact_text(self, session_id: str, text: str) -> int:
         """Remove every occurrence of ``text`` from typed keys, actions and window titles.
@@ -514,7 +515,7 @@ class UnlockedVault:
             The number of frames deleted.
         """
         with self._changing(session_id) as reader, self._rewriter(reader) as rw:
-            return redact.frames_deleted(rw, set(frames))
+            return redact_frames.frames_deleted(rw, set(frames))
 
     def redact_events(self, session_id: str, seqs: range) -> int:
         """Remove the events with these seqs, and every action built on any of them.
@@ -602,8 +603,8 @@ class UnlockedVault:
         finally:
             lock.release()
 
-    def _rewriter(self, reader: SessionReader) -> redact.Rewriter:
-        return redact.Rewriter(
+    def _rewriter(self, reader: SessionReader) -> Rewriter:
+        return Rewriter(
             reader,
             self.vault.vault_id,
             self.vault.key_file.public_key,
