@@ -180,7 +180,7 @@ def test_symlink_in_a_folder_export_is_rejected(tmp_path: Path) -> None:
 
 def test_one_run_at_a_time_and_a_killed_runs_leftovers_are_removed(tmp_path: Path) -> None:
     """A second run into the same folder is refused; the next run clears a dead run's scratch."""
-    from storage.export.collect import LOCK, SCRATCH_PREFIX
+    from storage.export.dataset import LOCK, SCRATCH_PREFIX
     from storage.export.errors import CollectError
     from storage.format.lock import try_lock
 
@@ -205,7 +205,7 @@ def test_one_run_at_a_time_and_a_killed_runs_leftovers_are_removed(tmp_path: Pat
 
 
 def test_damaged_state_is_one_sentence_and_left_alone(tmp_path: Path) -> None:
-    from storage.export.collect import STATE
+    from storage.export.dataset import STATE
     from storage.export.errors import CollectError
 
     out = tmp_path / "dataset"
@@ -221,7 +221,7 @@ def test_each_table_is_a_folder_and_the_first_layout_is_moved_into_them(tmp_path
     """Reading data/ as one table mixed actions and sessions rows; each table has its folder."""
     import pyarrow.dataset as ds
 
-    from storage.export.collect import STATE
+    from storage.export.dataset import STATE
 
     export_sessions([make_session("a")], "folder", tmp_path / "a")
     out = tmp_path / "dataset"
