@@ -19,6 +19,7 @@ from storage.export.archive import Rejected
 from storage.export.dataset_card import render_card
 from storage.export.errors import CollectError
 from storage.export.layouts import sample_key
+from storage.format.files import fsync_dir, write_atomic
 from storage.format.lock import try_lock
 
 STATE = "collect-state.json"
@@ -94,9 +95,9 @@ class Dataset:
             self._lock.release()
 
     def save(self) -> None:
-        tmp = self.root / (STATE + ".partial")
-        tmp.write_text(json.dumps(self.state, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self.root / STATE)
+        """Replace the state file atomically and durably, readable as the folder's files are."""
+        data = json.dumps(self.state, indent=1, sort_keys=True).encode()
+        write_atomic(self.root / STATE, data, mode=0o666)
 
     def withdraw(self, receipt: dict[str, Any]) -> bool:
         """Record a withdrawal; remove the session's rows if it is already in the dataset.
@@ -146,4 +147,9 @@ def _remove_session(path: Path, session_id: str) -> None:
             for member in src:
                 if not own.match(member.name):
                     dst.addfile(member, src.extractfile(member))
+    # Durable before the state that no longer lists the session is saved: a withdrawn
+    # session's rows must not come back after a power cut.
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
     os.replace(tmp, path)
+    fsync_dir(path.parent)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import tarfile
 import zipfile
 from pathlib import Path
@@ -268,3 +269,37 @@ def test_a_folder_of_other_files_is_refused_and_left_as_it_was(tmp_path: Path) -
     empty = tmp_path / "empty"
     empty.mkdir()
     assert collect([tmp_path / "a"], empty).added == ["a"]  # an empty folder is fine
+
+
+def test_a_withdrawal_is_durable_before_the_state_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each rewritten shard and the state file are fsynced before they replace the old ones,
+    so a power cut cannot bring a withdrawn session's rows back; modes stay the folder's."""
+    export_sessions([make_session("a"), make_session("b")], "folder", tmp_path / "ab")
+    out = tmp_path / "dataset"
+    collect([tmp_path / "ab"], out)
+    receipt_path = tmp_path / "withdraw-a.json"
+    receipt_path.write_text(json.dumps(receipt("a", "c-a")))
+    synced: set[str] = set()
+    replaced: list[tuple[str, bool]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        synced.add(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    def replace(src: Any, dst: Any) -> None:
+        replaced.append((Path(dst).name, str(Path(src).resolve()) in synced))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    assert collect([receipt_path], out).withdrawn_removed == ["a"]
+    names = [name for name, _ in replaced]
+    assert "collect-state.json" in names
+    assert any(name.endswith(".parquet") for name in names)
+    assert any(name.endswith(".tar") for name in names)
+    assert all(was_synced for _, was_synced in replaced), replaced
+    mode = (out / "README.md").stat().st_mode & 0o777
+    assert (out / "collect-state.json").stat().st_mode & 0o777 == mode
