@@ -15,7 +15,7 @@ import pytest
 from storage.export import export_sessions
 from storage.export.collect import collect
 from storage.export.receipt import make_receipt
-from tests.storage.fakes import make_session
+from tests.storage.export.fakes import make_session
 
 pq = pytest.importorskip("pyarrow.parquet")
 
