@@ -23,7 +23,7 @@ from typing import Any
 from storage.errors import StorageError
 from storage.format import crypto, index, keyrecord, records_io
 from storage.format import frame_codec as frames
-from storage.format.files import shred
+from storage.format.files import disk_errors, shred
 from storage.format.lock import Lock
 from storage.format.stream import StreamContext, StreamWriter, Ticker
 
@@ -105,14 +105,17 @@ class SessionWriter:
                 streams={n: keyrecord.StreamKey(f"{n}.0", rng(crypto.KEY_LEN)) for n in STREAMS},
             )
             self._expires = index.expiry_from_consent(consent, self._record.started)
-            keyrecord.write_first(session_dir, self._sealed())
-            self._write_summary("recording")
+            # The session exists once its key record does, so the files the record needs are
+            # made first: a crash before it leaves no session, one after it a whole one
+            # (FORMAT.md 7.2). Stats come at close, whole or not at all (see close).
             consent_stream = self._open("consent")
             consent_stream.append(records_io.dumps(consent))
             consent_stream.close(final=True)
             self._consent_chunks = consent_stream.chunks
             for name in ("events", "actions", "framemeta", "frames"):
                 self._streams[name] = self._open(name)
+            keyrecord.write_first(session_dir, self._sealed())
+            self._write_summary("recording")
         except BaseException:
             self._abandon_new_session()
             raise
@@ -285,10 +288,7 @@ class SessionWriter:
                 self._drain_frames(block=True)
                 for s in self._streams.values():
                     s.close()
-                stats = self._open("stats")
-                self._streams["stats"] = stats
-                stats.append(records_io.dumps(self._stats))
-                stats.close()
+                self._write_stats()
                 rec = self._record
                 rec.closed = True
                 rec.state = state
@@ -333,10 +333,30 @@ class SessionWriter:
             self._failed = exc
             raise
 
-    def _open(self, name: str) -> StreamWriter:
+    def _open(self, name: str, file: str | None = None) -> StreamWriter:
         ctx = StreamContext(self._vault_id, self.session_id, name, self._record.consent_sha256)
         sk = self._record.streams[name]
-        return StreamWriter(self.path / sk.file, sk.key, ctx, self._aead_factory)
+        return StreamWriter(self.path / (file or sk.file), sk.key, ctx, self._aead_factory)
+
+    def _write_stats(self) -> None:
+        """Write the stats stream under a temporary name, then rename it into place.
+
+        The key record names the stats file from the start, and a session that was not
+        closed may lack it; a crash must not leave it there without its header.
+        """
+        final = self._record.streams["stats"].file
+        tmp = self.path / f".{final}.tmp"
+        stats = self._open("stats", tmp.name)
+        self._streams["stats"] = stats
+        try:
+            stats.append(records_io.dumps(self._stats))
+            stats.close()
+            with disk_errors("saving the session's statistics"):
+                os.replace(tmp, self.path / final)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
 
     def _sealed(self) -> bytes:
         return keyrecord.seal_record(self._record, self._vault_id, self._public_key, self._rng)

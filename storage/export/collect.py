@@ -8,17 +8,15 @@ and withdrawal receipts. Output (see storage/EXPORT_FORMATS.md, "Collected datas
 
 Memory stays bounded: one session's action list and one frame at a time are held; age files
 are decrypted to a temporary file in the output folder and read from there (removed when the
-run ends, or by the next run if this one was killed). One run at a time per output folder.
+run ends, or by the next run if this one was killed). One run at a time per output folder
+(the folder itself, its state and withdrawals: storage/export/dataset.py).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
-import re
 import shutil
-import tarfile
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -29,22 +27,15 @@ from typing import Any
 from storage.export import age, tables
 from storage.export.action_code import to_code
 from storage.export.archive import ExportArchive, Rejected, verify_export
-from storage.export.dataset_card import render_card
-from storage.export.errors import CollectError
+from storage.export.dataset import SCRATCH_PREFIX, Dataset
 from storage.export.layouts import ShardWriter, sample_key
 from storage.export.receipt import read_receipt
-from storage.format.lock import try_lock
 
-STATE = "collect-state.json"
-#: One folder per table under data/: pyarrow, Spark and Ray read a folder as one table.
-TABLES = ("actions", "events", "sessions")
-LOCK = ".collect.lock"
-SCRATCH_PREFIX = ".collect-"
 SHARD_BYTES = 256 * 1024 * 1024
 _AGE_MAGIC = b"age-encryption.org/v1"
 
 
-# --- the dataset -------------------------------------------------------------------------
+# --- the report and the shards ----------------------------------------------------------
 
 
 @dataclass
@@ -96,123 +87,6 @@ class RollingTable:
         if self._writer is not None:
             self._writer.close()
             self._writer = None
-
-
-class Dataset:
-    """The output folder: state, shards, dataset card."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        if root.is_dir() and not (root / STATE).exists() and _foreign(root):
-            raise CollectError(
-                f"{root} holds other files and no Overt dataset; collect into a new or empty "
-                "folder (its README.md would be overwritten)."
-            )
-        try:
-            root.mkdir(parents=True, exist_ok=True)
-            for table in TABLES:
-                (root / "data" / table).mkdir(parents=True, exist_ok=True)
-            (root / "webdataset").mkdir(exist_ok=True)
-        except OSError as error:
-            raise CollectError(
-                f"The output folder {root} cannot be used: {error.strerror}."
-            ) from None
-        # One run at a time: a second would delete the first's partial shards and scratch, and
-        # the two would overwrite each other's state. The kernel frees the lock if we die.
-        self._lock = try_lock(root / LOCK)
-        if self._lock is None:
-            raise CollectError(
-                f"Another collect is writing to {root}; wait for it to finish and run again."
-            )
-        path = root / STATE
-        self.state: dict[str, Any] = {"runs": 0, "manifests": [], "sessions": {}, "withdrawn": {}}
-        try:
-            if path.exists():
-                self.state = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(self.state, dict) or not {"runs", "sessions"} <= self.state.keys():
-                raise ValueError(path)
-        except (OSError, ValueError):
-            self.release()
-            raise CollectError(
-                f"The dataset state {path} is damaged; collect into a new folder."
-            ) from None
-        # Left by a run that was killed: unfinished shards, and the scratch folder that may
-        # hold a decrypted export.
-        for stale in root.rglob("*.partial"):
-            stale.unlink()
-        for scratch in root.glob(f"{SCRATCH_PREFIX}*"):
-            shutil.rmtree(scratch, ignore_errors=True)
-        self._move_flat_tables()
-
-    def _move_flat_tables(self) -> None:
-        """Move shards of the first layout (every table in data/ itself, which a reader of
-        data/ took for one table) into the table's own folder, and note where they went."""
-        moved = {}
-        for path in sorted((self.root / "data").glob("*.parquet")):
-            table = path.name.split("-", 1)[0]
-            if table in TABLES:
-                os.replace(path, self.root / "data" / table / path.name)
-                moved[f"data/{path.name}"] = f"data/{table}/{path.name}"
-        if moved:
-            for held in self.state["sessions"].values():
-                held["files"] = [moved.get(f, f) for f in held.get("files", [])]
-            self.save()
-
-    def release(self) -> None:
-        """Let another run write here (also done by the kernel if this process dies)."""
-        if self._lock is not None:
-            self._lock.release()
-
-    def save(self) -> None:
-        tmp = self.root / (STATE + ".partial")
-        tmp.write_text(json.dumps(self.state, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self.root / STATE)
-
-    def withdraw(self, receipt: dict[str, Any], report: CollectReport) -> None:
-        """Record a withdrawal; remove the session's rows if it is already in the dataset."""
-        sid = str(receipt["session_id"])
-        held = self.state["sessions"].get(sid)
-        if held is not None and held.get("consent_id") not in (None, receipt["consent_id"]):
-            raise Rejected(f"the withdrawal receipt for {sid} names a different consent record")
-        self.state["withdrawn"][sid] = {
-            k: receipt[k] for k in ("consent_id", "participant_id", "time")
-        }
-        if held is not None:
-            for rel in held["files"]:
-                _remove_session(self.root / rel, sid)
-            del self.state["sessions"][sid]
-            report.withdrawn_removed.append(sid)
-
-    def write_card(self) -> None:
-        (self.root / "README.md").write_text(render_card(self.state), encoding="utf-8")
-
-
-def _foreign(root: Path) -> bool:
-    """True when ``root`` holds anything collect did not put there."""
-    ours = {"data", "webdataset", LOCK}  # a first run killed before it wrote its state
-    return any(p.name not in ours and not p.name.startswith(SCRATCH_PREFIX) for p in root.iterdir())
-
-
-def _remove_session(path: Path, session_id: str) -> None:
-    """Rewrite one shard without a session's rows or samples (atomically)."""
-    if not path.exists():
-        return
-    tmp = path.with_name(path.name + ".partial")
-    if path.suffix == ".parquet":
-        _, pq = tables.import_pyarrow()
-        import pyarrow.compute as pc
-
-        table = pq.read_table(path)
-        kept = table.filter(pc.not_equal(table["session_id"], session_id))
-        pq.write_table(kept, tmp, compression="zstd")
-    else:
-        # Exactly this session's keys: removing "a" must not touch "a_b"'s samples.
-        own = re.compile(re.escape(sample_key(session_id, 0)[:-6]) + r"\d{6}\.")
-        with tarfile.open(path) as src, tarfile.open(tmp, "w", format=tarfile.USTAR_FORMAT) as dst:
-            for member in src:
-                if not own.match(member.name):
-                    dst.addfile(member, src.extractfile(member))
-    os.replace(tmp, path)
 
 
 # --- the run -----------------------------------------------------------------------------
@@ -378,7 +252,8 @@ def _collect_into(
             receipt = read_receipt(path.read_bytes())
             if receipt is None:
                 raise Rejected("it is neither an export nor a withdrawal receipt")
-            dataset.withdraw(receipt, report)
+            if dataset.withdraw(receipt):
+                report.withdrawn_removed.append(str(receipt["session_id"]))
         except Rejected as why:
             report.rejected.append((path.name, str(why)))
     run = _Run(dataset, shard_bytes)

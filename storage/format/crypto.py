@@ -36,7 +36,7 @@ SCRYPT_MAX_MEMORY = 1 << 30
 
 
 class Aead(Protocol):
-    """What the stream code needs from an AEAD (AESGCM fits; so does NullAead)."""
+    """What the stream code needs from an AEAD (AESGCM fits; benchmarks swap in a plaintext one)."""
 
     def encrypt(self, nonce: bytes, data: bytes, associated_data: bytes | None) -> bytes: ...
 
@@ -49,25 +49,6 @@ AeadFactory = Callable[[bytes], Aead]
 def default_aead(key: bytes) -> Aead:
     """AES-256-GCM, the AEAD of every format version 1 file."""
     return AESGCM(key)
-
-
-class NullAead:
-    """A do-nothing AEAD with the same interface and tag size, for benchmarks ONLY.
-
-    It lets the benchmark run the very same write path with and without encryption, so the
-    measured difference is the cost of encryption and nothing else. Never used by the vault.
-    """
-
-    def __init__(self, key: bytes) -> None:
-        del key
-
-    def encrypt(self, nonce: bytes, data: bytes, associated_data: bytes | None) -> bytes:
-        """Return ``data`` followed by a zero tag."""
-        return bytes(data) + bytes(TAG_LEN)
-
-    def decrypt(self, nonce: bytes, data: bytes, associated_data: bytes | None) -> bytes:
-        """Return ``data`` without its tag."""
-        return bytes(data[:-TAG_LEN])
 
 
 def aead_open(aead: Aead, nonce: bytes, data: bytes, ad: bytes, what: str) -> bytes:

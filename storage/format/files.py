@@ -53,7 +53,7 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
     """Replace ``path`` with ``data`` so readers see the old or the new file, never half.
 
     The temp file sits in the same folder (same file system), is fsynced before the rename,
@@ -62,6 +62,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     Args:
         path: the file to replace.
         data: its complete new content.
+        mode: the new file's mode (less the umask); the vault's files are all 0600.
 
     Raises:
         DiskFull: if the disk fills; the old file is left untouched.
@@ -69,7 +70,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     with disk_errors(f"writing {path.name}"):
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
             try:
                 view = memoryview(data)
                 while view:

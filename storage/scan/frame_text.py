@@ -27,7 +27,8 @@ from typing import Any, Protocol
 from PIL import Image
 
 from storage.scan import ocr
-from storage.scan.text import Suggestion, find, mask
+from storage.scan.patterns import find, mask
+from storage.scan.text import Suggestion
 
 #: Rows read above and below a change, so a line of text cut by the change is read whole.
 PAD = 16

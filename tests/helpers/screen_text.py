@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from storage.scan import ocr
 from tests.conftest import IN_CI
-from tests.storage.conftest import PASS, consent, frame_meta, make_vault
+from tests.storage.helpers import PASS, consent, frame_meta, make_vault
 
 W, H = 640, 240
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"

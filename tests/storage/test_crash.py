@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from storage import Vault
-from tests.storage.conftest import PASS, consent, make_vault, move
+from tests.storage.helpers import PASS, consent, make_vault, move
 
 ROOT = Path(__file__).parents[2]
 TRIALS = 6
@@ -87,3 +87,62 @@ def _check(home: Path, before: str, begun: dict[str, float], killed_at: float) -
             assert events[-1]["t"] >= killed_at - FLUSH_BOUND, killed_at - events[-1]["t"]
             return 1
     return 0
+
+
+def test_killed_at_any_write_a_session_is_whole_or_interrupted(tmp_path: Path) -> None:
+    """Every disk write of a session's life, killed before it or halfway through it."""
+    template = make_vault(tmp_path / "template")
+    with template.begin_session(consent()) as w:
+        w.append_event(move(1))
+        before = w.session_id
+    out = tmp_path / "out"
+    out.mkdir()
+    child = subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__).with_name("crash_points.py")),
+            str(template.home),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert child.returncode == 0, child.stderr
+    points = [line.split()[0] for line in child.stdout.splitlines()]
+    assert len(points) > 40, child.stdout  # start, appends, flush and close were all covered
+    failures = {}
+    for point in points:
+        try:
+            _check_point(out / point, before, whole=point == "whole")
+        except AssertionError as exc:
+            failures[point] = str(exc).splitlines()[0][:300]
+    assert not failures, "\n".join(f"{point}: {why}" for point, why in failures.items())
+
+
+def _check_point(home: Path, before: str, whole: bool) -> None:
+    vault = Vault.open(home)
+    u = vault.unlock(PASS)
+    results = {r.session_id: r for r in u.verify()}
+    assert results.pop(before).status == "ok"
+    structure = {r.session_id: r.status for r in vault.verify() if r.session_id != before}
+    assert set(structure) == set(results)
+    assert all(s in ("ok", "interrupted") for s in structure.values()), structure
+    bad = {r.status: r.where for r in results.values() if r.status not in ("ok", "interrupted")}
+    assert not bad, bad
+    assert [vault.session(sid).state for sid in results] in ([], ["interrupted"], ["complete"])
+    if whole:
+        assert [r.status for r in results.values()] == ["ok"]
+    for sid in results:
+        r = u.open_session(sid)
+        events = list(r.events())
+        assert [e["x"] for e in events] == list(range(len(events)))
+        assert [e["seq"] for e in events] == list(range(len(events)))
+        for i in range(len(r.frames())):
+            r.frame_image(i)
+        assert len(list(r.actions())) <= 1
+        if whole:
+            assert (len(events), len(r.frames())) == (4, 3)

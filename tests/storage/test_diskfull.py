@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from storage import DiskFull, Vault
-from tests.storage.conftest import PASS, consent, frame_meta, make_vault, move, noise_bgrx
+from tests.storage.helpers import PASS, consent, frame_meta, make_vault, move, noise_bgrx
 
 
 @pytest.fixture

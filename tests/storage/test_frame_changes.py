@@ -9,7 +9,7 @@ from PIL import Image, ImageChops, ImageDraw
 
 from storage import SessionReader, Vault
 from storage.export.pngs import BAND_ROWS, FramePngs, encode_png
-from tests.storage.conftest import PASS, consent, frame_meta, make_vault
+from tests.storage.helpers import PASS, consent, frame_meta, make_vault
 
 W, H = 64, 4 * BAND_ROWS + 9
 

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from storage import Vault
-from tests.storage.conftest import PASS, all_files, consent, frame_meta, key, type_action, window
+from tests.storage.helpers import PASS, all_files, consent, frame_meta, key, type_action, window
 
 CANARY = "CANARY-7f3a-ZEBRA"
 W, H = 64, 40

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storage import SessionNotFound, Vault
-from tests.storage.conftest import PASS, bgrx_to_rgb, consent, frame_meta, key, type_action, window
+from tests.storage.helpers import PASS, bgrx_to_rgb, consent, frame_meta, key, type_action, window
 
 W, H = 96, 64
 

@@ -14,8 +14,15 @@ from PIL import Image
 from storage import Vault
 from storage.format import keyrecord
 from storage.format.stream import StreamContext, StreamEnd, iter_chunks
-from tests.storage.conftest import PASS, consent, frame_meta, key, type_action, window
-from tests.storage.test_remnant import _assert_no_remnant
+from tests.storage.helpers import (
+    PASS,
+    assert_no_remnant,
+    consent,
+    frame_meta,
+    key,
+    type_action,
+    window,
+)
 
 W, H = 96, 64
 CANARY = (0, 254, 3)  # no background pixel has red < 16: only the canary frame holds this
@@ -98,7 +105,7 @@ def test_deleted_frames_are_gone_and_the_rest_decode_exactly(
     for img in _decoded_frame_blobs(vault, sid):
         assert CANARY not in {c for _n, c in img.getcolors(W * H) or []}
     # ... and the old frames file cannot be decrypted with anything the vault holds now.
-    _assert_no_remnant(vault, before, sid, {"frames", "framemeta", "actions"})
+    assert_no_remnant(vault, before, sid, {"frames", "framemeta", "actions"})
     # Actions follow the new numbering; references to deleted frames become null.
     renumber = {old: new for new, old in enumerate(kept)}
     for i, a in enumerate(r.actions()):

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from storage import CorruptData, StorageError, Vault
+from storage import StorageError, Vault
 from storage.format import keyrecord
 from storage.format.stream import StreamContext, StreamEnd, iter_chunks
-from tests.storage.conftest import (
+from tests.storage.helpers import (
     PASS,
+    assert_no_remnant,
     consent,
     frame_meta,
     key,
@@ -36,47 +37,6 @@ def _session(vault: Vault) -> str:
             px[i] ^= 0xFF
             w.append_frame(bytes(px), (W, H), frame_meta(i, W, H))
         return w.session_id
-
-
-def _keys_after(vault: Vault) -> list[tuple[str, bytes, bytes]]:
-    """Every (session, stream key, consent hash) the vault holds, unlocked with the passphrase."""
-    fresh = Vault.open(vault.home)
-    priv = fresh.key_file.unwrap(PASS)
-    out = []
-    for sid in fresh.session_ids():
-        rec = keyrecord.open_record(
-            keyrecord.read_bytes(fresh.session_dir(sid), sid), fresh.vault_id, priv, sid
-        )
-        out += [(sid, sk.key, rec.consent_sha256) for sk in rec.streams.values()]
-    return out
-
-
-def _decryptable(
-    old: Path, vault: Vault, sid: str, stream: str, keys: list[tuple[str, bytes, bytes]]
-) -> list[bytes]:
-    """Plaintext records of ``old`` that any key held afterwards can decrypt."""
-    got: list[bytes] = []
-    for _ksid, k, sha in keys:
-        ctx = StreamContext(vault.vault_id, sid, stream, sha)
-        try:
-            for _c, recs in iter_chunks(old, k, ctx, StreamEnd()):
-                got += recs
-        except CorruptData:
-            continue
-    return got
-
-
-def _assert_no_remnant(vault: Vault, before: Path, sid: str, streams: set[str]) -> None:
-    keys = _keys_after(vault)
-    assert keys or streams, "the vault should still hold other sessions' keys"
-    checked = 0
-    for old in (before / "sessions" / sid).iterdir():
-        name = old.name.split(".")[0]
-        if name not in streams or old.name.startswith("keys"):
-            continue
-        checked += 1
-        assert _decryptable(old, vault, sid, name, keys) == [], old.name
-    assert checked >= len(streams)
 
 
 Op = Callable[[Vault, str], None]
@@ -106,7 +66,7 @@ def test_remnant(vault: Vault, tmp_path: Path, case: str) -> None:
     before = tmp_path / "before"
     shutil.copytree(vault.home, before)
     op(vault, sid)
-    _assert_no_remnant(vault, before, sid, streams)
+    assert_no_remnant(vault, before, sid, streams)
     # The rest of the vault is untouched and verifies clean.
     assert all(r.status == "ok" for r in vault.unlock(PASS).verify())
     assert other in Vault.open(vault.home).session_ids()
@@ -177,5 +137,5 @@ def test_crash_inside_redaction_commit(
     assert not (vault.home / "sessions" / sid / "keys.next").exists()
     r = again.unlock(PASS).open_session(sid)
     assert SECRET not in repr(list(r.events()) + list(r.actions()))
-    _assert_no_remnant(again, before, sid, {"events", "actions"})
+    assert_no_remnant(again, before, sid, {"events", "actions"})
     assert again.unlock(PASS).verify(sid)[0].status == "ok"

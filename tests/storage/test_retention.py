@@ -8,8 +8,7 @@ from typing import Any
 
 from storage import Vault
 from storage.format import index
-from tests.storage.conftest import PASS, consent, key
-from tests.storage.test_remnant import _decryptable, _keys_after
+from tests.storage.helpers import PASS, consent, decryptable, key, keys_after
 
 T0 = 1_800_000_000.0
 DAY = 86400
@@ -112,9 +111,9 @@ def test_expired_session_leaves_no_decryptable_remnant(vault: Vault, tmp_path: A
     for f in path.glob("events.*"):
         (old / f.name).write_bytes(f.read_bytes())
     assert vault.expire(T0 + 2 * DAY) == [sid]
-    keys = _keys_after(vault)
+    keys = keys_after(vault)
     for f in old.iterdir():
-        assert _decryptable(f, vault, sid, "events", keys) == []
+        assert decryptable(f, vault, sid, "events", keys) == []
 
 
 def test_expiry_from_consent_rejects_odd_values() -> None:

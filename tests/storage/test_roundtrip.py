@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storage import Vault
-from tests.storage.conftest import PASS, consent, frame_meta, make_vault
+from tests.storage.helpers import PASS, consent, frame_meta, make_vault
 
 texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
 ints = st.integers(-(2**31), 2**31 - 1)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from storage import StorageError, Vault
-from tests.storage.conftest import (
+from tests.storage.helpers import (
     PASS,
     abandon,
     all_files,

@@ -21,7 +21,7 @@ from storage import (
     WrongPassphrase,
 )
 from storage import errors as errors_mod
-from tests.storage.conftest import PASS, consent, key, make_vault, move, window
+from tests.storage.helpers import PASS, consent, key, make_vault, move, window
 
 
 def test_create_open_modes(tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ import pytest
 
 from app.cli.main import main
 from storage import Vault
-from tests.storage.conftest import PASS
-from tests.storage.export.test_vault_export import record
+from tests.storage.export.canary_session import record
+from tests.storage.helpers import PASS
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ import pytest
 
 from storage.export import ExportCancelled, ExportError, export_sessions
 from storage.export import sink as sink_module
-from tests.storage.fakes import make_session
+from tests.storage.export.fakes import make_session
 
 CANARY = "CANARY-title-5be1c0de"
 PLAINTEXT_MARKERS = (CANARY.encode(), b"\x89PNG", b"ustar", b'"seq":', b"IHDR")

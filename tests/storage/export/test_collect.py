@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import tarfile
 import zipfile
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 from storage.export import export_sessions
 from storage.export.collect import collect
 from storage.export.receipt import make_receipt
-from tests.storage.fakes import make_session
+from tests.storage.export.fakes import make_session
 
 pq = pytest.importorskip("pyarrow.parquet")
 
@@ -180,7 +181,7 @@ def test_symlink_in_a_folder_export_is_rejected(tmp_path: Path) -> None:
 
 def test_one_run_at_a_time_and_a_killed_runs_leftovers_are_removed(tmp_path: Path) -> None:
     """A second run into the same folder is refused; the next run clears a dead run's scratch."""
-    from storage.export.collect import LOCK, SCRATCH_PREFIX
+    from storage.export.dataset import LOCK, SCRATCH_PREFIX
     from storage.export.errors import CollectError
     from storage.format.lock import try_lock
 
@@ -205,7 +206,7 @@ def test_one_run_at_a_time_and_a_killed_runs_leftovers_are_removed(tmp_path: Pat
 
 
 def test_damaged_state_is_one_sentence_and_left_alone(tmp_path: Path) -> None:
-    from storage.export.collect import STATE
+    from storage.export.dataset import STATE
     from storage.export.errors import CollectError
 
     out = tmp_path / "dataset"
@@ -221,7 +222,7 @@ def test_each_table_is_a_folder_and_the_first_layout_is_moved_into_them(tmp_path
     """Reading data/ as one table mixed actions and sessions rows; each table has its folder."""
     import pyarrow.dataset as ds
 
-    from storage.export.collect import STATE
+    from storage.export.dataset import STATE
 
     export_sessions([make_session("a")], "folder", tmp_path / "a")
     out = tmp_path / "dataset"
@@ -268,3 +269,37 @@ def test_a_folder_of_other_files_is_refused_and_left_as_it_was(tmp_path: Path) -
     empty = tmp_path / "empty"
     empty.mkdir()
     assert collect([tmp_path / "a"], empty).added == ["a"]  # an empty folder is fine
+
+
+def test_a_withdrawal_is_durable_before_the_state_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each rewritten shard and the state file are fsynced before they replace the old ones,
+    so a power cut cannot bring a withdrawn session's rows back; modes stay the folder's."""
+    export_sessions([make_session("a"), make_session("b")], "folder", tmp_path / "ab")
+    out = tmp_path / "dataset"
+    collect([tmp_path / "ab"], out)
+    receipt_path = tmp_path / "withdraw-a.json"
+    receipt_path.write_text(json.dumps(receipt("a", "c-a")))
+    synced: set[str] = set()
+    replaced: list[tuple[str, bool]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        synced.add(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    def replace(src: Any, dst: Any) -> None:
+        replaced.append((Path(dst).name, str(Path(src).resolve()) in synced))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    assert collect([receipt_path], out).withdrawn_removed == ["a"]
+    names = [name for name, _ in replaced]
+    assert "collect-state.json" in names
+    assert any(name.endswith(".parquet") for name in names)
+    assert any(name.endswith(".tar") for name in names)
+    assert all(was_synced for _, was_synced in replaced), replaced
+    mode = (out / "README.md").stat().st_mode & 0o777
+    assert (out / "collect-state.json").stat().st_mode & 0o777 == mode

@@ -20,7 +20,7 @@ from storage.export import ExportCancelled, ExportError, export_sessions, previe
 from storage.export.action_code import to_code
 from storage.export.manifest import sha256_file
 from storage.scan.text import dismissal_key
-from tests.storage.fakes import MONITOR, FakeReader, frame, make_session
+from tests.storage.export.fakes import MONITOR, FakeReader, frame, make_session
 
 
 def untar(data: bytes) -> dict[str, bytes]:

@@ -17,7 +17,7 @@ from PIL import Image
 
 from storage.export import export_sessions
 from storage.export.collect import collect
-from tests.storage.fakes import frame, make_session
+from tests.storage.export.fakes import frame, make_session
 
 os.environ["HF_DATASETS_OFFLINE"] = "1"
 os.environ["HF_HUB_OFFLINE"] = "1"

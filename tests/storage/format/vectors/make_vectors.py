@@ -13,7 +13,7 @@ from pathlib import Path
 from storage.format import keyrecord
 from storage.format.keyfile import KeyFile
 from storage.format.stream import StreamContext, StreamWriter
-from tests.storage.conftest import DetRng
+from tests.storage.helpers import DetRng
 
 HERE = Path(__file__).parent
 PASSPHRASE = b"correct horse battery staple"
