@@ -20,7 +20,22 @@ from recorder.capture.frames import FrameService, FrameTicket
 from recorder.capture.hotkey import GateItem, HotkeyGate
 from recorder.capture.keys import KeyInfo, KeyTracker
 from recorder.capture.policy import Policy, WindowInfo, parse_hotkey
-from recorder.capture.rawinput import RawInput, RawItem
+from recorder.capture.rawinput import (
+    CONTEXT_KINDS,
+    ContextItem,
+    InputItem,
+    PointerItem,
+    RawButton,
+    RawControl,
+    RawGuard,
+    RawInput,
+    RawItem,
+    RawKey,
+    RawLock,
+    RawMove,
+    RawVisible,
+    RawWindow,
+)
 from recorder.capture.session_sink import SessionSink
 from recorder.capture.thinning import MoveThinner
 from recorder.consent.record import ConsentScope
@@ -160,8 +175,8 @@ class Pipeline:
         """Consume the queue, holding input back ``reorder_s`` so a window change that was
         seen a moment late is still handled before the input that followed it."""
         get = self.raw.queue.get
-        held: collections.deque[RawItem] = collections.deque()
-        windows: list[RawItem] = []
+        held: collections.deque[InputItem] = collections.deque()
+        windows: list[ContextItem] = []
         next_house = 0.0
         while True:
             try:
@@ -169,13 +184,13 @@ class Pipeline:
             except queue.Empty:
                 item = None
             if item is not None:
-                if item[0] == "control" and item[2] == "stop":
+                if isinstance(item, RawControl) and item.what == "stop":
                     self._release(held, windows, float("inf"))
                     self._finish()
                     return
-                if item[0] in ("window", "lock", "visible", "guard"):
+                if isinstance(item, CONTEXT_KINDS):
                     windows.append(item)
-                    windows.sort(key=lambda w: w[1])
+                    windows.sort(key=lambda w: w.t)
                 else:
                     held.append(item)
             now = self.clock()
@@ -185,14 +200,14 @@ class Pipeline:
                 next_house = now + 0.02
 
     def _release(
-        self, held: collections.deque[RawItem], windows: list[RawItem], cutoff: float
+        self, held: collections.deque[InputItem], windows: list[ContextItem], cutoff: float
     ) -> None:
-        while held and held[0][1] <= cutoff:
+        while held and held[0].t <= cutoff:
             item = held.popleft()
-            while windows and windows[0][1] <= item[1]:
+            while windows and windows[0].t <= item.t:
                 self._handle(windows.pop(0))
             self._handle(item)
-        while windows and windows[0][1] <= cutoff:
+        while windows and windows[0].t <= cutoff:
             self._handle(windows.pop(0))
 
     def _housekeeping(self, now: float) -> None:
@@ -232,37 +247,36 @@ class Pipeline:
 
     def _handle(self, item: RawItem) -> None:
         self.stats.raw_items += 1
-        kind, t_abs = item[0], item[1]
+        t_abs = item.t
         if t_abs < self.t0:
             return  # readiness sentinels and anything before the session began
-        if kind == "control":
-            self._control(item[2], t_abs)
+        if isinstance(item, RawControl):
+            self._control(item.what, t_abs)
             return
-        if kind == "window":
-            self._window(item[2], t_abs)
+        if isinstance(item, RawWindow):
+            self._window(item.window, t_abs)
             return
-        if kind == "lock":
-            self._lock(bool(item[2]), t_abs)
+        if isinstance(item, RawLock):
+            self._lock(bool(item.locked), t_abs)
             return
-        if kind == "guard":
-            self._guard(item[2], t_abs)
+        if isinstance(item, RawGuard):
+            self._guard(item.guard, t_abs)
             return
-        if kind == "visible":
+        if isinstance(item, RawVisible):
             if self.frames is not None:
-                windows: list[WindowInfo] = item[2]
                 self.frames.set_masks(
-                    [(w.x, w.y, w.w, w.h) for w in windows if not self.policy.in_scope(w)]
+                    [(w.x, w.y, w.w, w.h) for w in item.windows if not self.policy.in_scope(w)]
                 )
             return
-        gate_item = GateItem(t_abs, item)
-        if kind == "key":
-            info = self.resolve_key(item[3])
+        gate_item: GateItem = GateItem(t_abs, item)
+        if isinstance(item, RawKey):
+            info = self.resolve_key(item.key)
             if info is None:
                 return
-            tracked = self.tracker.press(info) if item[2] else self.tracker.release(info)
+            tracked = self.tracker.press(info) if item.down else self.tracker.release(info)
             gate_item = GateItem(
                 t_abs,
-                (item, tracked),
+                tracked,
                 tracked.name,
                 tracked.down,
                 tracked.mods,
@@ -356,33 +370,32 @@ class Pipeline:
 
     def _process(self, payload: Any, entry: GateItem) -> None:
         if entry.key is not None:
-            item, tracked = payload
-            self._key(item[1], tracked)
+            self._key(entry.t, payload)
             return
-        item = payload
-        kind, t_abs = item[0], item[1]
+        item: PointerItem = payload
+        t_abs = item.t
         if not self.scope.mouse or self._suppressed(t_abs):
             return
         self.last_input = t_abs
         t = t_abs - self.t0
         wall = self.wall0 + t
-        x, y = int(item[2]), int(item[3])
+        x, y = int(item.x), int(item.y)
         if self.frames is not None:
             self.frames.note_input(t_abs, x, y)
-        if kind == "move":
+        if isinstance(item, RawMove):
             record: Record = {"t": t, "wall": wall, "kind": "move", "x": x, "y": y}
             for kept in self.thinner.move(t, record):
                 self._write(kept)
             return
         for kept in self.thinner.before_other():
             self._write(kept)
-        if kind == "button":
+        if isinstance(item, RawButton):
             record = {
                 "t": t,
                 "wall": wall,
                 "kind": "button",
-                "button": self.button_name(item[4]),
-                "down": bool(item[5]),
+                "button": self.button_name(item.button),
+                "down": bool(item.down),
                 "x": x,
                 "y": y,
             }
@@ -393,8 +406,8 @@ class Pipeline:
                 "kind": "scroll",
                 "x": x,
                 "y": y,
-                "dx": int(item[4]),
-                "dy": int(item[5]),
+                "dx": int(item.dx),
+                "dy": int(item.dy),
             }
         self._write(record, t_abs)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from recorder.capture.frames import ScreenSource
 from recorder.capture.keys import KeyInfo
-from recorder.capture.rawinput import RawInput, RawItem
+from recorder.capture.rawinput import RawInput, RawItem, RawKey, RawMove
 from recorder.platform.pynput_input import PynputInput, button_name
 from recorder.platform.screen import MssScreen
 from recorder.platform.x11_windows import X11Windows, open_display
@@ -132,14 +132,14 @@ class X11Backend:
             xtest.fake_input(display, X.MotionNotify, x=nudge, y=y)
             xtest.fake_input(display, X.MotionNotify, x=x, y=y)
             checks: list[Callable[[RawItem], bool]] = [
-                lambda item: item[0] == "move" and (item[2], item[3]) == (nudge, y),
-                lambda item: item[0] == "move" and (item[2], item[3]) == (x, y),
+                lambda item: isinstance(item, RawMove) and (item.x, item.y) == (nudge, y),
+                lambda item: isinstance(item, RawMove) and (item.x, item.y) == (x, y),
             ]
             code = _unmapped_keycode(display)
             if code is not None:
                 xtest.fake_input(display, X.KeyPress, code)
                 xtest.fake_input(display, X.KeyRelease, code)
-                checks.append(lambda item: item[0] == "key" and item[2] is False)
+                checks.append(lambda item: isinstance(item, RawKey) and item.down is False)
             display.sync()
         finally:
             display.close()
