@@ -17,8 +17,18 @@ from typing import Any
 
 from recorder.capture.actions import ActionDeriver
 from recorder.capture.frames import FrameService, FrameTicket
+from recorder.capture.gate import (
+    AllowFrames,
+    CaptureGate,
+    Effect,
+    EndStretch,
+    Mark,
+    RequestWindowFrame,
+    WriteHeldMove,
+    WriteWindow,
+)
 from recorder.capture.hotkey import GateItem, HotkeyGate
-from recorder.capture.keys import KeyInfo, KeyTracker
+from recorder.capture.keys import KeyInfo, KeyTracker, TrackedKey
 from recorder.capture.policy import Policy, WindowInfo, parse_hotkey
 from recorder.capture.rawinput import (
     CONTEXT_KINDS,
@@ -43,6 +53,9 @@ from recorder.consent.record import ConsentScope
 Record = dict[str, Any]
 KeyResolver = Callable[[Any], KeyInfo | None]
 ButtonNamer = Callable[[Any], str]
+#: What the hotkey gate holds back: pointer input, or a key with its tracked identity.
+Held = PointerItem | TrackedKey
+FINISH_WAIT_S = 1.5  # at stop, how long pending actions wait for their frames
 
 
 @dataclass
@@ -51,6 +64,15 @@ class _Pending:
     before: FrameTicket | None
     after: FrameTicket | None
     deadline: float
+
+    def ready(self) -> bool:
+        return all(ticket is None or ticket.done for ticket in (self.before, self.after))
+
+    def wait(self, until: float, clock: Callable[[], float]) -> None:
+        """Wait for both frames, until monotonic time ``until`` at the latest."""
+        for ticket in (self.before, self.after):
+            if ticket is not None:
+                ticket.wait(max(0.0, until - clock()))
 
 
 @dataclass
@@ -114,18 +136,11 @@ class Pipeline:
         self.thinner: MoveThinner[Record] = MoveThinner(scope.move_hz)
         self.deriver = ActionDeriver()
         self.tracker = KeyTracker()
+        self.gate = CaptureGate(self.policy, clock)
         mods, key = parse_hotkey(scope.pause_hotkey)
-        self.gate = HotkeyGate(mods, key)
-        self.pause_from: float | None = None
-        self.outside = False
-        self.locked = False
-        self.title_sensitive = False  # the active window's title suggests a secret
-        self.focus_guard: str | None = None  # the guard that says the focused field is secret
-        self.sensitive_guard: str | None = None  # the guard applied now ("title" first)
+        self.hotkey: HotkeyGate[Held] = HotkeyGate(mods, key)
         self.last_input = t0
         self.error: BaseException | None = None
-        self._pause_marked = False
-        self._window_at_resume: tuple[WindowInfo | None] | None = None
         self._pre: dict[int, tuple[FrameTicket, float]] = {}
         self._post: dict[int, tuple[FrameTicket, float]] = {}
         self._pending: list[_Pending] = []
@@ -137,17 +152,21 @@ class Pipeline:
 
     @property
     def paused(self) -> bool:
-        return self.pause_from is not None
+        return self.gate.paused
+
+    @property
+    def sensitive(self) -> bool:
+        """Whether key text is suppressed now (a guard applies)."""
+        return self.gate.sensitive
 
     def start(self) -> None:
         self._thread.start()
 
     def pause(self) -> None:
         """Stop recording now (events from this instant on are dropped); marked in order."""
-        if self.pause_from is None:
-            self.pause_from = self.clock()
-            if self.frames is not None:
-                self.frames.set_allowed(False, since=self.pause_from)
+        since = self.gate.request_pause()
+        if since is not None and self.frames is not None:
+            self.frames.set_allowed(False, since=since)
         self.raw.control("pause")
 
     def resume(self) -> None:
@@ -176,7 +195,7 @@ class Pipeline:
         seen a moment late is still handled before the input that followed it."""
         get = self.raw.queue.get
         held: collections.deque[InputItem] = collections.deque()
-        windows: list[ContextItem] = []
+        context: list[ContextItem] = []
         next_house = 0.0
         while True:
             try:
@@ -185,30 +204,30 @@ class Pipeline:
                 item = None
             if item is not None:
                 if isinstance(item, RawControl) and item.what == "stop":
-                    self._release(held, windows, float("inf"))
+                    self._release(held, context, float("inf"))
                     self._finish()
                     return
                 if isinstance(item, CONTEXT_KINDS):
-                    windows.append(item)
-                    windows.sort(key=lambda w: w.t)
+                    context.append(item)
+                    context.sort(key=lambda c: c.t)
                 else:
                     held.append(item)
             now = self.clock()
-            self._release(held, windows, now - self.reorder_s)
+            self._release(held, context, now - self.reorder_s)
             if item is None or now >= next_house:
                 self._housekeeping(now)
                 next_house = now + 0.02
 
     def _release(
-        self, held: collections.deque[InputItem], windows: list[ContextItem], cutoff: float
+        self, held: collections.deque[InputItem], context: list[ContextItem], cutoff: float
     ) -> None:
         while held and held[0].t <= cutoff:
             item = held.popleft()
-            while windows and windows[0].t <= item.t:
-                self._handle(windows.pop(0))
+            while context and context[0].t <= item.t:
+                self._handle(context.pop(0))
             self._handle(item)
-        while windows and windows[0].t <= cutoff:
-            self._handle(windows.pop(0))
+        while context and context[0].t <= cutoff:
+            self._handle(context.pop(0))
 
     def _housekeeping(self, now: float) -> None:
         t = now - self.t0
@@ -229,18 +248,17 @@ class Pipeline:
                 self._marker("drops", t, count=delta, source=source)
 
     def _finish(self) -> None:
-        for item in self.gate.flush():
-            self._process(item.payload, item)
+        for entry in self.hotkey.flush():
+            self._process(entry)
         t = self.clock() - self.t0
-        for record in self.thinner.before_other():
-            self._write(record)
-        self._take_actions(self.deriver.flush())
+        self._end_stretch()
         self._report_drops(t)
         self._marker("stop", t)
-        deadline = self.clock() + 1.5
+        deadline = self.clock() + FINISH_WAIT_S
         while self._pending and self.clock() < deadline:
+            head = self._pending[0]
+            head.wait(min(deadline, head.deadline), self.clock)
             self._write_ready_actions(self.clock())
-            time.sleep(0.01)
         self._write_ready_actions(float("inf"))
 
     # --- items -----------------------------------------------------------------------------
@@ -250,129 +268,73 @@ class Pipeline:
         t_abs = item.t
         if t_abs < self.t0:
             return  # readiness sentinels and anything before the session began
-        if isinstance(item, RawControl):
-            self._control(item.what, t_abs)
-            return
-        if isinstance(item, RawWindow):
-            self._window(item.window, t_abs)
-            return
-        if isinstance(item, RawLock):
-            self._lock(bool(item.locked), t_abs)
-            return
-        if isinstance(item, RawGuard):
-            self._guard(item.guard, t_abs)
-            return
-        if isinstance(item, RawVisible):
+        if isinstance(item, RawKey):
+            self._offer_key(item)
+        elif isinstance(item, RawControl):
+            self._apply(self.gate.control(item.what, t_abs))
+        elif isinstance(item, RawWindow):
+            self._apply(self.gate.window(item.window, t_abs))
+        elif isinstance(item, RawLock):
+            self._apply(self.gate.lock(bool(item.locked), t_abs))
+        elif isinstance(item, RawGuard):
+            self._apply(self.gate.guard(item.guard, t_abs))
+        elif isinstance(item, RawVisible):
             if self.frames is not None:
                 self.frames.set_masks(
                     [(w.x, w.y, w.w, w.h) for w in item.windows if not self.policy.in_scope(w)]
                 )
+        else:
+            self._offer(GateItem(t_abs, item))
+
+    def _offer_key(self, item: RawKey) -> None:
+        info = self.resolve_key(item.key)
+        if info is None:
             return
-        gate_item: GateItem = GateItem(t_abs, item)
-        if isinstance(item, RawKey):
-            info = self.resolve_key(item.key)
-            if info is None:
-                return
-            tracked = self.tracker.press(info) if item.down else self.tracker.release(info)
-            gate_item = GateItem(
-                t_abs,
-                tracked,
-                tracked.name,
-                tracked.down,
-                tracked.mods,
-                frozenset(self.tracker.pressed_names()),
-            )
-        released, fired = self.gate.offer(gate_item)
-        for entry in released:
-            self._process(entry.payload, entry)
+        tracked = self.tracker.press(info) if item.down else self.tracker.release(info)
+        pressed = frozenset(self.tracker.pressed_names())
+        self._offer(GateItem(item.t, tracked, tracked.name, tracked.down, tracked.mods, pressed))
+
+    def _offer(self, entry: GateItem[Held]) -> None:
+        """Through the hotkey gate, which holds back what may be the start of its chord."""
+        released, fired = self.hotkey.offer(entry)
+        for held in released:
+            self._process(held)
         if fired:
             self.stats.hotkeys += 1
-            self._control("resume" if self.paused else "pause", t_abs, from_hotkey=True)
+            self._apply(self.gate.hotkey(entry.t))
 
-    def _control(self, what: str, t_abs: float, *, from_hotkey: bool = False) -> None:
-        t = t_abs - self.t0
-        if what == "pause" and (from_hotkey or self.pause_from is not None):
-            if from_hotkey and self.pause_from is None:
-                self.pause_from = t_abs
-            if self.frames is not None:
-                self.frames.set_allowed(False, since=self.pause_from)
-            if not self._pause_marked:
-                for record in self.thinner.before_other():
-                    self._write(record)
-                self._take_actions(self.deriver.flush())
-                self._marker("pause", t, note="hotkey" if from_hotkey else "api")
-                self._pause_marked = True
-        elif what == "resume" and self.pause_from is not None:
-            self.pause_from = None
-            self._pause_marked = False
-            self._marker("resume", t, note="hotkey" if from_hotkey else "api")
-            self._update_frames()
-            self._update_sensitive(t)
-            if self._window_at_resume is not None:
-                (window,) = self._window_at_resume
-                self._window_at_resume = None
-                self._window(window, t_abs)
-
-    @property
-    def sensitive(self) -> bool:
-        """Whether key text is suppressed now (a guard applies)."""
-        return self.sensitive_guard is not None
-
-    def _guard(self, name: str | None, t_abs: float) -> None:
-        """A focus guard changed; applied now unless nothing may be written (then later)."""
-        self.focus_guard = name
-        if not (self.outside or self.locked or self.paused):
-            self._update_sensitive(t_abs - self.t0)
-
-    def _update_sensitive(self, t: float) -> None:
-        """Say which guard applies (title first, then the focused field), if it changed."""
-        if self.outside or self.locked:
-            return  # nothing but the gap is written; applied again when capture goes on
-        guard = "title" if self.title_sensitive else self.focus_guard
-        if guard == self.sensitive_guard:
-            return
-        if self.sensitive_guard is not None:
-            self._marker("sensitive_end", t, guard=self.sensitive_guard)
-        if guard is not None:
-            self._marker("sensitive_start", t, guard=guard)
-        self.sensitive_guard = guard
-
-    def _lock(self, locked: bool, t_abs: float) -> None:
-        """Auto-pause while the screen is locked: nothing typed at a lock screen is kept."""
-        if locked == self.locked:
-            return
-        t = t_abs - self.t0
-        self.locked = locked
-        if locked:
-            for record in self.thinner.before_other():
-                self._write(record)
-            self._take_actions(self.deriver.flush())
-            self._marker("screen_locked", t)
-        else:
-            self._marker("screen_unlocked", t)
-            self._update_sensitive(t)
-        self._update_frames(since=t_abs)
-
-    def _update_frames(self, since: float | None = None) -> None:
-        if self.frames is not None:
-            allowed = not (self.paused or self.outside or self.locked)
-            self.frames.set_allowed(allowed, since=None if allowed else since)
+    def _apply(self, effects: list[Effect]) -> None:
+        """Carry out what the capture gate decided, in its order."""
+        frames = self.frames
+        for effect in effects:
+            match effect:
+                case Mark(what, t, note, guard):
+                    extra = {"note": note} if note is not None else {}
+                    if guard is not None:
+                        extra["guard"] = guard
+                    self._marker(what, t - self.t0, **extra)
+                case WriteHeldMove():
+                    self._write_held_move()
+                case EndStretch():
+                    self._end_stretch()
+                case AllowFrames(allowed, since) if frames is not None:
+                    frames.set_allowed(allowed, since=since)
+                case WriteWindow(window, t):
+                    self._write_window(window, t)
+                case RequestWindowFrame(t) if frames is not None:
+                    frames.request("window", t)
 
     def _suppressed(self, t_abs: float) -> bool:
-        if (
-            self.outside
-            or self.locked
-            or (self.pause_from is not None and t_abs >= self.pause_from)
-        ):
+        if self.gate.suppresses(t_abs):
             self.stats.suppressed += 1
             return True
         return False
 
-    def _process(self, payload: Any, entry: GateItem) -> None:
-        if entry.key is not None:
-            self._key(entry.t, payload)
+    def _process(self, entry: GateItem[Held]) -> None:
+        item = entry.payload
+        if isinstance(item, TrackedKey):
+            self._key(entry.t, item)
             return
-        item: PointerItem = payload
         t_abs = item.t
         if not self.scope.mouse or self._suppressed(t_abs):
             return
@@ -387,8 +349,7 @@ class Pipeline:
             for kept in self.thinner.move(t, record):
                 self._write(kept)
             return
-        for kept in self.thinner.before_other():
-            self._write(kept)
+        self._write_held_move()
         if isinstance(item, RawButton):
             record = {
                 "t": t,
@@ -411,18 +372,17 @@ class Pipeline:
             }
         self._write(record, t_abs)
 
-    def _key(self, t_abs: float, tracked: Any) -> None:
+    def _key(self, t_abs: float, tracked: TrackedKey) -> None:
         if self.text_mode == "none" or self._suppressed(t_abs):
             return
         texty = tracked.char is not None or len(tracked.name) == 1 or tracked.name == "space"
-        if self.sensitive and texty:
+        if self.gate.sensitive and texty:
             self.stats.suppressed += 1
             return
         self.last_input = t_abs
         if self.frames is not None:
             self.frames.note_input(t_abs)
-        for kept in self.thinner.before_other():
-            self._write(kept)
+        self._write_held_move()
         t = t_abs - self.t0
         # ctrl+a produces no text, even though the listener reports the key's char
         chord = any(m in ("ctrl", "alt", "super") for m in tracked.mods)
@@ -438,33 +398,20 @@ class Pipeline:
         }
         self._write(record, t_abs)
 
-    def _window(self, window: WindowInfo | None, t_abs: float) -> None:
-        if self.pause_from is not None and t_abs >= self.pause_from:
-            # Nothing is written while paused, window changes included; the window active at
-            # resume is written then, so the context after the gap is known.
-            self._window_at_resume = (window,)
-            return
+    # --- writing -------------------------------------------------------------------------------
+
+    def _write_held_move(self) -> None:
+        """Write the move the thinner holds back (a path's end), before what follows it."""
+        for record in self.thinner.before_other():
+            self._write(record)
+
+    def _end_stretch(self) -> None:
+        """A gap or the end: the held move is written and every pending action completed."""
+        self._write_held_move()
+        self._take_actions(self.deriver.flush())
+
+    def _write_window(self, window: WindowInfo, t_abs: float) -> None:
         t = t_abs - self.t0
-        for held in self.thinner.before_other():
-            self._write(held)
-        if not self.policy.in_scope(window):
-            if not self.outside:
-                self.title_sensitive = False
-                if self.sensitive_guard is not None:
-                    self._marker("sensitive_end", t, guard=self.sensitive_guard)
-                    self.sensitive_guard = None
-                self._take_actions(self.deriver.flush())
-                self._marker("outside_scope_start", t)
-                self.outside = True
-                if self.frames is not None:
-                    self.frames.set_allowed(False, since=t_abs)
-            return
-        if self.outside:
-            self.outside = False
-            self._marker("outside_scope_end", t)
-            self._update_frames()
-        if window is None:
-            return
         record: Record = {
             "t": t,
             "wall": self.wall0 + t,
@@ -479,12 +426,6 @@ class Pipeline:
             "wid": window.wid,
         }
         self._write(record)
-        self.title_sensitive = self.policy.is_sensitive(window)
-        self._update_sensitive(t)
-        if self.frames is not None and not self.paused:
-            self.frames.request("window", t_abs)
-
-    # --- writing -------------------------------------------------------------------------------
 
     def _marker(self, what: str, t: float, **extra: Any) -> None:
         record: Record = {"t": t, "wall": self.wall0 + t, "kind": "marker", "what": what}
@@ -527,8 +468,7 @@ class Pipeline:
     def _write_ready_actions(self, now: float) -> None:
         while self._pending:
             head = self._pending[0]
-            ready = all(tk is None or tk.done for tk in (head.before, head.after))
-            if not ready and now < head.deadline:
+            if not head.ready() and now < head.deadline:
                 return  # actions are written in order
             self._pending.pop(0)
             action = head.action

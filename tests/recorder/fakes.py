@@ -23,6 +23,19 @@ def wait_for(check: Callable[[], bool], timeout: float = 5.0) -> None:
         time.sleep(0.005)
 
 
+class ManualClock:
+    """A monotonic clock that moves only when the test moves it."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 class MemorySink:
     """Keeps events, actions and frames (pixels deduplicated by hash) in lists."""
 
