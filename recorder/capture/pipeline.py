@@ -1,8 +1,10 @@
 """The pipeline worker: raw input -> policy -> event records, thinned moves, actions, frames.
 
-One thread consumes the raw queue in order. It applies the scope before anything is written
-(paused, outside scope, sensitive input, text mode, the pause hotkey), writes events through
-the sink, feeds the action deriver and asks the frame service for pre/post-action frames.
+One thread consumes the raw queue in order and applies the scope before anything is written:
+the capture gate (gate.py) says whether input may be written (paused, outside scope, screen
+locked) and whether key text is suppressed; the pipeline applies the text mode and the pause
+hotkey, writes events through the sink, feeds the action deriver, and ActionFrames
+(action_frames.py) pairs each action with its pre/post-action frames.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
+from recorder.capture.action_frames import ActionFrames
 from recorder.capture.actions import ActionDeriver
-from recorder.capture.frames import FrameService, FrameTicket
+from recorder.capture.frames import FrameService
 from recorder.capture.gate import (
     AllowFrames,
     CaptureGate,
@@ -46,33 +49,25 @@ from recorder.capture.rawinput import (
     RawVisible,
     RawWindow,
 )
+from recorder.capture.records import (
+    button_event,
+    drops_marker,
+    key_event,
+    marker_event,
+    move_event,
+    scroll_event,
+    window_event,
+)
 from recorder.capture.session_sink import SessionSink
 from recorder.capture.thinning import MoveThinner
 from recorder.consent.record import ConsentScope
+from storage.format.records import Event, MarkerWhat, MoveEvent
 
-Record = dict[str, Any]
 KeyResolver = Callable[[Any], KeyInfo | None]
 ButtonNamer = Callable[[Any], str]
 #: What the hotkey gate holds back: pointer input, or a key with its tracked identity.
 Held = PointerItem | TrackedKey
 FINISH_WAIT_S = 1.5  # at stop, how long pending actions wait for their frames
-
-
-@dataclass
-class _Pending:
-    action: Record
-    before: FrameTicket | None
-    after: FrameTicket | None
-    deadline: float
-
-    def ready(self) -> bool:
-        return all(ticket is None or ticket.done for ticket in (self.before, self.after))
-
-    def wait(self, until: float, clock: Callable[[], float]) -> None:
-        """Wait for both frames, until monotonic time ``until`` at the latest."""
-        for ticket in (self.before, self.after):
-            if ticket is not None:
-                ticket.wait(max(0.0, until - clock()))
 
 
 @dataclass
@@ -133,7 +128,7 @@ class Pipeline:
         self.reorder_s = reorder_s
         self.text_mode = scope.effective_text_mode
         self.stats = PipelineStats()
-        self.thinner: MoveThinner[Record] = MoveThinner(scope.move_hz)
+        self.thinner: MoveThinner[MoveEvent] = MoveThinner(scope.move_hz)
         self.deriver = ActionDeriver()
         self.tracker = KeyTracker()
         self.gate = CaptureGate(self.policy, clock)
@@ -141,9 +136,7 @@ class Pipeline:
         self.hotkey: HotkeyGate[Held] = HotkeyGate(mods, key)
         self.last_input = t0
         self.error: BaseException | None = None
-        self._pre: dict[int, tuple[FrameTicket, float]] = {}
-        self._post: dict[int, tuple[FrameTicket, float]] = {}
-        self._pending: list[_Pending] = []
+        self.actions = ActionFrames(sink, frames, clock, self._count_action)
         self._reported_drops = {k: 0 for k in raw.dropped}
         self._thread = threading.Thread(target=self._run, name="overt-pipeline", daemon=True)
         self._stopped = threading.Event()
@@ -233,19 +226,17 @@ class Pipeline:
         t = now - self.t0
         for record in self.thinner.tick(t):
             self._write(record)
-        self._take_actions(self.deriver.tick(t))
-        self._write_ready_actions(now)
+        self.actions.add(self.deriver.tick(t))
+        self.actions.write_ready(now)
         self._report_drops(t)
-        for table in (self._pre, self._post):
-            for seq in [s for s, (_, when) in table.items() if now - when > 5.0]:
-                del table[seq]
+        self.actions.forget_unclaimed(now)
 
     def _report_drops(self, t: float) -> None:
         for source, total in self.raw.dropped.items():
             delta = total - self._reported_drops[source]
             if delta:
                 self._reported_drops[source] = total
-                self._marker("drops", t, count=delta, source=source)
+                self._write(drops_marker(t, self.wall0 + t, delta, source))
 
     def _finish(self) -> None:
         for entry in self.hotkey.flush():
@@ -254,12 +245,7 @@ class Pipeline:
         self._end_stretch()
         self._report_drops(t)
         self._marker("stop", t)
-        deadline = self.clock() + FINISH_WAIT_S
-        while self._pending and self.clock() < deadline:
-            head = self._pending[0]
-            head.wait(min(deadline, head.deadline), self.clock)
-            self._write_ready_actions(self.clock())
-        self._write_ready_actions(float("inf"))
+        self.actions.finish(FINISH_WAIT_S)
 
     # --- items -----------------------------------------------------------------------------
 
@@ -309,10 +295,7 @@ class Pipeline:
         for effect in effects:
             match effect:
                 case Mark(what, t, note, guard):
-                    extra = {"note": note} if note is not None else {}
-                    if guard is not None:
-                        extra["guard"] = guard
-                    self._marker(what, t - self.t0, **extra)
+                    self._marker(what, t - self.t0, note=note, guard=guard)
                 case WriteHeldMove():
                     self._write_held_move()
                 case EndStretch():
@@ -345,32 +328,15 @@ class Pipeline:
         if self.frames is not None:
             self.frames.note_input(t_abs, x, y)
         if isinstance(item, RawMove):
-            record: Record = {"t": t, "wall": wall, "kind": "move", "x": x, "y": y}
-            for kept in self.thinner.move(t, record):
+            for kept in self.thinner.move(t, move_event(t, wall, x, y)):
                 self._write(kept)
             return
         self._write_held_move()
         if isinstance(item, RawButton):
-            record = {
-                "t": t,
-                "wall": wall,
-                "kind": "button",
-                "button": self.button_name(item.button),
-                "down": bool(item.down),
-                "x": x,
-                "y": y,
-            }
+            name = self.button_name(item.button)
+            self._write(button_event(t, wall, name, bool(item.down), x, y), t_abs)
         else:
-            record = {
-                "t": t,
-                "wall": wall,
-                "kind": "scroll",
-                "x": x,
-                "y": y,
-                "dx": int(item.dx),
-                "dy": int(item.dy),
-            }
-        self._write(record, t_abs)
+            self._write(scroll_event(t, wall, x, y, int(item.dx), int(item.dy)), t_abs)
 
     def _key(self, t_abs: float, tracked: TrackedKey) -> None:
         if self.text_mode == "none" or self._suppressed(t_abs):
@@ -386,17 +352,8 @@ class Pipeline:
         t = t_abs - self.t0
         # ctrl+a produces no text, even though the listener reports the key's char
         chord = any(m in ("ctrl", "alt", "super") for m in tracked.mods)
-        record: Record = {
-            "t": t,
-            "wall": self.wall0 + t,
-            "kind": "key",
-            "down": tracked.down,
-            "key": tracked.name,
-            "char": tracked.char if self.text_mode == "full" and not chord else None,
-            "vk": tracked.vk,
-            "mods": list(tracked.mods),
-        }
-        self._write(record, t_abs)
+        char = tracked.char if self.text_mode == "full" and not chord else None
+        self._write(key_event(t, self.wall0 + t, tracked, char), t_abs)
 
     # --- writing -------------------------------------------------------------------------------
 
@@ -408,71 +365,32 @@ class Pipeline:
     def _end_stretch(self) -> None:
         """A gap or the end: the held move is written and every pending action completed."""
         self._write_held_move()
-        self._take_actions(self.deriver.flush())
+        self.actions.add(self.deriver.flush())
 
     def _write_window(self, window: WindowInfo, t_abs: float) -> None:
         t = t_abs - self.t0
-        record: Record = {
-            "t": t,
-            "wall": self.wall0 + t,
-            "kind": "window",
-            "app": window.app,
-            "title": window.title if self.scope.window_titles else "",
-            "pid": window.pid,
-            "x": window.x,
-            "y": window.y,
-            "w": window.w,
-            "h": window.h,
-            "wid": window.wid,
-        }
-        self._write(record)
+        title = window.title if self.scope.window_titles else ""
+        self._write(window_event(t, self.wall0 + t, window, title))
 
-    def _marker(self, what: str, t: float, **extra: Any) -> None:
-        record: Record = {"t": t, "wall": self.wall0 + t, "kind": "marker", "what": what}
-        record.update(extra)
-        self._write(record)
+    def _marker(
+        self, what: MarkerWhat, t: float, *, note: str | None = None, guard: str | None = None
+    ) -> None:
+        self._write(marker_event(t, self.wall0 + t, what, note=note, guard=guard))
 
-    def _write(self, record: Record, t_abs: float | None = None) -> None:
-        wants_pre = wants_post = False
+    def _write(self, record: Event, t_abs: float | None = None) -> None:
+        """Write an event; ``t_abs`` (input only) lets it ask for its action's frames."""
+        starts = ends = False
         if self.frames is not None and t_abs is not None:
-            wants_pre = self.deriver.starts_action(record)
-            wants_post = self.deriver.ends_action(record)
-        seq = self.sink.append_event(record)
+            starts = self.deriver.starts_action(record)
+            ends = self.deriver.ends_action(record)
+        # The sink takes storage's SessionWriter's plain dict; it assigns seq in place.
+        seq = self.sink.append_event(cast(dict[str, Any], record))
         record["seq"] = seq
         self.stats.events += 1
         self.stats.by_kind[record["kind"]] = self.stats.by_kind.get(record["kind"], 0) + 1
-        if self.frames is not None and t_abs is not None:
-            if wants_pre:
-                self._pre[seq] = (self.frames.request("pre_action", t_abs), t_abs)
-            if wants_post:
-                self._post[seq] = (self.frames.request("post_action", t_abs), t_abs)
-        self._take_actions(self.deriver.feed(record))
+        if t_abs is not None:
+            self.actions.event_written(seq, t_abs, starts=starts, ends=ends)
+        self.actions.add(self.deriver.feed(record))
 
-    def _take_actions(self, actions: list[Record]) -> None:
-        now = self.clock()
-        for action in actions:
-            before = after = None
-            seqs = action["events"]
-            if self.frames is not None and seqs:
-                start = seqs[-1] if action["kind"] == "hotkey" else seqs[0]
-                entry = self._pre.pop(start, None)
-                before = entry[0] if entry else None
-                if action["kind"] == "type":
-                    after = self.frames.request("typing_pause", now)
-                else:
-                    entry = self._post.pop(seqs[-1], None)
-                    after = entry[0] if entry else None
-            self._pending.append(_Pending(action, before, after, now + 3.0))
-        self._write_ready_actions(now)
-
-    def _write_ready_actions(self, now: float) -> None:
-        while self._pending:
-            head = self._pending[0]
-            if not head.ready() and now < head.deadline:
-                return  # actions are written in order
-            self._pending.pop(0)
-            action = head.action
-            action["frame_before"] = head.before.index if head.before else None
-            action["frame_after"] = head.after.index if head.after else None
-            action["seq"] = self.sink.append_action(action)
-            self.stats.actions += 1
+    def _count_action(self) -> None:
+        self.stats.actions += 1
