@@ -115,8 +115,6 @@ class ActionFrames:
     def finish(self, wait_s: float) -> None:
         """At stop: wait up to ``wait_s`` for pending frames, then write every action."""
         deadline = self._clock() + wait_s
-        while self._pending and self._clock() < deadline:
-            head = self._pending[0]
-            head.wait(min(deadline, head.deadline), self._clock)
-            self.write_ready(self._clock())
+        for pending in list(self._pending):
+            pending.wait(min(deadline, pending.deadline), self._clock)
         self.write_ready(float("inf"))
