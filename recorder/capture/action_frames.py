@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from recorder.capture.frames import FrameService, FrameTicket
+from recorder.capture.frame_writer import FrameTicket
+from recorder.capture.frames import FrameService
 from recorder.capture.session_sink import SessionSink
 from storage.format.records import Action
 

@@ -8,7 +8,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
-from recorder.capture.frames import ScreenSource
+from recorder.capture.grabs import ScreenSource
 from recorder.capture.keys import KeyInfo
 from recorder.capture.rawinput import RawInput, RawItem, RawKey, RawMove
 from recorder.platform.pynput_input import PynputInput, button_name

@@ -6,7 +6,7 @@ import threading
 from typing import Any
 
 from recorder.capture.action_frames import ACTION_WAIT_S, ActionFrames
-from recorder.capture.frames import FrameTicket
+from recorder.capture.frame_writer import FrameTicket
 from recorder.capture.records import Span, click_action, hotkey_action, type_action
 from tests.recorder.fakes import ManualClock, MemorySink
 

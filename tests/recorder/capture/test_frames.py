@@ -181,11 +181,11 @@ def test_a_slow_sink_drops_frames_instead_of_growing(screen: FakeScreen) -> None
         wait_for(lambda: frames.stats.dropped > 0)
     finally:
         frames.stop()
-    assert frames._writes.qsize() <= 2
+    assert frames._writer.queued <= 2
 
 
 def test_apply_masks_blanks_only_the_rectangles_on_this_monitor() -> None:
-    from recorder.capture.frames import apply_masks
+    from recorder.capture.grabs import apply_masks
 
     monitor = {"index": 2, "x": 100, "y": 0, "w": 4, "h": 3, "scale": 1.0}
     pixels = bytes([7]) * (4 * 3 * 4)
