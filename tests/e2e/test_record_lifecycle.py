@@ -79,7 +79,7 @@ def test_the_screen_saver_pauses_capture(x_display: XDisplay, xdo: XDoTool) -> N
         wait_for(lambda: "screen_locked" in sink.markers(), timeout=5)
         pipeline = recorder.pipeline
         assert pipeline is not None
-        assert pipeline.locked
+        assert pipeline.gate.locked
         force_screen_saver(False)
         wait_for(lambda: "screen_unlocked" in sink.markers(), timeout=5)
         # Button 1: a right-click on the bare desktop opens openbox's root menu, which grabs
