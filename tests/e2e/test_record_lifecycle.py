@@ -1,6 +1,6 @@
 """Start and stop, again and again, on a real display: readiness holds and nothing leaks.
 
-NOTES.md: ``Listener.wait()`` can return before RECORD is enabled (first events lost) and
+pynput's ``Listener.wait()`` can return before RECORD is enabled (first events lost) and
 ``Listener.stop()`` can hang until the next X event. The recorder confirms readiness with a
 sentinel and stops through a separate connection; these tests hold it to both.
 """
