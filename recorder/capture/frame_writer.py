@@ -11,7 +11,6 @@ from __future__ import annotations
 import collections
 import queue
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -176,14 +175,23 @@ class FrameWriter:
             if item is None:
                 return
             shot, reason, ticket = item
-            # Wait until the pipeline would have heard of a change made before the grab.
-            lag = shot.t + GAP_LAG_S - self._clock()
-            if lag > 0 and not self._stopping.is_set():
-                time.sleep(lag)
+            self._wait_out_lag(shot.t)
             if self._gaps.covers(shot.t):
                 self._refuse(reason, ticket)
                 continue
             self._store(shot, reason, ticket)
+
+    def _wait_out_lag(self, t: float) -> None:
+        """Until the pipeline would have heard of a change made before a grab at ``t``.
+
+        Waits on the clock the writer was given (a stop ends the wait), so tests move it.
+        """
+        until = t + GAP_LAG_S
+        while not self._stopping.is_set():
+            left = until - self._clock()
+            if left <= 0:
+                return
+            self._stopping.wait(left)
 
     def _store(self, shot: Grab, reason: str, ticket: FrameTicket | None) -> None:
         meta = {

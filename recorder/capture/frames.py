@@ -128,6 +128,7 @@ class FrameService:
         self.last_input = -1e9
         self.pointer: tuple[int, int] = (0, 0)
         self.monitors: list[Monitor] = []
+        self.looked_at = -1e9  # the clock's time at the grab loop's latest look
         self._grab_error: BaseException | None = None
         self._last_written: dict[int, bytes | bytearray] = {}
         self._grab_thread = threading.Thread(target=self._run, name="overt-frames", daemon=True)
@@ -225,6 +226,7 @@ class FrameService:
                 self._capture(now, _Grabs(self, screen))
             else:
                 self._hold_off()
+            self.looked_at = now
             self._sleep(now)
 
     def _hold_off(self) -> None:
