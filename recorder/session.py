@@ -168,8 +168,10 @@ class Recorder:
     def _confirm_ready(self, timeout: float, reinject_s: float = 0.25) -> None:
         """Wait until injected sentinel input comes back through the listeners.
 
-        A listener can report itself started before the X server delivers to it (NOTES.md),
-        so a sentinel injected too early is lost: it is injected again until one arrives.
+        A listener can report itself started before the X server delivers to it (pynput's
+        ``Listener.wait()`` returned before RECORD was enabled in 2 of 6 burst runs, and the
+        first events were lost), so a sentinel injected too early is lost: it is injected
+        again until one arrives.
         """
         deadline = self.clock() + timeout
         checks: list[Callable[[Any], bool]] = []

@@ -8,11 +8,18 @@ actions that are complete, each linked to the seqs of its events.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Literal
 
 from recorder.capture.keys import MODIFIER_OF, MODIFIER_ORDER
-
-Record = dict[str, Any]
+from recorder.capture.records import (
+    Span,
+    click_action,
+    drag_action,
+    hotkey_action,
+    scroll_action,
+    type_action,
+)
+from storage.format.records import Action, ButtonEvent, Event, KeyEvent, ScrollEvent
 
 #: Keys that edit or end a typed run rather than start a hotkey.
 TEXT_EDIT_KEYS = frozenset({"backspace"})
@@ -20,7 +27,7 @@ TEXT_EDIT_KEYS = frozenset({"backspace"})
 
 @dataclass
 class _Press:
-    event: Record
+    event: ButtonEvent
     button: str
     moves: list[int] = field(default_factory=list)
     last_xy: tuple[int, int] = (0, 0)
@@ -28,10 +35,15 @@ class _Press:
 
 @dataclass
 class _Run:
-    kind: str
-    first: Record
+    """A typed run or a scroll run: from its first event (its time and place) on."""
+
+    kind: Literal["type", "scroll"]
+    t: float
+    wall: float
     last_t: float
     events: list[int]
+    x: int = 0
+    y: int = 0
     text: str = ""
     dx: int = 0
     dy: int = 0
@@ -62,37 +74,36 @@ class ActionDeriver:
         self.scroll_gap_s = scroll_gap_s
         self._window_seq: int | None = None
         self._presses: dict[str, _Press] = {}
-        self._pending_click: Record | None = None
+        self._pending_click: Action | None = None
         self._run: _Run | None = None
         self._mod_downs: dict[str, int] = {}
 
     # --- public -------------------------------------------------------------------------
 
-    def feed(self, event: Record) -> list[Record]:
+    def feed(self, event: Event) -> list[Action]:
         """Consume one event record; returns the actions it completed."""
-        kind = event["kind"]
-        if kind == "move":
+        if event["kind"] == "move":
             for press in self._presses.values():
                 press.moves.append(event["seq"])
                 press.last_xy = (event["x"], event["y"])
             return []
-        if kind == "button":
+        if event["kind"] == "button":
             return self._button(event)
-        if kind == "scroll":
+        if event["kind"] == "scroll":
             return self._scroll(event)
-        if kind == "key":
+        if event["kind"] == "key":
             return self._key(event)
-        if kind == "window":
+        if event["kind"] == "window":
             out = self.flush()
             self._window_seq = event["seq"]
             return out
-        if kind == "marker" and event.get("what") in ("pause", "outside_scope_start", "stop"):
+        if event["kind"] == "marker" and event["what"] in ("pause", "outside_scope_start", "stop"):
             return self.flush()
         return []
 
-    def tick(self, now: float) -> list[Record]:
+    def tick(self, now: float) -> list[Action]:
         """Time is ``now``: completes a pending click or a run that timed out."""
-        out: list[Record] = []
+        out: list[Action] = []
         click = self._pending_click
         if click is not None and now - click["t_end"] > self.double_click_s:
             out.append(click)
@@ -104,9 +115,9 @@ class ActionDeriver:
                 out.extend(self._end_run())
         return out
 
-    def flush(self) -> list[Record]:
+    def flush(self) -> list[Action]:
         """Completes everything pending (pause, window change, stop)."""
-        out: list[Record] = []
+        out: list[Action] = []
         if self._pending_click is not None:
             out.append(self._pending_click)
             self._pending_click = None
@@ -119,18 +130,17 @@ class ActionDeriver:
         """A typed run is open."""
         return self._run is not None and self._run.kind == "type"
 
-    def starts_action(self, event: Record) -> bool:
+    def starts_action(self, event: Event) -> bool:
         """Whether this event starts an action that wants a pre-action frame."""
-        kind = event["kind"]
-        if kind == "button":
+        if event["kind"] == "button":
             return bool(event["down"])
-        if kind == "key" and event["down"]:
+        if event["kind"] == "key" and event["down"]:
             if self._is_hotkey(event):
                 return True
             return self._is_text(event) and not self.typing
         return False
 
-    def ends_action(self, event: Record) -> bool:
+    def ends_action(self, event: Event) -> bool:
         """Whether this event ends an action that wants a post-action frame."""
         if event["kind"] == "button":
             return not event["down"]
@@ -138,7 +148,7 @@ class ActionDeriver:
 
     # --- mouse ----------------------------------------------------------------------------
 
-    def _button(self, event: Record) -> list[Record]:
+    def _button(self, event: ButtonEvent) -> list[Action]:
         button = event["button"]
         if event["down"]:
             out = self._end_run()
@@ -155,50 +165,35 @@ class ActionDeriver:
         seqs = [down["seq"], *press.moves, event["seq"]]
         travel = max(abs(event["x"] - down["x"]), abs(event["y"] - down["y"]))
         if travel > self.drag_px:
-            return [
-                self._action(
-                    "drag",
-                    down,
-                    event,
-                    seqs,
-                    x=down["x"],
-                    y=down["y"],
-                    x2=event["x"],
-                    y2=event["y"],
-                    button=button,
-                )
-            ]
+            span = self._span(down["t"], down["wall"], event["t"], seqs)
+            return [drag_action(span, down["x"], down["y"], event["x"], event["y"], button)]
         click = self._pending_click
         if click is not None and self._continues_click(click, down):
             self._pending_click = None
-            double = self._action(
-                "double_click",
-                click,
-                event,
+            span = Span(
+                click["t"],
+                click["wall"],
+                event["t"],
                 [*click["events"], *seqs],
-                x=click["x"],
-                y=click["y"],
-                button=button,
+                click["window_seq"],
             )
-            double["window_seq"] = click["window_seq"]
-            return [double]
+            return [click_action("double_click", span, click["x"], click["y"], button)]
         out = []
         if click is not None:
             out.append(click)
-        self._pending_click = self._action(
-            "click", down, event, seqs, x=down["x"], y=down["y"], button=button
-        )
+        span = self._span(down["t"], down["wall"], event["t"], seqs)
+        self._pending_click = click_action("click", span, down["x"], down["y"], button)
         return out
 
-    def _continues_click(self, click: Record, down: Record) -> bool:
+    def _continues_click(self, click: Action, down: ButtonEvent) -> bool:
         return bool(
             down["button"] == click["button"]
             and down["t"] - click["t_end"] <= self.double_click_s
             and max(abs(down["x"] - click["x"]), abs(down["y"] - click["y"])) <= self.drag_px
         )
 
-    def _scroll(self, event: Record) -> list[Record]:
-        out: list[Record] = []
+    def _scroll(self, event: ScrollEvent) -> list[Action]:
+        out: list[Action] = []
         if self._pending_click is not None:
             out.append(self._pending_click)
             self._pending_click = None
@@ -209,7 +204,9 @@ class ActionDeriver:
             out.extend(self._end_run())
             run = None
         if run is None:
-            run = self._run = _Run("scroll", event, event["t"], [])
+            run = self._run = _Run(
+                "scroll", event["t"], event["wall"], event["t"], [], event["x"], event["y"]
+            )
         run.events.append(event["seq"])
         run.dx += event["dx"]
         run.dy += event["dy"]
@@ -219,10 +216,10 @@ class ActionDeriver:
     # --- keys -----------------------------------------------------------------------------
 
     @staticmethod
-    def _non_shift_mods(event: Record) -> list[str]:
+    def _non_shift_mods(event: KeyEvent) -> list[str]:
         return [m for m in event.get("mods", []) if m != "shift"]
 
-    def _is_text(self, event: Record) -> bool:
+    def _is_text(self, event: KeyEvent) -> bool:
         name = event["key"]
         if name in MODIFIER_OF or self._non_shift_mods(event):
             return False
@@ -230,13 +227,13 @@ class ActionDeriver:
             return self.typing
         return event.get("char") is not None or len(name) == 1 or name == "space"
 
-    def _is_hotkey(self, event: Record) -> bool:
+    def _is_hotkey(self, event: KeyEvent) -> bool:
         name = event["key"]
         return name not in MODIFIER_OF and not self._is_text(event)
 
-    def _key(self, event: Record) -> list[Record]:
+    def _key(self, event: KeyEvent) -> list[Action]:
         name = event["key"]
-        out: list[Record] = []
+        out: list[Action] = []
         if not event["down"]:
             if name in MODIFIER_OF:
                 self._mod_downs.pop(name, None)
@@ -259,57 +256,35 @@ class ActionDeriver:
                 out.extend(self._end_run())
                 run = None
             if run is None:
-                run = self._run = _Run("type", event, event["t"], [])
+                run = self._run = _Run("type", event["t"], event["wall"], event["t"], [])
             run.events.append(event["seq"])
             run.keys_down.add(name)
             run.last_t = event["t"]
+            char = event.get("char")
             if name == "backspace":
                 run.text = run.text[:-1]
-            elif event.get("char") is not None:
-                run.text += event["char"]
+            elif char is not None:
+                run.text += char
             return out
         out.extend(self._end_run())
         mods = [m for m in MODIFIER_ORDER if m in event.get("mods", [])]
         seqs = [*sorted(self._mod_downs.values()), event["seq"]]
-        out.append(self._action("hotkey", event, event, seqs, keys=[*mods, name]))
+        span = self._span(event["t"], event["wall"], event["t"], seqs)
+        out.append(hotkey_action(span, [*mods, name]))
         return out
 
     # --- helpers --------------------------------------------------------------------------
 
-    def _end_run(self) -> list[Record]:
+    def _end_run(self) -> list[Action]:
         run = self._run
         if run is None:
             return []
         self._run = None
-        end = {"t": run.last_t}
+        span = self._span(run.t, run.wall, run.last_t, run.events)
         if run.kind == "scroll":
-            first = run.first
-            return [
-                self._action(
-                    "scroll",
-                    first,
-                    end,
-                    run.events,
-                    x=first["x"],
-                    y=first["y"],
-                    dx=run.dx,
-                    dy=run.dy,
-                )
-            ]
-        return [self._action("type", run.first, end, run.events, text=run.text)]
+            return [scroll_action(span, run.x, run.y, run.dx, run.dy)]
+        return [type_action(span, run.text)]
 
-    def _action(
-        self, kind: str, start: Record, end: Record, seqs: list[int], **fields: Any
-    ) -> Record:
-        action: Record = {
-            "t": start["t"],
-            "t_end": end["t"],
-            "wall": start["wall"],
-            "kind": kind,
-            "events": list(seqs),
-            "frame_before": None,
-            "frame_after": None,
-            "window_seq": self._window_seq,
-        }
-        action.update(fields)
-        return action
+    def _span(self, t: float, wall: float, t_end: float, seqs: list[int]) -> Span:
+        """An action from ``t`` to ``t_end``, in the window active now."""
+        return Span(t, wall, t_end, seqs, self._window_seq)

@@ -1,9 +1,9 @@
 """Frame triggers and capture: a ring of recent grabs while input is active, pre/post-action
 frames, typing-pause and window frames, and periodic frames only when the screen changed.
 
-Grabbing runs in its own thread and writing (encoding, encryption) in another, both off the
-input path; everything is bounded: a ring of a few grabs, a short write queue, and a cap on
-pending requests. Anything dropped is counted.
+Grabbing runs in its own thread and writing (encoding, encryption: frame_writer.py) in
+another, both off the input path; everything is bounded: a ring of a few grabs, a short
+write queue, and a cap on pending requests. Anything dropped is counted.
 """
 
 from __future__ import annotations
@@ -13,91 +13,38 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from dataclasses import dataclass
 
+from recorder.capture.frame_writer import FrameGaps, FrameStats, FrameTicket, FrameWriter
+from recorder.capture.grabs import Grab, Monitor, ScreenSource, apply_masks
 from recorder.capture.session_sink import SessionSink
 
-Monitor = dict[str, Any]
-GAP_LAG_S = 0.1  # how late the pipeline may hear of a change that stops frames
 WARM_START_S = 1.0  # the pre-action ring is kept warm this long after the first frame
 
 
-@dataclass
-class Grab:
-    """One screen grab: BGRX pixels, their size, the monitor, and when it finished."""
+class _Grabs:
+    """One loop iteration's grabs: each monitor is grabbed at most once, masks applied."""
 
-    t: float
-    monitor: Monitor
-    pixels: bytes | bytearray
-    size: tuple[int, int]
+    def __init__(self, service: FrameService, screen: ScreenSource) -> None:
+        self._service = service
+        self._screen = screen
+        self.fresh: dict[int, Grab] = {}
 
+    def __call__(self, monitor: Monitor) -> Grab:
+        index = monitor["index"]
+        if index not in self.fresh:
+            service = self._service
+            pixels, size = self._screen.grab(monitor)
+            masks = service.masks
+            if masks:
+                pixels = apply_masks(pixels, size, monitor, masks)
+            service.stats.grabs += 1
+            self.fresh[index] = Grab(service._clock(), monitor, pixels, size)
+        return self.fresh[index]
 
-def apply_masks(
-    pixels: bytes | bytearray,
-    size: tuple[int, int],
-    monitor: Monitor,
-    rects: list[tuple[int, int, int, int]],
-) -> bytearray:
-    """Blank (zero) the parts of ``rects`` (global coordinates) that fall on this monitor.
-
-    Args:
-        pixels: BGRX rows of the monitor's grab, ``size`` device pixels.
-        monitor: the monitor's place in the global space (its scale maps points to pixels).
-        rects: (x, y, w, h) rectangles to blank.
-    """
-    out = pixels if isinstance(pixels, bytearray) else bytearray(pixels)
-    width, height = size
-    sx = width / monitor["w"] if monitor["w"] else 1.0
-    sy = height / monitor["h"] if monitor["h"] else 1.0
-    for x, y, w, h in rects:
-        x0 = max(0, int((x - monitor["x"]) * sx))
-        y0 = max(0, int((y - monitor["y"]) * sy))
-        x1 = min(width, int((x + w - monitor["x"]) * sx + 0.999))
-        y1 = min(height, int((y + h - monitor["y"]) * sy + 0.999))
-        if x0 >= x1 or y0 >= y1:
-            continue
-        blank = bytes((x1 - x0) * 4)
-        for row in range(y0, y1):
-            start = (row * width + x0) * 4
-            out[start : start + len(blank)] = blank
-    return out
-
-
-def fresh_t(fresh: dict[int, Grab]) -> float:
-    """The time of the newest grab in this loop iteration."""
-    return max((g.t for g in fresh.values()), default=0.0)
-
-
-class ScreenSource(Protocol):
-    """Grabs monitors; created and used in the frame thread only (mss is not thread-safe)."""
-
-    def monitors(self) -> list[Monitor]: ...
-
-    def grab(self, monitor: Monitor) -> tuple[bytes | bytearray, tuple[int, int]]: ...
-
-    def close(self) -> None: ...
-
-
-class FrameTicket:
-    """A frame that was asked for; ``index`` is set once written (None if it never was)."""
-
-    __slots__ = ("_done", "index")
-
-    def __init__(self) -> None:
-        self.index: int | None = None
-        self._done = threading.Event()
-
-    @property
-    def done(self) -> bool:
-        return self._done.is_set()
-
-    def resolve(self, index: int | None) -> None:
-        self.index = index
-        self._done.set()
-
-    def wait(self, timeout: float) -> bool:
-        return self._done.wait(timeout)
+    def newest_t(self) -> float:
+        """The time of the newest grab in this iteration."""
+        return max((g.t for g in self.fresh.values()), default=0.0)
 
 
 @dataclass
@@ -107,18 +54,6 @@ class _Settle:
     deadline: float
     ticket: FrameTicket
     last: bytes | bytearray | None = None
-
-
-@dataclass
-class FrameStats:
-    written: int = 0
-    dropped: int = 0  # frames lost to a full write queue, a failed write or too many requests
-    missed: int = 0  # pre-action frames with no recent grab to use (input right after idle)
-    grabs: int = 0
-    gated: int = 0  # grabs that fell in a pause or out-of-scope span and were not written
-    pre_ages: collections.deque[float] = field(
-        default_factory=lambda: collections.deque(maxlen=10_000)
-    )
 
 
 class FrameService:
@@ -166,37 +101,47 @@ class FrameService:
         self._max_pre_age = max_pre_age
         self._clock = clock
         self._requests: queue.SimpleQueue[tuple[str, float, FrameTicket]] = queue.SimpleQueue()
-        self._writes: queue.Queue[tuple[Grab, str, FrameTicket | None] | None] = queue.Queue(
-            write_queue
-        )
         self._settles: list[_Settle] = []
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._started = threading.Event()
-        self._first = threading.Event()
-        self._first_left = 0  # first frames not yet written (writer thread)
+        self._first_written = False  # the grab thread's state from here on
+        self._next_ring = 0.0
+        self._next_periodic = 0.0
         self.stats = FrameStats()
         self.allowed = True  # False while paused or outside scope: nothing is grabbed
-        # [start, end] spans (end None while open) in which no grab may be written, even one
-        # taken before the pipeline said so: it learns of a window change a moment late.
-        self._gaps: collections.deque[list[float | None]] = collections.deque(maxlen=16)
-        self._gaps_lock = threading.Lock()
+        # No grab in a gap is written, even one taken before the pipeline said so: it learns
+        # of a window change a moment late.
+        self._gaps = FrameGaps()
+        self._writer = FrameWriter(
+            sink,
+            self._gaps,
+            self.stats,
+            t0=t0,
+            wall0=wall0,
+            queue_size=write_queue,
+            clock=clock,
+            stopping=self._stopping,
+        )
         self.masks: list[tuple[int, int, int, int]] = []
         self._masks_known = not wait_for_masks
         self.last_input = -1e9
         self.pointer: tuple[int, int] = (0, 0)
         self.monitors: list[Monitor] = []
-        self.error: BaseException | None = None
+        self.looked_at = -1e9  # the clock's time at the grab loop's latest look
+        self._grab_error: BaseException | None = None
         self._last_written: dict[int, bytes | bytearray] = {}
         self._grab_thread = threading.Thread(target=self._run, name="overt-frames", daemon=True)
-        self._write_thread = threading.Thread(
-            target=self._write_loop, name="overt-frame-writer", daemon=True
-        )
 
     # --- API for the pipeline (any thread) ----------------------------------------------
 
+    @property
+    def error(self) -> BaseException | None:
+        """Why the screen could not be grabbed, else the last frame write that failed."""
+        return self._grab_error if self._grab_error is not None else self._writer.error
+
     def start(self, timeout: float = 5.0) -> None:
-        self._write_thread.start()
+        self._writer.start()
         self._grab_thread.start()
         self._started.wait(timeout)
         if self.error is not None:
@@ -207,7 +152,7 @@ class FrameService:
 
         The session says it is recording only after this, so frames are really flowing.
         """
-        return self._first.wait(timeout)
+        return self._writer.first.wait(timeout)
 
     def request(self, reason: str, t: float) -> FrameTicket:
         """Ask for a frame: "pre_action" (before monotonic time t), or one after it settles."""
@@ -241,30 +186,15 @@ class FrameService:
                 the hotkey, seen a moment before this call): a grab finished after it is
                 never written, even if it was taken before this call.
         """
-        now = self._clock()
-        with self._gaps_lock:
-            open_gap = bool(self._gaps) and self._gaps[-1][1] is None
-            if not allowed and not open_gap:
-                self._gaps.append([now if since is None else min(since, now), None])
-            elif allowed and open_gap:
-                self._gaps[-1][1] = now
+        self._gaps.update(allowed, self._clock(), since)
         self.allowed = allowed
         self._wake.set()
-
-    def _in_gap(self, t: float) -> bool:
-        """Whether a grab finished at ``t`` falls in a span in which frames are not allowed."""
-        with self._gaps_lock:
-            return any(
-                start is not None and start <= t and (end is None or t < end)
-                for start, end in self._gaps
-            )
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stopping.set()
         self._wake.set()
         self._grab_thread.join(timeout)
-        self._writes.put(None)
-        self._write_thread.join(timeout)
+        self._writer.stop(timeout)
 
     # --- grab thread ----------------------------------------------------------------------
 
@@ -272,7 +202,7 @@ class FrameService:
         try:
             screen = self._factory()
         except BaseException as error:  # noqa: BLE001 - reported to start()
-            self.error = error
+            self._grab_error = error
             self._started.set()
             return
         try:
@@ -282,85 +212,83 @@ class FrameService:
             self._started.set()
             self._loop(screen)
         except BaseException as error:  # noqa: BLE001 - kept for the session's stats
-            self.error = error
+            self._grab_error = error
         finally:
-            self._first.set()  # nobody waits for a first frame that will not come
+            self._writer.first.set()  # nobody waits for a first frame that will not come
             screen.close()
-            while True:  # nobody will serve what is left
-                try:
-                    self._requests.get_nowait()[2].resolve(None)
-                except queue.Empty:
-                    break
-            for settle in self._settles:
-                settle.ticket.resolve(None)
+            self._refuse_requests()  # nobody will serve what is left
 
     def _loop(self, screen: ScreenSource) -> None:
-        next_ring = 0.0
-        next_periodic = self._clock()
-        first = True
+        self._next_periodic = self._clock()
         while not self._stopping.is_set():
             now = self._clock()
-            fresh: dict[int, Grab] = {}
-
-            def grab(monitor: Monitor, now: float = now, fresh: dict[int, Grab] = fresh) -> Grab:
-                if monitor["index"] not in fresh:
-                    pixels, size = screen.grab(monitor)
-                    masks = self.masks
-                    if masks:
-                        pixels = apply_masks(pixels, size, monitor, masks)
-                    self.stats.grabs += 1
-                    fresh[monitor["index"]] = Grab(self._clock(), monitor, pixels, size)
-                return fresh[monitor["index"]]
-
-            if not self.allowed or not self._masks_known:
-                self._ring.clear()
-                self._refuse_requests()
-                if self._masks_known:
-                    self._first.set()  # paused or out of scope: no first frame to wait for
+            if self.allowed and self._masks_known:
+                self._capture(now, _Grabs(self, screen))
             else:
-                if first:
-                    self._write_first(grab)
-                    first = False
-                    # A click in the first second after the session is ready finds a warm
-                    # ring, as if there had been input just before.
-                    self.last_input = max(self.last_input, now + WARM_START_S - self._active_s)
-                    next_ring = now + self._ring_interval
-                active = now - self.last_input <= self._active_s
-                if active and now >= next_ring:
-                    self._ring.append(grab(self._pointer_monitor()))
-                    next_ring = now + self._ring_interval
-                self._serve_requests(now, grab)
-                self._serve_settles(now, grab)
-                if now >= next_periodic:
-                    for monitor in self.monitors:
-                        shot = grab(monitor)
-                        if self._last_written.get(monitor["index"]) != shot.pixels:
-                            self._write(shot, "periodic", None)
-                    if not self._ring or self._ring[-1].t < fresh_t(fresh):
-                        # a periodic grab is as good as a ring grab for a click that follows
-                        self._ring.append(grab(self._pointer_monitor()))
-                    next_periodic = max(next_periodic + self._period, now)
-            wake_at = [next_periodic]
-            if self.allowed and now - self.last_input <= self._active_s:
-                wake_at.append(next_ring)
-            wake_at.extend(s.due for s in self._settles)
-            delay = max(0.0, min(wake_at) - self._clock())
-            self._wake.wait(min(delay, 0.25))
-            self._wake.clear()
+                self._hold_off()
+            self.looked_at = now
+            self._sleep(now)
 
-    def _write_first(self, grab: Callable[[Monitor], Grab]) -> None:
+    def _hold_off(self) -> None:
+        """Paused, out of scope, or the masks are not known yet: grab and serve nothing."""
+        self._ring.clear()
+        self._refuse_requests()
+        if self._masks_known:
+            self._writer.first.set()  # paused or out of scope: no first frame to wait for
+
+    def _capture(self, now: float, grab: _Grabs) -> None:
+        """One look at the screen: first frames, the ring, requests, settles, periodic."""
+        if not self._first_written:
+            self._start_capture(now, grab)
+        if self._active(now) and now >= self._next_ring:
+            self._ring.append(grab(self._pointer_monitor()))
+            self._next_ring = now + self._ring_interval
+        self._serve_requests(now, grab)
+        self._serve_settles(now, grab)
+        if now >= self._next_periodic:
+            self._periodic(now, grab)
+
+    def _start_capture(self, now: float, grab: _Grabs) -> None:
+        self._write_first(grab)
+        self._first_written = True
+        # A click in the first second after the session is ready finds a warm ring, as if
+        # there had been input just before.
+        self.last_input = max(self.last_input, now + WARM_START_S - self._active_s)
+        self._next_ring = now + self._ring_interval
+
+    def _periodic(self, now: float, grab: _Grabs) -> None:
+        """Write each monitor whose screen changed since its last frame."""
+        for monitor in self.monitors:
+            shot = grab(monitor)
+            if self._last_written.get(monitor["index"]) != shot.pixels:
+                self._write(shot, "periodic", None)
+        if not self._ring or self._ring[-1].t < grab.newest_t():
+            # a periodic grab is as good as a ring grab for a click that follows
+            self._ring.append(grab(self._pointer_monitor()))
+        self._next_periodic = max(self._next_periodic + self._period, now)
+
+    def _active(self, now: float) -> bool:
+        """Input was recent: the pre-action ring is kept warm."""
+        return now - self.last_input <= self._active_s
+
+    def _sleep(self, now: float) -> None:
+        """Until the next thing is due (a quarter second at most), or a wake-up."""
+        wake_at = [self._next_periodic]
+        if self.allowed and self._active(now):
+            wake_at.append(self._next_ring)
+        wake_at.extend(s.due for s in self._settles)
+        delay = max(0.0, min(wake_at) - self._clock())
+        self._wake.wait(min(delay, 0.25))
+        self._wake.clear()
+
+    def _write_first(self, grab: _Grabs) -> None:
         """Write every monitor's first frame; ``wait_first`` returns once they are written."""
-        self._first_left = len(self.monitors)
+        self._writer.expect_first(len(self.monitors))
         for monitor in self.monitors:
             shot = grab(monitor)
             self._write(shot, "first", None)
             if monitor is self._pointer_monitor():
                 self._ring.append(shot)
-
-    def _first_done(self) -> None:
-        self._first_left -= 1
-        if self._first_left <= 0:
-            self._first.set()
 
     def _pointer_monitor(self) -> Monitor:
         x, y = self.pointer
@@ -381,7 +309,7 @@ class FrameService:
             settle.ticket.resolve(None)
         self._settles.clear()
 
-    def _serve_requests(self, now: float, grab: Callable[[Monitor], Grab]) -> None:
+    def _serve_requests(self, now: float, grab: _Grabs) -> None:
         while True:
             try:
                 reason, t, ticket = self._requests.get_nowait()
@@ -406,7 +334,7 @@ class FrameService:
             else:  # post_action / window: once the screen settles
                 self._settles.append(_Settle(reason, t + 0.15, t + 0.5, ticket))
 
-    def _serve_settles(self, now: float, grab: Callable[[Monitor], Grab]) -> None:
+    def _serve_settles(self, now: float, grab: _Grabs) -> None:
         keep = []
         for settle in self._settles:
             if now < settle.due:
@@ -422,58 +350,5 @@ class FrameService:
         self._settles = keep
 
     def _write(self, shot: Grab, reason: str, ticket: FrameTicket | None) -> None:
-        if self._in_gap(shot.t):
-            self._refuse(reason, ticket)
-            return
-        try:
-            self._writes.put_nowait((shot, reason, ticket))
-        except queue.Full:
-            self.stats.dropped += 1
-            if ticket is not None:
-                ticket.resolve(None)
-            if reason == "first":
-                self._first_done()
-            return
-        self._last_written[shot.monitor["index"]] = shot.pixels
-
-    def _refuse(self, reason: str, ticket: FrameTicket | None) -> None:
-        """A grab that fell in a gap: not written, and not counted as a drop."""
-        self.stats.gated += 1
-        if ticket is not None:
-            ticket.resolve(None)
-        if reason == "first":
-            self._first_done()
-
-    # --- writer thread ----------------------------------------------------------------------
-
-    def _write_loop(self) -> None:
-        while True:
-            item = self._writes.get()
-            if item is None:
-                return
-            shot, reason, ticket = item
-            # The pipeline hears of a window change or hotkey a moment after it happens: wait
-            # that long past the grab, so a grab made after the change is known to be in a gap.
-            lag = shot.t + GAP_LAG_S - self._clock()
-            if lag > 0 and not self._stopping.is_set():
-                time.sleep(lag)
-            if self._in_gap(shot.t):
-                self._refuse(reason, ticket)
-                continue
-            meta = {
-                "t": shot.t - self._t0,
-                "wall": self._wall0 + (shot.t - self._t0),
-                "monitor": dict(shot.monitor),
-                "reason": reason,
-            }
-            try:
-                index: int | None = self._sink.append_frame(shot.pixels, shot.size, meta)
-                self.stats.written += 1
-            except Exception as error:  # noqa: BLE001 - a failed write is counted, not fatal
-                self.error = error
-                self.stats.dropped += 1
-                index = None
-            if ticket is not None:
-                ticket.resolve(index)
-            if reason == "first":
-                self._first_done()
+        if self._writer.submit(shot, reason, ticket):
+            self._last_written[shot.monitor["index"]] = shot.pixels

@@ -8,24 +8,26 @@ go on) and the chord's releases are swallowed; anything else releases what was h
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Generic, TypeVar
 
 from recorder.capture.keys import MODIFIER_OF
 
+P = TypeVar("P")
+
 
 @dataclass
-class GateItem:
+class GateItem(Generic[P]):
     """One item offered to the gate: a key event (name, down, mods after it) or another."""
 
     t: float
-    payload: Any
+    payload: P
     key: str | None = None
     down: bool = False
     mods: tuple[str, ...] = ()
     pressed: frozenset[str] = frozenset()
 
 
-class HotkeyGate:
+class HotkeyGate(Generic[P]):
     """Recognises one chord, e.g. ctrl+alt+shift+p.
 
     Args:
@@ -38,10 +40,10 @@ class HotkeyGate:
         self.mods = mods
         self.key = key
         self.max_hold = max_hold
-        self._held: list[GateItem] = []
+        self._held: list[GateItem[P]] = []
         self._swallow: set[str] = set()
 
-    def offer(self, item: GateItem) -> tuple[list[GateItem], bool]:
+    def offer(self, item: GateItem[P]) -> tuple[list[GateItem[P]], bool]:
         """Returns the items to process now (in order) and whether the chord fired."""
         name = item.key
         if name is not None and name in self._swallow:
@@ -75,10 +77,10 @@ class HotkeyGate:
             return [], False
         return [item], False
 
-    def flush(self) -> list[GateItem]:
+    def flush(self) -> list[GateItem[P]]:
         """Everything still held (at stop)."""
         return self._release()
 
-    def _release(self) -> list[GateItem]:
+    def _release(self) -> list[GateItem[P]]:
         out, self._held = self._held, []
         return out

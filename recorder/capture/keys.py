@@ -1,4 +1,4 @@
-"""Key identity and modifier state, tracked by the recorder itself (NOTES.md: pynput quirks).
+"""Key identity and modifier state, tracked by the recorder, not taken from pynput.
 
 On X11 a release can report a different key than its press ('H' down, 'h' up; '!' down, '1'
 up; ISO_Left_Tab down, Tab up) and xdotool may release a modifier before the key. So each

@@ -1,8 +1,10 @@
 """The pipeline worker: raw input -> policy -> event records, thinned moves, actions, frames.
 
-One thread consumes the raw queue in order. It applies the scope before anything is written
-(paused, outside scope, sensitive input, text mode, the pause hotkey), writes events through
-the sink, feeds the action deriver and asks the frame service for pre/post-action frames.
+One thread consumes the raw queue in order and applies the scope before anything is written:
+the capture gate (gate.py) says whether input may be written (paused, outside scope, screen
+locked) and whether key text is suppressed; the pipeline applies the text mode and the pause
+hotkey, writes events through the sink, feeds the action deriver, and ActionFrames
+(action_frames.py) pairs each action with its pre/post-action frames.
 """
 
 from __future__ import annotations
@@ -13,29 +15,59 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
+from recorder.capture.action_frames import ActionFrames
 from recorder.capture.actions import ActionDeriver
-from recorder.capture.frames import FrameService, FrameTicket
+from recorder.capture.frames import FrameService
+from recorder.capture.gate import (
+    AllowFrames,
+    CaptureGate,
+    Effect,
+    EndStretch,
+    Mark,
+    RequestWindowFrame,
+    WriteHeldMove,
+    WriteWindow,
+)
 from recorder.capture.hotkey import GateItem, HotkeyGate
-from recorder.capture.keys import KeyInfo, KeyTracker
+from recorder.capture.keys import KeyInfo, KeyTracker, TrackedKey
 from recorder.capture.policy import Policy, WindowInfo, parse_hotkey
-from recorder.capture.rawinput import RawInput, RawItem
+from recorder.capture.rawinput import (
+    CONTEXT_KINDS,
+    ContextItem,
+    InputItem,
+    PointerItem,
+    RawButton,
+    RawControl,
+    RawGuard,
+    RawInput,
+    RawItem,
+    RawKey,
+    RawLock,
+    RawMove,
+    RawVisible,
+    RawWindow,
+)
+from recorder.capture.records import (
+    button_event,
+    drops_marker,
+    key_event,
+    marker_event,
+    move_event,
+    scroll_event,
+    window_event,
+)
 from recorder.capture.session_sink import SessionSink
 from recorder.capture.thinning import MoveThinner
 from recorder.consent.record import ConsentScope
+from storage.format.records import Event, MarkerWhat, MoveEvent
 
-Record = dict[str, Any]
 KeyResolver = Callable[[Any], KeyInfo | None]
 ButtonNamer = Callable[[Any], str]
-
-
-@dataclass
-class _Pending:
-    action: Record
-    before: FrameTicket | None
-    after: FrameTicket | None
-    deadline: float
+#: What the hotkey gate holds back: pointer input, or a key with its tracked identity.
+Held = PointerItem | TrackedKey
+FINISH_WAIT_S = 1.5  # at stop, how long pending actions wait for their frames
 
 
 @dataclass
@@ -96,24 +128,15 @@ class Pipeline:
         self.reorder_s = reorder_s
         self.text_mode = scope.effective_text_mode
         self.stats = PipelineStats()
-        self.thinner: MoveThinner[Record] = MoveThinner(scope.move_hz)
+        self.thinner: MoveThinner[MoveEvent] = MoveThinner(scope.move_hz)
         self.deriver = ActionDeriver()
         self.tracker = KeyTracker()
+        self.gate = CaptureGate(self.policy, clock)
         mods, key = parse_hotkey(scope.pause_hotkey)
-        self.gate = HotkeyGate(mods, key)
-        self.pause_from: float | None = None
-        self.outside = False
-        self.locked = False
-        self.title_sensitive = False  # the active window's title suggests a secret
-        self.focus_guard: str | None = None  # the guard that says the focused field is secret
-        self.sensitive_guard: str | None = None  # the guard applied now ("title" first)
+        self.hotkey: HotkeyGate[Held] = HotkeyGate(mods, key)
         self.last_input = t0
         self.error: BaseException | None = None
-        self._pause_marked = False
-        self._window_at_resume: tuple[WindowInfo | None] | None = None
-        self._pre: dict[int, tuple[FrameTicket, float]] = {}
-        self._post: dict[int, tuple[FrameTicket, float]] = {}
-        self._pending: list[_Pending] = []
+        self.actions = ActionFrames(sink, frames, clock, self._count_action)
         self._reported_drops = {k: 0 for k in raw.dropped}
         self._thread = threading.Thread(target=self._run, name="overt-pipeline", daemon=True)
         self._stopped = threading.Event()
@@ -122,17 +145,21 @@ class Pipeline:
 
     @property
     def paused(self) -> bool:
-        return self.pause_from is not None
+        return self.gate.paused
+
+    @property
+    def sensitive(self) -> bool:
+        """Whether key text is suppressed now (a guard applies)."""
+        return self.gate.sensitive
 
     def start(self) -> None:
         self._thread.start()
 
     def pause(self) -> None:
         """Stop recording now (events from this instant on are dropped); marked in order."""
-        if self.pause_from is None:
-            self.pause_from = self.clock()
-            if self.frames is not None:
-                self.frames.set_allowed(False, since=self.pause_from)
+        since = self.gate.request_pause()
+        if since is not None and self.frames is not None:
+            self.frames.set_allowed(False, since=since)
         self.raw.control("pause")
 
     def resume(self) -> None:
@@ -160,8 +187,8 @@ class Pipeline:
         """Consume the queue, holding input back ``reorder_s`` so a window change that was
         seen a moment late is still handled before the input that followed it."""
         get = self.raw.queue.get
-        held: collections.deque[RawItem] = collections.deque()
-        windows: list[RawItem] = []
+        held: collections.deque[InputItem] = collections.deque()
+        context: list[ContextItem] = []
         next_house = 0.0
         while True:
             try:
@@ -169,357 +196,201 @@ class Pipeline:
             except queue.Empty:
                 item = None
             if item is not None:
-                if item[0] == "control" and item[2] == "stop":
-                    self._release(held, windows, float("inf"))
+                if isinstance(item, RawControl) and item.what == "stop":
+                    self._release(held, context, float("inf"))
                     self._finish()
                     return
-                if item[0] in ("window", "lock", "visible", "guard"):
-                    windows.append(item)
-                    windows.sort(key=lambda w: w[1])
+                if isinstance(item, CONTEXT_KINDS):
+                    context.append(item)
+                    context.sort(key=lambda c: c.t)
                 else:
                     held.append(item)
             now = self.clock()
-            self._release(held, windows, now - self.reorder_s)
+            self._release(held, context, now - self.reorder_s)
             if item is None or now >= next_house:
                 self._housekeeping(now)
                 next_house = now + 0.02
 
     def _release(
-        self, held: collections.deque[RawItem], windows: list[RawItem], cutoff: float
+        self, held: collections.deque[InputItem], context: list[ContextItem], cutoff: float
     ) -> None:
-        while held and held[0][1] <= cutoff:
+        while held and held[0].t <= cutoff:
             item = held.popleft()
-            while windows and windows[0][1] <= item[1]:
-                self._handle(windows.pop(0))
+            while context and context[0].t <= item.t:
+                self._handle(context.pop(0))
             self._handle(item)
-        while windows and windows[0][1] <= cutoff:
-            self._handle(windows.pop(0))
+        while context and context[0].t <= cutoff:
+            self._handle(context.pop(0))
 
     def _housekeeping(self, now: float) -> None:
         t = now - self.t0
         for record in self.thinner.tick(t):
             self._write(record)
-        self._take_actions(self.deriver.tick(t))
-        self._write_ready_actions(now)
+        self.actions.add(self.deriver.tick(t))
+        self.actions.write_ready(now)
         self._report_drops(t)
-        for table in (self._pre, self._post):
-            for seq in [s for s, (_, when) in table.items() if now - when > 5.0]:
-                del table[seq]
+        self.actions.forget_unclaimed(now)
 
     def _report_drops(self, t: float) -> None:
         for source, total in self.raw.dropped.items():
             delta = total - self._reported_drops[source]
             if delta:
                 self._reported_drops[source] = total
-                self._marker("drops", t, count=delta, source=source)
+                self._write(drops_marker(t, self.wall0 + t, delta, source))
 
     def _finish(self) -> None:
-        for item in self.gate.flush():
-            self._process(item.payload, item)
+        for entry in self.hotkey.flush():
+            self._process(entry)
         t = self.clock() - self.t0
-        for record in self.thinner.before_other():
-            self._write(record)
-        self._take_actions(self.deriver.flush())
+        self._end_stretch()
         self._report_drops(t)
         self._marker("stop", t)
-        deadline = self.clock() + 1.5
-        while self._pending and self.clock() < deadline:
-            self._write_ready_actions(self.clock())
-            time.sleep(0.01)
-        self._write_ready_actions(float("inf"))
+        self.actions.finish(FINISH_WAIT_S)
 
     # --- items -----------------------------------------------------------------------------
 
     def _handle(self, item: RawItem) -> None:
         self.stats.raw_items += 1
-        kind, t_abs = item[0], item[1]
+        t_abs = item.t
         if t_abs < self.t0:
             return  # readiness sentinels and anything before the session began
-        if kind == "control":
-            self._control(item[2], t_abs)
-            return
-        if kind == "window":
-            self._window(item[2], t_abs)
-            return
-        if kind == "lock":
-            self._lock(bool(item[2]), t_abs)
-            return
-        if kind == "guard":
-            self._guard(item[2], t_abs)
-            return
-        if kind == "visible":
+        if isinstance(item, RawKey):
+            self._offer_key(item)
+        elif isinstance(item, RawControl):
+            self._apply(self.gate.control(item.what, t_abs))
+        elif isinstance(item, RawWindow):
+            self._apply(self.gate.window(item.window, t_abs))
+        elif isinstance(item, RawLock):
+            self._apply(self.gate.lock(bool(item.locked), t_abs))
+        elif isinstance(item, RawGuard):
+            self._apply(self.gate.guard(item.guard, t_abs))
+        elif isinstance(item, RawVisible):
             if self.frames is not None:
-                windows: list[WindowInfo] = item[2]
                 self.frames.set_masks(
-                    [(w.x, w.y, w.w, w.h) for w in windows if not self.policy.in_scope(w)]
+                    [(w.x, w.y, w.w, w.h) for w in item.windows if not self.policy.in_scope(w)]
                 )
+        else:
+            self._offer(GateItem(t_abs, item))
+
+    def _offer_key(self, item: RawKey) -> None:
+        info = self.resolve_key(item.key)
+        if info is None:
             return
-        gate_item = GateItem(t_abs, item)
-        if kind == "key":
-            info = self.resolve_key(item[3])
-            if info is None:
-                return
-            tracked = self.tracker.press(info) if item[2] else self.tracker.release(info)
-            gate_item = GateItem(
-                t_abs,
-                (item, tracked),
-                tracked.name,
-                tracked.down,
-                tracked.mods,
-                frozenset(self.tracker.pressed_names()),
-            )
-        released, fired = self.gate.offer(gate_item)
-        for entry in released:
-            self._process(entry.payload, entry)
+        tracked = self.tracker.press(info) if item.down else self.tracker.release(info)
+        pressed = frozenset(self.tracker.pressed_names())
+        self._offer(GateItem(item.t, tracked, tracked.name, tracked.down, tracked.mods, pressed))
+
+    def _offer(self, entry: GateItem[Held]) -> None:
+        """Through the hotkey gate, which holds back what may be the start of its chord."""
+        released, fired = self.hotkey.offer(entry)
+        for held in released:
+            self._process(held)
         if fired:
             self.stats.hotkeys += 1
-            self._control("resume" if self.paused else "pause", t_abs, from_hotkey=True)
+            self._apply(self.gate.hotkey(entry.t))
 
-    def _control(self, what: str, t_abs: float, *, from_hotkey: bool = False) -> None:
-        t = t_abs - self.t0
-        if what == "pause" and (from_hotkey or self.pause_from is not None):
-            if from_hotkey and self.pause_from is None:
-                self.pause_from = t_abs
-            if self.frames is not None:
-                self.frames.set_allowed(False, since=self.pause_from)
-            if not self._pause_marked:
-                for record in self.thinner.before_other():
-                    self._write(record)
-                self._take_actions(self.deriver.flush())
-                self._marker("pause", t, note="hotkey" if from_hotkey else "api")
-                self._pause_marked = True
-        elif what == "resume" and self.pause_from is not None:
-            self.pause_from = None
-            self._pause_marked = False
-            self._marker("resume", t, note="hotkey" if from_hotkey else "api")
-            self._update_frames()
-            self._update_sensitive(t)
-            if self._window_at_resume is not None:
-                (window,) = self._window_at_resume
-                self._window_at_resume = None
-                self._window(window, t_abs)
-
-    @property
-    def sensitive(self) -> bool:
-        """Whether key text is suppressed now (a guard applies)."""
-        return self.sensitive_guard is not None
-
-    def _guard(self, name: str | None, t_abs: float) -> None:
-        """A focus guard changed; applied now unless nothing may be written (then later)."""
-        self.focus_guard = name
-        if not (self.outside or self.locked or self.paused):
-            self._update_sensitive(t_abs - self.t0)
-
-    def _update_sensitive(self, t: float) -> None:
-        """Say which guard applies (title first, then the focused field), if it changed."""
-        if self.outside or self.locked:
-            return  # nothing but the gap is written; applied again when capture goes on
-        guard = "title" if self.title_sensitive else self.focus_guard
-        if guard == self.sensitive_guard:
-            return
-        if self.sensitive_guard is not None:
-            self._marker("sensitive_end", t, guard=self.sensitive_guard)
-        if guard is not None:
-            self._marker("sensitive_start", t, guard=guard)
-        self.sensitive_guard = guard
-
-    def _lock(self, locked: bool, t_abs: float) -> None:
-        """Auto-pause while the screen is locked: nothing typed at a lock screen is kept."""
-        if locked == self.locked:
-            return
-        t = t_abs - self.t0
-        self.locked = locked
-        if locked:
-            for record in self.thinner.before_other():
-                self._write(record)
-            self._take_actions(self.deriver.flush())
-            self._marker("screen_locked", t)
-        else:
-            self._marker("screen_unlocked", t)
-            self._update_sensitive(t)
-        self._update_frames(since=t_abs)
-
-    def _update_frames(self, since: float | None = None) -> None:
-        if self.frames is not None:
-            allowed = not (self.paused or self.outside or self.locked)
-            self.frames.set_allowed(allowed, since=None if allowed else since)
+    def _apply(self, effects: list[Effect]) -> None:
+        """Carry out what the capture gate decided, in its order."""
+        frames = self.frames
+        for effect in effects:
+            match effect:
+                case Mark(what, t, note, guard):
+                    self._marker(what, t - self.t0, note=note, guard=guard)
+                case WriteHeldMove():
+                    self._write_held_move()
+                case EndStretch():
+                    self._end_stretch()
+                case AllowFrames(allowed, since) if frames is not None:
+                    frames.set_allowed(allowed, since=since)
+                case WriteWindow(window, t):
+                    self._write_window(window, t)
+                case RequestWindowFrame(t) if frames is not None:
+                    frames.request("window", t)
 
     def _suppressed(self, t_abs: float) -> bool:
-        if (
-            self.outside
-            or self.locked
-            or (self.pause_from is not None and t_abs >= self.pause_from)
-        ):
+        if self.gate.suppresses(t_abs):
             self.stats.suppressed += 1
             return True
         return False
 
-    def _process(self, payload: Any, entry: GateItem) -> None:
-        if entry.key is not None:
-            item, tracked = payload
-            self._key(item[1], tracked)
+    def _process(self, entry: GateItem[Held]) -> None:
+        item = entry.payload
+        if isinstance(item, TrackedKey):
+            self._key(entry.t, item)
             return
-        item = payload
-        kind, t_abs = item[0], item[1]
+        t_abs = item.t
         if not self.scope.mouse or self._suppressed(t_abs):
             return
         self.last_input = t_abs
         t = t_abs - self.t0
         wall = self.wall0 + t
-        x, y = int(item[2]), int(item[3])
+        x, y = int(item.x), int(item.y)
         if self.frames is not None:
             self.frames.note_input(t_abs, x, y)
-        if kind == "move":
-            record: Record = {"t": t, "wall": wall, "kind": "move", "x": x, "y": y}
-            for kept in self.thinner.move(t, record):
+        if isinstance(item, RawMove):
+            for kept in self.thinner.move(t, move_event(t, wall, x, y)):
                 self._write(kept)
             return
-        for kept in self.thinner.before_other():
-            self._write(kept)
-        if kind == "button":
-            record = {
-                "t": t,
-                "wall": wall,
-                "kind": "button",
-                "button": self.button_name(item[4]),
-                "down": bool(item[5]),
-                "x": x,
-                "y": y,
-            }
+        self._write_held_move()
+        if isinstance(item, RawButton):
+            name = self.button_name(item.button)
+            self._write(button_event(t, wall, name, bool(item.down), x, y), t_abs)
         else:
-            record = {
-                "t": t,
-                "wall": wall,
-                "kind": "scroll",
-                "x": x,
-                "y": y,
-                "dx": int(item[4]),
-                "dy": int(item[5]),
-            }
-        self._write(record, t_abs)
+            self._write(scroll_event(t, wall, x, y, int(item.dx), int(item.dy)), t_abs)
 
-    def _key(self, t_abs: float, tracked: Any) -> None:
+    def _key(self, t_abs: float, tracked: TrackedKey) -> None:
         if self.text_mode == "none" or self._suppressed(t_abs):
             return
         texty = tracked.char is not None or len(tracked.name) == 1 or tracked.name == "space"
-        if self.sensitive and texty:
+        if self.gate.sensitive and texty:
             self.stats.suppressed += 1
             return
         self.last_input = t_abs
         if self.frames is not None:
             self.frames.note_input(t_abs)
-        for kept in self.thinner.before_other():
-            self._write(kept)
+        self._write_held_move()
         t = t_abs - self.t0
         # ctrl+a produces no text, even though the listener reports the key's char
         chord = any(m in ("ctrl", "alt", "super") for m in tracked.mods)
-        record: Record = {
-            "t": t,
-            "wall": self.wall0 + t,
-            "kind": "key",
-            "down": tracked.down,
-            "key": tracked.name,
-            "char": tracked.char if self.text_mode == "full" and not chord else None,
-            "vk": tracked.vk,
-            "mods": list(tracked.mods),
-        }
-        self._write(record, t_abs)
-
-    def _window(self, window: WindowInfo | None, t_abs: float) -> None:
-        if self.pause_from is not None and t_abs >= self.pause_from:
-            # Nothing is written while paused, window changes included; the window active at
-            # resume is written then, so the context after the gap is known.
-            self._window_at_resume = (window,)
-            return
-        t = t_abs - self.t0
-        for held in self.thinner.before_other():
-            self._write(held)
-        if not self.policy.in_scope(window):
-            if not self.outside:
-                self.title_sensitive = False
-                if self.sensitive_guard is not None:
-                    self._marker("sensitive_end", t, guard=self.sensitive_guard)
-                    self.sensitive_guard = None
-                self._take_actions(self.deriver.flush())
-                self._marker("outside_scope_start", t)
-                self.outside = True
-                if self.frames is not None:
-                    self.frames.set_allowed(False, since=t_abs)
-            return
-        if self.outside:
-            self.outside = False
-            self._marker("outside_scope_end", t)
-            self._update_frames()
-        if window is None:
-            return
-        record: Record = {
-            "t": t,
-            "wall": self.wall0 + t,
-            "kind": "window",
-            "app": window.app,
-            "title": window.title if self.scope.window_titles else "",
-            "pid": window.pid,
-            "x": window.x,
-            "y": window.y,
-            "w": window.w,
-            "h": window.h,
-            "wid": window.wid,
-        }
-        self._write(record)
-        self.title_sensitive = self.policy.is_sensitive(window)
-        self._update_sensitive(t)
-        if self.frames is not None and not self.paused:
-            self.frames.request("window", t_abs)
+        char = tracked.char if self.text_mode == "full" and not chord else None
+        self._write(key_event(t, self.wall0 + t, tracked, char), t_abs)
 
     # --- writing -------------------------------------------------------------------------------
 
-    def _marker(self, what: str, t: float, **extra: Any) -> None:
-        record: Record = {"t": t, "wall": self.wall0 + t, "kind": "marker", "what": what}
-        record.update(extra)
-        self._write(record)
+    def _write_held_move(self) -> None:
+        """Write the move the thinner holds back (a path's end), before what follows it."""
+        for record in self.thinner.before_other():
+            self._write(record)
 
-    def _write(self, record: Record, t_abs: float | None = None) -> None:
-        wants_pre = wants_post = False
+    def _end_stretch(self) -> None:
+        """A gap or the end: the held move is written and every pending action completed."""
+        self._write_held_move()
+        self.actions.add(self.deriver.flush())
+
+    def _write_window(self, window: WindowInfo, t_abs: float) -> None:
+        t = t_abs - self.t0
+        title = window.title if self.scope.window_titles else ""
+        self._write(window_event(t, self.wall0 + t, window, title))
+
+    def _marker(
+        self, what: MarkerWhat, t: float, *, note: str | None = None, guard: str | None = None
+    ) -> None:
+        self._write(marker_event(t, self.wall0 + t, what, note=note, guard=guard))
+
+    def _write(self, record: Event, t_abs: float | None = None) -> None:
+        """Write an event; ``t_abs`` (input only) lets it ask for its action's frames."""
+        starts = ends = False
         if self.frames is not None and t_abs is not None:
-            wants_pre = self.deriver.starts_action(record)
-            wants_post = self.deriver.ends_action(record)
-        seq = self.sink.append_event(record)
+            starts = self.deriver.starts_action(record)
+            ends = self.deriver.ends_action(record)
+        # The sink takes storage's SessionWriter's plain dict; it assigns seq in place.
+        seq = self.sink.append_event(cast(dict[str, Any], record))
         record["seq"] = seq
         self.stats.events += 1
         self.stats.by_kind[record["kind"]] = self.stats.by_kind.get(record["kind"], 0) + 1
-        if self.frames is not None and t_abs is not None:
-            if wants_pre:
-                self._pre[seq] = (self.frames.request("pre_action", t_abs), t_abs)
-            if wants_post:
-                self._post[seq] = (self.frames.request("post_action", t_abs), t_abs)
-        self._take_actions(self.deriver.feed(record))
+        if t_abs is not None:
+            self.actions.event_written(seq, t_abs, starts=starts, ends=ends)
+        self.actions.add(self.deriver.feed(record))
 
-    def _take_actions(self, actions: list[Record]) -> None:
-        now = self.clock()
-        for action in actions:
-            before = after = None
-            seqs = action["events"]
-            if self.frames is not None and seqs:
-                start = seqs[-1] if action["kind"] == "hotkey" else seqs[0]
-                entry = self._pre.pop(start, None)
-                before = entry[0] if entry else None
-                if action["kind"] == "type":
-                    after = self.frames.request("typing_pause", now)
-                else:
-                    entry = self._post.pop(seqs[-1], None)
-                    after = entry[0] if entry else None
-            self._pending.append(_Pending(action, before, after, now + 3.0))
-        self._write_ready_actions(now)
-
-    def _write_ready_actions(self, now: float) -> None:
-        while self._pending:
-            head = self._pending[0]
-            ready = all(tk is None or tk.done for tk in (head.before, head.after))
-            if not ready and now < head.deadline:
-                return  # actions are written in order
-            self._pending.pop(0)
-            action = head.action
-            action["frame_before"] = head.before.index if head.before else None
-            action["frame_after"] = head.after.index if head.after else None
-            action["seq"] = self.sink.append_action(action)
-            self.stats.actions += 1
+    def _count_action(self) -> None:
+        self.stats.actions += 1

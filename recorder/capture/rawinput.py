@@ -1,8 +1,11 @@
 """The callbacks input libraries call: they only stamp the time and enqueue, bounded.
 
-Each raw item is a tuple whose first element is its kind and second its monotonic time.
-Drops are counted per source: pynput calls mouse and keyboard callbacks from different
-threads, and each counter is only incremented by its own thread.
+Each raw item is a NamedTuple of its kind whose first field ``t`` is its monotonic time, so the
+pipeline reads ``item.x`` rather than an index that means something else per kind; building
+one costs a fraction of a microsecond more than a bare tuple (``callback_*`` in
+tests/bench/bench_recorder.py measures the callbacks). Drops are counted per source: pynput
+calls mouse and keyboard callbacks from different threads, and each counter is only
+incremented by its own thread.
 """
 
 from __future__ import annotations
@@ -10,10 +13,92 @@ from __future__ import annotations
 import queue
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
-RawItem = tuple[Any, ...]
+from recorder.capture.policy import WindowInfo
+
 DEFAULT_CAPACITY = 200_000
+ControlWhat = Literal["pause", "resume", "stop"]
+
+
+class RawMove(NamedTuple):
+    """The pointer moved to (x, y), global screen pixels."""
+
+    t: float
+    x: int
+    y: int
+
+
+class RawButton(NamedTuple):
+    """A mouse button (the listener's object) went down or up at (x, y)."""
+
+    t: float
+    x: int
+    y: int
+    button: Any
+    down: bool
+
+
+class RawScroll(NamedTuple):
+    """The wheel turned by (dx, dy) with the pointer at (x, y)."""
+
+    t: float
+    x: int
+    y: int
+    dx: int
+    dy: int
+
+
+class RawKey(NamedTuple):
+    """A key went down or up; ``key`` is the listener's object, resolved in the pipeline."""
+
+    t: float
+    down: bool
+    key: Any
+
+
+class RawWindow(NamedTuple):
+    """The active window is now ``window`` (None: no active window, the desktop)."""
+
+    t: float
+    window: WindowInfo | None
+
+
+class RawVisible(NamedTuple):
+    """The visible top-level windows, bottom to top (to mask out-of-scope ones in frames)."""
+
+    t: float
+    windows: list[WindowInfo]
+
+
+class RawLock(NamedTuple):
+    """The screen was locked (or its screen saver came on), or unlocked."""
+
+    t: float
+    locked: bool
+
+
+class RawGuard(NamedTuple):
+    """The sensitive-input guard (named) that now applies to the focused field, or None."""
+
+    t: float
+    guard: str | None
+
+
+class RawControl(NamedTuple):
+    """A pause, resume or stop request, queued so it is handled in order with input."""
+
+    t: float
+    what: ControlWhat
+
+
+PointerItem = RawMove | RawButton | RawScroll
+#: Input and control: held back a moment, in arrival order, so late-seen context sorts first.
+InputItem = RawMove | RawButton | RawScroll | RawKey | RawControl
+#: What input happens in: applied in time order, before the input that followed it.
+ContextItem = RawWindow | RawVisible | RawLock | RawGuard
+RawItem = InputItem | ContextItem
+CONTEXT_KINDS = (RawWindow, RawVisible, RawLock, RawGuard)
 
 
 class RawInput:
@@ -36,61 +121,61 @@ class RawInput:
     def on_move(self, x: int, y: int, injected: bool = False) -> None:
         q = self.queue
         if q.qsize() < self.capacity:
-            q.put(("move", self._clock(), x, y))
+            q.put(RawMove(self._clock(), x, y))
         else:
             self.dropped["mouse"] += 1
 
     def on_click(self, x: int, y: int, button: Any, pressed: bool, injected: bool = False) -> None:
         q = self.queue
         if q.qsize() < self.capacity:
-            q.put(("button", self._clock(), x, y, button, pressed))
+            q.put(RawButton(self._clock(), x, y, button, pressed))
         else:
             self.dropped["mouse"] += 1
 
     def on_scroll(self, x: int, y: int, dx: int, dy: int, injected: bool = False) -> None:
         q = self.queue
         if q.qsize() < self.capacity:
-            q.put(("scroll", self._clock(), x, y, dx, dy))
+            q.put(RawScroll(self._clock(), x, y, dx, dy))
         else:
             self.dropped["mouse"] += 1
 
     def on_press(self, key: Any, injected: bool = False) -> None:
         q = self.queue
         if q.qsize() < self.capacity:
-            q.put(("key", self._clock(), True, key))
+            q.put(RawKey(self._clock(), True, key))
         else:
             self.dropped["keyboard"] += 1
 
     def on_release(self, key: Any, injected: bool = False) -> None:
         q = self.queue
         if q.qsize() < self.capacity:
-            q.put(("key", self._clock(), False, key))
+            q.put(RawKey(self._clock(), False, key))
         else:
             self.dropped["keyboard"] += 1
 
-    def on_window(self, window: Any, t: float | None = None) -> None:
+    def on_window(self, window: WindowInfo | None, t: float | None = None) -> None:
         """The active window is now ``window``; ``t`` is when the change was seen, if earlier."""
         q = self.queue
         if q.qsize() < self.capacity:
-            q.put(("window", self._clock() if t is None else t, window))
+            q.put(RawWindow(self._clock() if t is None else t, window))
         else:
             self.dropped["window"] += 1
 
-    def on_visible(self, windows: Any, t: float | None = None) -> None:
+    def on_visible(self, windows: list[WindowInfo], t: float | None = None) -> None:
         """The visible top-level windows changed (for masking out-of-scope ones in frames)."""
-        self.queue.put(("visible", self._clock() if t is None else t, windows))
+        self.queue.put(RawVisible(self._clock() if t is None else t, windows))
 
     def on_lock(self, locked: bool, t: float | None = None) -> None:
         """The screen was locked (screen saver on) or unlocked."""
-        self.queue.put(("lock", self._clock() if t is None else t, locked))
+        self.queue.put(RawLock(self._clock() if t is None else t, locked))
 
     def on_guard(self, guard: str | None, t: float | None = None) -> None:
         """A sensitive-input guard (named) now applies to the focused field, or none does."""
-        self.queue.put(("guard", self._clock() if t is None else t, guard))
+        self.queue.put(RawGuard(self._clock() if t is None else t, guard))
 
-    def control(self, what: str) -> None:
+    def control(self, what: ControlWhat) -> None:
         """Enqueue a control item (pause, resume, stop) so it is handled in order."""
-        self.queue.put(("control", self._clock(), what))
+        self.queue.put(RawControl(self._clock(), what))
 
     def drain(self) -> list[RawItem]:
         out = []

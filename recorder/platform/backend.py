@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from recorder.capture.frames import ScreenSource
+from recorder.capture.grabs import ScreenSource
 from recorder.capture.keys import KeyInfo
 from recorder.capture.rawinput import RawInput, RawItem
 

@@ -95,8 +95,8 @@ def probe_input_capture(timeout: float = 3.0) -> ProbeResult:
             listener.wait()
             if listener.running:
                 started.set()
-            # Stopping waits for one more X event (NOTES.md); this thread is a daemon, so a
-            # probe never holds the process open.
+            # pynput's stop() does not return until the next X event arrives; this thread is
+            # a daemon, so a probe never holds the process open.
             listener.stop()
         except Exception as error:  # noqa: BLE001
             failure.append(error)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from recorder.capture.frames import ScreenSource
+from recorder.capture.grabs import ScreenSource
 from recorder.capture.keys import KeyInfo
 from recorder.capture.rawinput import RawInput, RawItem
 from recorder.platform.polling import PollingWindows, ReadWindow

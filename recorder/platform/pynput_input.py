@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from recorder.capture.keys import KeyInfo
-from recorder.capture.rawinput import RawInput, RawItem
+from recorder.capture.rawinput import RawInput, RawItem, RawMove
 from recorder.errors import CaptureUnavailable
 
 BUTTON_NAMES = {"button8": "x1", "button9": "x2", "x1": "x1", "x2": "x2"}
@@ -58,8 +58,8 @@ def pointer_sentinel() -> list[Callable[[RawItem], bool]]:
     controller.position = (nudge, y)
     controller.position = (x, y)
     return [
-        lambda item: item[0] == "move" and (int(item[2]), int(item[3])) == (nudge, y),
-        lambda item: item[0] == "move" and (int(item[2]), int(item[3])) == (x, y),
+        lambda item: isinstance(item, RawMove) and (int(item.x), int(item.y)) == (nudge, y),
+        lambda item: isinstance(item, RawMove) and (int(item.x), int(item.y)) == (x, y),
     ]
 
 

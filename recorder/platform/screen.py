@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from recorder.capture.frames import Monitor
+from recorder.capture.grabs import Monitor
 
 
 class MssScreen:

@@ -46,7 +46,7 @@ from typing import Any
 
 from recorder.capture.keys import KeyInfo
 from recorder.capture.policy import WindowInfo
-from recorder.capture.rawinput import RawInput, RawItem
+from recorder.capture.rawinput import RawInput, RawItem, RawMove
 from recorder.consent.record import ConsentScope, build_cli_consent
 from recorder.session import Recorder
 from storage import Vault
@@ -209,7 +209,7 @@ class FedBackend:
     def inject_sentinel(self) -> list[Callable[[RawItem], bool]]:
         assert self.raw is not None
         self.raw.on_move(-1, -1)
-        return [lambda item: item[0] == "move" and item[2] == -1]
+        return [lambda item: isinstance(item, RawMove) and item.x == -1]
 
     def stop_input(self) -> None:
         pass

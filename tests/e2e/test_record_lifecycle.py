@@ -1,6 +1,6 @@
 """Start and stop, again and again, on a real display: readiness holds and nothing leaks.
 
-NOTES.md: ``Listener.wait()`` can return before RECORD is enabled (first events lost) and
+pynput's ``Listener.wait()`` can return before RECORD is enabled (first events lost) and
 ``Listener.stop()`` can hang until the next X event. The recorder confirms readiness with a
 sentinel and stops through a separate connection; these tests hold it to both.
 """
@@ -79,7 +79,7 @@ def test_the_screen_saver_pauses_capture(x_display: XDisplay, xdo: XDoTool) -> N
         wait_for(lambda: "screen_locked" in sink.markers(), timeout=5)
         pipeline = recorder.pipeline
         assert pipeline is not None
-        assert pipeline.locked
+        assert pipeline.gate.locked
         force_screen_saver(False)
         wait_for(lambda: "screen_unlocked" in sink.markers(), timeout=5)
         # Button 1: a right-click on the bare desktop opens openbox's root menu, which grabs

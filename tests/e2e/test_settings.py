@@ -1,7 +1,7 @@
 """The settings dialog on a real X display: its picker lists a real window open now.
 
-A small Tk app stands for "an app the person has open"; recorder.platform.x11.open_windows reads its
-WM_CLASS through the window manager, and the picker offers it for the never-record list.
+A small Tk app stands for "an app the person has open"; recorder.platform.x11_windows.open_windows
+reads its WM_CLASS through the window manager, and the picker offers it for the never-record list.
 Screenshots of the dialog and the picker go to build/screens/ for a person to look at.
 """
 
@@ -19,7 +19,7 @@ from app.core.settings import load
 from app.core.vault_location import default_home
 from app.dialogs.settings_dialog import SettingsDialog
 from app.qt.guard import guard_none_refcount
-from recorder.platform.x11 import open_windows
+from recorder.platform.x11_windows import open_windows
 from tests.app.sessions import make_vault
 from tests.conftest import ROOT
 from tests.e2e.conftest import SpawnTk

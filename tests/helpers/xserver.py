@@ -1,7 +1,8 @@
 """A real X display for tests: Xvfb, a window manager and a tray host, started and torn down.
 
 Xvfb is started with ``-displayfd`` so we learn the display number it picked without races;
-NOTES.md: Xvfb writes the number and the newline separately, so read up to the newline.
+Xvfb writes the number and the newline separately, so we read up to the newline (stopping
+at the number can make Xvfb die).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from typing import Any
 
 from recorder.capture.keys import KeyInfo
 from recorder.capture.policy import WindowInfo
-from recorder.capture.rawinput import RawInput, RawItem
+from recorder.capture.rawinput import RawInput, RawItem, RawMove
 
 
 def wait_for(check: Callable[[], bool], timeout: float = 5.0) -> None:
@@ -21,6 +21,19 @@ def wait_for(check: Callable[[], bool], timeout: float = 5.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         time.sleep(0.005)
+
+
+class ManualClock:
+    """A monotonic clock that moves only when the test moves it."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
 
 
 class MemorySink:
@@ -146,7 +159,7 @@ class FakeBackend:
         assert self.raw is not None
         if self.ready:
             self.raw.on_move(-7, -7)
-        return [lambda item: item[0] == "move" and item[2] == -7]
+        return [lambda item: isinstance(item, RawMove) and item.x == -7]
 
     def stop_input(self) -> None:
         self.input_running = False

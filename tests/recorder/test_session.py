@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -18,12 +20,29 @@ CODES = {c: 10 + i for i, c in enumerate("abcdefghijklmnopqrstuvwxyz0123456789")
 CODES.update({"shift": 50, "ctrl_l": 37, "alt_l": 64, "enter": 36, "backspace": 22})
 
 
+class CountingQueue(queue.SimpleQueue[Any]):
+    """The raw queue, counting what was put in it (from any thread)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.puts = 0
+        self._lock = threading.Lock()
+
+    def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
+        with self._lock:
+            self.puts += 1
+        super().put(item, block, timeout)
+
+
 class Session:
     def __init__(self, scope: ConsentScope, **options: Any) -> None:
         self.backend = FakeBackend(FakeScreen())
         self.recorder = Recorder(build_cli_consent(scope, app_version="t"), self.backend, **options)
+        self.queue = CountingQueue()
+        self.recorder.raw.queue = self.queue
         self.sinks: list[MemorySink] = []
         self.recorder.start(self._open)
+        self.puts_at_start = self.queue.puts  # the readiness sentinels, drained before t0
         assert self.backend.raw is not None
         self.raw: RawInput = self.backend.raw
 
@@ -58,9 +77,11 @@ class Session:
         self.raw.on_click(x, y, "left", False)
 
     def settle(self) -> None:
-        """Wait until the worker has consumed everything queued so far."""
-        wait_for(lambda: self.raw.queue.qsize() == 0)
-        time.sleep(0.05)
+        """Wait until the worker has handled everything queued so far (held back included)."""
+        pipeline = self.recorder.pipeline
+        assert pipeline is not None
+        queued = self.queue.puts - self.puts_at_start
+        wait_for(lambda: pipeline.stats.raw_items >= queued)
 
     def stop(self) -> MemorySink:
         self.recorder.stop()

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from recorder.capture.frame_writer import GAP_LAG_S
 from recorder.capture.frames import WARM_START_S, FrameService
-from tests.recorder.fakes import FakeScreen, MemorySink, wait_for
+from tests.recorder.fakes import FakeScreen, ManualClock, MemorySink, wait_for
 
 A = b"\x01\x01\x01\x00"
 B = b"\x02\x02\x02\x00"
@@ -31,6 +32,23 @@ def service(screen: FakeScreen, sink: MemorySink, **kw: float) -> FrameService:
     frames = FrameService(lambda: screen, sink, t0=now, wall0=time.time(), **kw)  # type: ignore[arg-type]
     frames.start()
     return frames
+
+
+def on_clock(screen: FakeScreen, sink: MemorySink, **kw: float) -> tuple[FrameService, ManualClock]:
+    """A service whose time moves only with ``step``, its first frame written."""
+    clock = ManualClock()
+    frames = FrameService(lambda: screen, sink, t0=clock(), wall0=time.time(), clock=clock, **kw)  # type: ignore[arg-type]
+    frames.start()
+    step(frames, clock, GAP_LAG_S)  # a grab is written once the pipeline would have heard
+    return frames, clock
+
+
+def step(frames: FrameService, clock: ManualClock, seconds: float) -> None:
+    """Move the service's clock on, then wait until its grab loop has looked at the new time."""
+    clock.advance(seconds)
+    now = clock()
+    frames._wake.set()
+    wait_for(lambda: frames.looked_at >= now)
 
 
 @pytest.fixture
@@ -91,12 +109,13 @@ def test_post_action_frame_waits_for_the_screen_to_settle(
 
 
 def test_an_idle_screen_is_barely_looked_at(screen: FakeScreen, sink: MemorySink) -> None:
-    frames = service(screen, sink, fps=1.0)
+    frames, clock = on_clock(screen, sink, fps=1.0)
     try:
         wait_for(lambda: len(sink.frames) == 1)
-        time.sleep(WARM_START_S + 0.1)  # past the warm start
+        step(frames, clock, WARM_START_S)  # past the warm start
         grabs = screen.grabs
-        time.sleep(0.5)
+        for _ in range(10):  # half a second
+            step(frames, clock, 0.05)
         assert screen.grabs - grabs <= 1  # at most one periodic look
     finally:
         frames.stop()
@@ -114,12 +133,13 @@ def test_ready_means_the_first_frame_is_written(screen: FakeScreen, sink: Memory
 def test_a_click_right_after_ready_has_a_pre_action_frame(
     screen: FakeScreen, sink: MemorySink
 ) -> None:
-    frames = service(screen, sink, fps=1.0)
+    frames, clock = on_clock(screen, sink, fps=1.0)
     try:
         assert frames.wait_first(2.0)
         for delay in (0.0, 0.4, 0.8):  # no input before: only the warm start helps
-            time.sleep(delay)
-            ticket = frames.request("pre_action", time.monotonic())
+            step(frames, clock, delay)
+            ticket = frames.request("pre_action", clock())
+            clock.advance(GAP_LAG_S)
             assert ticket.wait(2.0)
             assert ticket.index is not None
             assert sink.frames[ticket.index]["reason"] == "pre_action"
@@ -127,43 +147,56 @@ def test_a_click_right_after_ready_has_a_pre_action_frame(
         frames.stop()
 
 
-def test_nothing_is_grabbed_while_not_allowed(
-    frames: FrameService, screen: FakeScreen, sink: MemorySink
-) -> None:
-    wait_for(lambda: len(sink.frames) == 1)
-    frames.set_allowed(False)
-    time.sleep(0.05)
-    grabs = screen.grabs
-    frames.note_input(time.monotonic())
-    screen.color = B
-    ticket = frames.request("pre_action", time.monotonic())
-    assert ticket.wait(2.0)
-    assert ticket.index is None
-    time.sleep(0.2)
-    assert screen.grabs == grabs
-    assert len(sink.frames) == 1
+def test_nothing_is_grabbed_while_not_allowed(screen: FakeScreen, sink: MemorySink) -> None:
+    frames, clock = on_clock(screen, sink, fps=20.0, ring_hz=50.0)
+    try:
+        wait_for(lambda: len(sink.frames) == 1)
+        frames.set_allowed(False)
+        step(frames, clock, 0.05)
+        grabs = screen.grabs
+        frames.note_input(clock())
+        screen.color = B
+        ticket = frames.request("pre_action", clock())
+        assert ticket.wait(2.0)
+        assert ticket.index is None
+        for _ in range(4):
+            step(frames, clock, 0.05)
+        assert screen.grabs == grabs
+        assert len(sink.frames) == 1
+    finally:
+        frames.stop()
 
 
 def test_a_grab_made_after_a_change_heard_late_is_not_written(
-    frames: FrameService, screen: FakeScreen, sink: MemorySink
+    screen: FakeScreen, sink: MemorySink
 ) -> None:
     """The pipeline learns of a denied window a moment after it appeared: grabs since then go."""
-    wait_for(lambda: len(sink.frames) == 1)
-    changed_at = time.monotonic()
-    screen.color = B  # the denied window's pixels, on screen from changed_at on
-    grabs = screen.grabs
-    ticket = frames.request("typing_pause", changed_at)
-    wait_for(lambda: screen.grabs > grabs)  # grabbed before the pipeline has heard
-    frames.set_allowed(False, since=changed_at)
-    assert ticket.wait(2.0)
-    assert ticket.index is None
-    assert frames.stats.gated >= 1
-    time.sleep(0.2)
-    assert len(sink.frames) == 1
-    frames.set_allowed(True)
-    later = frames.request("typing_pause", time.monotonic())
-    assert later.wait(2.0)
-    assert later.index is not None
+    frames, clock = on_clock(screen, sink, fps=20.0, ring_hz=50.0)
+    try:
+        wait_for(lambda: len(sink.frames) == 1)
+        changed_at = clock()
+        screen.color = B  # the denied window's pixels, on screen from changed_at on
+        grabs = screen.grabs
+        ticket = frames.request("typing_pause", changed_at)
+        wait_for(lambda: screen.grabs > grabs)  # grabbed before the pipeline has heard
+        frames.set_allowed(False, since=changed_at)
+        clock.advance(GAP_LAG_S)  # the pipeline's news is in before the writer decides
+        assert ticket.wait(2.0)
+        assert ticket.index is None
+        assert frames.stats.gated >= 1
+        for _ in range(4):
+            step(frames, clock, 0.05)
+        assert len(sink.frames) == 1
+        frames.set_allowed(True)
+        step(frames, clock, 0.05)
+        grabs = screen.grabs
+        later = frames.request("typing_pause", clock())
+        wait_for(lambda: screen.grabs > grabs)
+        clock.advance(GAP_LAG_S)
+        assert later.wait(2.0)
+        assert later.index is not None
+    finally:
+        frames.stop()
 
 
 def test_a_slow_sink_drops_frames_instead_of_growing(screen: FakeScreen) -> None:
@@ -173,19 +206,19 @@ def test_a_slow_sink_drops_frames_instead_of_growing(screen: FakeScreen) -> None
             return super().append_frame(*args, **kw)  # type: ignore[arg-type]
 
     sink = SlowSink()
-    frames = service(screen, sink, fps=30.0, write_queue=2)
+    frames, clock = on_clock(screen, sink, fps=30.0, write_queue=2)
     try:
         for i in range(40):
             screen.color = bytes([i, i, i, 0])
-            time.sleep(0.01)
+            step(frames, clock, 1 / 30)
         wait_for(lambda: frames.stats.dropped > 0)
     finally:
         frames.stop()
-    assert frames._writes.qsize() <= 2
+    assert frames._writer.queued <= 2
 
 
 def test_apply_masks_blanks_only_the_rectangles_on_this_monitor() -> None:
-    from recorder.capture.frames import apply_masks
+    from recorder.capture.grabs import apply_masks
 
     monitor = {"index": 2, "x": 100, "y": 0, "w": 4, "h": 3, "scale": 1.0}
     pixels = bytes([7]) * (4 * 3 * 4)

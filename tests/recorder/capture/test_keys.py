@@ -1,4 +1,8 @@
-"""Key identity and modifier state through the X11 quirks listed in NOTES.md."""
+"""Key identity and modifier state through X11's quirks.
+
+Releases report the unshifted key ('H' down, 'h' up; '!' down, '1' up), shift+Tab presses as
+ISO_Left_Tab and releases as Tab, and xdotool may release a modifier before the key.
+"""
 
 from __future__ import annotations
 

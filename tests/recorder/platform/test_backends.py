@@ -165,7 +165,7 @@ def test_backends_share_the_interface() -> None:
 def test_logind_locked_hint() -> None:
     import subprocess
 
-    from recorder.platform.x11 import logind_locked_hint
+    from recorder.platform.x11_windows import logind_locked_hint
 
     assert logind_locked_hint({}) is None
     calls: list[list[str]] = []

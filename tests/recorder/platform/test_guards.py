@@ -4,7 +4,6 @@ and a session that suppresses key text while a focused-field guard applies and s
 from __future__ import annotations
 
 import threading
-import time
 from typing import Any
 
 import pytest
@@ -163,7 +162,7 @@ def test_a_password_field_suppresses_key_text_and_the_session_says_which_guard()
     switch.answer = False
     wait_for(lambda: s.recorder.pipeline is not None and not s.recorder.pipeline.sensitive)
     s.type("ls")
-    time.sleep(0.05)
+    s.settle()
     sink = s.stop()
     markers = [e for e in sink.events if e["kind"] == "marker" and "sensitive" in e["what"]]
     assert [(m["what"], m["guard"]) for m in markers] == [
