@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint unit e2e demo bench package deps clean
+.PHONY: run test lint unit e2e demo bench soak package deps clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || bash packaging/install-debian-deps.sh
@@ -13,6 +14,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
 	@touch $(STAMP)
+
+$(BENCH_STAMP): $(STAMP) pyproject.toml  ## the bench-only extra (PyAV, matplotlib), not in `test`
+	$(PY) -m pip install -q -e '.[test,bench]'
+	@touch $(BENCH_STAMP)
 
 deps:  ## system packages for the display, the tray and Qt's xcb plugin
 	@bash packaging/install-debian-deps.sh
@@ -41,8 +46,11 @@ test: deps $(STAMP)  ## from nothing: system packages, venv, lint, unit, e2e
 demo: deps $(STAMP)  ## a tour on a virtual display; screenshots in build/demo
 	$(PY) -m tests.helpers.demo build/demo
 
-bench: deps $(STAMP)  ## benchmarks -> build/bench/report.json and report.md
+bench: deps $(BENCH_STAMP)  ## benchmarks -> build/bench/report.json and report.md
 	$(PY) -m tests.bench.run build/bench
+
+soak: deps $(BENCH_STAMP)  ## the office workload for 60 min (SOAK_MINUTES=N) -> build/bench/soak.md
+	$(PY) -m tests.bench.soak build/bench
 
 package: deps $(STAMP)  ## the Linux one-folder bundle in dist/overt (see packaging/)
 	$(PY) -m pip install -q -e '.[package]'

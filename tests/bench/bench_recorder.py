@@ -15,12 +15,8 @@ Run: ``python -m tests.bench.bench_recorder`` (about 4 minutes). Metrics, units 
 - idle_cpu_pct_of_core: the recorder process's CPU time over 20 s of an idle screen.
 - rss_mb_recorder_*: the recorder alone (counting sink) over a 60 s run of a scrolling
   screen and a click every 0.2 s, in a fresh process.
-- office_*: a scripted office workload (typing, clicks, scrolls, shortcuts in a Tk editor;
-  60 s, or OVERT_BENCH_OFFICE_S) recorded into a real encrypted vault at 1 frame/s plus
-  action frames: RSS at start, after 10 s, 1 min and 5 min (when the run is that long), at
-  the end and at peak, bytes per hour on disk (and of the frames, events and framemeta
-  streams), and a naive baseline in the same run (a default-level PNG per action frame, as OpenAdapt
-  stored them, plus the events as JSON lines).
+
+The office workload benchmark (office_*) is tests/bench/bench_office.py.
 
 frames_per_s_* write through storage's SessionWriter (encrypted) when ``storage.vault`` is
 importable, else a plaintext file sink; ``sink`` in the report says which.
@@ -34,7 +30,6 @@ import io
 import json
 import os
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,7 +44,6 @@ from recorder.capture.policy import WindowInfo
 from recorder.capture.rawinput import RawInput, RawItem, RawMove
 from recorder.consent.record import ConsentScope, build_cli_consent
 from recorder.session import Recorder
-from storage import Vault
 from tests.helpers.xserver import XDisplay, XDoTool, start_display
 
 BURST_S = 10.0
@@ -548,125 +542,6 @@ def bench_idle_cpu(report: dict[str, Any], seconds: float = 20.0) -> None:
     report["idle_cpu_pct_of_core"] = round((cpu1 - cpu0) / (wall1 - wall0) * 100, 2)
 
 
-EDITOR = r"""
-import tkinter as tk
-root = tk.Tk(className="editor")
-root.title("report.txt - Editor")
-root.geometry("1200x800+100+100")
-text = tk.Text(root, font=("DejaVu Sans Mono", 12))
-text.pack(fill="both", expand=True)
-text.insert("1.0", "\n".join(f"line {i}: quarterly figures and notes" for i in range(300)))
-text.focus_set()
-root.mainloop()
-"""
-OFFICE_SENTENCES = [
-    "Meeting notes: revenue up 4 percent, hiring paused. ",
-    "Follow up with Sam about the invoice. ",
-    "Draft the summary for Friday. ",
-]
-
-
-def office_workload(xdo: XDoTool, stop: threading.Event) -> int:
-    steps = 0
-    while not stop.is_set():
-        sentence = OFFICE_SENTENCES[steps % len(OFFICE_SENTENCES)]
-        xdo.run(
-            "mousemove", str(300 + 40 * (steps % 10)), str(200 + 30 * (steps % 12)), "click", "1"
-        )
-        xdo.type(sentence, delay_ms=90)
-        xdo.key("Return")
-        if steps % 3 == 0:
-            xdo.click(5, repeat=4)
-        if steps % 4 == 0:
-            xdo.key("ctrl+Home")
-        steps += 1
-        stop.wait(1.5)  # reading and thinking
-    return steps
-
-
-def bench_office(report: dict[str, Any], display: XDisplay, xdo: XDoTool, seconds: float) -> None:
-    from PIL import Image
-
-    from recorder.platform.x11 import X11Backend
-
-    proc = display.spawn(sys.executable, "-c", EDITOR)
-    try:
-        xdo.wait_window("report.txt")
-        with tempfile.TemporaryDirectory() as tmp:
-            # The real encrypted vault: what a person's disk and memory really see.
-            vault = Vault.create(Path(tmp) / "vault", b"bench", log_n=14)
-            recorder = Recorder(consent(), X11Backend())
-            session_id = recorder.start(vault.begin_session)
-            time.sleep(0.5)
-            rss_start = rss_mb()
-            stop = threading.Event()
-            worker = threading.Thread(target=office_workload, args=(xdo, stop))
-            cpu0, t0 = cpu_seconds(), time.perf_counter()
-            worker.start()
-            peak = rss_start
-            checkpoints: dict[int, float | None] = {10: None, 60: None, 300: None}
-            while time.perf_counter() - t0 < seconds:
-                time.sleep(1.0)
-                now_rss = rss_mb()
-                peak = max(peak, now_rss)
-                for at, value in checkpoints.items():
-                    if value is None and time.perf_counter() - t0 >= at:
-                        checkpoints[at] = now_rss
-            stop.set()
-            worker.join()
-            cpu1, t1 = cpu_seconds(), time.perf_counter()
-            rss_end = rss_mb()
-            summary = recorder.stop()
-            ours = vault.session(session_id).bytes
-            streams = {
-                path.name.split(".")[0]: path.stat().st_size
-                for path in vault.session_dir(session_id).iterdir()
-            }
-            reader = vault.unlock(b"bench").open_session(session_id)
-            baseline = sum(
-                len(json.dumps(record)) + 1 for record in (*reader.events(), *reader.actions())
-            )
-            encode_s: list[float] = []
-            for meta in reader.frames():
-                if meta["reason"] in ("pre_action", "post_action"):
-                    image = reader.frame_image(meta["index"])
-                    assert isinstance(image, Image.Image)
-                    buffer = io.BytesIO()
-                    started = time.perf_counter()
-                    image.save(buffer, "PNG")  # the naive baseline: a PNG per action frame
-                    encode_s.append(time.perf_counter() - started)
-                    baseline += len(buffer.getvalue())
-    finally:
-        proc.terminate()
-        proc.wait(5)
-    duration = t1 - t0
-    report["office_seconds"] = round(duration, 1)
-    report["office_cpu_pct_of_core"] = round((cpu1 - cpu0) / duration * 100, 1)
-    report["office_events"] = summary.events
-    report["office_actions"] = summary.actions
-    report["office_frames"] = summary.frames
-    report["office_frame_drops"] = summary.frame_drops
-    report["office_pre_frames_missed"] = summary.pre_frames_missed
-    report["office_rss_mb_start"] = round(rss_start, 1)
-    for at, value in checkpoints.items():
-        if value is not None:
-            report[f"office_rss_mb_after_{at}s"] = round(value, 1)
-    report["office_rss_mb_end"] = round(rss_end, 1)
-    report["office_rss_mb_peak"] = round(peak, 1)
-    report["office_bytes_per_hour_mb"] = round(ours / duration * 3600 / 1e6, 1)
-    for name in ("frames", "events", "framemeta"):
-        report[f"office_{name}_stream_mb_per_hour"] = round(
-            streams.get(name, 0) / duration * 3600 / 1e6, 1
-        )
-    report["office_baseline_png_per_action_frame_bytes_per_hour_mb"] = round(
-        baseline / duration * 3600 / 1e6, 1
-    )
-    report["office_baseline_over_ours_ratio"] = round(baseline / ours, 2) if ours else None
-    report["office_baseline_png_encode_ms_p50"] = (
-        round(statistics.median(encode_s) * 1000, 1) if encode_s else None
-    )
-
-
 def bench_rss_recorder(report: dict[str, Any], display: XDisplay, seconds: float) -> None:
     """RSS of the recorder alone (counting sink, no encoder) while a scrolling screen and a
     click every 0.2 s make it grab, ring and write frames continuously."""
@@ -721,8 +596,6 @@ def in_subprocess(display: XDisplay, mode: str, seconds: float) -> dict[str, Any
 def main(report: dict[str, Any]) -> None:
     """Run every recorder benchmark on a fresh virtual display, adding flat metrics."""
     quick = os.environ.get("OVERT_BENCH_QUICK") == "1"
-    # OVERT_BENCH_OFFICE_S=600 gives the 10-minute memory figure the recorder issue asks for.
-    office_s = float(os.environ.get("OVERT_BENCH_OFFICE_S", 20 if quick else 60))
     display = start_display(tray=False)
     saved = os.environ.get("DISPLAY")
     os.environ["DISPLAY"] = display.name
@@ -741,10 +614,6 @@ def main(report: dict[str, Any]) -> None:
             ("frames", lambda: bench_frames_per_s(report, display)),
             ("idle", lambda: bench_idle_cpu(report, 10.0 if quick else 20.0)),
             ("rss", lambda: report.update(in_subprocess(display, "--rss", 15 if quick else 60))),
-            (
-                "office",
-                lambda: report.update(in_subprocess(display, "--office", office_s)),
-            ),
         ]
         for name, step in steps:
             try:
@@ -762,15 +631,12 @@ def main(report: dict[str, Any]) -> None:
 def _child(mode: str, seconds: float) -> None:
     display = XDisplay(os.environ["DISPLAY"], 1920, 1080, dict(os.environ))
     report: dict[str, Any] = {}
-    if mode == "--office":
-        bench_office(report, display, XDoTool(display), seconds)
-    else:
-        bench_rss_recorder(report, display, seconds)
+    bench_rss_recorder(report, display, seconds)
     display.stop()
     print(json.dumps(report))
 
 
-if __name__ == "__main__" and sys.argv[1:2] in (["--office"], ["--rss"]):
+if __name__ == "__main__" and sys.argv[1:2] == ["--rss"]:
     _child(sys.argv[1], float(sys.argv[2]))
 elif __name__ == "__main__":
     results: dict[str, Any] = {}

@@ -1,0 +1,101 @@
+"""The bench's own logic: the reference rows really decode and compare, the soak's checks."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image, ImageDraw
+
+from tests.bench import references
+from tests.bench.procstat import thread_group
+from tests.bench.soak import Sample, checks
+
+SIZE = (64, 48)
+SUMMARY: dict[str, Any] = {"drops": 0, "frame_drops": 0, "pre_frames_missed": 0}
+
+
+def _spool(folder: Path, count: int = 4) -> references.FrameSpool:
+    """Small frames of text-like marks with noise: each differs from the one before."""
+    rng = random.Random(7)
+    spool = references.FrameSpool(folder / "frames.bgrx", SIZE)
+    image = Image.new("RGB", SIZE, (250, 250, 250))
+    for i in range(count):
+        draw = ImageDraw.Draw(image)
+        for _ in range(20):
+            x, y = rng.randrange(SIZE[0]), rng.randrange(SIZE[1])
+            draw.point((x, y), fill=(rng.randrange(256), rng.randrange(256), rng.randrange(256)))
+        draw.rectangle((4 * i, 10, 4 * i + 6, 16), fill=(20, 20, 20))
+        spool.append(image.copy(), {"t": i * 0.7, "wall": 1.7e9 + i, "reason": "periodic"})
+    return spool
+
+
+def test_one_per_second_takes_the_latest_frame_grabbed_by_each_second(tmp_path: Path) -> None:
+    spool = references.FrameSpool(tmp_path / "s", SIZE)
+    blank = Image.new("RGB", SIZE)
+    # a pre-action frame is an earlier ring grab written after a later periodic one
+    for t in (0.0, 1.2, 0.9, 2.5, 4.1):
+        spool.append(blank, {"t": t})
+    assert references.one_per_second(spool, 5) == [0, 2, 1, 3, 3]
+
+
+def test_lossless_rows_decode_back_to_every_source_pixel(tmp_path: Path) -> None:
+    spool = _spool(tmp_path)
+    rows = [
+        references.overt_frames(spool, tmp_path / "overt"),
+        references.png_per_frame(spool, tmp_path / "png"),
+        references.webp_per_frame(spool, tmp_path / "webp"),
+    ]
+    for row in rows:
+        assert (row.key, row.pixel_exact, row.exact_frames) == (row.key, True, len(spool))
+        assert row.bytes > 0
+        assert row.cpu_s > 0
+
+
+def test_a_lossy_encoding_is_found_out_by_the_comparison(tmp_path: Path) -> None:
+    spool = _spool(tmp_path)
+    row = references.image_files(spool, tmp_path / "jpeg", "jpeg", "JPEG", "JPEG", quality=50)
+    assert not row.pixel_exact
+    assert row.exact_frames == 0
+
+
+def test_video_rows_are_exact_only_when_lossless(tmp_path: Path) -> None:
+    pytest.importorskip("av", reason="PyAV is in the bench extra (make bench installs it)")
+    spool = _spool(tmp_path)
+    every = list(range(len(spool)))
+    lossless = references.video(spool, tmp_path / "a.mkv", "ffv1", "FFV1", references.FFV1, every)
+    lossy = references.video(
+        spool, tmp_path / "b.mkv", "crf", "CRF 28", references.X264_CRF28, every
+    )
+    assert lossless.pixel_exact
+    assert not lossy.pixel_exact
+    assert lossy.psnr_db is not None
+
+
+def _samples(rss: list[float]) -> list[Sample]:
+    return [Sample(10.0 * (i + 1), mb, 10.0, 0.1 * i) for i, mb in enumerate(rss)]
+
+
+def test_soak_rss_steps_of_a_frame_buffer_are_flat_but_a_leak_is_not() -> None:
+    # 360 samples (an hour): RSS hopping by whole 8.3 MB frame buffers around a steady level
+    steady = _samples([118.0 + 8.3 * (i % 3 == 0) + 8.3 * (i % 7 == 0) for i in range(360)])
+    leaking = _samples([118.0 + 0.1 * i for i in range(360)])  # +36 MB over the hour
+    assert checks(steady, SUMMARY)[0][0]
+    assert not checks(leaking, SUMMARY)[0][0]
+
+
+def test_soak_fails_on_a_peak_over_200_mb_and_on_any_drop() -> None:
+    samples = _samples([150.0] * 30 + [201.0] + [150.0] * 30)
+    flat, peak, drops = checks(samples, {**SUMMARY, "frame_drops": 1})
+    assert flat[0]
+    assert not peak[0]
+    assert not drops[0]
+
+
+def test_thread_groups_fold_pools_and_unnamed_threads() -> None:
+    assert thread_group("overt-encode_1") == "overt_encode"
+    assert thread_group("overt-frame-writer") == "overt_frame_writer"
+    assert thread_group("Thread-3 (run)") == "thread_run"
+    assert thread_group("MainThread") == "mainthread"
