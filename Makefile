@@ -33,7 +33,7 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 unit: $(STAMP)  ## everything but the real-display tests (Qt offscreen)
-	$(PY) -m pytest -q -m "not e2e" tests
+	$(PY) -m pytest -q -m "not e2e and not bench" tests
 
 e2e: deps $(STAMP)  ## real Xvfb + openbox + trayer, driven by xdotool
 	OVERT_E2E=1 $(PY) -m pytest -q tests/e2e
@@ -47,6 +47,7 @@ demo: deps $(STAMP)  ## a tour on a virtual display; screenshots in build/demo
 	$(PY) -m tests.helpers.demo build/demo
 
 bench: deps $(BENCH_STAMP)  ## benchmarks -> build/bench/report.json and report.md
+	$(PY) -m pytest -q -m bench tests/bench
 	$(PY) -m tests.bench.run build/bench
 
 soak: deps $(BENCH_STAMP)  ## the office workload for 60 min (SOAK_MINUTES=N) -> build/bench/soak.md

@@ -61,8 +61,8 @@ def test_a_lossy_encoding_is_found_out_by_the_comparison(tmp_path: Path) -> None
     assert row.exact_frames == 0
 
 
+@pytest.mark.bench  # PyAV is in the bench extra: `make bench` runs this test, `make test` does not
 def test_video_rows_are_exact_only_when_lossless(tmp_path: Path) -> None:
-    pytest.importorskip("av", reason="PyAV is in the bench extra (make bench installs it)")
     spool = _spool(tmp_path)
     every = list(range(len(spool)))
     lossless = references.video(spool, tmp_path / "a.mkv", "ffv1", "FFV1", references.FFV1, every)
