@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from storage.export.run import human_size
+
 
 def format_duration(seconds: float) -> str:
     """'2:03' under an hour, '1:02:03' from an hour on (whole seconds, never negative)."""
@@ -13,13 +15,9 @@ def format_duration(seconds: float) -> str:
 
 def format_size(n: int) -> str:
     """Bytes in decimal units, as file managers and disk makers count: '512 B', '3.4 KB',
-    '12.0 MB', '1.2 GB' (the same figures storage.export.run.human_size gives the export)."""
-    size = float(n)
-    for unit in ("B", "KB", "MB"):
-        if size < 1000:
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1000
-    return f"{size:.1f} GB"
+    '12.0 MB', '1.2 GB'. The export's preview (storage, which cannot import app) owns the
+    function; the app shows the same figures by calling it."""
+    return human_size(n)
 
 
 def shorten(text: str, limit: int = 60) -> str:

@@ -67,7 +67,7 @@ def default_lister() -> WindowLister | None:
     """The platform's window lister, or None where windows cannot be listed (not X11)."""
     if detect_display_server() != "x11":
         return None
-    from recorder.platform.x11 import open_windows
+    from recorder.platform.x11_windows import open_windows
 
     return open_windows
 

@@ -7,8 +7,6 @@ Its parts live beside it, each on the time indexes of ``app/review/session_index
 
 from __future__ import annotations
 
-# app/tray/state.py still takes format_duration from here; new code imports app.core.formatting.
-from app.core.formatting import format_duration as format_duration
 from app.review.navigation import Navigation
 from app.review.overlays import Overlays
 from app.review.suggestions import Suggestions

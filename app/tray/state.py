@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from app.review.model import format_duration
+from app.core.formatting import format_duration
 
 State = Literal["idle", "starting", "recording", "paused", "stopping"]
 Icon = Literal["idle", "recording", "paused"]

@@ -15,9 +15,6 @@ from recorder.platform.pynput_input import PynputInput, button_name
 from recorder.platform.screen import MssScreen
 from recorder.platform.x11_windows import X11Windows, open_display
 
-# app/dialogs/window_picker.py lists windows through this module.
-from recorder.platform.x11_windows import open_windows as open_windows
-
 
 class X11Input(PynputInput):
     """pynput on X11, with a stop that returns.

@@ -19,7 +19,7 @@ from recorder.platform.guards import (
     probe,
 )
 from tests.recorder.fakes import wait_for
-from tests.recorder.test_session import Session
+from tests.recorder.session_driver import Session
 
 
 class Boom:
