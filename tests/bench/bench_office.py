@@ -1,7 +1,7 @@
 """The office benchmark: a scripted office workload recorded into a real encrypted vault,
 and the same frames stored the ways other recorders store them, side by side.
 
-Run: ``python -m tests.bench.bench_office`` (about 5 minutes). A Tk editor is typed into,
+Run: ``python -m tests.bench.bench_office`` (about 2 minutes). A Tk editor is typed into,
 clicked, scrolled and jumped in by xdotool (tests/bench/office.py; 60 s, or
 OVERT_BENCH_OFFICE_S) while the real recorder writes it at 1 frame/s plus action frames, in a
 fresh process so its RSS and CPU are the recorder's. Metrics, units in names:

@@ -101,6 +101,14 @@ def reference_table(report: dict[str, Any]) -> list[str]:
         "alone (all threads), the same frames in the same process; pixel-exact means every "
         "frame decoded back equals its source. Ratios are against Overt's row.",
         "",
+        f"Overt as recorded, live: the whole vault {report.get('office_bytes_per_hour_mb')} MB/h "
+        f"(frames {report.get('office_frames_stream_mb_per_hour')}, events "
+        f"{report.get('office_events_stream_mb_per_hour')}, framemeta "
+        f"{report.get('office_framemeta_stream_mb_per_hour')}); the recorder process "
+        f"{report.get('office_cpu_pct_of_core')}% of a core, of which grabbing (the "
+        f"overt-frames thread) {report.get('office_cpu_pct_thread_overt_frames')}%, which the "
+        "rows below, encoding only, do not include.",
+        "",
         "| storage | MB/hour | x Overt | encode CPU s/hour | % of a core | x Overt "
         "| pixel-exact | frames | how |",
         "|---|---|---|---|---|---|---|---|---|",
