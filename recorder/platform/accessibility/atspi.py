@@ -194,21 +194,23 @@ class AtspiClient:
             if not apps:
                 what = hint.name or "the window"
                 return Missing(NOT_ACCESSIBLE, f"{what} (pid {hint.pid}) is not on the bus")
-        windows: list[tuple[AppEntry, Ref, tuple[int, int, int, int], int]] = []
+        showing: list[tuple[AppEntry, Ref, tuple[int, int, int, int], int]] = []
         for app in apps:
             for window in bus.children(app.ref, d.left())[:MAX_WINDOWS]:
                 state = bus.state(window, d.left())
-                extents = bus.extents(window, d.left())
-                if state >> SHOWING & 1 and contains(extents, x, y):
-                    windows.append((app, window, extents, state))
+                if state >> SHOWING & 1:
+                    showing.append((app, window, bus.extents(window, d.left()), state))
+        windows = [w for w in showing if contains(w[2], x, y)]
         if hint is not None and hint.popup:
-            matching = [w for w in windows if overlap(w[2], hint.rect) > 0.5]
-            if not matching:
-                for app, window, _, _ in sorted(windows, key=lambda w: -(w[3] >> ACTIVE & 1)):
+            windows = [w for w in windows if overlap(w[2], hint.rect) > 0.5]
+            if not windows:
+                # A popup that is no window of its own in the tree: an open menu, or something
+                # the app does not expose (a tooltip). Never the window underneath it.
+                for app, window, _, _ in sorted(showing, key=lambda w: -(w[3] >> ACTIVE & 1)):
                     item = self._open_menu_item(bus, app, window, x, y, d)
                     if item is not None:
                         return self._describe(bus, app, item, self._ancestors(bus, item, d), d)
-            windows = matching or windows
+                return Missing(NOT_ACCESSIBLE, "a popup window the application does not expose")
         if not windows:
             return Missing(NOTHING_AT_POINT, "no accessible window here")
         if hint is not None:
