@@ -315,11 +315,11 @@ class AtspiClient:
         path: list[PathStep] = [{"role": "application", "name": app.name}]
         roles: list[str] = []
         for level in levels:
-            role = bus.role_name(level, d.left())
+            role = bus.role(level, d.left())
             roles.append(role)
             name = None if role == PASSWORD_ROLE else bus.name(level, d.left())
             path.append({"role": role, "name": name})
-        role = bus.role_name(ref, d.left())
+        role = bus.role(ref, d.left())
         password = role == PASSWORD_ROLE
         name = None if password else bus.name(ref, d.left())
         description = None if password else bus.description(ref, d.left())
@@ -342,14 +342,16 @@ class AtspiClient:
     def _selected(self, bus: AtspiBus, owner: Ref, d: Deadline) -> PathStep | None:
         try:
             child = bus.selected_child(owner, d.left())
+            if child is None:
+                return None
+            role = bus.role(child, d.left())
+            name = None if role == PASSWORD_ROLE else bus.name(child, d.left())
         except CallFailed as error:
-            if not error.unsupported:
-                raise
-            return None
-        if child is None:
-            return None
-        role = bus.role_name(child, d.left())
-        return {"role": role, "name": None if role == PASSWORD_ROLE else bus.name(child, d.left())}
+            # Qt names a combo box's selected row before its list exists (UnknownObject).
+            if error.unsupported or error.name in GONE_ERRORS:
+                return None
+            raise
+        return {"role": role, "name": name}
 
     # --- the bus and the application cache --------------------------------------------------
 

@@ -28,6 +28,32 @@ MATCH_ALL, MATCH_ANY = 1, 2
 SORT_CANONICAL = 1
 MATCH_RULE = "(aiia{ss}iaiiasib)uib"
 
+#: AtspiRole numbers to AT-SPI's own role names (at-spi2-core 2.46). A toolkit's GetRoleName
+#: may disagree (Qt 6 names a password field "text" while its role number says "password text").
+ROLE_NAMES = (
+    "invalid", "accelerator label", "alert", "animation", "arrow", "calendar", "canvas",
+    "check box", "check menu item", "color chooser", "column header", "combo box", "date editor",
+    "desktop icon", "desktop frame", "dial", "dialog", "directory pane", "drawing area",
+    "file chooser", "filler", "focus traversable", "font chooser", "frame", "glass pane",
+    "html container", "icon", "image", "internal frame", "label", "layered pane", "list",
+    "list item", "menu", "menu bar", "menu item", "option pane", "page tab", "page tab list",
+    "panel", "password text", "popup menu", "progress bar", "push button", "radio button",
+    "radio menu item", "root pane", "row header", "scroll bar", "scroll pane", "separator",
+    "slider", "spin button", "split pane", "status bar", "table", "table cell",
+    "table column header", "table row header", "tearoff menu item", "terminal", "text",
+    "toggle button", "tool bar", "tool tip", "tree", "tree table", "unknown", "viewport",
+    "window", "extended", "header", "footer", "paragraph", "ruler", "application", "autocomplete",
+    "editbar", "embedded", "entry", "chart", "caption", "document frame", "heading", "page",
+    "section", "redundant object", "form", "link", "input method window", "table row",
+    "tree item", "document spreadsheet", "document presentation", "document text", "document web",
+    "document email", "comment", "list box", "grouping", "image map", "notification", "info bar",
+    "level bar", "title bar", "block quote", "audio", "video", "definition", "article",
+    "landmark", "log", "marquee", "math", "rating", "timer", "static", "math fraction",
+    "math root", "subscript", "superscript", "description list", "description term",
+    "description value", "footnote", "content deletion", "content insertion", "mark",
+    "suggestion", "push button menu",
+)  # fmt: skip
+
 # D-Bus errors that mean "this object or app is gone or does not do that".
 GONE_ERRORS = (
     "org.freedesktop.DBus.Error.ServiceUnknown",
@@ -175,7 +201,11 @@ class AtspiBus:
         found = self.call(ref, ACCESSIBLE, "GetChildren", timeout)[0]
         return [(str(bus), str(path)) for bus, path in found]
 
-    def role_name(self, ref: Ref, timeout: float) -> str:
+    def role(self, ref: Ref, timeout: float) -> str:
+        """The role's name, from its number (GetRoleName where the number is new to us)."""
+        number = int(self.call(ref, ACCESSIBLE, "GetRole", timeout)[0])
+        if 0 < number < len(ROLE_NAMES):
+            return ROLE_NAMES[number]
         return str(self.call(ref, ACCESSIBLE, "GetRoleName", timeout)[0])
 
     def name(self, ref: Ref, timeout: float) -> str:

@@ -59,7 +59,7 @@ class X11Windows:
         attributes = top.get_attributes()
         geometry = top.get_geometry()
         rect = (int(geometry.x), int(geometry.y), int(geometry.width), int(geometry.height))
-        window, pid = top, self._pid(top)
+        window, pid, name = top, self._pid(top), self._name(top)
         for _ in range(MAX_DESCENT):
             if pid is not None:
                 break
@@ -67,7 +67,8 @@ class X11Windows:
             if not child:
                 break
             window, pid = child, self._pid(child)
-        return WindowHint(pid, rect, bool(attributes.override_redirect), self._name(window))
+            name = name or self._name(child)  # the client's WM_CLASS, under the WM's frame
+        return WindowHint(pid, rect, bool(attributes.override_redirect), name)
 
     def active_pid(self) -> int | None:
         """The process of the window the window manager calls active."""

@@ -89,8 +89,8 @@ class FakeBus:
             return [app.ref for app, _, _ in self.apps]
         return [child.ref for child in node.children]
 
-    def role_name(self, ref: Ref, timeout: float) -> str:
-        node = self._tick("role_name", ref, timeout)
+    def role(self, ref: Ref, timeout: float) -> str:
+        node = self._tick("role", ref, timeout)
         assert node is not None
         return node.role
 

@@ -115,3 +115,16 @@ def test_no_session_bus_is_bus_unavailable(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/overt-test-bus")
     with pytest.raises(BusUnavailable, match="cannot be reached"):
         AtspiBus.connect()
+
+
+def test_the_role_comes_from_its_number_not_the_toolkit_s_role_name() -> None:
+    # Qt 6 answers GetRoleName "text" for a password field whose role number is 40.
+    bus, connection = bus_answering("u", (40,))
+    assert bus.role(REF, 0.05) == "password text"
+    assert [m.header.fields[HeaderFields.member] for m in connection.sent] == ["GetRole"]
+
+
+def test_a_role_number_past_the_table_asks_for_the_role_name() -> None:
+    replies = iter([("u", (999,)), ("s", ("future widget",))])
+    connection = FakeConnection(lambda m: new_method_return(m, *next(replies)))
+    assert AtspiBus(connection).role(REF, 0.05) == "future widget"
