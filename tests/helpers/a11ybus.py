@@ -4,7 +4,8 @@
 ``org.a11y.Bus`` activates at-spi2-core's bus launcher, which starts the accessibility bus
 and registry in that group, so stopping the group stops them all. The launcher also sets
 ``AT_SPI_BUS`` on the X root window; it is removed on stop, so later tests' apps do not look
-for a bus that is gone.
+for a bus that is gone. The bus's services get ``GSETTINGS_BACKEND=memory``: at-spi2-core keeps
+org.a11y.Status in GSettings, and a test must not change the machine's settings.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ def start_session_bus(display_env: dict[str, str]) -> SessionBus:
     proc = subprocess.Popen(
         ["dbus-daemon", "--session", "--nofork", f"--print-address={write_fd}"],
         pass_fds=(write_fd,),
-        env=display_env,
+        env=dict(display_env, GSETTINGS_BACKEND="memory"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -128,6 +129,8 @@ class ReportingApp:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
 
 
 def start_app(python: str, script: str, env: dict[str, str], *args: str) -> ReportingApp:

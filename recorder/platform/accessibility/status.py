@@ -4,7 +4,10 @@ Many toolkits register on the accessibility bus only when told that assistive te
 running: ``org.a11y.Status`` ``IsEnabled`` (and ``ScreenReaderEnabled``, which Qt and Chromium
 watch) on the session bus. ``enable_accessibility`` sets them, only when called: the user
 agrees first, because it makes every application expose its elements to every client of the
-bus for the rest of the desktop session. Applications started before it may need a restart.
+bus, and it lasts: at-spi2-core keeps the properties in GSettings
+(org.gnome.desktop.a11y.applications screen-reader-enabled, org.gnome.desktop.interface
+toolkit-accessibility), as GNOME's own switch does. ``set_accessibility(False)`` undoes it.
+Applications started before it may need a restart.
 """
 
 from __future__ import annotations
@@ -92,18 +95,23 @@ def read_status(timeout: float = 1.0) -> dict[str, bool | None]:
     return out
 
 
-def enable_accessibility(screen_reader: bool = True, timeout: float = 1.0) -> None:
-    """Tell applications to expose their elements (only after the user agreed).
+def set_accessibility(enabled: bool, screen_reader: bool = True, timeout: float = 1.0) -> None:
+    """Turn org.a11y.Status on or off (on only after the user agreed; it persists).
 
     Args:
-        screen_reader: also set ScreenReaderEnabled, which Qt and Chromium wait for.
+        screen_reader: also set ScreenReaderEnabled, which Qt and Chromium watch.
 
     Raises:
         BusUnavailable: no session bus; CallFailed: the bus refused.
     """
     props = STATUS_PROPERTIES if screen_reader else STATUS_PROPERTIES[:1]
     for prop in props:
-        _session_status_call("Set", (STATUS, prop, ("b", True)), "ssv", timeout)
+        _session_status_call("Set", (STATUS, prop, ("b", enabled)), "ssv", timeout)
+
+
+def enable_accessibility(screen_reader: bool = True, timeout: float = 1.0) -> None:
+    """Tell applications to expose their elements (see set_accessibility)."""
+    set_accessibility(True, screen_reader, timeout)
 
 
 def probe(
