@@ -345,6 +345,7 @@ def test_enable_accessibility_sets_the_status_properties(x_display: XDisplay) ->
 
 def test_no_session_bus_is_missing_no_bus(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.delenv("AT_SPI_BUS_ADDRESS", raising=False)
     atspi = AtspiClient()
     try:
         found = atspi.element_at(10, 10)

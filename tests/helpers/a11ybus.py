@@ -4,8 +4,10 @@
 ``org.a11y.Bus`` activates at-spi2-core's bus launcher, which starts the accessibility bus
 and registry in that group, so stopping the group stops them all. The launcher also sets
 ``AT_SPI_BUS`` on the X root window; it is removed on stop, so later tests' apps do not look
-for a bus that is gone. The bus's services get ``GSETTINGS_BACKEND=memory``: at-spi2-core keeps
-org.a11y.Status in GSettings, and a test must not change the machine's settings.
+for a bus that is gone. The bus's services get ``GSETTINGS_BACKEND=memory`` (at-spi2-core keeps
+org.a11y.Status in GSettings, and a test must not change the machine's settings) and their own
+``XDG_RUNTIME_DIR``: the launcher names its socket after the display only
+(``at-spi/bus_<display>``), so two launchers on one display would take each other's socket.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import select
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +61,7 @@ class SessionBus:
     proc: subprocess.Popen[bytes]
     address: str
     env: dict[str, str]
+    runtime: str = ""
 
     def stop(self) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -70,15 +74,18 @@ class SessionBus:
         subprocess.run(
             ["xprop", "-root", "-remove", "AT_SPI_BUS"], env=self.env, check=False, timeout=10
         )
+        if self.runtime:
+            shutil.rmtree(self.runtime, ignore_errors=True)
 
 
 def start_session_bus(display_env: dict[str, str]) -> SessionBus:
     """Start ``dbus-daemon --session`` for a display and return once it has an address."""
+    runtime = tempfile.mkdtemp(prefix="overt-a11y-")  # mode 0700, as XDG_RUNTIME_DIR must be
     read_fd, write_fd = os.pipe()
     proc = subprocess.Popen(
         ["dbus-daemon", "--session", "--nofork", f"--print-address={write_fd}"],
         pass_fds=(write_fd,),
-        env=dict(display_env, GSETTINGS_BACKEND="memory"),
+        env=dict(display_env, GSETTINGS_BACKEND="memory", XDG_RUNTIME_DIR=runtime),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -92,7 +99,7 @@ def start_session_bus(display_env: dict[str, str]) -> SessionBus:
     if not address:
         proc.kill()
         raise BusError("dbus-daemon did not print its address")
-    return SessionBus(proc, address, dict(display_env, DBUS_SESSION_BUS_ADDRESS=address))
+    return SessionBus(proc, address, dict(display_env, DBUS_SESSION_BUS_ADDRESS=address), runtime)
 
 
 @dataclass

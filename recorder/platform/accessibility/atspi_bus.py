@@ -100,7 +100,8 @@ def bitset(values: list[int], words: int) -> list[int]:
 
 
 def accessibility_bus_address(timeout: float = 1.0) -> str:
-    """Ask the session bus where the accessibility bus is (starting it if needed).
+    """Where the accessibility bus is: ``AT_SPI_BUS_ADDRESS`` when set (as libatspi, GTK and
+    Qt read it), else the session bus's answer (which starts the bus if needed).
 
     Raises:
         BusUnavailable: no session bus, or it does not answer.
@@ -108,6 +109,8 @@ def accessibility_bus_address(timeout: float = 1.0) -> str:
     from jeepney import DBusAddress, new_method_call
     from jeepney.io.blocking import open_dbus_connection
 
+    if os.environ.get("AT_SPI_BUS_ADDRESS"):
+        return os.environ["AT_SPI_BUS_ADDRESS"]
     if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
         raise BusUnavailable("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)")
     try:

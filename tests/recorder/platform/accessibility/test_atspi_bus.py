@@ -110,6 +110,7 @@ def test_a_timeout_and_a_broken_socket() -> None:
 
 def test_no_session_bus_is_bus_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.delenv("AT_SPI_BUS_ADDRESS", raising=False)
     with pytest.raises(BusUnavailable, match="no D-Bus session bus"):
         AtspiBus.connect()
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/overt-test-bus")
@@ -128,3 +129,9 @@ def test_a_role_number_past_the_table_asks_for_the_role_name() -> None:
     replies = iter([("u", (999,)), ("s", ("future widget",))])
     connection = FakeConnection(lambda m: new_method_return(m, *next(replies)))
     assert AtspiBus(connection).role(REF, 0.05) == "future widget"
+
+
+def test_at_spi_bus_address_wins_over_the_session_bus(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.setenv("AT_SPI_BUS_ADDRESS", "unix:path=/run/overt-test/a11y")
+    assert atspi_bus.accessibility_bus_address() == "unix:path=/run/overt-test/a11y"
