@@ -14,6 +14,16 @@ from typing import Any
 from storage import StorageError, UnlockedVault, Vault
 
 SERVICE = "overt-vault"
+#: Why the setting is off, in words for the person (what they do instead included). The
+#: package missing is the ``keyring`` extra not installed; the README says how to add it.
+NO_KEYRING_SUPPORT = (
+    "This copy of Overt was installed without keyring support, so you type your passphrase "
+    "each time you review or withdraw."
+)
+NO_SYSTEM_KEYRING = (
+    "No system keyring (such as GNOME Keyring or KWallet) is running, so you type your "
+    "passphrase each time you review or withdraw."
+)
 
 
 def load_keyring() -> Any:
@@ -28,15 +38,15 @@ def unavailable_reason(module: Any = None) -> str | None:
     """None when a keyring can be used, else one sentence saying why not."""
     module = module if module is not None else load_keyring()
     if module is None:
-        return "The 'keyring' package is not installed (pip install 'overt[keyring]')."
+        return NO_KEYRING_SUPPORT
     get = getattr(module, "get_keyring", None)
     if get is not None:
         try:
             backend = get()
         except Exception:  # noqa: BLE001 - any backend failure means "not usable"
-            return "No system keyring is available."
+            return NO_SYSTEM_KEYRING
         if type(backend).__name__ == "Keyring" and "fail" in type(backend).__module__:
-            return "No system keyring is available."
+            return NO_SYSTEM_KEYRING
     return None
 
 

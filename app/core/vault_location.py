@@ -163,3 +163,11 @@ def session_count(home: Path) -> int | None:
         return len(Vault.open(home).session_ids())
     except Exception:  # noqa: BLE001 - the count is a courtesy in a sentence
         return None
+
+
+def sessions_folder(home: Path) -> Path:
+    """The folder holding the vault's sessions, one folder each (storage/FORMAT.md's layout).
+
+    Windows watch it to notice sessions added or deleted elsewhere (the CLI, expiry).
+    """
+    return Path(home) / "sessions"

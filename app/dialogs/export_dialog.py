@@ -42,6 +42,15 @@ from storage.export.run import human_size, study_recipient
 
 THUMB = (160, 90)
 
+#: What each format is for, in the person's words (storage/EXPORT_FORMATS.md has the layouts).
+FORMAT_PURPOSES = {
+    "folder": "files you can open and look through (JSON and PNG)",
+    "zip": "the same files in one .zip, easy to hand over",
+    "webdataset": "tar shards, one sample per action, for training pipelines",
+    "parquet": "tables for data analysis (pandas, Hugging Face datasets)",
+    "trajectory": "step-by-step agent trajectories (AgentNet / OpenCUA style)",
+}
+
 
 def default_target(folder: Path, fmt: str, encrypted: bool) -> Path:
     """A new path in ``folder``: overt-export-<date>[.zip|.age], numbered if it exists."""
@@ -110,15 +119,37 @@ class ExportDialog(QDialog):
         self._build()
         self.refusal = self._check_approved()
         if self.refusal:
-            self.status.setText(self.refusal)
-            self.export_button.setEnabled(False)
+            self._refuse(self.refusal)
         else:
             self._start_preview()
 
+    def chosen_format(self) -> str:
+        """The format chosen (its name, as the CLI's --format takes it)."""
+        return str(self.format.currentData())
+
+    def choose_format(self, name: str) -> None:
+        """Choose a format by its name."""
+        self.format.setCurrentIndex(self.format.findData(name))
+
+    def _refuse(self, refusal: str) -> None:
+        """Nothing can be exported: say why and what to do; no preview, no progress."""
+        self.status.setText(refusal)
+        self.summary.setPlainText(
+            "Nothing is exported until you have reviewed the session and approved it: open it "
+            "in Review…, black out or delete what should not leave this computer, then press "
+            "Approve. Export… then shows a preview of exactly what will be written."
+        )
+        self.progress.setVisible(False)
+        self.export_button.setEnabled(False)
+        for w in self._choices():
+            w.setEnabled(False)
+
     def _build(self) -> None:
         self.format = QComboBox()
-        self.format.addItems(list(FORMATS))
-        self.format.currentTextChanged.connect(self._suggest_path)
+        for name in FORMATS:
+            purpose = FORMAT_PURPOSES.get(name, "")
+            self.format.addItem(f"{name}: {purpose}" if purpose else name, name)
+        self.format.currentIndexChanged.connect(self._suggest_path)
         self.path = QLineEdit()
         self.browse_button = QPushButton("Browse…")
         self.browse_button.clicked.connect(self._browse)
@@ -138,8 +169,7 @@ class ExportDialog(QDialog):
         self.summary.setPlainText("Preparing a preview…")
         self.thumbs = QHBoxLayout()
         self.progress = QProgressBar()
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
+        self.progress.setRange(0, 0)  # busy while the preview is prepared
         self.status = QLabel("")
         self.status.setWordWrap(True)
 
@@ -223,6 +253,7 @@ class ExportDialog(QDialog):
                 f"({', '.join(kinds)}) were neither redacted nor dismissed."
             )
         self.summary.setPlainText("\n".join(lines))
+        self.progress.setVisible(False)  # until an export runs
         for image in images:
             label = QLabel()
             label.setPixmap(QPixmap.fromImage(image))
@@ -239,7 +270,7 @@ class ExportDialog(QDialog):
         if self.path.isModified():
             return
         target = default_target(
-            self._folder, self.format.currentText(), bool(self.recipient.text().strip())
+            self._folder, self.chosen_format(), bool(self.recipient.text().strip())
         )
         self.path.setText(str(target))
 
@@ -259,7 +290,7 @@ class ExportDialog(QDialog):
         if not self.path.text().strip():
             self.status.setText("Choose where to save the export.")
             return
-        fmt = self.format.currentText()
+        fmt = self.chosen_format()
         recipient = self.recipient.text().strip() or None
         vault, ids = self.vault, self.session_ids
         cancel = self._cancel
@@ -281,6 +312,7 @@ class ExportDialog(QDialog):
         for w in self._choices():
             w.setEnabled(False)
         self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
         self.status.setText("Exporting…")
         submit(self.pool, work, self._exported, self._failed, self._keep)
 
@@ -322,6 +354,7 @@ class ExportDialog(QDialog):
         self.status.setText(message)
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
+        self.progress.setVisible(was_running)
         for w in self._choices():
             w.setEnabled(True)
         self.export_button.setEnabled(self.preview_result is not None)

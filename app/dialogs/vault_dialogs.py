@@ -1,7 +1,7 @@
 """First run (welcome and vault creation) and the unlock dialog.
 
 Signals:
-    (none: both dialogs are modal; read ``vault`` / ``unlocked`` after Accepted.)
+    (none: read ``vault`` / ``unlocked`` once a dialog is accepted.)
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from app.core import keyring_unlock
 from app.core.passphrase import strength_hint
-from app.core.settings import SettingsError
+from app.core.settings import Settings, SettingsError
 from app.core.settings import load as load_settings
 from app.qt.core import QEvent, QObject, Qt, QTimer
 from app.qt.gui import QGuiApplication, QKeyEvent
@@ -29,15 +29,44 @@ from storage import StorageError, UnlockedVault, Vault
 
 WELCOME = (
     "<p><b>Overt records how you use your computer — only when you say so.</b></p>"
+    "<p>Overt lives in its tray icon: a grey hollow ring while it is not recording, a solid "
+    "red disc while it records, two amber bars while it is paused. Its menu has "
+    "<i>Record…</i>, <i>Pause</i>, <i>Stop</i> and <i>Review…</i>.</p>"
     "<p>When you choose <i>Record…</i>, Overt shows exactly what that session will capture "
     "(mouse, keyboard, windows, screenshots) and records nothing until you agree. "
-    "The tray icon always shows whether it is recording; pause and stop are one click away.</p>"
+    "Pause or resume from the icon's menu, or anywhere with the pause hotkey "
+    "<b>{hotkey}</b> (change it in <i>Settings…</i>).</p>"
     "<p>Everything is encrypted on this computer. You can review, black out, delete and "
     "approve what was recorded before anything is exported.</p>"
     "<p><b>Overt never</b> records without your consent, sends anything over a network, "
     "or keeps anything unencrypted on disk. Only you can read your vault: if you forget "
     "the passphrase, nobody can recover it.</p>"
 )
+
+
+def hotkey_label(chord: str) -> str:
+    """A chord as keyboards print it: 'ctrl+alt+shift+p' -> 'Ctrl+Alt+Shift+P'."""
+    return "+".join(k.upper() if len(k) == 1 else k.capitalize() for k in chord.split("+"))
+
+
+def welcome_text(home: Path) -> str:
+    """The welcome, naming the pause hotkey the Settings at ``home`` choose (or the default)."""
+    try:
+        chord = load_settings(home).pause_hotkey
+    except SettingsError:
+        chord = Settings().pause_hotkey
+    return WELCOME.format(hotkey=hotkey_label(chord))
+
+
+UNLOCK_TITLE = "Overt: unlock your vault"
+
+
+def title_room(widget: QWidget, title: str) -> int:
+    """A width at which a window manager shows ``title`` whole, beside its buttons and icon.
+
+    Title bars often use a bolder, larger font than the window's, hence the margin.
+    """
+    return max(440, widget.fontMetrics().horizontalAdvance(title) * 3 // 2 + 160)
 
 
 def caps_lock_on() -> bool | None:
@@ -118,7 +147,8 @@ class UnlockDialog(QDialog):
             self.remember = False
         if self.remember:
             self.unlocked = keyring_unlock.unlock_from_keyring(vault, keyring)
-        self.setWindowTitle("Overt: unlock your vault")
+        self.setWindowTitle(UNLOCK_TITLE)
+        self.setMinimumWidth(title_room(self, UNLOCK_TITLE))
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.setPlaceholderText("Passphrase")
@@ -183,7 +213,7 @@ class FirstRunDialog(QDialog):
         self.vault: Vault | None = None
         self.setWindowTitle("Welcome to Overt")
         self.setMinimumWidth(520)
-        welcome = QLabel(WELCOME)
+        welcome = QLabel(welcome_text(home))
         welcome.setWordWrap(True)
         self.passphrase = QLineEdit()
         self.confirm = QLineEdit()

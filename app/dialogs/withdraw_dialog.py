@@ -18,8 +18,10 @@ from pathlib import Path
 
 from app.core import withdrawal
 from app.core.formatting import format_size
+from app.core.vault_location import sessions_folder
 from app.qt.core import Qt, Signal
 from app.qt.desktop import open_folder
+from app.qt.folder_watch import FolderWatcher
 from app.qt.widgets import (
     QAbstractItemView,
     QDialog,
@@ -41,6 +43,15 @@ StopThen = Callable[[Callable[[], None]], None]
 
 def _date(t: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(t))
+
+
+def sessions_of(n: int) -> str:
+    """How the question names a study's sessions: 'the only session', 'both sessions'..."""
+    if n == 1:
+        return "the only session"
+    if n == 2:
+        return "both sessions"
+    return f"all {n} sessions"
 
 
 class WithdrawDialog(QDialog):
@@ -140,6 +151,9 @@ class WithdrawDialog(QDialog):
         layout.addLayout(study_row)
         layout.addWidget(self.outcome)
         layout.addLayout(bottom)
+        # Sessions deleted elsewhere (review, the CLI, expiry) leave the list at once.
+        self.watcher = FolderWatcher(sessions_folder(unlocked.home), parent=self)
+        self.watcher.changed.connect(self.refresh)
         self.refresh()
 
     @staticmethod
@@ -216,18 +230,21 @@ class WithdrawDialog(QDialog):
         rows = self.study_table.selectionModel().selectedRows()
         if rows:
             study = self.studies[rows[0].row()]
-            n = len(study.session_ids)
-            what = f"all {n} sessions" if n > 1 else "the 1 session"
             leaving = study.id if study.id == self.joined_study else None
-            self._ask(
-                list(study.session_ids), f"{what} of the study '{study.title or study.id}'", leaving
-            )
+            ids = list(study.session_ids)
+            what = f"{sessions_of(len(ids))} of the study '{study.title or study.id}'"
+            self._ask(ids, what, leaving)
 
     def _ask(self, ids: list[str], what: str, leaving: str | None = None) -> None:
-        text = f"Withdraw {what}? It is deleted irrecoverably; a receipt is written."
+        text = f"Withdraw {what}? " + (
+            "It is deleted irrecoverably and a receipt is written."
+            if len(ids) == 1
+            else "They are deleted irrecoverably and a receipt is written for each."
+        )
         recording = self.recording_session()
         if recording in ids:
-            text += " It is being recorded now: Overt stops the recording first."
+            it = "It" if len(ids) == 1 else "One of them"
+            text += f" {it} is being recorded now: Overt stops the recording first."
         if leaving:
             text += " You also leave the study: Record… then records personal sessions."
         box = QMessageBox(QMessageBox.Icon.Warning, "Overt: withdraw", text, parent=self)

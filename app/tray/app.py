@@ -173,10 +173,29 @@ class TrayApp(QObject):
     # --- showing ----------------------------------------------------------------------------
 
     def show(self) -> None:
-        """Show the indicator; start deleting what is past its retention (now and daily)."""
+        """Show the indicator; start deleting what is past its retention (now and daily).
+
+        On first start (no vault yet) the welcome opens too: what Overt does, how to pause,
+        and the passphrase for a new vault.
+        """
         if not self.expiry.timer.isActive():
             self.expiry.start()
         self.view.show()
+        self.first_start()
+
+    def first_start(self) -> QWidget | None:
+        """The welcome dialog when there is no vault yet (None when there is one)."""
+        opened = self.vault.welcome is None
+        dialog = self.vault.first_start()
+        if dialog is not None and opened:
+            dialog.accepted.connect(self._vault_created)
+        return dialog
+
+    def _vault_created(self) -> None:
+        self.notify(
+            "Overt is ready",
+            "Your vault is made. Choose Record… from this icon's menu when you want to record.",
+        )
 
     def render(self) -> None:
         """Make the icon, tooltip and menu match the state."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from app.core import settings as settings_file
 from app.core.studies import current_study
@@ -13,7 +12,7 @@ from app.qt.widgets import QWidget
 from app.tray.open_windows import OpenWindows
 from app.tray.session_control import SessionControl
 from app.tray.vault_access import VaultAccess
-from storage import StorageError
+from storage import StorageError, UnlockedVault
 
 
 class MenuActions(QObject):
@@ -54,20 +53,21 @@ class MenuActions(QObject):
     def review(self) -> QWidget | None:
         """Review…: ask for the passphrase (non-modal), then open the review window.
 
+        While Withdraw… or another review window holds the unlocked vault, it opens at once.
+
         Returns:
-            The unlock dialog, or None when there is no vault.
+            The unlock dialog; None when there is no vault or the window opened at once.
         """
         return self.vault.unlock_then("Reviewing", self._open_review)
 
-    def _open_review(self, dialog: Any) -> None:
+    def _open_review(self, unlocked: UnlockedVault) -> None:
         from app.review.window import ReviewWindow
 
-        if dialog.unlocked is None:
-            return
-        window = ReviewWindow(dialog.unlocked)
+        window = ReviewWindow(unlocked)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.destroyed.connect(lambda _o=None: self.windows.forget(window))
+        window.destroyed.connect(lambda _o=None: self._closed(window))
         self.windows.keep(window)
+        self.vault.hold(window, unlocked)
         window.show()
         window.raise_()
         self.review_opened.emit(window)
@@ -94,28 +94,34 @@ class MenuActions(QObject):
     def withdraw(self) -> QWidget | None:
         """Withdraw…: unlock (the receipts need the consent records), then the withdraw list.
 
+        While a review window holds the unlocked vault, the list opens at once.
+
         Returns:
-            The unlock dialog, or None when there is no vault.
+            The unlock dialog; None when there is no vault or the list opened at once.
         """
         return self.vault.unlock_then("Withdrawing", self._open_withdraw)
 
-    def _open_withdraw(self, unlock: Any) -> None:
+    def _open_withdraw(self, unlocked: UnlockedVault) -> None:
         from app.dialogs.withdraw_dialog import WithdrawDialog
 
-        if unlock.unlocked is None:
-            return
         joined, _problem = current_study(self.home)
         state = self.session.state
         dialog = WithdrawDialog(
-            unlock.unlocked,
+            unlocked,
             recording_session=lambda: state.session_id,
             stop_then=self.session.stop_then,
             joined_study=joined.id if joined else None,
         )
         dialog.withdrawn.connect(self._withdrawn)
         dialog.study_withdrawn.connect(self.leave_study)
+        dialog.finished.connect(lambda _r: self.vault.release(dialog))
+        self.vault.hold(dialog, unlocked)
         self.windows.open(dialog)
         self.withdraw_opened.emit(dialog)
+
+    def _closed(self, window: QWidget) -> None:
+        self.windows.forget(window)
+        self.vault.release(window)
 
     def _withdrawn(self, ids: list[str]) -> None:
         n = len(ids)

@@ -11,7 +11,7 @@ from typing import Any
 
 from app.qt.core import QObject, QTimer, Signal
 from app.tray.recording import RecorderLike, RecordingController, SinkFactory
-from app.tray.state import TrayState
+from app.tray.state import BY_HOTKEY, NO_ANSWER, TrayState
 from app.tray.widgets import ReconfirmPrompt
 from recorder.consent.reconfirm import ReconfirmSchedule
 
@@ -139,13 +139,13 @@ class SessionControl(QObject):
         events, frames, paused = self.controller.counts()
         self.state.counts(events, frames)
         if paused and self.state.state == "recording":
-            self.state.pause("paused by the hotkey")
+            self.state.pause(BY_HOTKEY)
             self.schedule.pause()
         elif (
             not paused
             and self.state.state == "paused"
             and self.controller.recorder
-            and self.state.pause_reason == "paused by the hotkey"
+            and self.state.pause_reason == BY_HOTKEY
         ):
             self.state.resume()
             self.schedule.resume()
@@ -158,7 +158,7 @@ class SessionControl(QObject):
             elif verdict == "pause":
                 self.controller.pause()
                 self.schedule.pause()
-                self.state.pause("no answer to the re-confirmation")
+                self.state.pause(NO_ANSWER)
                 self.prompt.hide()
                 self.notice.emit(
                     "Overt paused recording",

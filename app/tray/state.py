@@ -2,6 +2,10 @@
 
 The tray widget only renders what this says (icon, menu, tooltip) and forwards clicks to it;
 every transition is unit-tested here.
+
+Elapsed time is counted as the review window and ``overt sessions`` count a session's Duration:
+from the moment recording started, paused time included. So a time the tray showed while
+something happened is where review's timeline shows it.
 """
 
 from __future__ import annotations
@@ -12,6 +16,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from app.core.formatting import format_duration
+
+#: Why capture paused, as said after "Paused".
+BY_YOU = "by you"
+BY_HOTKEY = "by the hotkey"
+NO_ANSWER = "as nobody answered “Keep recording?”"
 
 State = Literal["idle", "starting", "recording", "paused", "stopping"]
 Icon = Literal["idle", "recording", "paused"]
@@ -42,7 +51,7 @@ class TrayState:
         state: the current state.
         session_id: the session being recorded (None when idle).
         events, frames: counts reported by the recorder.
-        pause_reason: why capture is paused ("you", "no answer to the re-confirmation", ...).
+        pause_reason: why capture is paused, said after "Paused" ("by you", "by the hotkey"...).
         study: the title of the study joined in Studies… ("" for personal recordings).
         clock: monotonic seconds (a fake in tests).
     """
@@ -54,8 +63,8 @@ class TrayState:
     frames: int = 0
     pause_reason: str = ""
     study: str = ""
-    _recorded_s: float = field(default=0.0, init=False)
     _since: float | None = field(default=None, init=False)
+    _until: float | None = field(default=None, init=False)
 
     # --- transitions ----------------------------------------------------------------------
 
@@ -68,7 +77,7 @@ class TrayState:
         self._require("idle")
         self.state = "starting"
         self.events = self.frames = 0
-        self._recorded_s = 0.0
+        self._since = self._until = None
 
     def started(self, session_id: str) -> None:
         """The recorder confirmed it captures."""
@@ -82,10 +91,9 @@ class TrayState:
         self._require("starting")
         self.state = "idle"
 
-    def pause(self, reason: str = "you paused it") -> None:
-        """Capture paused."""
+    def pause(self, reason: str = BY_YOU) -> None:
+        """Capture paused (the clock goes on: paused time is part of the session)."""
         self._require("recording")
-        self._stop_clock()
         self.state = "paused"
         self.pause_reason = reason
 
@@ -94,7 +102,6 @@ class TrayState:
         self._require("paused")
         self.state = "recording"
         self.pause_reason = ""
-        self._since = self.clock()
 
     def stop_requested(self) -> None:
         """Stop asked for: the recorder is finishing its writes."""
@@ -115,16 +122,16 @@ class TrayState:
         self.events, self.frames = events, frames
 
     def _stop_clock(self) -> None:
-        if self._since is not None:
-            self._recorded_s += self.clock() - self._since
-            self._since = None
+        if self._since is not None and self._until is None:
+            self._until = self.clock()
 
     # --- what to show ---------------------------------------------------------------------
 
     def elapsed(self) -> float:
-        """Recording time (paused time excluded)."""
-        running = self.clock() - self._since if self._since is not None else 0.0
-        return self._recorded_s + running
+        """Seconds since recording started, paused time included (until stop was asked)."""
+        if self._since is None:
+            return 0.0
+        return (self._until if self._until is not None else self.clock()) - self._since
 
     @property
     def icon(self) -> Icon:
@@ -141,7 +148,7 @@ class TrayState:
         if self.state == "recording":
             return f"Recording {format_duration(self.elapsed())} · {counts}"
         if self.state == "paused":
-            return f"Paused ({self.pause_reason}) at {format_duration(self.elapsed())} · {counts}"
+            return f"Paused {self.pause_reason} · {format_duration(self.elapsed())} · {counts}"
         if self.state == "starting":
             return "Starting to record…"
         if self.state == "stopping":

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-CONSENT_TEXT_VERSION = 1
+CONSENT_TEXT_VERSION = 2  # 2: the withdrawal line names the menu entry, no backticks
 LANGUAGE = "en"
 
 #: What the person affirms, each every session, each ticked by the person (never pre-ticked).
@@ -137,7 +137,8 @@ def describe(record: dict[str, Any]) -> list[Section]:
         Section(
             "Withdrawing",
             (
-                "Withdraw any session at any time from the tray or with `overt withdraw`: "
+                "Withdraw any session at any time with Withdraw… in the tray's menu (or the "
+                "command overt withdraw): "
                 "it is deleted irrecoverably and you get a receipt to send to the researcher.",
             ),
         ),

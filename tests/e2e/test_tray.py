@@ -54,6 +54,32 @@ def test_tray_icon_appears_in_the_tray(x_display: XDisplay, tmp_path: Path) -> N
     assert len(tray_icon_pixels(x_display)) == 0
 
 
+def test_first_start_opens_the_welcome_and_creates_the_vault(
+    x_display: XDisplay, xdo: XDoTool, tmp_path: Path
+) -> None:
+    """`overt` with no vault: the tray icon and the welcome, not a hollow ring alone."""
+    home = tmp_path / "vault"
+    env = dict(x_display.env, OVERT_HOME=str(home))
+    app = subprocess.Popen([sys.executable, "-m", "app"], cwd=ROOT, env=env)
+    try:
+        welcome = xdo.wait_window("Welcome to Overt", timeout=20)
+        screenshot(x_display, SCREENS / "first-start.png")
+        xdo.run("windowactivate", "--sync", str(welcome))
+        xdo.type(PASSPHRASE.decode())
+        xdo.key("Tab")
+        xdo.type(PASSPHRASE.decode())
+        xdo.key("Return")  # Create vault (the default button)
+        deadline = time.monotonic() + 60  # the real key derivation
+        while time.monotonic() < deadline and not (home / "vault.key").exists():
+            assert app.poll() is None, "the tray app exited"
+            time.sleep(0.2)
+        Vault.open(home).unlock(PASSPHRASE)
+        assert len(tray_icon_pixels(x_display)) >= 20  # and the tray icon is there
+    finally:
+        app.terminate()
+        app.wait(10)
+
+
 # --- Studies… and Withdraw… in the real tray, driven with xdotool ---------------------------
 
 SCREENS = ROOT / "build" / "screens"

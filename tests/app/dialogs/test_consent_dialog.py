@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -93,3 +94,16 @@ def test_the_consent_dialog_shows_the_defaults_and_ticks_no_statement(
     assert not dialog.start.isEnabled()
     text = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert "9 days" in text
+
+
+def test_the_consent_text_shows_no_raw_markup(qtbot: QtBot) -> None:
+    study = {"id": "s", "title": "Forms", "researcher": "Lab", "contact": "lab@example.org",
+             "purposes": ["study forms"]}  # fmt: skip
+    for shown in (draft(), {**draft(), "study": study}):
+        dialog = ConsentDialog(shown)
+        qtbot.add_widget(dialog)
+        texts = [html.unescape(label.text()) for label in dialog.findChildren(QLabel)]
+        texts += [box.text() for box in dialog.checkboxes.values()]
+        assert not [t for t in texts if "`" in t]
+        assert any("Withdraw… in the tray's menu" in t for t in texts)
+        assert "`" not in render_text(shown)  # the CLI shows the same text

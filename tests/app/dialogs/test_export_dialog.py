@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 import app.dialogs.export_dialog as module
 from app.dialogs.export_dialog import ExportDialog
+from storage.export import FORMATS
 from storage.export.errors import ExportCancelled
 from tests.app.sessions import OFFSCREEN_LIMITS, vault_with_session
 
@@ -45,7 +46,7 @@ def test_preview_then_export_writes_the_files(qtbot: QtBot, tmp_path: Path) -> N
     assert "Editor" in text
     assert "notes.txt — Editor" in text
     assert dialog.thumbs.count() >= 2  # sample thumbnails (and a stretch)
-    dialog.format.setCurrentText("zip")
+    dialog.choose_format("zip")
     target = Path(dialog.path.text())
     assert target.parent == out
     assert target.suffix == ".zip"
@@ -119,6 +120,32 @@ def test_unapproved_session_is_refused(qtbot: QtBot, tmp_path: Path) -> None:
     assert not dialog.export_button.isEnabled()
     dialog.start_export()
     assert not dialog.busy()
+
+
+def test_an_unapproved_session_shows_no_endless_preview_or_progress(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    vault, sid = vault_with_session(tmp_path / "vault", frames=2)
+    dialog = ExportDialog(vault, [sid], folder=tmp_path)
+    qtbot.add_widget(dialog)
+    dialog.show()
+    assert "Preparing" not in dialog.summary.toPlainText()
+    assert "Approve" in dialog.summary.toPlainText()  # what to do instead
+    assert dialog.progress.isHidden()
+    assert not dialog.busy()
+    assert not dialog.format.isEnabled()
+
+
+def test_each_format_says_what_it_is_for(qtbot: QtBot, tmp_path: Path) -> None:
+    dialog, _out = opened(qtbot, tmp_path)
+    items = [dialog.format.itemText(i) for i in range(dialog.format.count())]
+    assert [dialog.format.itemData(i) for i in range(dialog.format.count())] == list(FORMATS)
+    for name, text in zip(FORMATS, items, strict=True):
+        assert text.startswith(f"{name}: "), text
+        assert len(text) > len(name) + 12, text
+    assert dialog.progress.isHidden()  # no 0% bar once the preview is shown
+    dialog.choose_format("parquet")
+    assert dialog.chosen_format() == "parquet"
 
 
 def test_export_button_opens_the_dialog_for_the_open_session(qtbot: QtBot, tmp_path: Path) -> None:

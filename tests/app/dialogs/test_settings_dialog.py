@@ -307,7 +307,11 @@ def test_setting_is_disabled_without_the_keyring_package(
     dialog = SettingsDialog(tmp_path)
     qtbot.add_widget(dialog)
     assert not dialog.remember.isEnabled()
-    assert "keyring" in dialog.remember_reason.text()
+    reason = dialog.remember_reason.text()
+    assert "keyring" in reason
+    assert "pip" not in reason  # no developer text
+    assert "[" not in reason
+    assert "you type your passphrase" in reason  # what the person does instead
 
 
 def test_setting_is_saved_when_available(qtbot: QtBot, tmp_path: Path) -> None:

@@ -118,3 +118,33 @@ def test_unlock_dialog_saves_the_key_only_when_opted_in(qtbot: QtBot, tmp_path: 
     assert quiet.unlocked is not None
     with qtbot.wait_signal(quiet.accepted, timeout=5000):
         quiet.show()
+
+
+def test_the_unlock_dialog_is_wide_enough_for_its_whole_title(qtbot: QtBot) -> None:
+    import tempfile
+
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    with tempfile.TemporaryDirectory(prefix="v") as short:  # a short path: a narrow dialog
+        dialog = UnlockDialog(make_vault(Path(short) / "v"), detect_caps=lambda: None)
+        qtbot.add_widget(dialog)
+        dialog.show()
+        bold = QFont(dialog.font())
+        bold.setBold(True)  # title bars often use a bold font
+        title = QFontMetrics(bold).horizontalAdvance(dialog.windowTitle())
+        # Room for the title beside a window manager's icon and three buttons.
+        assert dialog.width() >= title + 150, (dialog.width(), title)
+
+
+def test_the_welcome_says_what_overt_does_and_where_the_pause_hotkey_is(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    home = tmp_path / "vault"
+    home.mkdir()
+    save(home, Settings(pause_hotkey="ctrl+alt+f9"))
+    dialog = FirstRunDialog(home, create=cheap_create, detect_caps=lambda: None)
+    qtbot.add_widget(dialog)
+    shown = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "Ctrl+Alt+F9" in shown
+    for words in ("Record…", "solid red disc", "hollow ring", "Create your vault"):
+        assert words in shown, words

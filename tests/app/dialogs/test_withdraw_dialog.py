@@ -97,7 +97,10 @@ def test_withdraw_a_whole_study(qtbot: QtBot, tmp_path: Path) -> None:
     dialog = make_dialog(qtbot, unlocked)
     dialog.study_table.selectRow(0)
     qtbot.mouseClick(dialog.withdraw_study_button, Qt.MouseButton.LeftButton)
-    assert "all 2 sessions of the study 'Forms'" in answer(dialog, yes=True)
+    assert answer(dialog, yes=True) == (
+        "Withdraw both sessions of the study 'Forms'? They are deleted irrecoverably and a "
+        "receipt is written for each."
+    )
     assert [s.id for s in Vault.open(unlocked.home).sessions()] == [personal]
     receipts = sorted((unlocked.home / "receipts").glob("*.json"))
     assert {json.loads(p.read_text())["session_id"] for p in receipts} == set(study)
@@ -146,3 +149,32 @@ def test_the_session_being_recorded_is_stopped_first(qtbot: QtBot, tmp_path: Pat
     then()
     assert Vault.open(vault.home).sessions() == []
     assert "Deleted 1 session irrecoverably" in dialog.outcome.text()
+
+
+def test_the_question_counts_a_studys_sessions_in_words(qtbot: QtBot, tmp_path: Path) -> None:
+    vault = make_vault(tmp_path / "vault")
+    write_session(vault, frames=1, study=STUDY)  # type: ignore[arg-type]
+    dialog = make_dialog(qtbot, vault.unlock(PASSPHRASE))
+    dialog.study_table.selectRow(0)
+    qtbot.mouseClick(dialog.withdraw_study_button, Qt.MouseButton.LeftButton)
+    assert answer(dialog, yes=False) == (
+        "Withdraw the only session of the study 'Forms'? It is deleted irrecoverably and a "
+        "receipt is written."
+    )
+    for _ in range(2):
+        write_session(vault, frames=1, study=STUDY)  # type: ignore[arg-type]
+    dialog.refresh()
+    dialog.study_table.selectRow(0)
+    qtbot.mouseClick(dialog.withdraw_study_button, Qt.MouseButton.LeftButton)
+    assert answer(dialog, yes=False).startswith(
+        "Withdraw all 3 sessions of the study 'Forms'? They"
+    )
+
+
+def test_a_session_deleted_elsewhere_leaves_the_list(qtbot: QtBot, tmp_path: Path) -> None:
+    unlocked, personal, study = vault_with_three(tmp_path / "vault")
+    dialog = make_dialog(qtbot, unlocked)
+    assert dialog.session_table.rowCount() == 3
+    Vault.open(unlocked.home).delete_session(personal)  # as `overt delete` or expiry would
+    qtbot.wait_until(lambda: dialog.session_table.rowCount() == 2, timeout=5000)
+    assert {e.id for e in dialog.entries} == set(study)

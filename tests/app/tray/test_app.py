@@ -22,7 +22,7 @@ from app.tray.consent_flow import RECORD_WITHOUT_STUDY
 from recorder.consent.participant import participant_id
 from recorder.consent.reconfirm import ReconfirmSchedule
 from storage import Vault
-from tests.app.sessions import OFFSCREEN_LIMITS, PASSPHRASE, make_vault
+from tests.app.sessions import OFFSCREEN_LIMITS, PASSPHRASE, TEST_LOG_N, make_vault, write_session
 from tests.app.study_files import write_study
 
 pytestmark = OFFSCREEN_LIMITS
@@ -362,3 +362,78 @@ def test_stop_and_quit_saves_the_session_before_quitting(qtbot: QtBot, tray: Tra
     assert Vault.open(tray.home).session(session_id).state == "complete"
     assert not tray.status_window.isVisible()
     assert not tray.expiry.timer.isActive()
+
+
+def test_first_start_without_a_vault_opens_the_welcome(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.dialogs.vault_dialogs import FirstRunDialog
+
+    def cheap_create(home: Path, passphrase: bytes) -> Vault:
+        return Vault.create(home, passphrase, log_n=TEST_LOG_N)
+
+    monkeypatch.setitem(FirstRunDialog.__init__.__kwdefaults__, "create", cheap_create)
+    home = tmp_path / "vault"
+    app = TrayApp(home, tray_available=False)
+    assert app.status_window is not None
+    qtbot.add_widget(app.status_window)
+    qtbot.add_widget(app.prompt)
+    app.show()
+    [welcome] = [w for w in app.windows if isinstance(w, FirstRunDialog)]
+    qtbot.add_widget(welcome)
+    assert welcome.isVisible()  # not only a hollow ring
+    shown = " ".join(label.text() for label in welcome.findChildren(QLabel))
+    assert "Ctrl+Alt+Shift+P" in shown  # where the pause hotkey is
+    assert "solid red disc" in shown
+    app.activate()  # a second launch, or Record… meanwhile: the same welcome, not another
+    assert app.record() is None
+    assert [w for w in app.windows if isinstance(w, FirstRunDialog)] == [welcome]
+    welcome.passphrase.setText(PASSPHRASE.decode())
+    welcome.confirm.setText(PASSPHRASE.decode())
+    with qtbot.wait_signal(app.notified) as note:
+        welcome.create_button.click()
+    assert note.args[0] == "Overt is ready"
+    Vault.open(home).unlock(PASSPHRASE)
+    app.show()  # with a vault, no welcome
+    assert not [w for w in app.windows if isinstance(w, FirstRunDialog)]
+    app._really_quit()
+
+
+def test_withdraw_while_review_is_unlocked_asks_no_passphrase(qtbot: QtBot, tray: TrayApp) -> None:
+    write_session(Vault.open(tray.home), frames=1)
+    unlock = tray.review()
+    assert unlock is not None
+    qtbot.add_widget(unlock)
+    unlock.passphrase.setText(PASSPHRASE.decode())  # type: ignore[attr-defined]
+    with qtbot.wait_signal(tray.review_opened, timeout=TIMEOUT) as opened:
+        qtbot.keyClick(unlock.passphrase, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    review = opened.args[0]  # deletes itself on close (not added to qtbot)
+    with qtbot.wait_signal(tray.withdraw_opened, timeout=TIMEOUT) as withdrawing:
+        assert tray.withdraw() is None  # no unlock dialog: the review's vault is shared
+    dialog = withdrawing.args[0]
+    qtbot.add_widget(dialog)
+    assert dialog.unlocked is review.vault
+    assert dialog.session_table.rowCount() == 1
+    dialog.accept()
+    review.close()
+    qtbot.wait_until(lambda: tray.vault.unlocked is None, timeout=TIMEOUT)
+    again = tray.withdraw()  # nothing holds the unlocked vault now: the passphrase again
+    assert again is not None
+    qtbot.add_widget(again)
+
+
+def test_the_trays_time_and_reviews_duration_count_paused_time_alike(
+    qtbot: QtBot, tray: TrayApp
+) -> None:
+    start_recording(qtbot, tray)
+    session_id = tray.state.session_id
+    assert session_id is not None
+    tray.actions["pause"].trigger()
+    qtbot.wait(1200)
+    tray.actions["pause"].trigger()
+    with qtbot.wait_signal(tray.controller.stopped, timeout=TIMEOUT):
+        tray.actions["stop"].trigger()
+    shown = tray.state.elapsed()
+    duration = Vault.open(tray.home).unlock(PASSPHRASE).open_session(session_id).summary.duration
+    assert shown >= 1.0  # the pause counted
+    assert abs(shown - duration) < 0.5, (shown, duration)

@@ -1,10 +1,10 @@
-"""The tray's state machine: transitions, elapsed time without pauses, menu, tooltip, icon."""
+"""The tray's state machine: transitions, elapsed time as review counts it, menu, tooltip, icon."""
 
 from __future__ import annotations
 
 import pytest
 
-from app.tray.state import TransitionError, TrayState
+from app.tray.state import BY_HOTKEY, BY_YOU, NO_ANSWER, TransitionError, TrayState
 
 
 class FakeClock:
@@ -29,15 +29,19 @@ def test_a_whole_session() -> None:
     tray.counts(120, 7)
     assert tray.tooltip() == "Overt: Recording 1:05 · 120 events, 7 frames"
     assert tray.menu()["pause"].label == "Pause"
-    tray.pause("no answer to the re-confirmation")
-    clock.now += 1000  # paused time does not count
+    tray.pause(NO_ANSWER)
+    clock.now += 20  # paused time counts, as in review's Duration and timeline
     assert tray.icon == "paused"
     assert tray.menu()["pause"].label == "Resume"
-    assert tray.status().startswith("Paused (no answer to the re-confirmation) at 1:05")
+    assert tray.status() == (
+        "Paused as nobody answered “Keep recording?” · 1:25 · 120 events, 7 frames"
+    )
     tray.resume()
     clock.now += 10
-    assert tray.elapsed() == 75
+    assert tray.elapsed() == 95
     tray.stop_requested()
+    clock.now += 5  # saving is not recording
+    assert tray.elapsed() == 95
     assert tray.menu()["quit"].enabled is False
     assert not tray.menu()["pause"].enabled
     tray.stopped()
@@ -102,3 +106,31 @@ def test_the_studies_entry_names_the_joined_study() -> None:
     assert tray.menu()["studies"].label == "Studies… (Filling in forms)"
     tray.study = "A very long study title that would make the menu wide"
     assert tray.menu()["studies"].label == "Studies… (A very long study title that wo…)"
+
+
+def test_a_pause_says_who_paused_once() -> None:
+    clock = FakeClock()
+    tray = TrayState(clock=clock)
+    tray.start_requested()
+    tray.started("s1")
+    for reason, said in ((BY_YOU, "Paused by you · "), (BY_HOTKEY, "Paused by the hotkey · ")):
+        tray.pause(reason)
+        assert tray.status().startswith(said)
+        assert tray.status().count("aused") == 1  # never "Paused (paused by the hotkey)"
+        tray.resume()
+
+
+def test_elapsed_time_agrees_with_the_sessions_duration_in_review() -> None:
+    """The tray counts from the start, paused time included: the convention of review's
+    Duration (the key record's end minus its start) and its timeline's times."""
+    clock = FakeClock()
+    tray = TrayState(clock=clock)
+    tray.start_requested()
+    tray.started("s1")
+    started = clock.now
+    clock.now += 30
+    tray.pause()
+    clock.now += 45
+    tray.resume()
+    clock.now += 15
+    assert tray.elapsed() == clock.now - started == 90
