@@ -27,6 +27,8 @@ from storage.scan.text import Suggestion
 log = logging.getLogger(__name__)
 
 FRAME_CACHE = 8
+LOADING = "Loading…"
+NO_FRAMES = "This session holds no frames: its screenshots were off, or they were deleted."
 THUMB_IDLE_MS = 250
 
 
@@ -111,21 +113,23 @@ class FramePanel(QWidget):
         self._thumb_timer.stop()
         self.index = 0
         self._wanted_action = None
-        self.view.image = None
+        self.view.say(LOADING)
         self.view.clear_selection()
 
     def open(self, session: ReviewSession, model: ReviewModel) -> None:
         """Show this session from now on (its frames load as they are asked for)."""
         self.session = session
         self.model = model
+        if model.frame_count == 0:
+            self.view.say(NO_FRAMES)
+            self.position.setText("No frames")
 
     def close_session(self, message: str) -> None:
         """The session is gone: an empty view, and ``message`` where the position was."""
-        self.session = None
-        self.model = None
-        self.view.image = None
-        self.view.update()
+        self.reset()
+        self.view.say(message)
         self.position.setText(message)
+        self.timeline.set_data({}, [], 0.0)
 
     def show_records(self) -> None:
         """Plot the model's events on the timeline (once they are loaded) and its thumbnails."""

@@ -40,6 +40,7 @@ class FrameView(QWidget):
 
     Attributes:
         image: the frame shown (None before the first arrives).
+        placeholder: what is said where no frame is shown ("Loading…" only while one loads).
         overlay: what to draw over it.
         selection: the selected region in frame pixels, or None.
 
@@ -52,6 +53,7 @@ class FrameView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.image: QImage | None = None
+        self.placeholder = ""
         self.overlay = Overlay()
         self.selection: QRect | None = None
         self._drag_from: QPoint | None = None
@@ -67,6 +69,12 @@ class FrameView(QWidget):
         """Show a frame and its overlay."""
         self.image = image
         self.overlay = overlay
+        self.update()
+
+    def say(self, text: str) -> None:
+        """Show no frame, and ``text`` in its place."""
+        self.image = None
+        self.placeholder = text
         self.update()
 
     def clear_selection(self) -> None:
@@ -127,7 +135,9 @@ class FrameView(QWidget):
         painter.fillRect(self.rect(), QColor("#20242a"))
         if self.image is None:
             painter.setPen(QColor("#c8ced6"))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Loading…")
+            box = self.rect().adjusted(24, 24, -24, -24)
+            flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+            painter.drawText(box, int(flags), self.placeholder)
             painter.end()
             return
         target = self._target()

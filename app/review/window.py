@@ -36,6 +36,7 @@ from app.review.session_list import SessionList
 from app.review.suggestions_panel import SuggestionsPanel
 from app.review.text_panel import TypedTextPanel
 from app.review.tools_row import ToolsRow
+from app.review.vault_follow import FollowsTheVault
 from storage import UnlockedVault
 from storage.scan import text as scanner
 
@@ -45,7 +46,7 @@ Records = tuple[
 ]
 
 
-class ReviewWindow(ReviewCommands):
+class ReviewWindow(FollowsTheVault, ReviewCommands):
     """Sessions on top; the frame, timeline and tools in the middle; actions and text right.
 
     Attributes:
@@ -94,11 +95,13 @@ class ReviewWindow(ReviewCommands):
         self.runner.applied.connect(self._change_applied)
         self.runner.failed.connect(self._change_failed)
         self._records_after_first_frame = False
+        self._opening: str | None = None  # the session shown, or opening
         self.setWindowTitle("Overt: review")
         self._fit_to_screen()
         self._build()
         self._shortcuts()
         self.refresh_sessions()
+        self._open_newest()
 
     @property
     def index(self) -> int:
@@ -111,6 +114,7 @@ class ReviewWindow(ReviewCommands):
         self.sessions = SessionList(self.vault, self.pool)
         self.sessions.chosen.connect(self._session_chosen)
         self.sessions.studiesRead.connect(self.studiesRead)
+        self.sessions.vaultChanged.connect(self._vault_changed)
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(0, 0, 0, 0)
@@ -134,13 +138,12 @@ class ReviewWindow(ReviewCommands):
         outer_layout.addWidget(root)
         self.setCentralWidget(outer)
         self.statusBar().setSizeGripEnabled(False)
-        self.statusBar().showMessage("Pick a session to review.")
         self._set_tools_enabled(False)
 
     def _build_frame_panel(self) -> FramePanel:
         panel = self.frame_panel = FramePanel(self.loader)
         panel.shown.connect(self._frame_shown)
-        panel.failed.connect(self._fail)
+        panel.failed.connect(self._load_failed)
         panel.view.regionSelected.connect(self._region_drawn)
         self.view, self.timeline, self.position = panel.view, panel.timeline, panel.position
         return panel
@@ -242,9 +245,10 @@ class ReviewWindow(ReviewCommands):
         if self.session is None or self.session.session_id != session_id:
             self.open_session(session_id)
 
-    def open_session(self, session_id: str) -> None:
-        """Open a session: frames first (to show frame 0 fast), then events and actions."""
+    def open_session(self, session_id: str, at_frame: int = 0) -> None:
+        """Open a session: frames first (to show ``at_frame`` fast), then events and actions."""
         self.loader.renew()
+        self._opening = session_id
         self.session = None
         self.model = None
         self.frame_panel.reset()
@@ -266,11 +270,11 @@ class ReviewWindow(ReviewCommands):
             if frames:
                 # Events and actions load once the first frame is up: it comes first.
                 self._records_after_first_frame = True
-                self.show_frame(0)
+                self.show_frame(min(at_frame, len(frames) - 1))
             else:
                 self._load_records()
 
-        self.loader.start(load, opened, self._fail)
+        self.loader.start(load, opened, self._load_failed)
 
     def _load_records(self) -> None:
         session = self.session
@@ -300,7 +304,7 @@ class ReviewWindow(ReviewCommands):
             self.recordsLoaded.emit(session.session_id)
             self.frame_panel.show_if_cached(self.index)
 
-        self.loader.start(load, loaded, self._fail)
+        self.loader.start(load, loaded, self._load_failed)
 
     def _fill_records(self, model: ReviewModel, redactions: list[dict[str, Any]]) -> None:
         self.actions_list.blockSignals(True)
@@ -378,13 +382,9 @@ class ReviewWindow(ReviewCommands):
         self.view.clear_selection()
         self.refresh_sessions()
         if not closes:
-            self.open_session(session_id)
+            self.open_session(session_id, at_frame=self.index)  # stay where the person was
         else:
-            self.session = None
-            self.model = None
-            self.frame_panel.close_session("Session deleted.")
-            self.actions_list.clear()
-            self.text_view.clear()
+            self.close_session("Session deleted.")
         self.changed.emit(message)
 
     def _change_failed(self, message: str) -> None:

@@ -200,8 +200,8 @@ def test_delete_the_current_frame(
         assert window.delete_range(window.index, window.index, frames=True, events=False)
     assert window.previews[0].title == "Delete frames"  # type: ignore[attr-defined]
     assert window.previews[0].lines[0].startswith("1 of 6 frame(s)")  # type: ignore[attr-defined]
-    wait_frame(qtbot, window, 0)
-    assert "Frame 1 / 5" in window.position.text()
+    wait_frame(qtbot, window, 2)  # where the deleted frame was: the one after it
+    assert "Frame 3 / 5" in window.position.text()
     after = vault.open_session(sid)
     assert [after.frame_image(i).tobytes() for i in range(5)] == pixels[:2] + pixels[3:]
     assert sum(1 for _ in after.events()) == 68  # events kept

@@ -437,3 +437,34 @@ def test_the_trays_time_and_reviews_duration_count_paused_time_alike(
     duration = Vault.open(tray.home).unlock(PASSPHRASE).open_session(session_id).summary.duration
     assert shown >= 1.0  # the pause counted
     assert abs(shown - duration) < 0.5, (shown, duration)
+
+
+def test_withdraw_from_the_tray_tells_the_open_review_its_session_went(
+    qtbot: QtBot, tray: TrayApp
+) -> None:
+    from app.review.vault_follow import GONE
+
+    session_id = write_session(Vault.open(tray.home), frames=2)
+    unlock = tray.review()
+    assert unlock is not None
+    qtbot.add_widget(unlock)
+    unlock.passphrase.setText(PASSPHRASE.decode())  # type: ignore[attr-defined]
+    with qtbot.wait_signal(tray.review_opened, timeout=TIMEOUT) as opened:
+        qtbot.keyClick(unlock.passphrase, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    review = opened.args[0]  # deletes itself on close (not added to qtbot)
+    qtbot.wait_until(lambda: review.view.image is not None, timeout=TIMEOUT)  # newest, shown
+    with qtbot.wait_signal(tray.withdraw_opened, timeout=TIMEOUT) as withdrawing:
+        tray.withdraw()
+    dialog = withdrawing.args[0]
+    qtbot.add_widget(dialog)
+    dialog.session_table.selectRow(0)
+    qtbot.mouseClick(dialog.withdraw_session_button, Qt.MouseButton.LeftButton)
+    [yes] = [b for b in dialog.question.buttons() if b.text() == "Delete and write receipt"]
+    with qtbot.wait_signal(review.failed, timeout=TIMEOUT) as said:
+        yes.click()
+    assert said.args == [GONE]
+    assert review.sessions.topLevelItemCount() == 0
+    assert review.view.placeholder == GONE
+    assert not Vault.open(tray.home).session_ids()
+    assert session_id not in review.sessions.ids
+    review.close()
