@@ -62,7 +62,7 @@ class SessionChanges:
                 reader,
                 self._vault_id,
                 self._public_key,
-                on_done=lambda: self.refresh_summary(reader.path, reader.session_id),
+                on_done=lambda: self.refresh_summary(reader.path, reader.session_id, ends=True),
             ) as rw,
         ):
             yield rw
@@ -77,12 +77,23 @@ class SessionChanges:
             )
             self.refresh_summary(reader.path, session_id)
 
-    def refresh_summary(self, path: Path, session_id: str) -> None:
-        """Rewrite one session's index entry from its encrypted streams."""
+    def refresh_summary(self, path: Path, session_id: str, *, ends: bool = False) -> None:
+        """Rewrite one session's index entry from its encrypted streams.
+
+        Args:
+            ends: a rewrite may have deleted the session's tail: its duration then ends at
+                the last frame, event or action left (SessionReader.summary keeps that).
+        """
         reader = SessionReader(path, session_id, self._vault_id, self._private)
         s = reader.summary
-        s.events = sum(1 for _ in reader.events())
-        s.actions = sum(1 for _ in reader.actions())
+        s.events = s.actions = 0
+        end = max([0.0, *(float(f.get("t", 0.0)) for f in reader.frames())])
+        for e in reader.events():
+            s.events, end = s.events + 1, max(end, float(e.get("t", 0.0)))
+        for a in reader.actions():
+            s.actions, end = s.actions + 1, max(end, float(a.get("t_end", a.get("t", 0.0))))
+        if ends:
+            s.duration = min(s.duration, round(end, 3))
         index.write_summary(path, s)
 
     def rebuild_index(self) -> int:

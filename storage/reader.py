@@ -71,12 +71,14 @@ class SessionReader:
     @property
     def summary(self) -> index.SessionSummary:
         """The index summary, corrected from the authenticated key record and consent."""
-        s = index.read_summary(self.path, self.session_id) or index.unknown_summary(self.session_id)
+        known = index.read_summary(self.path, self.session_id)
+        s = known or index.unknown_summary(self.session_id)
         s.state = self.state
         s.review = self.record.review
         s.started = self.record.started
-        if self.record.ended is not None:
-            s.duration = round(self.record.ended - self.record.started, 3)
+        if self.record.ended is not None:  # shorter once a change deleted the session's tail
+            full = round(self.record.ended - self.record.started, 3)
+            s.duration = min(s.duration, full) if known else full
         s.frames = len(self.frames())
         s.study_id = study_of(self.consent)
         s.expires = index.expiry_from_consent(self.consent, self.record.started)

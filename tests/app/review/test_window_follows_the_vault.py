@@ -3,8 +3,10 @@ was deleted elsewhere, stays on its frame after a change, and its Duration follo
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QRect
 from pytestqt.qtbot import QtBot
 
@@ -16,12 +18,15 @@ from tests.app.sessions import (
     OFFSCREEN_LIMITS,
     PASSPHRASE,
     consent,
+    frame_pixels,
     make_vault,
+    meta,
     write_session,
 )
 from tests.helpers.overt_cli import run_overt
 
 TIMEOUT = 10_000
+DURATION_COLUMN = 1
 
 pytestmark = OFFSCREEN_LIMITS
 
@@ -132,3 +137,31 @@ def test_review_stays_on_the_current_frame_after_a_black_out(qtbot: QtBot, tmp_p
     shown_frame(qtbot, window, 3)
     assert window.index == 3
     assert "Frame 4 / 6" in window.position.text()
+
+
+def test_the_duration_follows_the_deletion_of_the_sessions_tail(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault = make_vault(tmp_path / "vault")
+    writer = vault.begin_session(consent(), clock=lambda: time.time() - 100)
+    for i, t in enumerate((0.0, 30.0, 60.0, 90.0)):
+        writer.append_frame(frame_pixels(160, 90, i), (160, 90), meta(t, 160, 90))
+        writer.append_event({"t": t + 1, "wall": 1.0, "kind": "move", "x": i, "y": i})
+    real = time.monotonic
+    with monkeypatch.context() as later:  # the writer closes 100 s after it began
+        later.setattr(time, "monotonic", lambda: real() + 100)
+        writer.close()
+    window = window_on(qtbot, vault.unlock(PASSPHRASE))
+    qtbot.wait_until(
+        lambda: window.model is not None and bool(window.model.events), timeout=TIMEOUT
+    )
+    row = window.sessions.topLevelItem(0)
+    assert row is not None
+    assert row.text(DURATION_COLUMN) == "1:40"  # from Start to Stop
+    with qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT):
+        assert window.delete_range(2, 3, frames=True, events=True)
+    row = window.sessions.topLevelItem(0)
+    assert row is not None
+    assert row.text(DURATION_COLUMN) == "0:31"  # ends with what is left
+    summary = Vault.open(vault.home).unlock(PASSPHRASE).open_session(writer.session_id).summary
+    assert summary.duration == 31.0  # `overt show` and an export's session.json agree
