@@ -135,9 +135,10 @@ class ExportDialog(QDialog):
         """Nothing can be exported: say why and what to do; no preview, no progress."""
         self.status.setText(refusal)
         self.summary.setPlainText(
-            "Nothing is exported until you have reviewed the session and approved it: open it "
-            "in Review…, black out or delete what should not leave this computer, then press "
-            "Approve. Export… then shows a preview of exactly what will be written."
+            "Nothing is exported until you have reviewed the session and approved it: in the "
+            "review window (Review… in the tray's menu), black out or delete what should not "
+            "leave this computer, then press Approve…; Export… then shows a preview of exactly "
+            "what will be written."
         )
         self.progress.setVisible(False)
         self.export_button.setEnabled(False)

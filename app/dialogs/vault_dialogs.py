@@ -30,8 +30,8 @@ from storage import StorageError, UnlockedVault, Vault
 WELCOME = (
     "<p><b>Overt records how you use your computer — only when you say so.</b></p>"
     "<p>Overt lives in its tray icon: a grey hollow ring while it is not recording, a solid "
-    "red disc while it records, two amber bars while it is paused. Its menu has "
-    "<i>Record…</i>, <i>Pause</i>, <i>Stop</i> and <i>Review…</i>.</p>"
+    "red disc while it records, two amber bars while it is paused. Click it for its menu: "
+    "<i>Record…</i>, <i>Pause</i>, <i>Stop</i>, <i>Review…</i> and the rest.</p>"
     "<p>When you choose <i>Record…</i>, Overt shows exactly what that session will capture "
     "(mouse, keyboard, windows, screenshots) and records nothing until you agree. "
     "Pause or resume from the icon's menu, or anywhere with the pause hotkey "

@@ -6,10 +6,11 @@
 3. Records a short session with the study (`overt record --i-consent --study ... --duration`)
    while xdotool clicks and types in a real window (a small Tk notes app).
 4. Lists it, shows its actions and verifies it (`overt sessions`, `show --actions`, `verify`).
-5. Runs the tray app in a child process (`--qt-shots`): its menu, Record… and the consent
-   dialog, then a real recording started with Start while xdotool types in the notes
-   window, the menu while recording, and Stop; then the review window on that session, and
-   the Export dialog once it is approved (its preview, then the finished export).
+5. Runs the tray app in a child process (`--qt-shots`): first start with no vault (the
+   welcome), its menu, Record… and the consent dialog, then a real recording started with
+   Start while xdotool types in the notes window, the menu while recording, and Stop; then the review window as it opens (on that
+   newest session), the Export dialog before approval (its refusal) and once it is approved
+   (its preview, then the finished export).
    Each is saved as PNG whole-screen and cropped to the window.
 
 Everything lives in a temporary folder and on the virtual display; both go at the end.
@@ -274,6 +275,19 @@ def qt_shots(out_dir: Path, home: Path, session_id: str) -> int:
         wait_until(lambda: widget.frameGeometry() != widget.geometry(), "the window's frame")
         return widget.frameGeometry()
 
+    print("First start, with no vault yet: the welcome opens beside the tray icon:")
+    first = TrayApp(home.parent / "new-vault")
+    first.show()
+    welcome = first.vault.welcome
+    assert welcome is not None, "no welcome on first start"
+    wait_until(lambda: welcome.isVisible(), "the welcome")
+    xdo.run("windowactivate", "--sync", str(xdo.wait_window("Welcome to Overt")))
+    shoot("first-start", framed(welcome))
+    welcome.reject()
+    first.expiry.stop()
+    first.view.hide()
+    wait_until(lambda: tray_icon_centre(display) is None, "the first start's icon to go")
+
     tray = TrayApp(home)
     tray.show()
     assert tray.tray is not None, "no system tray (trayer) on the demo display"
@@ -334,11 +348,14 @@ def qt_shots(out_dir: Path, home: Path, session_id: str) -> int:
     print(f"The review window on the session recorded through the tray ({tray_session}):")
     passphrase = Path(os.environ["OVERT_PASSPHRASE_FILE"]).read_bytes().rstrip(b"\n")
     window = ReviewWindow(Vault.open(home).unlock(passphrase))
-    window.show()
     loaded: list[str] = []
     window.recordsLoaded.connect(loaded.append)
-    window.open_session(tray_session)
+    window.show()  # it opens on the newest session: the one just recorded
     wait_until(lambda: loaded and window.view.image is not None, "the session to load")
+    if window.session is None or window.session.session_id != tray_session:
+        raise SystemExit("demo: review did not open on the newest session")
+    xdo.run("windowactivate", "--sync", str(xdo.wait_window("Overt: review")))
+    shoot("review-on-open", framed(window))
     if TRAY_TYPED not in window.text_view.toPlainText():
         raise SystemExit("demo: the typed text is not in the tray-recorded session")
     window.actions_list.setCurrentRow(0)  # the first click, marked on its frame
@@ -368,10 +385,16 @@ def qt_shots(out_dir: Path, home: Path, session_id: str) -> int:
         print("(Tesseract is not installed: no frame scan.)")
     window.close()
 
-    print("Approve it, then Export…: the preview (counts, apps, titles, sample frames):")
     from app.dialogs.export_dialog import ExportDialog
 
+    print("Export… before it is approved: what to do first, no preview:")
     unlocked = Vault.open(home).unlock(passphrase)
+    refused = ExportDialog(unlocked, [tray_session], folder=home.parent)
+    refused.show()
+    wait_until(lambda: refused.isVisible() and bool(refused.refusal), "the export's refusal")
+    shoot("export-unapproved", framed(refused))
+    refused.close()
+    print("Approve it, then Export…: the preview (counts, apps, titles, sample frames):")
     unlocked.approve(tray_session)
     exports = home.parent / "exports"
     exports.mkdir(exist_ok=True)
