@@ -6,7 +6,7 @@ Its parts: what is shown (app/tray/view.py), Record… (app/tray/consent_flow.py
 being recorded (app/tray/session_control.py), the vault (app/tray/vault_access.py) and the
 other menu entries (app/tray/menu_actions.py).
 
-Icons differ in shape, not only colour: idle is a hollow ring, recording a filled dot,
+Icons differ in shape, not only colour: idle is a hollow ring, recording a solid red disc,
 paused two bars. Where no system tray exists, a small always-on-top status window stands in
 and cannot be closed while recording.
 """

@@ -1,4 +1,4 @@
-"""The tray's three icons, told apart by shape and not only by colour: ring, dot, two bars."""
+"""The tray's three icons, told apart by shape and not only by colour: ring, disc, two bars."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def idle_icon() -> QIcon:
 
 
 def recording_icon() -> QIcon:
-    """A filled dot: recording."""
+    """A solid red disc: recording."""
     pixmap, painter = _pixmap()
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(QColor(RECORDING_RED))

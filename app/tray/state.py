@@ -135,7 +135,7 @@ class TrayState:
 
     @property
     def icon(self) -> Icon:
-        """Which icon: recording (filled dot), paused (two bars) or idle (hollow ring)."""
+        """Which icon: recording (solid red disc), paused (two bars) or idle (hollow ring)."""
         if self.state in ("recording", "starting"):
             return "recording"
         if self.state == "paused":
