@@ -8,9 +8,9 @@
 4. Lists it, shows its actions and verifies it (`overt sessions`, `show --actions`, `verify`).
 5. Runs the tray app in a child process (`--qt-shots`): first start with no vault (the
    welcome), its menu, Record… and the consent dialog, then a real recording started with
-   Start while xdotool types in the notes window, the menu while recording, and Stop; then the review window as it opens (on that
-   newest session), the Export dialog before approval (its refusal) and once it is approved
-   (its preview, then the finished export).
+   Start while xdotool types in the notes window, the menu while recording, and Stop; then
+   the review window as it opens (on that newest session), the Export dialog before
+   approval (its refusal) and once it is approved (its preview, then the finished export).
    Each is saved as PNG whole-screen and cropped to the window.
 
 Everything lives in a temporary folder and on the virtual display; both go at the end.
