@@ -11,22 +11,22 @@ import pytest
 
 from tests.conftest import ROOT
 
-CORE_IMPORT_CHECK = """
+NO_QT_CHECK = """
 import importlib, pkgutil, sys
-import recorder, storage
-for package in (recorder, storage):
-    for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+for name in sys.argv[1:]:
+    package = importlib.import_module(name)
+    for module in pkgutil.walk_packages(package.__path__, name + "."):
         importlib.import_module(module.name)
 qt = sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6", "PyQt5", "PyQt6"))
-assert not qt, f"Qt loaded by the core: {qt}"
+assert not qt, f"Qt loaded: {qt}"
 print("ok")
 """
 
 
-def test_core_packages_load_no_qt() -> None:
-    """Importing every module of recorder/ and storage/ loads no Qt."""
+def assert_loads_no_qt(*packages: str) -> None:
+    """Importing every module of ``packages`` in a fresh interpreter loads no Qt."""
     out = subprocess.run(
-        [sys.executable, "-c", CORE_IMPORT_CHECK],
+        [sys.executable, "-c", NO_QT_CHECK, *packages],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -35,6 +35,11 @@ def test_core_packages_load_no_qt() -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+def test_core_packages_load_no_qt() -> None:
+    """Importing every module of recorder/ and storage/ loads no Qt."""
+    assert_loads_no_qt("recorder", "storage")
 
 
 def test_no_network_modules_in_overt() -> None:
@@ -222,26 +227,6 @@ def test_app_packages_import_one_way() -> None:
     assert wrong_way_imports(graph) == []
 
 
-APP_CORE_IMPORT_CHECK = """
-import importlib, pkgutil, sys
-import app.core
-for module in pkgutil.walk_packages(app.core.__path__, "app.core."):
-    importlib.import_module(module.name)
-qt = sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6"))
-assert not qt, f"Qt loaded by app.core: {qt}"
-print("ok")
-"""
-
-
 def test_app_core_loads_no_qt() -> None:
     """app/core/ (settings, dismissals, formatting...) serves the CLI without Qt."""
-    out = subprocess.run(
-        [sys.executable, "-c", APP_CORE_IMPORT_CHECK],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "ok"
+    assert_loads_no_qt("app.core")
