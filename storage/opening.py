@@ -9,8 +9,15 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from storage import sessions
-from storage.errors import StorageError, VaultExists, VaultNotFound, WrongPassphrase
+from storage.errors import (
+    CorruptData,
+    StorageError,
+    VaultExists,
+    VaultNotFound,
+    WrongPassphrase,
+)
 from storage.format import crypto, keyrecord
+from storage.format.bounded import TooLarge, read_bounded
 from storage.format.files import check_private, disk_errors, make_private_dir, write_atomic
 from storage.format.keyfile import KeyFile
 from storage.format.lock import try_lock
@@ -58,7 +65,9 @@ def open_key_file(home: Path) -> KeyFile:
         with disk_errors("repairing the vault"):
             make_private_dir(home / sessions.SESSIONS)
     try:
-        data = path.read_bytes()
+        data = read_bounded(path)
+    except TooLarge:
+        raise CorruptData("The vault key file is damaged (far too large).") from None
     except OSError as exc:
         raise StorageError(f"Could not read the vault key file: {exc.strerror}.") from None
     return KeyFile.from_bytes(data)

@@ -24,7 +24,7 @@ def load_dismissals(home: Path) -> dict[str, list[str]]:
     """Session id -> dismissed suggestion keys; empty when there is no (readable) file."""
     try:
         doc = json.loads((Path(home) / DISMISSALS_FILE).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return {}
     sessions = doc.get("sessions") if isinstance(doc, dict) else None
     if not isinstance(sessions, dict):

@@ -246,7 +246,7 @@ def load(home: Path) -> Settings:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return Settings()
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise SettingsError(
             f"The settings file {path} cannot be read; delete it to go back to the defaults."
         ) from None

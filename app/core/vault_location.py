@@ -45,7 +45,7 @@ def load_location() -> Path | None:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise SettingsError(
             f"The storage location file {path} cannot be read, so Overt does not know where "
             "your vault is; fix it, or delete it to use the default place."

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from recorder.errors import RecorderError
+from storage.format.bounded import TooLarge, loads_toml, read_bounded
 from storage.format.records import TEXT_MODES
 
 STUDY_FORMAT_VERSION = 1
@@ -205,13 +206,15 @@ def load_study(path: Path) -> Study:
         StudyError: missing, unreadable, not TOML, or invalid.
     """
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path)
+    except TooLarge:
+        raise StudyError(f"The study file {path} is far too large to be a study file.") from None
     except FileNotFoundError:
         raise StudyError(f"The study file {path} does not exist.") from None
     except OSError as error:
         raise StudyError(f"The study file {path} cannot be read: {error.strerror}.") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = loads_toml(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise StudyError(f"The study file {path} is not valid TOML: {error}.") from None
     return parse_study(data, str(path))

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from storage.format.bounded import loads_json, read_bounded
 from storage.format.files import write_atomic
 
 FILE = "summary.json"
@@ -85,7 +86,7 @@ def read_summary(session_dir: Path, session_id: str) -> SessionSummary | None:
     unknown until the index is rebuilt.
     """
     try:
-        doc = json.loads((session_dir / FILE).read_bytes())
+        doc = loads_json(read_bounded(session_dir / FILE))
         if doc["format"] != FORMAT_NAME or doc["version"] not in READS or doc["id"] != session_id:
             return None
         raw_expires = doc.get("expires") if doc["version"] >= 2 else None

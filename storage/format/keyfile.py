@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from storage.errors import CorruptData, VersionTooNew, WrongPassphrase
 from storage.format import crypto
+from storage.format.bounded import loads_json
 
 FORMAT_NAME = "overt-vault-key"
 VERSION = 1
@@ -152,7 +153,7 @@ class KeyFile:
             CorruptData: anything malformed.
         """
         try:
-            doc = json.loads(data)
+            doc = loads_json(data)
         except (ValueError, UnicodeDecodeError):
             raise CorruptData("The vault key file is damaged (not valid JSON).") from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
