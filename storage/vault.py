@@ -15,7 +15,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from storage import deletion, opening, redact, redact_frames, sessions, verify
+from storage import deletion, opening, redact, redact_frames, sessions, staging, verify
 from storage.changes import SessionChanges
 from storage.errors import NotApproved
 from storage.format import crypto
@@ -75,7 +75,8 @@ class Vault:
     def open(cls, home: Path) -> Vault:
         """Open an existing vault, checking permissions and the key file's version.
 
-        Key-record replacements a crash interrupted are finished here.
+        Key-record replacements a crash interrupted are finished here, and idle export
+        staging folders a killed export left are removed (storage/staging.py).
 
         Raises:
             VaultNotFound: no vault there.
@@ -85,6 +86,7 @@ class Vault:
         home = Path(home)
         vault = cls(home, opening.open_key_file(home))
         vault.finish_interrupted_changes()
+        staging.remove_stale(home)
         return vault
 
     def finish_interrupted_changes(self) -> int:

@@ -305,7 +305,9 @@ class ExportDialog(QDialog):
 
         def work() -> Path:
             readers = [vault.open_session(sid) for sid in ids]
-            export_sessions(readers, fmt, target, recipient=recipient, progress=progress)
+            export_sessions(
+                readers, fmt, target, recipient=recipient, progress=progress, home=vault.home
+            )
             return target
 
         self._running = True

@@ -8,8 +8,8 @@ failing, in any phase, leaves nothing at the target and removes the staging fold
 
 from __future__ import annotations
 
-import shutil
-import tempfile
+import errno
+import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +23,7 @@ from storage.export.pngs import FramePngs
 from storage.export.sink import FolderSink, Sink, TarSink, ZipSink
 from storage.export.source import SessionSource
 from storage.scan import text as scanner
+from storage.staging import remove_stale, staging_folder
 
 FORMATS = ("folder", "zip", "webdataset", "parquet", "trajectory")
 #: WebDataset shards are closed before they pass this size (a sample never spans two).
@@ -90,13 +91,38 @@ def human_size(n: int) -> str:
     return f"{size:.1f} GB"
 
 
-def check_target(out: Path) -> Path:
-    """The absolute target path; ExportError when it exists or its folder does not."""
+#: Bytes of the target's file name (the staging folder's name adds about 30; 255 is the limit).
+NAME_LIMIT = 200
+
+
+def check_target(out: Path, home: Path | None = None) -> Path:
+    """The absolute target path, checked before anything is read or written.
+
+    Raises:
+        ExportError: it exists, its folder does not, its name is too long, or it is inside
+            the vault folder ``home`` (plaintext must not land among the ciphertext).
+    """
     out = out.expanduser().absolute()
-    if out.exists() or out.is_symlink():
+    if len(os.fsencode(out.name)) > NAME_LIMIT:
+        raise ExportError(
+            f"The export's file name is too long; choose one of at most {NAME_LIMIT} bytes."
+        )
+    try:
+        exists = out.exists() or out.is_symlink()
+        folder = out.parent.is_dir()
+        where = out.parent.resolve()
+    except OSError as error:
+        raise ExportError(f"{out} cannot be used for the export: {error.strerror}.") from None
+    if exists:
         raise ExportError(f"{out} already exists; choose a new path for the export.")
-    if not out.parent.is_dir():
+    if not folder:
         raise ExportError(f"The folder {out.parent} does not exist.")
+    if home is not None:
+        vault = Path(home).expanduser().resolve()
+        if where == vault or vault in where.parents:
+            raise ExportError(
+                f"The export cannot go inside the vault folder {vault}; choose a folder outside it."
+            )
     return out
 
 
@@ -271,6 +297,7 @@ def export_sessions(
     progress: layouts.Progress = _no_progress,
     shard_bytes: int = SHARD_BYTES,
     created: float | None = None,
+    home: Path | None = None,
 ) -> dict[str, Any]:
     """Write an export of approved sessions to ``out``, atomically.
 
@@ -282,6 +309,9 @@ def export_sessions(
         progress: called as frames/actions are written.
         shard_bytes: WebDataset shard size bound.
         created: the export's timestamp (default now).
+        home: the vault folder: its ledger names the staging folder while it exists (so a
+            later start removes it after a crash, storage/staging.py), and ``out`` must not
+            be inside it.
 
     Returns:
         The manifest.
@@ -294,11 +324,34 @@ def export_sessions(
     check_approved(sources)
     key = resolve_recipient(sources, recipient)
     age_recipient = age.parse_recipient(key) if key else None
-    out = check_target(out)
+    out = check_target(out, home)
     if fmt == "parquet":
         layouts.import_pyarrow()
     when = time.time() if created is None else created
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    remove_stale(home, beside=out.parent)
+    try:
+        with staging_folder(out, home) as staging:
+            return _stage_and_rename(
+                sources, fmt, out, staging, age_recipient, when, progress, shard_bytes
+            )
+    except OSError as error:
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise ExportError(f"The disk is full; the export to {out} was not written.") from None
+        raise ExportError(
+            f"The export cannot be written in {out.parent}: {error.strerror or error}."
+        ) from None
+
+
+def _stage_and_rename(
+    sources: Sequence[SessionSource],
+    fmt: str,
+    out: Path,
+    staging: Path,
+    age_recipient: Any,
+    when: float,
+    progress: layouts.Progress,
+    shard_bytes: int,
+) -> dict[str, Any]:
     stream: age.AgeStream | None = None
     sink: Sink | None = None
     try:
@@ -325,6 +378,4 @@ def export_sessions(
         if stream is not None:
             stream.abort()
         raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return manifest

@@ -61,7 +61,7 @@ def run_export(args: argparse.Namespace) -> int:
     unlocked = vault.unlock(read_passphrase(args))
     readers = [unlocked.open_session(session_id) for session_id in args.ids]
     check_approved(readers)
-    check_target(Path(args.out))
+    check_target(Path(args.out), vault.home)
     shown = preview(readers, args.recipient, dismissed=dismissed_keys(vault.home, args.ids))
     for line in shown.lines():
         sys.stderr.write(line + "\n")
@@ -73,7 +73,12 @@ def run_export(args: argparse.Namespace) -> int:
         )
     started = time.monotonic()
     manifest = export_sessions(
-        readers, args.fmt, Path(args.out), recipient=args.recipient, progress=_Progress()
+        readers,
+        args.fmt,
+        Path(args.out),
+        recipient=args.recipient,
+        progress=_Progress(),
+        home=vault.home,
     )
     size = (
         Path(args.out).stat().st_size
