@@ -48,7 +48,8 @@ FORMAT_PURPOSES = {
     "zip": "the same files in one .zip, easy to hand over",
     "webdataset": "tar shards, one sample per action, for training pipelines",
     "parquet": "tables for data analysis (pandas, Hugging Face datasets)",
-    "trajectory": "step-by-step agent trajectories (AgentNet / OpenCUA style)",
+    "trajectory": "step-by-step agent trajectories with every detail (Overt's own)",
+    "agentnet": "agent trajectories exactly as AgentNet / OpenCUA training reads them",
 }
 
 

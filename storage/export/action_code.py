@@ -1,4 +1,10 @@
-"""An action as pyautogui code in monitor-normalised coordinates (AgentNet/OpenCUA style)."""
+"""A step's action as pyautogui code in the AgentNet (OpenCUA) grammar, in the export's space.
+
+Keyword arguments throughout, coordinates already in the chosen space (storage/export/steps.py
+computes them): ``click(x=, y=)``, ``moveTo(x=, y=)`` then ``dragTo(x=, y=, button=)`` or
+``scroll(n)``, ``write(message=)``, ``press(keys=[k])`` for one key, ``hotkey(keys=[...])``,
+``computer.terminate(status=)`` at the end of an episode. storage/EXPORT_FORMATS.md has the table.
+"""
 
 from __future__ import annotations
 
@@ -25,15 +31,8 @@ _KEY_NAMES = {
     "escape": "esc",
 }
 _CLICKS = {"left": "click", "right": "rightClick", "middle": "middleClick"}
-
-
-def normalise(x: float, y: float, monitor: dict[str, Any] | None) -> tuple[float, float]:
-    """Global screen pixels to [0, 1] within ``monitor``; unchanged without a monitor."""
-    if not monitor or not monitor.get("w") or not monitor.get("h"):
-        return float(x), float(y)
-    nx = (x - monitor.get("x", 0)) / monitor["w"]
-    ny = (y - monitor.get("y", 0)) / monitor["h"]
-    return round(min(max(nx, 0.0), 1.0), 4), round(min(max(ny, 0.0), 1.0), 4)
+#: The code of a type action whose text was not recorded (text mode "keys" or "none").
+NOT_RECORDED = "# typed text was not recorded"
 
 
 def key_name(key: str) -> str:
@@ -41,42 +40,45 @@ def key_name(key: str) -> str:
     return _KEY_NAMES.get(key, key)
 
 
-def to_code(action: dict[str, Any], monitor: dict[str, Any] | None) -> str:
-    """pyautogui code for one action (see storage/format/records.py for the action shapes).
+def terminate_code(status: str) -> str:
+    """The last step of an episode: ``status`` is 'success' or 'failure'."""
+    return f"computer.terminate(status={status!r})"
 
-    Args:
-        action: an action record.
-        monitor: the observation frame's monitor (global x, y, w, h) for normalising.
+
+def _at(x: Any, y: Any) -> str:
+    return f"x={x!r}, y={y!r}"
+
+
+def to_code(action: dict[str, Any]) -> str:
+    """pyautogui code for one step's action (``Step["action"]``, coordinates in its space).
 
     Returns:
         One or more lines of Python; a comment when the action cannot be replayed.
     """
     kind = action.get("kind")
-    if kind in ("click", "double_click", "drag", "scroll"):
-        x, y = normalise(action.get("x", 0), action.get("y", 0), monitor)
-        at = f"x={x}, y={y}"
+    button = str(action.get("button") or "left")
     if kind == "click":
-        verb = _CLICKS.get(str(action.get("button", "left")), "click")
-        return f"pyautogui.{verb}({at})"
+        return f"pyautogui.{_CLICKS.get(button, 'click')}({_at(action['x'], action['y'])})"
     if kind == "double_click":
-        button = str(action.get("button", "left"))
         extra = "" if button == "left" else f", button={button!r}"
-        return f"pyautogui.doubleClick({at}{extra})"
+        return f"pyautogui.doubleClick({_at(action['x'], action['y'])}{extra})"
     if kind == "drag":
-        x2, y2 = normalise(action.get("x2", 0), action.get("y2", 0), monitor)
-        button = str(action.get("button", "left"))
-        return f"pyautogui.moveTo({at})\npyautogui.dragTo(x={x2}, y={y2}, button={button!r})"
+        start, end = _at(action["x"], action["y"]), _at(action["x2"], action["y2"])
+        return f"pyautogui.moveTo({start})\npyautogui.dragTo({end}, button={button!r})"
     if kind == "scroll":
-        lines = []
-        if action.get("dy"):
-            lines.append(f"pyautogui.scroll({int(action['dy'])}, {at})")
+        lines = [f"pyautogui.moveTo({_at(action['x'], action['y'])})"]
+        if action.get("dy") or not action.get("dx"):
+            lines.append(f"pyautogui.scroll({int(action.get('dy') or 0)})")
         if action.get("dx"):
-            lines.append(f"pyautogui.hscroll({int(action['dx'])}, {at})")
-        return "\n".join(lines) or f"pyautogui.scroll(0, {at})"
+            lines.append(f"pyautogui.hscroll({int(action['dx'])})")
+        return "\n".join(lines)
     if kind == "type":
         text = action.get("text") or ""
-        return f"pyautogui.write({text!r})" if text else "# typed text was not recorded"
+        return f"pyautogui.write(message={text!r})" if text else NOT_RECORDED
     if kind == "hotkey":
-        keys = ", ".join(repr(key_name(str(k))) for k in action.get("keys") or ())
-        return f"pyautogui.hotkey({keys})"
+        keys = [str(k) for k in action.get("keys") or ()]
+        verb = "press" if len(keys) == 1 else "hotkey"
+        return f"pyautogui.{verb}(keys={keys!r})"
+    if kind == "terminate":
+        return terminate_code(str(action.get("status") or "failure"))
     return f"# unsupported action kind {kind!r}"

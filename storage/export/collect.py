@@ -15,7 +15,6 @@ run ends, or by the next run if this one was killed). One run at a time per outp
 from __future__ import annotations
 
 import contextlib
-import json
 import shutil
 import tempfile
 import time
@@ -25,11 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from storage.export import age, tables
-from storage.export.action_code import to_code
 from storage.export.archive import ExportArchive, Rejected, verify_export
 from storage.export.dataset import SCRATCH_PREFIX, Dataset
+from storage.export.export_source import ExportedSession
 from storage.export.layouts import ShardWriter, sample_key
+from storage.export.manifest import canonical_json
 from storage.export.receipt import read_receipt
+from storage.export.step_layouts import with_files
+from storage.export.steps import DEFAULT_SPACE, build_steps, episodes_of
 
 SHARD_BYTES = 256 * 1024 * 1024
 _AGE_MAGIC = b"age-encryption.org/v1"
@@ -122,46 +124,32 @@ def _add_session(
     sid = str(entry["id"])
     base = f"sessions/{sid}/"
     files: set[Path] = set()
-    metas = list(archive.jsonl(base + "frames.jsonl"))
-    windows = {
-        int(w["seq"]): {"app": w.get("app", ""), "title": w.get("title", "")}
-        for w in archive.jsonl(base + "windows.jsonl")
-    }
-    for event in archive.jsonl(base + "events.jsonl"):
+    session = ExportedSession(archive, sid)
+    for event in session.events():
         files.add(run.events.add(tables.event_row(sid, event)))
     count = 0
-    for action in archive.jsonl(base + "actions.jsonl"):
-        pngs: dict[str, bytes] = {}
-        for name, key in (("pre.png", "frame_before"), ("post.png", "frame_after")):
-            index = action.get(key)
-            if isinstance(index, int) and 0 <= index < len(metas):
-                pngs[name] = archive.read(base + str(metas[index]["file"]))
-        frame = action.get("frame_before", action.get("frame_after"))
-        monitor = (
-            metas[frame].get("monitor")
-            if isinstance(frame, int) and 0 <= frame < len(metas)
-            else None
-        )
-        window_seq = action.get("window_seq")
-        record = {
-            "session_id": sid,
-            "action": action,
-            "monitor": monitor,
-            "window": windows.get(window_seq) if isinstance(window_seq, int) else None,
-            "code": to_code(action, monitor),
-        }
-        size = sum(len(v) for v in pngs.values())
-        files.add(
-            run.actions.add(
-                tables.action_row(record, pngs.get("pre.png"), pngs.get("post.png")), size
+    for episode in episodes_of(session):
+        steps = build_steps(session, episode, DEFAULT_SPACE, frame_file=session.frame_file)
+        for step in steps:
+            if step["kind"] == "terminate":
+                continue
+            pngs = {"pre.png": session.png(step["observation"]["file"])}
+            if step["next_observation"] is not None:
+                pngs["post.png"] = session.png(step["next_observation"]["file"])
+            size = sum(len(v) for v in pngs.values())
+            row = tables.step_row(
+                sid, dict(step), DEFAULT_SPACE, pngs["pre.png"], pngs.get("post.png")
             )
-        )
-        run.wds.add(
-            sample_key(sid, int(action["seq"])),
-            {**pngs, "action.json": json.dumps(record, sort_keys=True).encode()},
-        )
-        files.add(run.wds.paths[-1])
-        count += 1
+            files.add(run.actions.add(row, size))
+            key = sample_key(sid, int(step["action_seq"] or 0))
+            record = {
+                "session_id": sid,
+                "coordinate_space": DEFAULT_SPACE,
+                **with_files(step, f"{key}.pre.png", f"{key}.post.png"),
+            }
+            run.wds.add(key, {**pngs, "action.json": canonical_json(record)})
+            files.add(run.wds.paths[-1])
+            count += 1
     summary = archive.json(base + "session.json")
     consent = archive.json(base + "consent.json")
     files.add(

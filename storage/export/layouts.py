@@ -1,4 +1,5 @@
-"""The five export layouts, each written into a sink (folder, zip or tar) from SessionSources.
+"""The folder layout, session metadata and WebDataset shards, written into a sink (folder, zip
+or tar) from SessionSources; the step layouts are in storage/export/step_layouts.py.
 
 Every writer takes the sink, one source, a shared state object where needed, and a progress
 callback; it returns the session's manifest entry. Paths are relative to the export's root.
@@ -15,7 +16,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from storage.export.action_code import to_code
 from storage.export.errors import ExportError
 from storage.export.manifest import canonical_json, sha256_json
 from storage.export.pngs import FramePngs, canonical
@@ -37,7 +37,8 @@ def _jsonl(sink: Sink, rel: str, records: Iterator[dict[str, Any]]) -> int:
     return n
 
 
-def _write_json(sink: Sink, rel: str, value: Any) -> None:
+def write_json(sink: Sink, rel: str, value: Any) -> None:
+    """``value`` as indented JSON with sorted keys at ``rel``."""
     sink.write(rel, json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False).encode())
 
 
@@ -61,9 +62,9 @@ def session_folder(source: SessionSource) -> str:
 def write_metadata(sink: Sink, source: SessionSource) -> None:
     """session.json, consent.json, redactions.json of one session."""
     folder = session_folder(source)
-    _write_json(sink, f"{folder}/session.json", {**source.summary.to_json(), "stats": source.stats})
-    _write_json(sink, f"{folder}/consent.json", source.consent)
-    _write_json(sink, f"{folder}/redactions.json", source.redactions())
+    write_json(sink, f"{folder}/session.json", {**source.summary.to_json(), "stats": source.stats})
+    write_json(sink, f"{folder}/consent.json", source.consent)
+    write_json(sink, f"{folder}/redactions.json", source.redactions())
 
 
 def write_folder(sink: Sink, source: SessionSource, progress: Progress) -> dict[str, Any]:
@@ -91,13 +92,13 @@ def write_folder(sink: Sink, source: SessionSource, progress: Progress) -> dict[
             files[index] = index
             last = (index, data)
         progress(sid, done, len(unique))
+    # In capture-time order: pre-action frames come from the recorder's ring and get their
+    # index when written, a little after frames captured later.
+    by_time = sorted(range(len(metas)), key=lambda i: (float(metas[i].get("t", 0.0)), i))
     _jsonl(
         sink,
         f"{folder}/frames.jsonl",
-        (
-            {**m, "file": f"frames/{files[canonical(metas, i)]:06d}.png"}
-            for i, m in enumerate(metas)
-        ),
+        ({**metas[i], "file": f"frames/{files[canonical(metas, i)]:06d}.png"} for i in by_time),
     )
     return session_entry(
         source,
@@ -164,118 +165,6 @@ class ShardWriter:
 def sample_key(session_id: str, seq: int) -> str:
     """A WebDataset key: no dots (the library splits the extension at the first dot)."""
     return f"{_KEY_UNSAFE.sub('_', session_id)}_{seq:06d}"
-
-
-def _windows(source: SessionSource) -> dict[int, dict[str, Any]]:
-    return {
-        int(e["seq"]): {"app": e.get("app", ""), "title": e.get("title", "")}
-        for e in source.events()
-        if e.get("kind") == "window"
-    }
-
-
-def _monitor(metas: list[dict[str, Any]], index: int | None) -> dict[str, Any] | None:
-    if index is None or not 0 <= index < len(metas):
-        return None
-    monitor = metas[index].get("monitor")
-    return monitor if isinstance(monitor, dict) else None
-
-
-def action_record(
-    session_id: str,
-    action: dict[str, Any],
-    windows: dict[int, dict[str, Any]],
-    metas: list[dict[str, Any]],
-) -> dict[str, Any]:
-    """An action with its session, window and normalised pyautogui code attached.
-
-    Takes the session id, not the source: a reader computes its summary (walking the session
-    folder) on every access, which per action cost more than encoding its frames.
-    """
-    frame = action.get("frame_before")
-    if frame is None:
-        frame = action.get("frame_after")
-    window_seq = action.get("window_seq")
-    return {
-        "session_id": session_id,
-        "action": action,
-        "window": windows.get(window_seq) if isinstance(window_seq, int) else None,
-        "monitor": _monitor(metas, frame),
-        "code": to_code(action, _monitor(metas, frame)),
-    }
-
-
-def write_webdataset(
-    sink: Sink, source: SessionSource, shards: ShardWriter, progress: Progress
-) -> dict[str, Any]:
-    """One sample per action: pre.png, post.png (when the frames exist) and action.json."""
-    sid = source.summary.id
-    write_metadata(sink, source)
-    pngs = FramePngs(source)
-    windows = _windows(source)
-    actions = list(source.actions())
-    for done, (action, members) in enumerate(pngs.for_actions(actions), start=1):
-        record = action_record(sid, action, windows, pngs.metas)
-        members["action.json"] = canonical_json(record)
-        shards.add(sample_key(sid, int(action["seq"])), members)
-        progress(sid, done, len(actions))
-    return session_entry(source, actions=len(actions), frames=len(pngs.metas))
-
-
-def write_trajectory(sink: Sink, source: SessionSource, progress: Progress) -> dict[str, Any]:
-    """``trajectories/<id>.json`` with steps pointing at ``images/<id>/<frame>.png``."""
-    sid = source.summary.id
-    write_metadata(sink, source)
-    pngs = FramePngs(source)
-    windows = _windows(source)
-    actions = list(source.actions())
-    steps = []
-    written: set[int] = set()
-    # The observation is the pre-action frame, else the post-action one.
-    observed = [
-        {**a, "frame_before": a.get("frame_after"), "frame_after": None}
-        if a.get("frame_before") is None
-        else {**a, "frame_after": None}
-        for a in actions
-    ]
-    for done, ((_, png), action) in enumerate(
-        zip(pngs.for_actions(observed), actions, strict=True), start=1
-    ):
-        record = action_record(sid, action, windows, pngs.metas)
-        frame = action.get("frame_before")
-        if frame is None:
-            frame = action.get("frame_after")
-        observation = None
-        if "pre.png" in png and isinstance(frame, int):
-            key = canonical(pngs.metas, frame)
-            if key not in written:
-                sink.write(f"images/{sid}/{key:06d}.png", png["pre.png"])
-                written.add(key)
-            observation = f"images/{sid}/{key:06d}.png"
-        steps.append(
-            {
-                "index": done - 1,
-                "observation": observation,
-                "action": record["code"],
-                "raw_action": action,
-                "window": record["window"],
-                "monitor": record["monitor"],
-                "t": action.get("t"),
-            }
-        )
-        progress(sid, done, len(actions))
-    purpose = source.consent.get("purposes") or source.consent.get("purpose")
-    _write_json(
-        sink,
-        f"trajectories/{sid}.json",
-        {
-            "session_id": sid,
-            "task": purpose,
-            "coordinates": "normalised to the observation frame's monitor, 0..1",
-            "steps": steps,
-        },
-    )
-    return session_entry(source, actions=len(actions), steps=len(steps), frames=len(written))
 
 
 def import_pyarrow() -> Any:

@@ -16,16 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from storage.export import age, layouts, tables
+from storage.export import age, layouts, parquet_layout, step_layouts
 from storage.export.errors import ExportError, NotApproved
 from storage.export.manifest import MANIFEST, manifest_bytes, manifest_document
-from storage.export.pngs import FramePngs
 from storage.export.sink import FolderSink, Sink, TarSink, ZipSink
 from storage.export.source import SessionSource
+from storage.export.steps import DEFAULT_SPACE, SPACES
 from storage.scan import text as scanner
 from storage.staging import remove_stale, staging_folder
 
-FORMATS = ("folder", "zip", "webdataset", "parquet", "trajectory")
+FORMATS = ("folder", "zip", "webdataset", "parquet", "trajectory", "agentnet")
 #: WebDataset shards are closed before they pass this size (a sample never spans two).
 SHARD_BYTES = 256 * 1024 * 1024
 
@@ -226,61 +226,25 @@ def preview(
     return result
 
 
-def _write_parquet(
-    sink: Sink, sources: Sequence[SessionSource], progress: layouts.Progress
-) -> list[dict[str, Any]]:
-    writers = {
-        name: tables.TableWriter(sink.open(f"{name}.parquet"), name)
-        for name in ("actions", "events", "sessions")
-    }
-    entries = []
-    try:
-        for source in sources:
-            sid = source.summary.id
-            layouts.write_metadata(sink, source)
-            pngs = FramePngs(source)
-            windows = {int(e["seq"]): e for e in source.events() if e.get("kind") == "window"}
-            for e in source.events():
-                writers["events"].add(tables.event_row(sid, e))
-            actions = list(source.actions())
-            for done, (action, png) in enumerate(pngs.for_actions(actions), start=1):
-                record = layouts.action_record(sid, action, windows, pngs.metas)
-                row = tables.action_row(record, png.get("pre.png"), png.get("post.png"))
-                writers["actions"].add(row)
-                progress(sid, done, len(actions))
-            writers["sessions"].add(
-                tables.session_row(
-                    source.summary.to_json(), source.consent, source.redactions(), None
-                )
-            )
-            entries.append(
-                layouts.session_entry(source, actions=len(actions), frames=len(pngs.metas))
-            )
-    except BaseException:
-        sink.abort()
-        raise
-    finally:
-        for writer in writers.values():
-            writer.close()
-    return entries
-
-
 def _write_payload(
     sink: Sink,
     fmt: str,
     sources: Sequence[SessionSource],
+    space: str,
     progress: layouts.Progress,
     shard_bytes: int,
 ) -> list[dict[str, Any]]:
     if fmt in ("folder", "zip"):
         return [layouts.write_folder(sink, s, progress) for s in sources]
     if fmt == "trajectory":
-        return [layouts.write_trajectory(sink, s, progress) for s in sources]
+        return [step_layouts.write_trajectory(sink, s, space, progress) for s in sources]
+    if fmt == "agentnet":
+        return [step_layouts.write_agentnet(sink, s, space, progress) for s in sources]
     if fmt == "parquet":
-        return _write_parquet(sink, sources, progress)
+        return parquet_layout.write_parquet(sink, sources, space, progress)
     shards = layouts.ShardWriter(Path("."), shard_bytes, opener=sink.open)
     try:
-        return [layouts.write_webdataset(sink, s, shards, progress) for s in sources]
+        return [step_layouts.write_webdataset(sink, s, shards, space, progress) for s in sources]
     except BaseException:
         sink.abort()
         raise
@@ -298,6 +262,7 @@ def export_sessions(
     shard_bytes: int = SHARD_BYTES,
     created: float | None = None,
     home: Path | None = None,
+    coords: str = DEFAULT_SPACE,
 ) -> dict[str, Any]:
     """Write an export of approved sessions to ``out``, atomically.
 
@@ -312,6 +277,8 @@ def export_sessions(
         home: the vault folder: its ledger names the staging folder while it exists (so a
             later start removes it after a crash, storage/staging.py), and ``out`` must not
             be inside it.
+        coords: the coordinate space of the step layouts (webdataset, parquet, trajectory,
+            agentnet): one of steps.SPACES.
 
     Returns:
         The manifest.
@@ -321,6 +288,10 @@ def export_sessions(
     """
     if fmt not in FORMATS:
         raise ExportError(f"Unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}.")
+    if coords not in SPACES:
+        raise ExportError(
+            f"Unknown coordinate space {coords!r}; choose one of {', '.join(SPACES)}."
+        )
     check_approved(sources)
     key = resolve_recipient(sources, recipient)
     age_recipient = age.parse_recipient(key) if key else None
@@ -332,7 +303,7 @@ def export_sessions(
     try:
         with staging_folder(out, home) as staging:
             return _stage_and_rename(
-                sources, fmt, out, staging, age_recipient, when, progress, shard_bytes
+                sources, fmt, out, staging, age_recipient, when, progress, shard_bytes, coords
             )
     except OSError as error:
         if error.errno in (errno.ENOSPC, errno.EDQUOT):
@@ -351,6 +322,7 @@ def _stage_and_rename(
     when: float,
     progress: layouts.Progress,
     shard_bytes: int,
+    coords: str,
 ) -> dict[str, Any]:
     stream: age.AgeStream | None = None
     sink: Sink | None = None
@@ -365,7 +337,7 @@ def _stage_and_rename(
         else:
             result = staging / "export"
             sink = FolderSink(result)
-        entries = _write_payload(sink, fmt, sources, progress, shard_bytes)
+        entries = _write_payload(sink, fmt, sources, coords, progress, shard_bytes)
         manifest = manifest_document(fmt, entries, sink.files, when)
         sink.write(MANIFEST, manifest_bytes(manifest))
         sink.close()

@@ -1,4 +1,4 @@
-"""Parquet tables (actions with frame bytes, events, sessions): export and collect share them.
+"""Parquet tables (action steps with frame bytes, events, sessions): export and collect share them.
 
 pyarrow is optional (the ``parquet`` extra) and imported only when a table is written.
 """
@@ -11,29 +11,70 @@ from typing import IO, Any
 
 from storage.export.layouts import import_pyarrow
 
-ACTION_INTS = ("seq", "x", "y", "x2", "y2", "dx", "dy", "frame_before", "frame_after", "window_seq")
 BATCH_ROWS = 64
+#: The actions table's columns (STEP_SCHEMA.md): name -> pyarrow type name.
+ACTION_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("session_id", "string"),
+    ("seq", "int64"),
+    ("kind", "string"),
+    ("t", "float64"),
+    ("t_end", "float64"),
+    ("code", "string"),
+    ("coordinate_space", "string"),
+    *((name, "float64") for name in ("x", "y", "x2", "y2")),
+    *((name, "int64") for name in ("x_px", "y_px", "x2_px", "y2_px", "dx", "dy")),
+    ("button", "string"),
+    ("text", "string"),
+    ("keys", "list<string>"),
+    ("window_app", "string"),
+    ("window_title", "string"),
+    *((f"monitor_{name}", "int64") for name in ("index", "x", "y", "w", "h")),
+    ("monitor_scale", "float64"),
+    ("image_width", "int64"),
+    ("image_height", "int64"),
+    ("pre_image", "image"),
+    ("post_image", "image"),
+    ("episode_id", "string"),
+    ("instruction", "string"),
+    ("outcome", "string"),
+    ("element_role", "string"),
+    ("element_name", "string"),
+    ("element_bounds", "list<float64>"),
+    ("element_missing", "string"),
+    ("action_json", "string"),
+)
+
+
+def _arrow_type(pa: Any, name: str) -> Any:
+    if name == "image":
+        # The storage of Hugging Face datasets' Image feature.
+        return pa.struct([("bytes", pa.binary()), ("path", pa.string())])
+    if name.startswith("list<"):
+        return pa.list_(_arrow_type(pa, name[5:-1]))
+    return getattr(pa, name)()
+
+
+def _feature(name: str) -> dict[str, Any]:
+    """A column's Hugging Face ``datasets`` feature, as the library writes it in metadata."""
+    if name == "image":
+        return {"_type": "Image"}
+    if name.startswith("list<"):
+        return {"_type": "List", "feature": _feature(name[5:-1])}
+    return {"_type": "Value", "dtype": name}
+
+
+def hf_metadata(columns: tuple[tuple[str, str], ...]) -> bytes:
+    """The ``huggingface`` schema metadata: ``datasets`` reads the features from it, so the
+    image columns decode as images without a cast."""
+    features = {name: _feature(kind) for name, kind in columns}
+    return json.dumps({"info": {"features": features}}, sort_keys=True).encode()
 
 
 def _schemas() -> dict[str, Any]:
     pa, _ = import_pyarrow()
     actions = pa.schema(
-        [("session_id", pa.string()), ("kind", pa.string())]
-        + [(name, pa.int64()) for name in ACTION_INTS]
-        + [
-            ("t", pa.float64()),
-            ("t_end", pa.float64()),
-            ("wall", pa.float64()),
-            ("button", pa.string()),
-            ("text", pa.string()),
-            ("keys", pa.list_(pa.string())),
-            ("window_app", pa.string()),
-            ("window_title", pa.string()),
-            ("code", pa.string()),
-            ("action_json", pa.string()),
-            ("pre_png", pa.binary()),
-            ("post_png", pa.binary()),
-        ]
+        [(name, _arrow_type(pa, kind)) for name, kind in ACTION_COLUMNS],
+        metadata={b"huggingface": hf_metadata(ACTION_COLUMNS)},
     )
     events = pa.schema(
         [
@@ -62,29 +103,63 @@ def _schemas() -> dict[str, Any]:
     return {"actions": actions, "events": events, "sessions": sessions}
 
 
-def action_row(record: dict[str, Any], pre: bytes | None, post: bytes | None) -> dict[str, Any]:
-    """A row of the actions table from ``layouts.action_record`` output and frame PNGs."""
-    action = record["action"]
-    window = record.get("window") or {}
-    row: dict[str, Any] = {"session_id": record["session_id"], "kind": action.get("kind")}
-    for name in ACTION_INTS:
+def step_row(
+    session_id: str, step: dict[str, Any], space: str, pre: bytes | None, post: bytes | None
+) -> dict[str, Any]:
+    """A row of the actions table from one step (storage/export/steps.py) and its PNGs."""
+    action = step["action"]
+    monitor = step["observation"]["monitor"]
+    window = step.get("window") or {}
+    episode = step.get("episode") or {}
+    element = step.get("element") or {}
+    row: dict[str, Any] = {
+        "session_id": session_id,
+        "seq": step.get("action_seq"),
+        "kind": step["kind"],
+        "t": step["t"],
+        "t_end": step["t_end"],
+        "code": step["code"],
+        "coordinate_space": space,
+    }
+    for name in ("x", "y", "x2", "y2"):
         value = action.get(name)
-        row[name] = int(value) if isinstance(value, int) else None
+        row[name] = float(value) if isinstance(value, (int, float)) else None
+    for name in ("x_px", "y_px", "x2_px", "y2_px", "dx", "dy"):
+        value = action.get(name)
+        row[name] = int(value) if isinstance(value, (int, float)) else None
+    bounds = element.get("bounds")
     row.update(
-        t=action.get("t"),
-        t_end=action.get("t_end"),
-        wall=action.get("wall"),
         button=action.get("button"),
         text=action.get("text"),
         keys=action.get("keys"),
         window_app=window.get("app"),
         window_title=window.get("title"),
-        code=record.get("code"),
+        monitor_index=monitor.get("index"),
+        monitor_x=monitor.get("x"),
+        monitor_y=monitor.get("y"),
+        monitor_w=monitor.get("w"),
+        monitor_h=monitor.get("h"),
+        monitor_scale=float(monitor.get("scale") or 1.0),
+        image_width=step["observation"]["width"],
+        image_height=step["observation"]["height"],
+        pre_image=_image(pre, step["observation"]),
+        post_image=_image(post, step.get("next_observation")),
+        episode_id=None if episode.get("id") is None else str(episode["id"]),
+        instruction=episode.get("instruction"),
+        outcome=episode.get("outcome"),
+        element_role=element.get("role"),
+        element_name=element.get("name"),
+        element_bounds=[float(v) for v in bounds] if isinstance(bounds, list) else None,
+        element_missing=element.get("missing"),
         action_json=json.dumps(action, sort_keys=True),
-        pre_png=pre,
-        post_png=post,
     )
     return row
+
+
+def _image(data: bytes | None, frame: dict[str, Any] | None) -> dict[str, Any] | None:
+    if data is None or frame is None:
+        return None
+    return {"bytes": data, "path": str(frame["file"])}
 
 
 def event_row(session_id: str, event: dict[str, Any]) -> dict[str, Any]:

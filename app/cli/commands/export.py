@@ -15,11 +15,12 @@ from app.core.formatting import format_size
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     from storage.export import FORMATS
+    from storage.export.steps import DEFAULT_SPACE, SPACES
 
     parser = subparsers.add_parser(
         "export",
         parents=[common],
-        help="export approved sessions (folder, zip, webdataset, parquet, trajectory)",
+        help="export approved sessions (folder, zip, webdataset, parquet, trajectory, agentnet)",
         description="Export approved sessions. Only what the reader returns (the redacted "
         "store) is written; nothing is written until the whole export is complete.",
     )
@@ -30,6 +31,13 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "--recipient",
         metavar="KEY",
         help="age public key (age1...) to encrypt to; study sessions default to the study's",
+    )
+    parser.add_argument(
+        "--coords",
+        choices=SPACES,
+        default=DEFAULT_SPACE,
+        help="coordinate space of the step formats (webdataset, parquet, trajectory, agentnet): "
+        "normalized 0..1 (default), pixels of the frame, or 0-1000",
     )
     parser.set_defaults(func=run_export)
 
@@ -79,6 +87,7 @@ def run_export(args: argparse.Namespace) -> int:
         recipient=args.recipient,
         progress=_Progress(),
         home=vault.home,
+        coords=args.coords,
     )
     size = (
         Path(args.out).stat().st_size

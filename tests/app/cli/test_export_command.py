@@ -162,3 +162,23 @@ def test_interrupt_in_any_phase_leaves_nothing(
     assert capsys.readouterr().err.endswith("overt: Interrupted.\n")
     assert phase == "preview" or any(w == sid or w.startswith(phase) for w in seen)
     assert list(out.parent.iterdir()) == []
+
+
+def test_export_agentnet_in_a_chosen_coordinate_space(
+    cli_vault: tuple[list[str], Vault], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    common, vault = cli_vault
+    sid = record(vault)
+    vault.unlock(PASS).approve(sid)
+    out = tmp_path / "an"
+    args = [*common, "export", sid, "--format", "agentnet", "--out", str(out)]
+    assert main([*args, "--coords", "0-1000"]) == 0, capsys.readouterr().err
+    (task,) = (out / "trajectories").iterdir()
+    record_ = json.loads(task.read_text())
+    assert record_["coordinate_space"] == "0-1000"
+    assert record_["traj"][-1]["value"]["code"] == "computer.terminate(status='failure')"
+    with pytest.raises(SystemExit):
+        main([*args[:-1], str(tmp_path / "other"), "--coords", "inches"])
+    assert "invalid choice: 'inches'" in capsys.readouterr().err

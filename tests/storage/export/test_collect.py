@@ -54,7 +54,7 @@ def test_round_trip_folder_zip_and_age(tmp_path: Path) -> None:
     table = actions_table(out)
     assert table.num_rows == 12
     assert sorted(set(table.column("session_id").to_pylist())) == ["a", "b", "c"]
-    assert all(table.column("pre_png").to_pylist())
+    assert all(image["bytes"] for image in table.column("pre_image").to_pylist())
     assert len(wds_keys(out)) == 12
     sessions = pq.read_table(next((out / "data" / "sessions").glob("sessions-*.parquet")))
     assert json.loads(sessions.column("consent_json")[0].as_py())["consent_id"] == "c-a"

@@ -16,10 +16,12 @@ import pytest
 from PIL import Image
 
 from storage.errors import NotApproved
-from storage.export import ExportCancelled, ExportError, export_sessions, preview
+from storage.export import FORMATS, ExportCancelled, ExportError, export_sessions, preview
 from storage.export.action_code import to_code
 from storage.export.manifest import sha256_file
+from storage.export.steps import step_action
 from storage.scan.text import dismissal_key
+from tests.storage.export.agentnet_grammar import check_task
 from tests.storage.export.fakes import MONITOR, FakeReader, frame, make_session
 
 
@@ -77,7 +79,7 @@ def test_failure_midway_leaves_nothing(tmp_path: Path) -> None:
         if done == 2:
             raise KeyboardInterrupt
 
-    for fmt in ("folder", "zip", "webdataset", "parquet", "trajectory"):
+    for fmt in FORMATS:
         with pytest.raises(KeyboardInterrupt):
             export_sessions([make_session()], fmt, tmp_path / f"out.{fmt}", progress=cancel)
     assert list(tmp_path.iterdir()) == []
@@ -123,7 +125,9 @@ def test_webdataset_samples_per_action_in_bounded_shards(tmp_path: Path) -> None
     assert keys == [f"{p}_{i:06d}" for p in ("a", "b_2") for i in range(4)]
     record = json.loads(members["a_000000.action.json"])
     assert record["code"] == "pyautogui.click(x=0.5, y=0.25)"
-    assert record["window"] == {"app": "Editor", "title": "notes.txt - Editor"}
+    assert record["window"] == {"app": "Editor", "title": "notes.txt - Editor", "pid": 1}
+    assert record["coordinate_space"] == "normalized"
+    assert record["observation"]["file"] == "a_000000.pre.png"
     assert "a_000003.post.png" not in members  # the hotkey has no post frame
     with Image.open(io.BytesIO(members["a_000001.pre.png"])) as image:
         assert image.tobytes() == frame(1).tobytes()
@@ -142,35 +146,47 @@ def test_parquet_tables(tmp_path: Path) -> None:
     row = actions.slice(0, 1).to_pylist()[0]
     assert row["kind"] == "click"
     assert row["code"] == "pyautogui.click(x=0.5, y=0.25)"
-    with Image.open(io.BytesIO(row["pre_png"])) as image:
+    assert row["pre_image"]["path"] == "images/a/000000.png"
+    with Image.open(io.BytesIO(row["pre_image"]["bytes"])) as image:
         assert image.tobytes() == frame(0).tobytes()
+    assert (row["x"], row["y"], row["x_px"], row["y_px"]) == (0.5, 0.25, 160, 50)
+    assert (row["monitor_index"], row["monitor_w"], row["image_width"]) == (0, 320, 320)
 
 
 def test_trajectory_steps(tmp_path: Path) -> None:
     out = tmp_path / "traj"
     export_sessions([make_session("a")], "trajectory", out)
     trajectory = json.loads((out / "trajectories" / "a.json").read_text())
-    steps = trajectory["steps"]
-    assert [s["action"] for s in steps] == [
+    assert trajectory["coordinate_space"] == "normalized"
+    assert (trajectory["instruction"], trajectory["instruction_missing"]) == ("", True)
+    steps = trajectory["traj"]
+    assert [s["value"]["code"] for s in steps] == [
         "pyautogui.click(x=0.5, y=0.25)",
-        "pyautogui.write('hi jo@example.org')",
-        "pyautogui.scroll(-3, x=0.3125, y=0.5)",
-        "pyautogui.hotkey('ctrl', 's')",
+        "pyautogui.write(message='hi jo@example.org')",
+        "pyautogui.moveTo(x=0.3125, y=0.5)\npyautogui.scroll(-3)",
+        "pyautogui.hotkey(keys=['ctrl', 's'])",
+        "computer.terminate(status='failure')",
     ]
-    assert steps[0]["raw_action"]["kind"] == "click"
+    check_task(trajectory)  # AgentNet's schema, written from its public description
+    assert steps[0]["action"]["kind"] == "click"
+    assert steps[0]["action_seq"] == 0
     for step in steps:
-        assert (out / step["observation"]).is_file()
+        assert step["image"] == step["observation"]["file"]
+        assert (out / step["image"]).is_file()
 
 
-def test_trajectory_falls_back_to_the_post_frame(tmp_path: Path) -> None:
+def test_without_a_pre_action_frame_the_observation_is_the_last_frame_before(
+    tmp_path: Path,
+) -> None:
     reader = make_session("a")
     reader._actions[0]["frame_before"] = None
-    reader._actions[0]["frame_after"] = 4
+    reader._actions[0]["t"] = 2.5  # frames are captured at t = 0, 1, 2...
     export_sessions([reader], "trajectory", tmp_path / "traj")
-    steps = json.loads((tmp_path / "traj" / "trajectories" / "a.json").read_text())["steps"]
-    assert steps[0]["observation"] == "images/a/000004.png"
-    with Image.open(tmp_path / "traj" / steps[0]["observation"]) as image:
-        assert image.tobytes() == frame(4).tobytes()
+    steps = json.loads((tmp_path / "traj" / "trajectories" / "a.json").read_text())["traj"]
+    click = next(s for s in steps if s["action_seq"] == 0)
+    assert click["image"] == "images/a/000002.png"
+    with Image.open(tmp_path / "traj" / click["image"]) as image:
+        assert image.tobytes() == frame(2).tobytes()
 
 
 def test_age_export_decrypts_with_the_identity(tmp_path: Path) -> None:
@@ -224,8 +240,8 @@ def test_a_dismissal_hides_only_its_own_sessions_suggestion() -> None:
     ("action", "code"),
     [
         (
-            {"kind": "click", "x": 320, "y": 0, "button": "right"},
-            "pyautogui.rightClick(x=1.0, y=0.0)",
+            {"kind": "click", "x": 319, "y": 0, "button": "right"},
+            "pyautogui.rightClick(x=0.9969, y=0.0)",
         ),
         (
             {"kind": "double_click", "x": 32, "y": 20, "button": "left"},
@@ -237,14 +253,16 @@ def test_a_dismissal_hides_only_its_own_sessions_suggestion() -> None:
         ),
         (
             {"kind": "scroll", "x": 0, "y": 0, "dx": 2, "dy": 0},
-            "pyautogui.hscroll(2, x=0.0, y=0.0)",
+            "pyautogui.moveTo(x=0.0, y=0.0)\npyautogui.hscroll(2)",
         ),
         ({"kind": "type", "text": ""}, "# typed text was not recorded"),
-        ({"kind": "hotkey", "keys": ["alt_l", "f4"]}, "pyautogui.hotkey('alt', 'f4')"),
+        ({"kind": "type", "text": "it's"}, 'pyautogui.write(message="it\'s")'),
+        ({"kind": "hotkey", "keys": ["alt_l", "f4"]}, "pyautogui.hotkey(keys=['alt', 'f4'])"),
+        ({"kind": "hotkey", "keys": ["enter"]}, "pyautogui.press(keys=['enter'])"),
     ],
 )
 def test_action_code(action: dict[str, Any], code: str) -> None:
-    assert to_code(action, MONITOR) == code
+    assert to_code(step_action(action, MONITOR, [MONITOR], "normalized")) == code
 
 
 def test_fake_reader_is_a_session_source() -> None:

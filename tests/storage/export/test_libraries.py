@@ -55,16 +55,37 @@ def test_webdataset_library_reads_every_sample_across_shards(tmp_path: Path) -> 
     assert "post.png" not in samples[3]  # the hotkey has no post-action frame
 
 
-def test_datasets_loads_the_exported_parquet_tables(tmp_path: Path) -> None:
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+def test_webdataset_pairs_every_action_with_its_image(tmp_path: Path) -> None:
+    """`.to_tuple("pre.png", "action.json")` yields every action, the scroll included."""
+    import webdataset as wds
+
+    export_sessions([make_session("a")], "webdataset", tmp_path / "wds")
+    shards = sorted(str(p) for p in (tmp_path / "wds").glob("shard-*.tar"))
+    pairs = wds.WebDataset(shards, shardshuffle=False, empty_check=False).decode("pil")
+    got = [
+        (image.size, action["kind"]) for image, action in pairs.to_tuple("pre.png", "action.json")
+    ]
+    assert got == [((320, 200), k) for k in ("click", "type", "scroll", "hotkey")]
+
+
+def test_datasets_loads_the_parquet_export_folder_with_images(tmp_path: Path) -> None:
+    """The export folder itself loads (its README's configs), images decoded without a cast."""
+    from datasets import Image as ImageFeature
+    from datasets import load_dataset
+
     out = tmp_path / "pq"
     export_sessions([make_session("a"), make_session("b")], "parquet", out)
-    actions = load_parquet([out / "actions.parquet"], tmp_path / "hf")
+    actions = load_dataset(str(out), split="train", cache_dir=str(tmp_path / "hf"))
     assert actions.num_rows == 8
-    assert actions[0]["session_id"] == "a"
-    assert actions[0]["code"].startswith("pyautogui.click(")
-    with Image.open(io.BytesIO(actions[0]["pre_png"])) as image:
-        assert image.tobytes() == frame(0).tobytes()
-    events = load_parquet([out / "events.parquet"], tmp_path / "hf")
+    assert isinstance(actions.features["pre_image"], ImageFeature)
+    first = actions[0]
+    assert (first["session_id"], first["kind"]) == ("a", "click")
+    assert first["code"].startswith("pyautogui.click(")
+    assert first["pre_image"].tobytes() == frame(0).tobytes()
+    assert (first["x"], first["monitor_w"], first["image_width"]) == (0.5, 320, 320)
+    events = load_dataset(str(out), "events", split="train", cache_dir=str(tmp_path / "hf"))
     assert sorted(set(events["session_id"])) == ["a", "b"]
 
 
@@ -80,6 +101,7 @@ def test_datasets_loads_the_collected_dataset(tmp_path: Path) -> None:
     actions = load_dataset(str(dataset), "actions", split="train", cache_dir=str(tmp_path / "hf"))
     assert sorted(set(actions["session_id"])) == ["a", "b"]
     assert actions.num_rows == 8
+    assert actions[0]["pre_image"].tobytes() == frame(0).tobytes()
     sessions = load_dataset(str(dataset), "sessions", split="train", cache_dir=str(tmp_path / "hf"))
     assert sessions.num_rows == 2
     assert all(sha for sha in sessions["manifest_sha256"])

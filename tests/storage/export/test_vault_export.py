@@ -64,6 +64,8 @@ def contents(path: Path) -> dict[str, bytes]:
     out = {path.name: path.read_bytes()}
     for i, row in enumerate(pq.read_table(path).to_pylist()):
         for k, v in row.items():
+            if isinstance(v, dict) and "bytes" in v:  # an image column: {bytes, path}
+                v = v["bytes"]
             out[f"{path.name}/{i}/{k}"] = v if isinstance(v, bytes) else json.dumps(v).encode()
     return out
 
@@ -83,7 +85,9 @@ def assert_no_canary(files: dict[str, bytes]) -> int:
     return pngs
 
 
-@pytest.mark.parametrize("fmt", ["folder", "zip", "webdataset", "parquet", "trajectory"])
+@pytest.mark.parametrize(
+    "fmt", ["folder", "zip", "webdataset", "parquet", "trajectory", "agentnet"]
+)
 def test_redacted_canary_absent_from_every_format(
     redacted: tuple[Vault, str], tmp_path: Path, fmt: str
 ) -> None:
