@@ -221,7 +221,7 @@ class Recorder:
             if scope.duration_s is not None and now - self.t0 >= scope.duration_s:
                 return "duration"
             pipeline = self.pipeline
-            if pipeline is None or pipeline.stopped:
+            if pipeline is None or pipeline.stopped or self.failure is not None:
                 return "failed"
             if scope.idle_stop_s is not None and now - pipeline.last_input >= scope.idle_stop_s:
                 return "idle"
@@ -229,8 +229,16 @@ class Recorder:
 
     @property
     def failure(self) -> BaseException | None:
-        """The error that ended the pipeline early (a sink that could not write), if any."""
-        return self.pipeline.error if self.pipeline is not None else None
+        """The error that ended the session early, if any: the pipeline's, or the sink's own.
+
+        A sink that refuses every write after a disk error (``SessionWriter.failure``, e.g. a
+        full disk met by a frame write or its background flush) ends the session at once,
+        even while no input arrives to fail in the pipeline.
+        """
+        if self.pipeline is not None and self.pipeline.error is not None:
+            return self.pipeline.error
+        failure = getattr(self.sink, "failure", None)
+        return failure if isinstance(failure, BaseException) else None
 
     def stop(self, reason: str = "stopped") -> Summary:
         """Stop every source, write what is pending, close the sink; returns the summary.

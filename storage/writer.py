@@ -121,6 +121,15 @@ class SessionWriter:
             raise
         self._ticker = Ticker(TICK, self._tick)
 
+    @property
+    def failure(self) -> Exception | None:
+        """The disk error (DiskFull...) that made this writer refuse every later write, if any.
+
+        A frame write or the background flush can be the first to meet it, with no caller to
+        raise it to; the recorder polls this to stop the session at once.
+        """
+        return self._failed
+
     # --- appending --------------------------------------------------------------------
 
     def append_event(self, event: dict[str, Any]) -> int:

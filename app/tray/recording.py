@@ -99,9 +99,15 @@ class RecordingController(QObject):
             reason = recorder.wait()
             summary = recorder.stop(reason)
             result = summary.to_dict() if hasattr(summary, "to_dict") else dict(summary)
+        except (RecorderError, StorageError, OSError) as exc:
+            # a full disk: the sentence is for the person, the session stays readable
+            result = {"session_id": session_id, "reason": "failed", "error": str(exc)}
         except Exception as exc:
             log.exception("the recorder failed while stopping")
             result = {"session_id": session_id, "reason": "failed", "error": str(exc)}
+        failure = getattr(recorder, "failure", None)
+        if failure is not None and "error" not in result:
+            result.update(reason="failed", error=str(failure))
         result.setdefault("reason", "stopped")
         self.recorder = None
         self.stopped.emit(result)

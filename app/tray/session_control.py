@@ -95,11 +95,15 @@ class SessionControl(QObject):
         self.timer.stop()
         self.prompt.hide()
         self.changed.emit()
-        self.notice.emit(
-            "Overt stopped recording",
-            f"Saved {summary.get('events', 0)} events and {summary.get('frames', 0)} "
-            "frames, encrypted. Review them with Review….",
-        )
+        if summary.get("error"):
+            # it stopped itself (a full disk...): say why first
+            self.notice.emit("Overt stopped recording", str(summary["error"]))
+        else:
+            self.notice.emit(
+                "Overt stopped recording",
+                f"Saved {summary.get('events', 0)} events and {summary.get('frames', 0)} "
+                "frames, encrypted. Review them with Review….",
+            )
         after, self._after_stop = self._after_stop, []
         for then in after:
             then()

@@ -2,50 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from storage import DiskFull, Vault
+from tests.helpers.tmpfs import fill, small_tmpfs
 from tests.storage.helpers import PASS, consent, frame_meta, make_vault, move, noise_bgrx
 
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    mnt = tmp_path / "mnt"
-    mnt.mkdir()
-    proc = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", str(mnt)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        msg = f"cannot mount a tmpfs here: {proc.stderr.strip()}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(msg)
-        pytest.skip(msg)
-    try:
+    with small_tmpfs(tmp_path / "mnt", "2m") as mnt:
         yield mnt
-    finally:
-        subprocess.run(["umount", str(mnt)], check=True)
-
-
-def _fill(path: Path, leave: int) -> None:
-    """Fill the file system, then free ``leave`` bytes."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
-    try:
-        with contextlib.suppress(OSError):
-            while True:
-                os.write(fd, b"\0" * 4096)
-    finally:
-        os.close(fd)
-    size = path.stat().st_size
-    os.truncate(path, max(0, size - leave))
 
 
 def test_recording_until_full(small_disk: Path) -> None:
@@ -99,7 +69,7 @@ def test_redaction_on_full_disk_keeps_original(small_disk: Path) -> None:
         sid = w.session_id
     u = vault.unlock(PASS)
     before = [u.open_session(sid).frame_image(i).tobytes() for i in range(3)]
-    _fill(small_disk / "junk", leave=8192)
+    fill(small_disk / "junk", leave=8192)
     with pytest.raises(DiskFull):
         u.redact_region(sid, (0, 0, 50, 50))
     assert sorted(p.name for p in (home / "sessions" / sid).iterdir()) == sorted(
@@ -117,7 +87,7 @@ def test_redaction_on_full_disk_keeps_original(small_disk: Path) -> None:
     r = Vault.open(home).unlock(PASS).open_session(sid)
     assert [r.frame_image(i).tobytes() for i in range(3)] == before
     assert u.verify(sid)[0].status == "ok"
-    _fill(small_disk / "junk2", leave=0)
+    fill(small_disk / "junk2", leave=0)
     with pytest.raises(DiskFull):
         Vault.create(small_disk / "v2", PASS, log_n=10)
     assert not (small_disk / "v2").exists()

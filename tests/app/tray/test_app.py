@@ -21,7 +21,7 @@ from app.tray.app import TrayApp
 from app.tray.consent_flow import RECORD_WITHOUT_STUDY
 from recorder.consent.participant import participant_id
 from recorder.consent.reconfirm import ReconfirmSchedule
-from storage import Vault
+from storage import DiskFull, Vault
 from tests.app.sessions import OFFSCREEN_LIMITS, PASSPHRASE, TEST_LOG_N, make_vault, write_session
 from tests.app.study_files import write_study
 
@@ -47,6 +47,7 @@ class FakeRecorder:
         self._stop = threading.Event()
         self.paused = False
         self.sink: Any = None
+        self.failure: Exception | None = None
 
     def start(self, open_sink: Any) -> str:
         self.sink = open_sink(self.consent)
@@ -63,9 +64,17 @@ class FakeRecorder:
 
     def wait(self) -> str:
         self._stop.wait(30)
-        return "stopped"
+        return "failed" if self.failure is not None else "stopped"
+
+    def fail(self, error: Exception) -> None:
+        """What the real recorder does when its writer meets a full disk."""
+        self.failure = error
+        self._stop.set()
 
     def stop(self, reason: str = "stopped") -> FakeSummary:
+        if self.failure is not None:
+            self.sink.close("interrupted")
+            raise self.failure
         self.sink.close()
         return FakeSummary(self.sink.session_id, events=3, frames=1)
 
@@ -149,6 +158,16 @@ def test_record_pause_resume_stop(qtbot: QtBot, tray: TrayApp) -> None:
     assert not tray.status_window.close()  # type: ignore[union-attr]
     with qtbot.wait_signal(tray.controller.stopped, timeout=TIMEOUT):
         tray.actions["stop"].trigger()
+    assert tray.state.state == "idle"
+    assert tray.actions["record"].isEnabled()
+
+
+def test_a_full_disk_stops_the_recording_with_a_notice(qtbot: QtBot, tray: TrayApp) -> None:
+    start_recording(qtbot, tray)
+    sentence = "The disk is full while saving the session; nothing already saved was lost."
+    with qtbot.wait_signal(tray.notified, timeout=TIMEOUT) as note:
+        tray.recorders[0].fail(DiskFull(sentence))  # type: ignore[attr-defined]
+    assert note.args == ["Overt stopped recording", sentence]
     assert tray.state.state == "idle"
     assert tray.actions["record"].isEnabled()
 
