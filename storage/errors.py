@@ -27,6 +27,10 @@ class CorruptData(StorageError):
     """Stored bytes failed authentication or parsing: tampered, truncated, spliced or damaged."""
 
 
+class VaultKeyChanged(StorageError):
+    """The vault's key file is not the one pinned for it outside the vault: it was replaced."""
+
+
 class VersionTooNew(StorageError):
     """A file was written by a newer Overt whose format this code does not know."""
 

@@ -22,6 +22,7 @@ from storage.format import crypto
 from storage.format.index import SessionSummary
 from storage.format.keyfile import DEFAULT_LOG_N, DEFAULT_P, DEFAULT_R, KeyFile
 from storage.opening import KEY_FILE
+from storage.pins import PinStore
 from storage.reader import SessionReader
 from storage.verify import VerifyResult
 from storage.writer import SessionWriter
@@ -35,11 +36,13 @@ class Vault:
     Attributes:
         home: the vault folder.
         key_file: the parsed key file (public key, vault id, wrapped private key).
+        pins: where the vault's identity is pinned outside it (storage/pins.py).
     """
 
-    def __init__(self, home: Path, key_file: KeyFile) -> None:
+    def __init__(self, home: Path, key_file: KeyFile, pins: PinStore | None = None) -> None:
         self.home = home
         self.key_file = key_file
+        self.pins = pins or PinStore.default()
 
     # --- creating and opening ---------------------------------------------------------
 
@@ -53,6 +56,7 @@ class Vault:
         r: int = DEFAULT_R,
         p: int = DEFAULT_P,
         rng: crypto.Rng = os.urandom,
+        pins: PinStore | None = None,
     ) -> Vault:
         """Create a new vault in ``home`` (which must be missing or an empty folder).
 
@@ -63,20 +67,25 @@ class Vault:
             r: scrypt block size.
             p: scrypt parallelism.
             rng: randomness (injectable for known-answer tests).
+            pins: where to pin the new vault's identity (the config folder's by default).
 
         Raises:
             VaultExists: a vault, or anything else, is already there.
             DiskFull: the disk is full (nothing is left behind).
         """
         home = Path(home)
-        return cls(home, opening.create(home, passphrase, log_n=log_n, r=r, p=p, rng=rng))
+        key_file = opening.create(home, passphrase, log_n=log_n, r=r, p=p, rng=rng)
+        vault = cls(home, key_file, pins)
+        vault.pins.pin_quietly(home, key_file)
+        return vault
 
     @classmethod
-    def open(cls, home: Path) -> Vault:
+    def open(cls, home: Path, *, pins: PinStore | None = None) -> Vault:
         """Open an existing vault, checking permissions and the key file's version.
 
         Key-record replacements a crash interrupted are finished here, and idle export
-        staging folders a killed export left are removed (storage/staging.py).
+        staging folders a killed export left are removed (storage/staging.py). ``pins`` is
+        where the vault's identity is pinned (the config folder's by default; storage/pins.py).
 
         Raises:
             VaultNotFound: no vault there.
@@ -84,7 +93,7 @@ class Vault:
             VersionTooNew / CorruptData: the key file is newer or damaged.
         """
         home = Path(home)
-        vault = cls(home, opening.open_key_file(home))
+        vault = cls(home, opening.open_key_file(home), pins)
         vault.finish_interrupted_changes()
         staging.remove_stale(home)
         return vault
@@ -156,10 +165,13 @@ class Vault:
                 ``clock() + consent["retention"]["local_days"] * 86400`` (FORMAT.md 6).
 
         Raises:
+            VaultKeyChanged: the key file is not the one pinned for this vault (replaced by
+                someone who could then read what is recorded); a vault never pinned is pinned.
             VaultLocked: another writer holds the vault.
         """
         if not isinstance(consent, dict) or not consent:
             raise ValueError("a session cannot start without a consent record")
+        self.pins.check(self.home, self.key_file)
         sid = session_id or sessions.new_session_id(clock())
         if not sessions.valid_session_id(sid):
             raise ValueError(f"invalid session id {sid!r}")
@@ -220,7 +232,7 @@ class Vault:
         Raises:
             WrongPassphrase: the passphrase does not unlock the vault.
         """
-        return UnlockedVault(self, self.key_file.unwrap(passphrase))
+        return self._unlocked(self.key_file.unwrap(passphrase))
 
     def unlock_with_private_key(self, raw: bytes) -> UnlockedVault:
         """Unlock with a private key remembered elsewhere (the app's opt-in OS keyring).
@@ -231,7 +243,13 @@ class Vault:
         Raises:
             WrongPassphrase: the key is not this vault's.
         """
-        return UnlockedVault(self, opening.remembered_private_key(raw, self.key_file))
+        return self._unlocked(opening.remembered_private_key(raw, self.key_file))
+
+    def _unlocked(self, private: X25519PrivateKey) -> UnlockedVault:
+        # The private key yields the key file's public key (checked by both callers), and the
+        # passphrase authenticated the file: it is the owner's, so it is pinned (again).
+        self.pins.pin_quietly(self.home, self.key_file)
+        return UnlockedVault(self, private)
 
     def change_passphrase(self, old: bytes, new: bytes) -> None:
         """Re-wrap the private key under ``new``; only the key file is rewritten.
@@ -240,6 +258,7 @@ class Vault:
             WrongPassphrase: ``old`` is wrong.
         """
         self.key_file = opening.change_passphrase(self.home, self.key_file, old, new)
+        self.pins.pin_quietly(self.home, self.key_file)
 
     # --- checking ---------------------------------------------------------------------
 

@@ -104,3 +104,15 @@ def _no_network() -> Iterator[None]:
         attempts = "; ".join(_network_attempts[:3])
         _network_attempts.clear()
         pytest.fail(f"a network socket was used (Overt opens none): {attempts}")
+
+
+# --- config folder ---------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _own_config_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test gets its own config folder, so vault pins (storage/pins.py) and other
+    per-user files never reach the real one or leak between tests."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))

@@ -250,3 +250,20 @@ def test_a_broken_settings_file_records_nothing(
     assert "cannot be read" in err
     assert "Nothing was recorded" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == [FILE]  # no session, no secret
+
+
+def test_a_replaced_vault_key_records_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], x11_session: None
+) -> None:
+    """Issue 20 item 1: someone who can write vault.key cannot have sessions sealed to them."""
+    home = tmp_path / "vault"
+    make_vault(home)
+    make_vault(tmp_path / "attacker")
+    (home / "vault.key").write_bytes((tmp_path / "attacker" / "vault.key").read_bytes())
+    code = cli.main(["record", "--i-consent", "--home", str(home), "--duration", "0.2"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.count("\n") == 1, err
+    assert "will not record into it" in err
+    assert "Traceback" not in err
+    assert list((home / "sessions").iterdir()) == []
