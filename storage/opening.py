@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from storage import sessions
+from storage import deletion, sessions
 from storage.errors import (
     CorruptData,
     StorageError,
@@ -74,12 +74,12 @@ def open_key_file(home: Path) -> KeyFile:
 
 
 def finish_interrupted_changes(home: Path) -> int:
-    """Complete the key-record replacements a crash interrupted; see ``Vault.open``.
+    """Complete the deletions and key-record replacements a crash interrupted; see ``Vault.open``.
 
     Returns:
-        The number of sessions repaired.
+        The number of sessions repaired or deleted.
     """
-    n = 0
+    n = deletion.finish_deletions(home)
     for sid in sessions.session_ids(home):
         path = home / sessions.SESSIONS / sid
         if not (path / keyrecord.NEXT).exists():

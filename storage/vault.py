@@ -99,14 +99,14 @@ class Vault:
         return vault
 
     def finish_interrupted_changes(self) -> int:
-        """Complete key-record replacements a crash interrupted (no passphrase needed).
+        """Complete deletions and key-record replacements a crash interrupted (no passphrase).
 
         A leftover ``keys.next`` means the old ``keys`` may still hold keys that a redaction
         meant to destroy; shredding it promptly matters. Sessions locked by another process
         are left to that process.
 
         Returns:
-            The number of sessions repaired.
+            The number of sessions repaired or deleted.
         """
         return opening.finish_interrupted_changes(self.home)
 
@@ -216,7 +216,7 @@ class Vault:
         return deletion.expire(self.home, now)
 
     def delete_session(self, session_id: str) -> None:
-        """Delete a session irrecoverably: its key record is overwritten, then all is removed.
+        """Delete a session irrecoverably: renamed out of the listing, key record overwritten.
 
         Raises:
             SessionNotFound: no such session.

@@ -1,10 +1,11 @@
 """Child process for the crash-point test: a recording killed at each of its disk writes.
 
-Usage: ``crash_points.py TEMPLATE OUT``. TEMPLATE is a vault; for every call that changes
-the disk during one session's life (start, appends, a flush, close), a copy of TEMPLATE is
-made under OUT and a forked process records into it and dies (``os._exit``, as abruptly
-as ``kill -9``) right before that call, or, for a write, after half of its bytes. Each copy
-is named ``<call>-<before|torn>``; one more, ``whole``, holds the session run to its end.
+Usage: ``crash_points.py TEMPLATE OUT [record|delete SESSION]``. TEMPLATE is a vault; for
+every call that changes the disk during one session's life (start, appends, a flush, close),
+or during ``overt delete SESSION``, a copy of TEMPLATE is made under OUT and a forked process
+records into it (or deletes) and dies (``os._exit``, as abruptly as ``kill -9``) right before
+that call, or, for a write, after half of its bytes. Each copy is named
+``<call>-<before|torn>``; one more, ``whole``, holds the work run to its end.
 
 To make the calls the same on every run the writer's background flush is off, frames are
 encoded in the calling thread and ``fsync`` is skipped (a killed process loses nothing
@@ -13,6 +14,7 @@ that reached the OS; only power loss needs fsync, and this is not about power lo
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sys
@@ -72,6 +74,11 @@ def record(home: Path) -> None:
     w.close()
 
 
+def delete(home: Path, session_id: str) -> None:
+    """What ``overt delete`` does: open the vault, delete one session."""
+    Vault.open(home).delete_session(session_id)
+
+
 def instrument(kill_at: int | None, torn: bool, log: list[str]) -> None:
     """Log the mutating os calls; die before call ``kill_at`` (or halfway through it)."""
     writer.ThreadPoolExecutor = InlineExecutor  # type: ignore[assignment,misc]
@@ -108,8 +115,14 @@ def instrument(kill_at: int | None, torn: bool, log: list[str]) -> None:
         setattr(os, name, counted)
 
 
-def run_child(template: Path, home: Path, kill_at: int | None, torn: bool) -> list[str]:
-    """In a forked process: copy the vault, record into it, die at ``kill_at``."""
+def run_child(
+    template: Path,
+    home: Path,
+    kill_at: int | None,
+    torn: bool,
+    work: Callable[[Path], None] = record,
+) -> list[str]:
+    """In a forked process: copy the vault, do ``work`` in it, die at ``kill_at``."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -120,7 +133,7 @@ def run_child(template: Path, home: Path, kill_at: int | None, torn: bool) -> li
             log: list[str] = []
             report = os.write
             instrument(kill_at, torn, log)
-            record(home)
+            work(home)
             report(write, "\n".join(log).encode())
         except BaseException:
             traceback.print_exc()  # the parent sees it on stderr and fails on the exit code
@@ -139,13 +152,16 @@ def run_child(template: Path, home: Path, kill_at: int | None, torn: bool) -> li
 
 def main() -> None:
     template, out = Path(sys.argv[1]), Path(sys.argv[2])
-    calls = run_child(template, out / "whole", None, False)
+    work: Callable[[Path], None] = record
+    if sys.argv[3:4] == ["delete"]:
+        work = functools.partial(delete, session_id=sys.argv[4])
+    calls = run_child(template, out / "whole", None, False, work)
     print(f"whole {len(calls)}", flush=True)
     for k, call in enumerate(calls):
-        run_child(template, out / f"{k:03d}-before", k, False)
+        run_child(template, out / f"{k:03d}-before", k, False, work)
         print(f"{k:03d}-before {call}", flush=True)
         if call.startswith("write "):
-            run_child(template, out / f"{k:03d}-torn", k, True)
+            run_child(template, out / f"{k:03d}-torn", k, True, work)
             print(f"{k:03d}-torn {call}", flush=True)
 
 
