@@ -1,5 +1,7 @@
 """Redacting typed text, events and window titles, through a Rewriter (storage/rewriter.py).
 
+What text removal reaches is listed in storage/text_reach.py.
+
 Frames are redacted by storage/redact_frames.py.
 """
 
@@ -7,114 +9,36 @@ from __future__ import annotations
 
 from typing import Any
 
+from storage import text_reach
 from storage.rewriter import Rewriter
-
-REDACTED_KEY = "redacted"
-
-
-def _typed_char(e: dict[str, Any]) -> str:
-    char = e.get("char")
-    if isinstance(char, str) and char:
-        return char
-    key = e.get("key")
-    return key if isinstance(key, str) and len(key) == 1 else ""
-
-
-def _scrub_key(e: dict[str, Any]) -> None:
-    e["char"] = None
-    e["key"] = REDACTED_KEY
-    e["vk"] = None
+from storage.typed_text import action_chars, mark_removed
 
 
 def text(rw: Rewriter, needle: str) -> int:
-    """Remove ``needle`` from typed keys (press and release), type actions and window titles.
+    """Remove ``needle`` from every place ``storage/text_reach.py`` lists (typed text as typed,
+    its key presses with the corrections inside it, type actions, window titles), marking
+    where it was with ``[removed]``.
 
     Returns:
-        Occurrences removed.
+        Occurrences removed, each counted once (what review's preview counted).
     """
-    events = list(rw.reader.events())
-    actions = list(rw.reader.actions())
-    count = 0
-    downs = [e for e in events if e.get("kind") == "key" and e.get("down") and _typed_char(e)]
-    spans = []
-    typed = ""
-    for e in downs:
-        c = _typed_char(e)
-        spans.append((len(typed), len(typed) + len(c)))
-        typed += c
-    hit: set[int] = set()
-    pos = typed.find(needle)
-    while pos >= 0:
-        count += 1
-        end = pos + len(needle)
-        hit.update(i for i, (a, b) in enumerate(spans) if a < end and b > pos)
-        pos = typed.find(needle, end)
-    _scrub_presses(events, {downs[i]["seq"] for i in hit})
-    for e in events:
-        if e.get("kind") == "window" and isinstance(e.get("title"), str):
-            c = e["title"].count(needle)
-            if c:
-                count += c
-                e["title"] = e["title"].replace(needle, "")
-    for a in actions:
-        if isinstance(a.get("text"), str):
-            c = a["text"].count(needle)
-            if c:
-                count += c
-                a["text"] = a["text"].replace(needle, "")
-        if isinstance(a.get("keys"), list) and needle in a["keys"]:
-            count += a["keys"].count(needle)
-            a["keys"] = [REDACTED_KEY if k == needle else k for k in a["keys"]]
-    if count == 0:
+    records = {name: list(getattr(rw.reader, name)()) for name in text_reach.streams()}
+    done = text_reach.plan(records, needle)
+    if done.total == 0:
         return 0
-    rw.write_records("events", events)
-    rw.write_records("actions", actions)
-    rw.commit({"kind": "text", "where": {}, "count": count})
-    return count
-
-
-def _scrub_presses(events: list[dict[str, Any]], presses: set[int]) -> None:
-    """Scrub the key presses with these seqs and, for each, the next release of its key."""
-    waiting: dict[str, int] = {}
-    for e in events:
-        if e.get("kind") != "key":
-            continue
-        if e.get("seq") in presses:
-            key = str(e.get("key"))
-            waiting[key] = waiting.get(key, 0) + 1
-            _scrub_key(e)
-        elif not e.get("down") and waiting.get(str(e.get("key")), 0) > 0:
-            waiting[str(e.get("key"))] -= 1
-            _scrub_key(e)
-
-
-def _char_presses(action: dict[str, Any], by_seq: dict[int, dict[str, Any]]) -> list[int | None]:
-    """For each character of a type action's text, the seq of the key press that typed it.
-
-    Replays the action's presses the way the recorder built its text (backspace removes the
-    last character). None where the press is not in the event stream (deleted earlier).
-    """
-    out: list[int | None] = []
-    for seq in action.get("events") or []:
-        e = by_seq.get(seq) if isinstance(seq, int) else None
-        if e is None or e.get("kind") != "key" or not e.get("down"):
-            continue
-        if e.get("key") == "backspace":
-            if out:
-                out.pop()
-        else:
-            out.extend([seq] * len(_typed_char(e)))
-    text = action.get("text")
-    if not isinstance(text, str) or len(out) != len(text):
-        return [None] * (len(text) if isinstance(text, str) else 0)
-    return out
+    for name, rewritten in done.streams.items():
+        rw.write_records(name, rewritten)
+    rw.commit({"kind": "text", "where": {}, "count": done.total, "places": dict(done.counts)})
+    return done.total
 
 
 def typed_spans(rw: Rewriter, spans: list[tuple[int, int, int]]) -> int:
     """Remove chosen spans of typed text only: ``(action seq, start, end)`` in its text.
 
-    The characters leave the type action's text, and the key presses that typed them (with
-    their releases) are scrubbed. Other occurrences of the same text are left alone.
+    The characters leave the type action's text (``[removed]`` marks where they were), and
+    the key presses that typed them, with the corrections inside and around each span and
+    their releases, are scrubbed. Other occurrences of the same text are left alone. When an
+    action's presses cannot be replayed into its text, all of its presses are scrubbed.
 
     Returns:
         Characters removed.
@@ -140,17 +64,41 @@ def typed_spans(rw: Rewriter, spans: list[tuple[int, int, int]]) -> int:
     for seq, positions in cut.items():
         a = acts[seq]
         text = str(a["text"])
-        owners = _char_presses(a, by_seq)
-        presses.update(s for i, s in enumerate(owners) if i in positions and s is not None)
-        a["text"] = "".join(c for i, c in enumerate(text) if i not in positions)
+        presses |= _span_presses(a, by_seq, positions)
+        a["text"] = mark_removed(text, [i in positions for i in range(len(text))])
         count += len(positions)
-    _scrub_presses(events, presses)
+    found = text_reach.Found()
+    text_reach.scrub_presses(events, presses, found)
+    for i, e in found.changed.get("events", {}).items():
+        events[i] = e
     rw.write_records("events", events)
     rw.write_records("actions", actions)
     rw.commit(
         {"kind": "typed_span", "where": {"spans": [[q, a, b] for q, a, b in spans]}, "count": count}
     )
     return count
+
+
+def _span_presses(
+    action: dict[str, Any], by_seq: dict[int, dict[str, Any]], positions: set[int]
+) -> set[int]:
+    """The presses behind these positions of a type action's text (fail closed: all of the
+    action's presses when they cannot be replayed into its text)."""
+    mapped = action_chars(action, by_seq)
+    if mapped is None:
+        return {s for s in action.get("events") or () if isinstance(s, int)}
+    buf, where = mapped
+    picked = sorted({w for i, w in enumerate(where) if i in positions and w is not None})
+    runs: list[list[int]] = []
+    for w in picked:
+        if runs and runs[-1][1] == w:
+            runs[-1][1] = w + 1
+        else:
+            runs.append([w, w + 1])
+    out: set[int] = set()
+    for a, b in runs:
+        out |= buf.presses(a, b)
+    return out
 
 
 def events(rw: Rewriter, seqs: range) -> int:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from app.core.formatting import format_duration, shorten
 from app.review.labels import Labels
+from storage import text_reach
+from storage.typed_text import REMOVED
 
 
 @dataclass
@@ -47,20 +50,25 @@ class Previews(Labels):
             verb="Black out",
         )
 
+    def text_records(self) -> dict[str, list[dict[str, Any]]]:
+        """The streams text removal reads (``storage/text_reach.py``), as loaded here."""
+        return {name: list(getattr(self, name, None) or []) for name in text_reach.streams()}
+
     def preview_text(self, needle: str) -> Preview:
-        """What removing every occurrence of ``needle`` will do."""
-        typed = sum(text.count(needle) for _i, text in self.typed_runs()) if needle else 0
-        titles = (
-            sum(str(e.get("title") or "").count(needle) for e in self._windows) if needle else 0
-        )
+        """What removing every occurrence of ``needle`` will do: counted by the same plan the
+        redaction runs, so the dialog says the number the redaction log will."""
+        counts = text_reach.plan(self.text_records(), needle).counts if needle else []
+        total = sum(n for _place, n in counts)
+        found = ", ".join(f"{n} in {place}" for place, n in counts)
         return Preview(
             f"Remove every occurrence of '{shorten(needle, 30)}'",
             [
-                f"{typed} occurrence(s) in typed text and {titles} in window titles are removed.",
-                "The matching key presses are scrubbed from the raw events too.",
-                "This cannot be undone.",
+                f"{total} occurrence(s) are removed: {found}.",
+                "Typed text is found as it was typed, corrections included; the key presses "
+                "that typed it (and corrected it) are scrubbed from the raw events too.",
+                f"Where the text was, actions say {REMOVED}. This cannot be undone.",
             ],
-            empty=typed + titles == 0,
+            empty=total == 0,
             verb="Remove",
         )
 

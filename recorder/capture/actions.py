@@ -20,9 +20,7 @@ from recorder.capture.records import (
     type_action,
 )
 from storage.format.records import Action, ButtonEvent, Event, KeyEvent, ScrollEvent
-
-#: Keys that edit or end a typed run rather than start a hotkey.
-TEXT_EDIT_KEYS = frozenset({"backspace"})
+from storage.typed_text import EDIT_KEYS, TypedBuffer, is_edit
 
 
 @dataclass
@@ -44,7 +42,7 @@ class _Run:
     events: list[int]
     x: int = 0
     y: int = 0
-    text: str = ""
+    typed: TypedBuffer = field(default_factory=TypedBuffer)
     dx: int = 0
     dy: int = 0
     keys_down: set[str] = field(default_factory=set)
@@ -223,8 +221,10 @@ class ActionDeriver:
         name = event["key"]
         if name in MODIFIER_OF or self._non_shift_mods(event):
             return False
-        if name in TEXT_EDIT_KEYS:
-            return self.typing
+        if name in EDIT_KEYS:
+            # Editing keys belong to a run being typed (storage/typed_text.py replays them);
+            # on their own, or Shift+arrow selecting, they are hotkeys.
+            return self.typing and is_edit(name, event.get("mods", []))
         return event.get("char") is not None or len(name) == 1 or name == "space"
 
     def _is_hotkey(self, event: KeyEvent) -> bool:
@@ -260,11 +260,7 @@ class ActionDeriver:
             run.events.append(event["seq"])
             run.keys_down.add(name)
             run.last_t = event["t"]
-            char = event.get("char")
-            if name == "backspace":
-                run.text = run.text[:-1]
-            elif char is not None:
-                run.text += char
+            run.typed.press(event["seq"], name, event.get("char"))
             return out
         out.extend(self._end_run())
         mods = [m for m in MODIFIER_ORDER if m in event.get("mods", [])]
@@ -283,7 +279,7 @@ class ActionDeriver:
         span = self._span(run.t, run.wall, run.last_t, run.events)
         if run.kind == "scroll":
             return [scroll_action(span, run.x, run.y, run.dx, run.dy)]
-        return [type_action(span, run.text)]
+        return [type_action(span, run.typed.text)]
 
     def _span(self, t: float, wall: float, t_end: float, seqs: list[int]) -> Span:
         """An action from ``t`` to ``t_end``, in the window active now."""

@@ -14,7 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-CONSENT_TEXT_VERSION = 2  # 2: the withdrawal line names the menu entry, no backticks
+from storage.text_reach import REACHES
+from storage.typed_text import REMOVED
+
+#: 2: the withdrawal line names the menu entry, no backticks; 3: what each removal reaches
+CONSENT_TEXT_VERSION = 3
 LANGUAGE = "en"
 
 #: What the person affirms, each every session, each ticked by the person (never pre-ticked).
@@ -134,6 +138,7 @@ def describe(record: dict[str, Any]) -> list[Section]:
         Section("Who gets the data", tuple(gets)),
         Section("Where it is kept", (keep,)),
         Section("Risks", RISKS),
+        Section("Removing what was recorded", removal_lines()),
         Section(
             "Withdrawing",
             (
@@ -143,6 +148,20 @@ def describe(record: dict[str, Any]) -> list[Section]:
             ),
         ),
     ]
+
+
+def removal_lines() -> tuple[str, ...]:
+    """What each removal in review (and ``overt redact``) reaches, said exactly; the places a
+    text is removed from come from ``storage/text_reach.py``, so this stays true as it grows."""
+    places = [reach.place for reach in REACHES]
+    listed = ", ".join(places[:-1]) + " and " + places[-1] if len(places) > 1 else places[0]
+    return (
+        f"Removing a text removes every occurrence of it from {listed}: typed text as you "
+        "typed it, corrections included, with the key presses that typed it; where it was, "
+        f"the actions say {REMOVED}. Screenshots are not changed by it.",
+        "Blacking out a region changes only the screenshots you choose; deleting events "
+        "also deletes the actions built on them; blanking window titles changes only titles.",
+    )
 
 
 def render_text(record: dict[str, Any]) -> str:

@@ -10,10 +10,11 @@ It only suggests; the person decides. Pure and Qt-free: it reads event and actio
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from storage.scan.patterns import Kind, TextMatch, find, is_password_title, mask
+from storage.typed_text import TextRun, field_runs
 
 __all__ = [
     "Kind",
@@ -29,9 +30,6 @@ __all__ = [
     "typed_runs",
     "unresolved",
 ]
-
-#: Keys that end a run of typed text (focus moves on or the text is submitted).
-_RUN_BREAKS = frozenset({"enter", "tab", "esc", "escape", "up", "down", "page_up", "page_down"})
 
 
 @dataclass(frozen=True)
@@ -84,63 +82,10 @@ class Suggestion:
         return out
 
 
-@dataclass
-class TextRun:
-    """Text typed without a break, with the key event behind each character.
-
-    Attributes:
-        text: the typed text after backspaces.
-        event_seqs: per character of ``text``, the seq of the key press (or None when the
-            run came from a type action without key events).
-        window_seq: the active window event's seq when the run was typed.
-        action_seq: the type action covering the run, if known.
-    """
-
-    text: str = ""
-    event_seqs: list[int | None] = field(default_factory=list)
-    window_seq: int | None = None
-    action_seq: int | None = None
-
-
 def typed_runs(events: Iterable[Mapping[str, Any]]) -> list[TextRun]:
-    """Reconstruct runs of typed text from key events.
-
-    A run ends at enter/tab/escape, a click, a window change, or a shortcut (ctrl/alt/super
-    held); backspace removes the last character. Only presses carrying ``char`` count.
-    """
-    runs: list[TextRun] = []
-    current = TextRun()
-    window_seq: int | None = None
-
-    def close() -> None:
-        nonlocal current
-        if current.text:
-            runs.append(current)
-        current = TextRun(window_seq=window_seq)
-
-    for e in events:
-        kind = e.get("kind")
-        if kind == "window":
-            close()
-            window_seq = int(e["seq"])
-            current.window_seq = window_seq
-        elif kind == "button" and e.get("down"):
-            close()
-        elif kind == "key" and e.get("down"):
-            key = str(e.get("key") or "")
-            mods = set(e.get("mods") or ()) - {"shift"}
-            char = e.get("char")
-            if key == "backspace":
-                if current.text:
-                    current.text = current.text[:-1]
-                    current.event_seqs.pop()
-            elif key in _RUN_BREAKS or mods:
-                close()
-            elif isinstance(char, str) and char:
-                current.text += char
-                current.event_seqs.extend([int(e["seq"])] * len(char))
-    close()
-    return runs
+    """Runs of text typed into one field each, rebuilt by ``storage/typed_text.py`` (the same
+    replay of corrections and cursor keys that redaction and the recorder use)."""
+    return field_runs(events)
 
 
 def _action_runs(actions: Iterable[Mapping[str, Any]], covered: set[int]) -> list[TextRun]:
@@ -152,7 +97,7 @@ def _action_runs(actions: Iterable[Mapping[str, Any]], covered: set[int]) -> lis
             continue
         if covered & set(a.get("events") or ()):
             continue
-        runs.append(TextRun(text, [None] * len(text), a.get("window_seq"), int(a["seq"])))
+        runs.append(TextRun(None, a.get("window_seq"), int(a["seq"]), plain=text))
     return runs
 
 
@@ -191,7 +136,7 @@ def scan_session(
         prompt = run.window_seq is not None and is_password_title(titles.get(run.window_seq, ""))
         spans = [TextMatch("password_prompt", 0, len(run.text))] if prompt else find(run.text)
         for m in spans:
-            seqs = tuple(sorted({s for s in run.event_seqs[m.start : m.end] if s is not None}))
+            seqs = tuple(sorted(run.presses(m.start, m.end)))
             action = run.action_seq
             if action is None and seqs:
                 action = by_event.get(seqs[0])

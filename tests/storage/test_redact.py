@@ -9,8 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from storage import SessionNotFound, Vault
+from storage import SessionNotFound, Vault, text_reach
+from storage.export.action_code import to_code
 from tests.storage.helpers import PASS, bgrx_to_rgb, consent, frame_meta, key, type_action, window
+from tests.storage.typist import SECRET, corrected_session
 
 W, H = 96, 64
 
@@ -85,7 +87,7 @@ def test_redact_text(vault: Vault) -> None:
     sid = _typing_session(vault, "hunter2")
     u = vault.unlock(PASS)
     n = u.redact_text(sid, "hunter2")
-    assert n == 3  # typed keys, the window title, the type action
+    assert n == 2  # typed once (its keys and its type action are one occurrence), the title
     r = u.open_session(sid)
     dump = json.dumps(list(r.events()) + list(r.actions()))
     assert "hunter2" not in dump
@@ -168,3 +170,33 @@ def test_redact_region_property(vault: Vault, data: st.DataObject) -> None:
                 inside = a <= i < b and x <= px < x + rw and y <= py < y + rh
                 want = bytes(fill) if inside else frames_rgb[i][o : o + 3]
                 assert got[o : o + 3] == want, (i, px, py)
+
+
+def test_text_split_by_a_pause_is_found_and_counted_once(vault: Vault) -> None:
+    """One occurrence typed across two type actions (a pause) with a correction and cursor
+    moves is one occurrence: the dialog's count (text_reach.plan) is the log's."""
+    sid, _presses = corrected_session(vault)
+    u = vault.unlock(PASS)
+    r = u.open_session(sid)
+    planned = text_reach.plan({"events": list(r.events()), "actions": list(r.actions())}, SECRET)
+    assert planned.counts == [("typed text", 1), ("window titles", 1)]
+    assert u.redact_text(sid, SECRET) == planned.total == 2
+    r = u.open_session(sid)
+    (entry,) = r.redactions()
+    assert entry["count"] == 2
+    assert entry["places"] == {"typed text": 1, "window titles": 1}
+    # Removed spans are marked, in the text and in the code exports make from it.
+    actions = [a for a in r.actions() if a["kind"] == "type"]
+    assert [a["text"] for a in actions[:2]] == ["[removed]", "[removed]"]
+    assert to_code(actions[0], None) == "pyautogui.write('[removed]')"
+    titles = [e["title"] for e in r.events() if e["kind"] == "window"]
+    assert titles[0] == "Notes — [removed]"
+
+
+def test_removed_text_inside_a_run_is_marked_where_it_was(vault: Vault) -> None:
+    sid = _typing_session(vault, "hunter2")
+    u = vault.unlock(PASS)
+    u.redact_text(sid, "hunter2")
+    (action,) = u.open_session(sid).actions()
+    assert action["text"] == "user [removed] done"
+    assert to_code(action, None) == "pyautogui.write('user [removed] done')"

@@ -12,31 +12,36 @@ import pytest
 from storage import StorageError, Vault
 from storage.format import keyrecord
 from storage.format.stream import StreamContext, StreamEnd, iter_chunks
-from tests.storage.helpers import (
-    PASS,
-    assert_no_remnant,
-    consent,
-    frame_meta,
-    key,
-    noise_bgrx,
-    type_action,
-    window,
+from tests.storage.helpers import PASS, assert_no_remnant, consent, frame_meta, noise_bgrx
+from tests.storage.typist import (
+    SECRET,
+    Typist,
+    assert_presses_gone,
+    assert_presses_kept,
+    type_corrected,
 )
 
-SECRET = "S3CRET-remnant"
 W, H = 48, 32
 
 
-def _session(vault: Vault) -> str:
+def _session(vault: Vault) -> tuple[str, dict[str, list[int]]]:
+    """SECRET typed with a correction, a pause and cursor moves, in a window titled with it,
+    beside text split across windows (tests/storage/typist.py); and four frames."""
     with vault.begin_session(consent()) as w:
-        w.append_event(window(f"title {SECRET}"))
-        seqs = [w.append_event(key(c)) for c in SECRET]
-        w.append_action(type_action(SECRET, seqs))
+        typist = Typist(w)
+        type_corrected(typist)
+        typist.finish()
         px = noise_bgrx(W, H)
         for i in range(4):
             px[i] ^= 0xFF
             w.append_frame(bytes(px), (W, H), frame_meta(i, W, H))
-        return w.session_id
+        return w.session_id, typist.presses
+
+
+def _secret_spans(v: Vault, s: str) -> list[tuple[int, int, int]]:
+    """The whole of both type actions the secret was typed in (before and after the pause)."""
+    acts = v.unlock(PASS).open_session(s).actions()
+    return [(a["seq"], 0, len(a["text"])) for a in acts if a.get("text") in ("passw", "ord99")]
 
 
 Op = Callable[[Vault, str], None]
@@ -49,7 +54,15 @@ CASES: dict[str, tuple[Op, set[str]]] = {
         lambda v, s: v.unlock(PASS).redact_region(s, (0, 0, 8, 8)) and None,
         {"frames", "framemeta"},
     ),
+    "frames": (
+        lambda v, s: v.unlock(PASS).delete_frames(s, {1, 2}) and None,
+        {"frames", "framemeta", "actions"},
+    ),
     "text": (lambda v, s: v.unlock(PASS).redact_text(s, SECRET) and None, {"events", "actions"}),
+    "typed_span": (
+        lambda v, s: v.unlock(PASS).redact_typed_spans(s, _secret_spans(v, s)) and None,
+        {"events", "actions"},
+    ),
     "events": (
         lambda v, s: v.unlock(PASS).redact_events(s, range(0, 3)) and None,
         {"events", "actions"},
@@ -61,8 +74,8 @@ CASES: dict[str, tuple[Op, set[str]]] = {
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_remnant(vault: Vault, tmp_path: Path, case: str) -> None:
     op, streams = CASES[case]
-    other = _session(vault)  # another session stays: its keys are available to the attacker
-    sid = _session(vault)
+    other, _ = _session(vault)  # another session stays: its keys are available to the attacker
+    sid, presses = _session(vault)
     before = tmp_path / "before"
     shutil.copytree(vault.home, before)
     op(vault, sid)
@@ -70,17 +83,25 @@ def test_remnant(vault: Vault, tmp_path: Path, case: str) -> None:
     # The rest of the vault is untouched and verifies clean.
     assert all(r.status == "ok" for r in vault.unlock(PASS).verify())
     assert other in Vault.open(vault.home).session_ids()
-    if case != "delete":
-        r = vault.unlock(PASS).open_session(sid)
-        text = repr(list(r.events()) + list(r.actions()))
-        if case in ("text", "titles"):
-            assert f"title {SECRET}" not in text
+    if case == "delete":
+        return
+    r = vault.unlock(PASS).open_session(sid)
+    events, actions = list(r.events()), list(r.actions())
+    if case in ("text", "titles"):
+        assert f"Notes — {SECRET}" not in repr(events)
+    if case in ("text", "typed_span"):
+        # Every press that typed the secret, corrected it or moved the cursor inside it is
+        # scrubbed; what was typed around it, and the halves split across windows, are kept.
+        assert_presses_gone(events, presses["secret"])
+        assert_presses_kept(events, presses["kept"] + presses["split"])
+        typed = [a["text"] for a in actions if a["kind"] == "type"]
+        assert typed == ["[removed]", "[removed]", "keep me", "pass", "word99"]
 
 
 def test_remnant_limit_is_documented(vault: Vault, tmp_path: Path) -> None:
     """FORMAT.md says it plainly: whoever kept the OLD key record and has the passphrase
     can still decrypt the old copies. This test pins that statement down."""
-    sid = _session(vault)
+    sid, _ = _session(vault)
     before = tmp_path / "before"
     shutil.copytree(vault.home, before)
     vault.unlock(PASS).redact_text(sid, SECRET)
@@ -101,7 +122,7 @@ def test_remnant_limit_is_documented(vault: Vault, tmp_path: Path) -> None:
 
 
 def test_deleted_session_unreadable(vault: Vault) -> None:
-    sid = _session(vault)
+    sid, _ = _session(vault)
     u = vault.unlock(PASS)
     vault.delete_session(sid)
     with pytest.raises(StorageError):
@@ -116,7 +137,7 @@ class _Crash(BaseException):
 def test_crash_inside_redaction_commit(
     vault: Vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
-    sid = _session(vault)
+    sid, _ = _session(vault)
     before = tmp_path / "before"
     shutil.copytree(vault.home, before)
     real_shred = keyrecord.shred

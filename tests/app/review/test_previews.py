@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from app.review.model import ReviewModel
 from tests.app.review.session_records import model
+from tests.storage.helpers import PASS, make_vault
+from tests.storage.typist import SECRET, corrected_session
 
 
 def test_previews_say_what_will_change() -> None:
@@ -22,3 +27,18 @@ def test_previews_say_what_will_change() -> None:
     summary = m.approve_summary()
     assert "Apps: Firefox, Terminal." in summary.lines
     assert "pass word" in summary.lines[2]
+
+
+def test_the_text_preview_counts_what_the_redaction_logs(tmp_path: Path) -> None:
+    """Typed with a correction, a pause and cursor moves, the text is found once in typed text
+    (and once in a title); the preview's count is the count the redaction log keeps."""
+    vault = make_vault(tmp_path / "vault")
+    sid, _ = corrected_session(vault)
+    unlocked = vault.unlock(PASS)
+    reader = unlocked.open_session(sid)
+    m = ReviewModel(reader.frames())
+    m.set_records(reader.events(), reader.actions())
+    p = m.preview_text(SECRET)
+    assert p.lines[0] == "2 occurrence(s) are removed: 1 in typed text, 1 in window titles."
+    assert unlocked.redact_text(sid, SECRET) == 2
+    assert [e["count"] for e in unlocked.open_session(sid).redactions()] == [2]

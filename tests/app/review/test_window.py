@@ -148,7 +148,7 @@ def test_text_redaction_removes_the_text_from_view_and_store(
     with qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT):
         assert window.redact_text(window.selected_text())
     assert "secret" not in window.text_view.toPlainText()
-    assert "hello  world" in window.text_view.toPlainText()
+    assert "hello [removed] world" in window.text_view.toPlainText()
     reader = vault.open_session(sid)
     chars = "".join(e.get("char") or "" for e in reader.events() if e["kind"] == "key")
     assert "secret" not in chars
@@ -177,11 +177,11 @@ def test_selected_typed_text_is_removed_there_only(qtbot: QtBot, tmp_path: Path)
     assert "'secret'" in previews[0].lines[1]
     # One occurrence stays, the other is gone: from the view and from the store.
     shown = window.text_view.toPlainText()
-    assert "my  and your secret" in shown
+    assert "my [removed] and your secret" in shown
     assert shown.count("secret") == 1
     reader = vault.open_session(sid)
     (typed,) = [a["text"] for a in reader.actions() if a["kind"] == "type"]
-    assert typed == "my  and your secret"
+    assert typed == "my [removed] and your secret"
     chars = "".join(e.get("char") or "" for e in reader.events() if e["kind"] == "key")
     assert chars == "my  and your secret"
     assert [r["kind"] for r in reader.redactions()] == ["typed_span"]

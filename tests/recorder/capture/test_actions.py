@@ -106,6 +106,27 @@ def test_typed_run_with_shift_backspace_and_a_pause() -> None:
     assert actions[1]["text"] == "world"
 
 
+def test_cursor_keys_edit_the_run_being_typed() -> None:
+    """The recorder replays a run the way redaction and the scanner do (storage/typed_text.py):
+    Left/Home/Delete inside a run edit its text; on their own, or Shift+Left, they are keys."""
+    s = Stream()
+    s.type("99")
+    for name in ("left", "left"):
+        s.key(name, None, [], True, 0.01)
+        s.key(name, None, [], False, 0.01)
+    s.type("password")
+    s.key("home", None, [], True, 0.01)
+    s.key("delete", None, [], True, 0.01)
+    s.type("P")
+    s.key("left", None, ["shift"], True, 0.01)  # selecting: not an edit this run can follow
+    s.key("left", None, [], True, 2.0)  # after a pause, with no run open: a key
+    actions = derive(s)
+    assert [a["kind"] for a in actions] == ["type", "hotkey", "hotkey"]
+    assert actions[0]["text"] == "Password99"
+    assert actions[1]["keys"] == ["shift", "left"]
+    assert actions[2]["keys"] == ["left"]
+
+
 def test_hotkeys_and_special_keys() -> None:
     s = Stream()
     s.type("ab")

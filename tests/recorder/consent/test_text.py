@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from recorder.consent.text import STATEMENTS, affirm, render_text, text_sha256
+from storage.text_reach import REACHES
 
 
 def draft(**scope: Any) -> dict[str, Any]:
@@ -46,3 +47,14 @@ def test_affirm_requires_every_statement() -> None:
     assert record["text"]["sha256"] == text_sha256(render_text(draft()))
     assert record["affirmed_by"] == "typed yes"
     assert record["time"] == 1.0
+
+
+def test_text_says_what_each_removal_reaches() -> None:
+    """Every place storage/text_reach.py removes text from is named, and screenshots are said
+    to be left alone by it (they are blacked out separately)."""
+    text = render_text(draft())
+    line = next(x for x in text.splitlines() if "Removing a text" in x)
+    for reach in REACHES:
+        assert reach.place in line
+    assert "[removed]" in line
+    assert "Screenshots are not changed" in line

@@ -153,3 +153,23 @@ def test_labelled_set_is_reproducible() -> None:
 
     lines = [json.dumps(s, sort_keys=True) for s in make_scanner_set.samples()]
     assert DATA.read_text(encoding="utf-8").splitlines() == lines
+
+
+def test_text_typed_with_cursor_moves_is_scanned_as_it_stands() -> None:
+    """'card ' and fifteen 1s, Left fifteen times, then '4': the field holds a card number
+    (storage/typed_text.py replays the cursor), and its presses include the cursor moves."""
+    events = key_events("card " + "1" * 15)
+    seq = len(events)
+    lefts = []
+    for _ in range(15):
+        lefts.append(seq)
+        for down in (True, False):
+            events.append(
+                {"seq": seq, "t": 0.0, "wall": 0.0, "kind": "key", "down": down, "key": "left",
+                 "char": None, "vk": None, "mods": []}
+            )  # fmt: skip
+            seq += 1
+    events += key_events("4", start_seq=seq)
+    (card,) = [s for s in scanner.scan_session(events, []) if s.kind == "card"]
+    assert set(lefts) <= set(card.event_seqs)
+    assert seq in card.event_seqs  # the '4'
