@@ -188,7 +188,7 @@ def test_text_split_by_a_pause_is_found_and_counted_once(vault: Vault) -> None:
     # Removed spans are marked, in the text and in the code exports make from it.
     actions = [a for a in r.actions() if a["kind"] == "type"]
     assert [a["text"] for a in actions[:2]] == ["[removed]", "[removed]"]
-    assert to_code(actions[0], None) == "pyautogui.write('[removed]')"
+    assert to_code(actions[0]) == "pyautogui.write(message='[removed]')"
     titles = [e["title"] for e in r.events() if e["kind"] == "window"]
     assert titles[0] == "Notes — [removed]"
 
@@ -199,4 +199,4 @@ def test_removed_text_inside_a_run_is_marked_where_it_was(vault: Vault) -> None:
     u.redact_text(sid, "hunter2")
     (action,) = u.open_session(sid).actions()
     assert action["text"] == "user [removed] done"
-    assert to_code(action, None) == "pyautogui.write('user [removed] done')"
+    assert to_code(action) == "pyautogui.write(message='user [removed] done')"
