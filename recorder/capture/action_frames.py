@@ -1,9 +1,9 @@
 """Each action with its frames, and actions written in order once their frames are in.
 
 The pre-action frame is asked for when the event that starts an action is written and the
-post-action frame when the event that ends it is (a typed run's frame when the run ends);
-an action waits for both, up to a deadline, and actions are written in the order they
-completed, so the action stream never runs ahead of a slow frame.
+post-action frame when the event that ends it is (a typed run's or a scroll run's frame when
+the run ends); an action waits for both, up to a deadline, and actions are written in the
+order they completed, so the action stream never runs ahead of a slow frame.
 """
 
 from __future__ import annotations
@@ -87,6 +87,10 @@ class ActionFrames:
                 before = entry[0] if entry else None
                 if action["kind"] == "type":
                     after = frames.request("typing_pause", now)
+                elif action["kind"] == "scroll":
+                    # A scroll run ends after a pause (or at the next input): the screen
+                    # once it settles after that is the frame after it.
+                    after = frames.request("post_action", now)
                 else:
                     entry = self._post.pop(seqs[-1], None)
                     after = entry[0] if entry else None

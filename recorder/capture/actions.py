@@ -132,6 +132,12 @@ class ActionDeriver:
         """Whether this event starts an action that wants a pre-action frame."""
         if event["kind"] == "button":
             return bool(event["down"])
+        if event["kind"] == "scroll":
+            # The first notch of a scroll run (as _scroll would start one).
+            run = self._run
+            return (
+                run is None or run.kind != "scroll" or event["t"] - run.last_t >= self.scroll_gap_s
+            )
         if event["kind"] == "key" and event["down"]:
             if self._is_hotkey(event):
                 return True

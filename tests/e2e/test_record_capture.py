@@ -167,6 +167,8 @@ def run_script(xdo: XDoTool, notes: App, vault: App) -> Script:
             )
         xdo.run("mouseup", "1")
         xdo.click(5, repeat=3)
+        # a person looks at what scrolled: the run ends after its gap, then its frame is taken
+        until(lambda: any(a["kind"] == "scroll" for a in sink.actions))
         # the denied app: nothing of it may be recorded
         xdo.run("windowactivate", "--sync", str(vault.wid))
         until(lambda: bool(markers(sink, "outside_scope_start")))
@@ -226,6 +228,11 @@ def test_clicks_drag_and_scroll_positions(script: Script) -> None:
     assert (drag["x"], drag["y"], drag["x2"], drag["y2"]) == script.drag
     (scroll,) = [a for a in actions if a["kind"] == "scroll"]
     assert (scroll["x"], scroll["y"], scroll["dy"]) == (script.drag[2], script.drag[3], -3)
+    # Like every action, a scroll has the frame before it and the frame after it.
+    assert scroll["frame_before"] is not None
+    assert scroll["frame_after"] is not None
+    before, after = (script.sink.frames[scroll[k]] for k in ("frame_before", "frame_after"))
+    assert before["t"] <= scroll["t"] < scroll["t_end"] < after["t"]
     first_window = next(e["seq"] for e in script.sink.events if e["kind"] == "window")
     assert all(a["window_seq"] is not None and a["window_seq"] >= first_window for a in actions)
     events = {e["seq"]: e for e in script.sink.events}

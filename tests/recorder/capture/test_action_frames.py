@@ -7,7 +7,13 @@ from typing import Any
 
 from recorder.capture.action_frames import ACTION_WAIT_S, ActionFrames
 from recorder.capture.frame_writer import FrameTicket
-from recorder.capture.records import Span, click_action, hotkey_action, type_action
+from recorder.capture.records import (
+    Span,
+    click_action,
+    hotkey_action,
+    scroll_action,
+    type_action,
+)
 from tests.recorder.fakes import ManualClock, MemorySink
 
 
@@ -70,6 +76,24 @@ def test_a_typed_run_asks_for_its_frame_when_it_ends() -> None:
     clock.advance(2.0)
     actions.add([type_action(Span(1.0, 1001.0, 1.5, [0, 1], None), "hi")])
     assert [(reason, t) for reason, t, _ in frames.asked] == [("typing_pause", 102.0)]
+
+
+def test_a_scroll_run_claims_its_pre_frame_and_asks_for_its_post_frame_when_it_ends() -> None:
+    actions, frames, sink, clock = setup()
+    actions.event_written(4, 100.0, starts=True, ends=False)  # the run's first notch
+    clock.advance(0.6)  # the run ends after the scroll gap
+    span = Span(0.0, 1000.0, 0.2, [4, 5, 6], None)
+    actions.add([scroll_action(span, 10, 20, 0, -3)])
+    assert [(reason, t) for reason, t, _ in frames.asked] == [
+        ("pre_action", 100.0),
+        ("post_action", 100.6),
+    ]
+    frames.ticket("pre_action").resolve(3)
+    frames.ticket("post_action").resolve(4)
+    actions.write_ready(clock())
+    assert [(a["kind"], a["frame_before"], a["frame_after"]) for a in sink.actions] == [
+        ("scroll", 3, 4)
+    ]
 
 
 def test_frames_no_action_claimed_are_forgotten() -> None:

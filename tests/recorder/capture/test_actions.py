@@ -188,6 +188,20 @@ def test_pre_and_post_frame_triggers() -> None:
     assert deriver.ends_action(hot)
 
 
+def test_a_scroll_run_asks_for_a_pre_action_frame_at_its_first_notch() -> None:
+    deriver = ActionDeriver(scroll_gap_s=0.5)
+    s = Stream()
+    notches = [s.add("scroll", x=5, y=5, dx=0, dy=-1) for _ in range(3)]
+    starts = []
+    for notch in notches:
+        starts.append(deriver.starts_action(notch))
+        deriver.feed(notch)
+    assert starts == [True, False, False]  # one run, one pre-action frame
+    later = s.add("scroll", 0.6, x=5, y=5, dx=0, dy=1)  # after the gap: a new run
+    assert deriver.starts_action(later)
+    assert not deriver.ends_action(later)  # its post-action frame comes when the run ends
+
+
 # --- generated gesture scripts -------------------------------------------------------------
 
 coords = st.integers(0, 1900)
