@@ -40,13 +40,14 @@ class SessionChanges:
     def reading(self, session_id: str) -> Iterator[SessionReader]:
         """Hold the session's lock (SessionBusy if recording) and yield a fresh reader.
 
-        A crash may have left a key-record replacement unfinished, or stream files of a
-        rewrite that never committed: both are dealt with first.
+        A crash may have left a key-record replacement unfinished (finished only if its
+        ``keys.next`` authenticates), or stream files of a rewrite that never committed:
+        both are dealt with first.
         """
         path = sessions.session_dir(self.home, session_id)
         lock = sessions.lock_session(self.home, session_id)
         try:
-            keyrecord.recover(path)
+            keyrecord.settle(path, self._vault_id, self._private, session_id)
             reader = SessionReader(path, session_id, self._vault_id, self._private)
             _remove_orphans(reader)
             yield reader

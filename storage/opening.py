@@ -74,12 +74,28 @@ def open_key_file(home: Path) -> KeyFile:
 
 
 def finish_interrupted_changes(home: Path) -> int:
-    """Complete the deletions and key-record replacements a crash interrupted; see ``Vault.open``.
+    """Complete the deletions a crash interrupted; see ``Vault.open``.
+
+    Key-record replacements wait for the private key (``finish_replacements``): without it
+    a ``keys.next`` cannot be told from a planted one, so ``keys`` is never shredded for it.
 
     Returns:
-        The number of sessions repaired or deleted.
+        The number of sessions deleted.
     """
-    n = deletion.finish_deletions(home)
+    return deletion.finish_deletions(home)
+
+
+def finish_replacements(home: Path, vault_id: bytes, private: X25519PrivateKey) -> int:
+    """Settle every ``keys.next`` whose session lock is free (``keyrecord.settle``).
+
+    A leftover authentic ``keys.next`` means the old ``keys`` may still hold keys that a
+    redaction meant to destroy, so this runs at every unlock. Best effort: a session that
+    cannot be settled now still reads correctly and is settled when it is next changed.
+
+    Returns:
+        The number of sessions settled.
+    """
+    n = 0
     for sid in sessions.session_ids(home):
         path = home / sessions.SESSIONS / sid
         if not (path / keyrecord.NEXT).exists():
@@ -88,8 +104,9 @@ def finish_interrupted_changes(home: Path) -> int:
         if lock is None:
             continue  # another process is changing it, and will finish the job itself
         try:
-            keyrecord.recover(path)
-            n += 1
+            n += keyrecord.settle(path, vault_id, private, sid)
+        except StorageError:
+            continue
         finally:
             lock.release()
     return n

@@ -48,8 +48,7 @@ class SessionReader:
         self.path = session_dir
         self._vault_id = vault_id
         self._recording = recording
-        data = keyrecord.read_bytes(session_dir, session_id)
-        self.record = keyrecord.open_record(data, vault_id, private, session_id)
+        self.record = keyrecord.open_current(session_dir, vault_id, private, session_id)
         consent = list(self._records("consent"))
         if len(consent) != 1:
             raise CorruptData(f"Session {session_id} has a malformed consent record.")

@@ -99,14 +99,14 @@ class Vault:
         return vault
 
     def finish_interrupted_changes(self) -> int:
-        """Complete deletions and key-record replacements a crash interrupted (no passphrase).
+        """Complete deletions a crash interrupted (no passphrase needed).
 
-        A leftover ``keys.next`` means the old ``keys`` may still hold keys that a redaction
-        meant to destroy; shredding it promptly matters. Sessions locked by another process
-        are left to that process.
+        Key-record replacements are finished at unlock (``UnlockedVault.
+        finish_interrupted_changes``): only the private key tells an authentic ``keys.next``
+        from a planted one. Sessions locked by another process are left to that process.
 
         Returns:
-            The number of sessions repaired or deleted.
+            The number of sessions deleted.
         """
         return opening.finish_interrupted_changes(self.home)
 
@@ -249,7 +249,9 @@ class Vault:
         # The private key yields the key file's public key (checked by both callers), and the
         # passphrase authenticated the file: it is the owner's, so it is pinned (again).
         self.pins.pin_quietly(self.home, self.key_file)
-        return UnlockedVault(self, private)
+        unlocked = UnlockedVault(self, private)
+        unlocked.finish_interrupted_changes()
+        return unlocked
 
     def change_passphrase(self, old: bytes, new: bytes) -> None:
         """Re-wrap the private key under ``new``; only the key file is rewritten.
@@ -405,6 +407,16 @@ class UnlockedVault:
             )
             for s in ids
         ]
+
+    def finish_interrupted_changes(self) -> int:
+        """Finish key-record replacements a crash interrupted whose ``keys.next`` authenticates;
+        shred ones that do not (garbage, another session's). Unlocking does this.
+
+        Returns:
+            The number of sessions settled.
+        """
+        vault = self.vault
+        return opening.finish_replacements(vault.home, vault.vault_id, self._private)
 
     def rebuild_index(self) -> int:
         """Rewrite every session's index entry from the encrypted store.

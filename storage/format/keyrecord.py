@@ -156,15 +156,58 @@ def check_header(data: bytes, what: str) -> None:
     FILE_HEADER.check(data, what, MAX_SIZE)
 
 
-def current_path(session_dir: Path) -> Path:
-    """The key record in force: ``keys.next`` if a replacement was interrupted, else ``keys``."""
-    nxt = session_dir / NEXT
-    return nxt if nxt.exists() else session_dir / FILE
-
-
 def read_bytes(session_dir: Path, session_id: str) -> bytes:
-    """Read the current key record's bytes."""
-    path = current_path(session_dir)
+    """The bytes of ``keys`` (of ``keys.next`` when ``keys`` is gone), for checks without keys.
+
+    Without the private key a ``keys.next`` cannot be authenticated, so it is not preferred.
+    """
+    path = session_dir / FILE
+    return _read(path if path.exists() else session_dir / NEXT, session_id)
+
+
+def open_current(
+    session_dir: Path, vault_id: bytes, private: X25519PrivateKey, session_id: str
+) -> KeyRecord:
+    """The key record in force, authenticated.
+
+    That is ``keys.next`` when it authenticates for this session (a replacement a crash
+    interrupted after it became durable), else ``keys``. A ``keys.next`` that does not
+    authenticate (garbage, another session's) is ignored, never trusted.
+    """
+    nxt = session_dir / NEXT
+    if nxt.exists():
+        try:
+            return open_record(_read(nxt, session_id), vault_id, private, session_id)
+        except CorruptData:
+            if not (session_dir / FILE).exists():
+                raise
+    return open_record(_read(session_dir / FILE, session_id), vault_id, private, session_id)
+
+
+def settle(session_dir: Path, vault_id: bytes, private: X25519PrivateKey, session_id: str) -> bool:
+    """Under the session's lock: finish a replacement whose ``keys.next`` authenticates,
+    shred one that does not (while ``keys`` is there to stay in force).
+
+    Returns:
+        Whether anything was finished or removed.
+    """
+    nxt = session_dir / NEXT
+    if not nxt.exists():
+        _remove_temporaries(session_dir)
+        return False
+    try:
+        open_record(_read(nxt, session_id), vault_id, private, session_id)
+    except CorruptData:
+        if not (session_dir / FILE).exists():
+            return False  # nothing else to use: verify reports the session damaged
+        shred(nxt)
+        _remove_temporaries(session_dir)
+        return True
+    recover(session_dir)
+    return True
+
+
+def _read(path: Path, session_id: str) -> bytes:
     try:
         with open(path, "rb") as f:
             data = f.read(MAX_SIZE + 1)
@@ -196,22 +239,32 @@ def replace(session_dir: Path, data: bytes) -> None:
 def stage(session_dir: Path, data: bytes) -> None:
     """First half of :func:`replace`: make the new record durable as ``keys.next``.
 
-    Once this returns, the new record is in force (readers prefer ``keys.next``); a failure
-    after it must not undo anything, only :func:`recover` finishes the job.
+    The caller holds the session's lock and either wrote ``keys`` itself (the writer) or
+    settled the session first (:func:`settle`), so a ``keys.next`` found here is stale or
+    planted: it is shredded, never put in force. Once this returns, the new record is in
+    force; a failure after it must not undo anything, only :func:`recover` finishes the job.
     """
-    recover(session_dir)
+    shred(session_dir / NEXT)
+    _remove_temporaries(session_dir)
     write_atomic(session_dir / NEXT, data)
 
 
 def recover(session_dir: Path) -> None:
-    """Finish an interrupted :func:`replace` (idempotent)."""
+    """Finish an interrupted :func:`replace` (idempotent): ``keys.next`` becomes ``keys``.
+
+    Only for a ``keys.next`` this process staged or :func:`settle` authenticated: it shreds
+    ``keys`` unconditionally.
+    """
     nxt = session_dir / NEXT
     if nxt.exists():
         shred(session_dir / FILE)
         with disk_errors("recovering a key record"):
             os.replace(nxt, session_dir / FILE)
             fsync_dir(session_dir)
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(session_dir / f".{NEXT}.tmp")
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(session_dir / f".{FILE}.tmp")
+    _remove_temporaries(session_dir)
+
+
+def _remove_temporaries(session_dir: Path) -> None:
+    for name in (NEXT, FILE):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(session_dir / f".{name}.tmp")

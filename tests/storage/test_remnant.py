@@ -154,7 +154,9 @@ def test_crash_inside_redaction_commit(
         vault.unlock(PASS).redact_text(sid, SECRET)
     monkeypatch.setattr(keyrecord, "shred", real_shred)
     assert (vault.home / "sessions" / sid / "keys.next").exists()
-    again = Vault.open(vault.home)  # finishes the replacement
+    again = Vault.open(vault.home)
+    assert (vault.home / "sessions" / sid / "keys.next").exists()  # only unlock can tell
+    again.unlock(PASS)  # finishes the replacement: its keys.next authenticates
     assert not (vault.home / "sessions" / sid / "keys.next").exists()
     r = again.unlock(PASS).open_session(sid)
     assert SECRET not in repr(list(r.events()) + list(r.actions()))
