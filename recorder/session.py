@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from recorder.capture.frames import FrameService
-from recorder.capture.memory import keep_large_blocks_unmapped
+from recorder.capture.memory import keep_large_blocks_unmapped, reuse_image_blocks
 from recorder.capture.pipeline import Pipeline
 from recorder.capture.policy import Policy
 from recorder.capture.rawinput import RawInput
@@ -102,6 +102,7 @@ class Recorder:
         if self.state != "idle":
             raise RecorderError("This recorder was already started.")
         keep_large_blocks_unmapped()  # frame buffers back to the OS: memory stays flat
+        reuse_image_blocks()  # ...except a few, reused without faulting pages in again
         self.backend.start_input(self.raw)
         try:
             self._confirm_ready(ready_timeout)

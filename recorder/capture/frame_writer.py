@@ -47,6 +47,7 @@ class FrameStats:
     dropped: int = 0  # frames lost to a full write queue, a failed write or too many requests
     missed: int = 0  # pre-action frames with no recent grab to use (input right after idle)
     grabs: int = 0
+    reused: int = 0  # looks that found nothing drawn and no input: the previous grab served
     gated: int = 0  # grabs that fell in a pause or out-of-scope span and were not written
     pre_ages: collections.deque[float] = field(
         default_factory=lambda: collections.deque(maxlen=10_000)

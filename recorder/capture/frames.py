@@ -23,7 +23,12 @@ WARM_START_S = 1.0  # the pre-action ring is kept warm this long after the first
 
 
 class _Grabs:
-    """One loop iteration's grabs: each monitor is grabbed at most once, masks applied."""
+    """One loop iteration's grabs: each monitor is grabbed at most once, masks applied.
+
+    A monitor whose previous grab is still current (nothing drawn since, by the screen's
+    word, no input since and the same masks) is not grabbed again: that grab's pixels serve,
+    stamped with the time of this look.
+    """
 
     def __init__(self, service: FrameService, screen: ScreenSource) -> None:
         self._service = service
@@ -34,12 +39,21 @@ class _Grabs:
         index = monitor["index"]
         if index not in self.fresh:
             service = self._service
+            current = service._current.get(index)
+            if current is not None and service.last_input < current[0].t:
+                kept, masks = current
+                if masks == service.masks:
+                    service.stats.reused += 1
+                    self.fresh[index] = Grab(service._clock(), monitor, kept.pixels, kept.size)
+                    return self.fresh[index]
+            masks = list(service.masks)
             pixels, size = self._screen.grab(monitor)
-            masks = service.masks
             if masks:
                 pixels = apply_masks(pixels, size, monitor, masks)
             service.stats.grabs += 1
-            self.fresh[index] = Grab(service._clock(), monitor, pixels, size)
+            shot = Grab(service._clock(), monitor, pixels, size)
+            self.fresh[index] = shot
+            service._current[index] = (shot, masks)
         return self.fresh[index]
 
     def newest_t(self) -> float:
@@ -131,6 +145,9 @@ class FrameService:
         self.looked_at = -1e9  # the clock's time at the grab loop's latest look
         self._grab_error: BaseException | None = None
         self._last_written: dict[int, bytes | bytearray] = {}
+        # Each monitor's latest grab and its masks, while nothing has been drawn since (only
+        # when the screen tells: recorder/platform/x11_damage.py); cleared by any drawing.
+        self._current: dict[int, tuple[Grab, list[tuple[int, int, int, int]]]] = {}
         self._grab_thread = threading.Thread(target=self._run, name="overt-frames", daemon=True)
 
     # --- API for the pipeline (any thread) ----------------------------------------------
@@ -220,14 +237,26 @@ class FrameService:
 
     def _loop(self, screen: ScreenSource) -> None:
         self._next_periodic = self._clock()
+        damaged: Callable[[], bool] | None = getattr(screen, "damaged", None)
         while not self._stopping.is_set():
             now = self._clock()
             if self.allowed and self._masks_known:
+                self._look_for_damage(damaged)
                 self._capture(now, _Grabs(self, screen))
             else:
+                self._current.clear()
                 self._hold_off()
             self.looked_at = now
             self._sleep(now)
+
+    def _look_for_damage(self, damaged: Callable[[], bool] | None) -> None:
+        """Forget the current grabs if anything was drawn, or if nothing can tell."""
+        try:
+            drawn = damaged is None or damaged()
+        except Exception:  # noqa: BLE001 - a watcher that fails tells nothing: grab
+            drawn = True
+        if drawn:
+            self._current.clear()
 
     def _hold_off(self) -> None:
         """Paused, out of scope, or the masks are not known yet: grab and serve nothing."""
@@ -260,7 +289,8 @@ class FrameService:
         """Write each monitor whose screen changed since its last frame."""
         for monitor in self.monitors:
             shot = grab(monitor)
-            if self._last_written.get(monitor["index"]) != shot.pixels:
+            last = self._last_written.get(monitor["index"])
+            if last is not shot.pixels and last != shot.pixels:
                 self._write(shot, "periodic", None)
         if not self._ring or self._ring[-1].t < grab.newest_t():
             # a periodic grab is as good as a ring grab for a click that follows

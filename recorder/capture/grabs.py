@@ -9,7 +9,11 @@ Monitor = dict[str, Any]
 
 
 class ScreenSource(Protocol):
-    """Grabs monitors; created and used in the frame thread only (mss is not thread-safe)."""
+    """Grabs monitors; created and used in the frame thread only (mss is not thread-safe).
+
+    A source may also have ``damaged() -> bool``: whether anything may have been drawn
+    since its previous call. Without it, every look at the screen grabs it again.
+    """
 
     def monitors(self) -> list[Monitor]: ...
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from recorder.capture.buffers import BufferPool
 from recorder.capture.grabs import Monitor
+from recorder.platform.shm_grab import ShmGrab
 
 
 class MssScreen:
@@ -12,13 +14,23 @@ class MssScreen:
 
     Scale is 1.0 on X11 and Windows (coordinates are device pixels); macOS reports points,
     and mss grabs device pixels, so its scale is the pixel/point ratio of the grab.
+
+    On X11 with MIT-SHM (mss 10), grabs are copied from the shared segment into reused
+    buffers (recorder/platform/shm_grab.py); anywhere else mss makes a fresh buffer each time.
+
+    Args:
+        damaged: tells whether anything was drawn since its previous call (the X DAMAGE
+            extension: recorder/platform/x11_damage.py), or None when nothing tells.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, damaged: Any = None) -> None:
         import mss  # lazily: the CLI and tests import the recorder without a display
 
         factory: Any = getattr(mss, "MSS", None) or mss.mss
         self._mss = factory()
+        self._pool = BufferPool()
+        self._shm = ShmGrab.attach(self._mss)
+        self._damage = damaged
 
     def monitors(self) -> list[Monitor]:
         found = []
@@ -42,11 +54,26 @@ class MssScreen:
             "width": monitor["w"],
             "height": monitor["h"],
         }
+        if self._shm is not None:
+            pixels = self._shm.grab(region, self._pool)
+            if pixels is not None:
+                return pixels, (monitor["w"], monitor["h"])
         shot = self._mss.grab(region)
         width, height = shot.size
         if width != monitor["w"] and monitor["w"]:
             monitor["scale"] = width / monitor["w"]
         return shot.raw, (width, height)
 
+    def damaged(self) -> bool:
+        """Whether anything may have been drawn since the previous call (True if not known)."""
+        return True if self._damage is None else bool(self._damage.changed())
+
+    @property
+    def pooled(self) -> bool:
+        """Whether grabs go into reused buffers (the shared-memory path is in use)."""
+        return self._shm is not None and self._shm.used
+
     def close(self) -> None:
+        if self._damage is not None:
+            self._damage.close()
         self._mss.close()

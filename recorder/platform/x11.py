@@ -13,6 +13,7 @@ from recorder.capture.keys import KeyInfo
 from recorder.capture.rawinput import RawInput, RawItem, RawKey, RawMove
 from recorder.platform.pynput_input import PynputInput, button_name
 from recorder.platform.screen import MssScreen
+from recorder.platform.x11_damage import DamageWatch
 from recorder.platform.x11_windows import X11Windows, open_display
 
 
@@ -164,7 +165,7 @@ class X11Backend:
         return button_name(button)
 
     def make_screen(self) -> ScreenSource:
-        return MssScreen()
+        return MssScreen(damaged=DamageWatch.open())
 
 
 def _unmapped_keycode(display: Any) -> int | None:

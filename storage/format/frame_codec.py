@@ -59,7 +59,8 @@ class Plan:
 
 
 def to_image(pixels: bytes | memoryview, size: tuple[int, int], pixel_format: str) -> Image.Image:
-    """Turn raw capture bytes into an RGB image (copying, so the caller may reuse its buffer).
+    """Turn raw capture bytes into an RGB image (decoded into Pillow's own memory, so the
+    caller may reuse its buffer).
 
     Raises:
         ValueError: on an unknown pixel format or a size that does not match the bytes.
@@ -71,7 +72,7 @@ def to_image(pixels: bytes | memoryview, size: tuple[int, int], pixel_format: st
     bpp = len(raw)
     if w <= 0 or h <= 0 or len(pixels) != w * h * bpp:
         raise ValueError("pixel buffer does not match the frame size")
-    return Image.frombytes("RGB", (w, h), bytes(pixels), "raw", raw)
+    return Image.frombytes("RGB", (w, h), pixels, "raw", raw)
 
 
 class FramePlanner:
