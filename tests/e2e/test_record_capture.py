@@ -8,6 +8,7 @@ changes a title; the assertions compare the in-memory sink with what was injecte
 
 from __future__ import annotations
 
+import collections
 import os
 import subprocess
 import sys
@@ -75,6 +76,14 @@ class Script:
 
 def markers(sink: MemorySink, what: str) -> list[dict[str, Any]]:
     return [e for e in sink.events if e["kind"] == "marker" and e["what"] == what]
+
+
+def unreleased(sink: MemorySink) -> list[str]:
+    """Keys pressed and not yet released, by the events recorded so far."""
+    keys = [e for e in sink.events if e["kind"] == "key"]
+    held = collections.Counter(k["key"] for k in keys if k["down"])
+    held.subtract(k["key"] for k in keys if not k["down"])
+    return [key for key, count in held.items() if count > 0]
 
 
 def pixel(sink: MemorySink, index: int, x: int, y: int) -> tuple[int, int, int]:
@@ -190,6 +199,9 @@ def run_script(xdo: XDoTool, notes: App, vault: App) -> Script:
         xdo.type("bye")
         xdo.key("ctrl+t")
         until(lambda: any("(edited)" in e.get("title", "") for e in sink.events))
+        # the title can change before xdotool's releases of ctrl+t are seen: stopping then
+        # would lose them (a recorder that keeps up with the app is quicker to hear the title)
+        until(lambda: not unreleased(sink))
     finally:
         summary = recorder.stop()
     return Script(sink, notes, vault, click_at, drag, summary)
