@@ -1,8 +1,10 @@
 """Qt-free encrypted vault: keys, session streams, index, redaction, deletion (see API.md)."""
 
+from storage.episodes import Episode
 from storage.errors import (
     CorruptData,
     DiskFull,
+    InvalidEpisodes,
     NotApproved,
     SessionBusy,
     SessionNotFound,
@@ -24,6 +26,8 @@ from storage.writer import SessionWriter
 __all__ = [
     "CorruptData",
     "DiskFull",
+    "Episode",
+    "InvalidEpisodes",
     "NotApproved",
     "SessionBusy",
     "SessionNotFound",

@@ -57,3 +57,7 @@ class NotApproved(StorageError):
 
 class SessionBusy(StorageError):
     """The session is still being recorded, so it cannot be changed or deleted now."""
+
+
+class InvalidEpisodes(StorageError):
+    """A list of task episodes breaks a rule (overlap, bounds, limits): nothing was stored."""

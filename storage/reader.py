@@ -9,7 +9,9 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from PIL import Image
 
-from storage.errors import CorruptData
+from storage import episodes as episode_records
+from storage.episodes import Episode
+from storage.errors import CorruptData, InvalidEpisodes
 from storage.format import frame_codec as frames
 from storage.format import index, keyrecord, records_io
 from storage.format.files import tree_size
@@ -106,6 +108,45 @@ class SessionReader:
         """Actions in seq order."""
         for raw in self._records("actions"):
             yield records_io.loads_dict(raw, self._what("actions"))
+
+    def episodes(self) -> list[Episode]:
+        """Task episodes sorted by ``t_start``, each with its first and last action seq.
+
+        A session recorded before episodes existed has none ([]). An episode left open when
+        a closed (or interrupted) session ended reads as ending at the session's end.
+        """
+        records = self.episode_records()
+        if not records:
+            return []
+        if self.state != "recording" and any(r["t_end"] is None for r in records):
+            end = self.end_time()
+            for r in records:
+                if r["t_end"] is None:
+                    r["t_end"] = max(r["t_start"], end)
+        times = sorted((float(a.get("t", 0.0)), int(a["seq"])) for a in self.actions())
+        return episode_records.with_seqs(records, times)
+
+    def episode_records(self) -> list[dict[str, Any]]:
+        """The stored episodes folded by id (last record wins), without derived fields."""
+        if "episodes" not in self.record.streams:
+            return []
+        what = self._what("episodes")
+        raw = [records_io.loads_dict(r, what) for r in self._records("episodes")]
+        try:
+            return episode_records.fold(raw)
+        except InvalidEpisodes:
+            raise CorruptData(f"{what} holds a malformed episode.") from None
+
+    def end_time(self) -> float:
+        """The session's length in seconds: from its key record when closed, else its content."""
+        if self.record.ended is not None:
+            return max(0.0, round(self.record.ended - self.record.started, 3))
+        end = max([0.0, *(float(f.get("t", 0.0)) for f in self.frames())])
+        for e in self.events():
+            end = max(end, float(e.get("t", 0.0)))
+        for a in self.actions():
+            end = max(end, float(a.get("t_end", a.get("t", 0.0))))
+        return end
 
     def redactions(self) -> list[dict[str, Any]]:
         """The redaction log: kind, where, when; never the redacted content."""

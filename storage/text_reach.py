@@ -5,7 +5,7 @@
 and the README describe text removal from this list; frames are searched separately, by OCR
 (``storage/scan/frame_text.py``), because finding text in pixels is a guess to confirm.
 
-How to add a stream (task instructions and notes in ``episodes``, element names in
+How to add a stream (as task instructions and notes in ``episodes`` are; element names in
 ``elements``): write a function ``(records, needle) -> Found`` that counts each occurrence
 once and returns changed copies of the records it rewrote, never touching its input; wrap it in
 a :class:`Reach` with the place's name as the person reads it ("task notes") and the streams
@@ -145,10 +145,32 @@ def _titles(records: Records, needle: str) -> Found:
     return found
 
 
+def _tasks(records: Records, needle: str) -> Found:
+    """Task episodes: each occurrence in an instruction or a note. When any is found, the
+    whole stream is rewritten in its stored form (without the seqs reading derives)."""
+    found = Found()
+    episodes = records["episodes"]
+    for e in episodes:
+        for name in ("instruction", "note"):
+            value = e.get(name)
+            if isinstance(value, str):
+                found.count += value.count(needle)
+    if found.count:
+        for i, e in enumerate(episodes):
+            copy = found.change("episodes", i, e)
+            for name in ("instruction", "note"):
+                if isinstance(copy.get(name), str):
+                    copy[name] = copy[name].replace(needle, REMOVED)
+            copy.pop("start_seq", None)
+            copy.pop("end_seq", None)
+    return found
+
+
 #: Every place text removal reaches, in the order the dialog names them.
 REACHES: tuple[Reach, ...] = (
     Reach("typed text", ("events", "actions"), _typed),
     Reach("window titles", ("events",), _titles),
+    Reach("task instructions and notes", ("episodes",), _tasks),
 )
 
 

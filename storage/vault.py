@@ -15,7 +15,16 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from storage import deletion, opening, redact, redact_frames, sessions, staging, verify
+from storage import (
+    deletion,
+    episode_changes,
+    opening,
+    redact,
+    redact_frames,
+    sessions,
+    staging,
+    verify,
+)
 from storage.changes import SessionChanges
 from storage.errors import NotApproved
 from storage.format import crypto
@@ -338,7 +347,8 @@ class UnlockedVault:
             return redact_frames.region(rw, rect, frames, fill)
 
     def redact_text(self, session_id: str, text: str) -> int:
-        """Remove every occurrence of ``text`` from typed keys, actions and window titles.
+        """Remove every occurrence of ``text`` from typed keys, actions, window titles and
+        task episodes' instructions and notes.
 
         Returns:
             The number of occurrences removed.
@@ -385,6 +395,16 @@ class UnlockedVault:
         """
         with self._changes.rewriting(session_id) as rw:
             return redact.window_titles(rw, seqs)
+
+    def set_episodes(self, session_id: str, episodes: list[Any]) -> int:
+        """Replace the task episodes with this whole list (storage/episodes.py builds it),
+        rewritten under a fresh key; checked whole first, so a bad list changes nothing.
+
+        Returns:
+            The number of episodes the session now holds.
+        """
+        with self._changes.rewriting(session_id) as rw:
+            return episode_changes.replace(rw, episodes)
 
     def approve(self, session_id: str) -> None:
         """Mark a session approved for export (review state "unreviewed" -> "approved")."""

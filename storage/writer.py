@@ -20,6 +20,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from storage import episodes as episode_records
 from storage.errors import StorageError
 from storage.format import crypto, index, keyrecord, records_io
 from storage.format import frame_codec as frames
@@ -27,7 +28,7 @@ from storage.format.files import disk_errors, shred
 from storage.format.lock import Lock
 from storage.format.stream import StreamContext, StreamWriter, Ticker
 
-STREAMS = ("consent", "events", "actions", "framemeta", "frames", "stats")
+STREAMS = ("consent", "events", "actions", "framemeta", "frames", "episodes", "stats")
 FLUSH_AFTER = 0.5  # seconds a record may wait in memory before it is sealed and written
 TICK = 0.1
 SYNC_EVERY = 1.0  # fsync period (power-loss durability)
@@ -112,7 +113,7 @@ class SessionWriter:
             consent_stream.append(records_io.dumps(consent))
             consent_stream.close(final=True)
             self._consent_chunks = consent_stream.chunks
-            for name in ("events", "actions", "framemeta", "frames"):
+            for name in ("events", "actions", "framemeta", "frames", "episodes"):
                 self._streams[name] = self._open(name)
             keyrecord.write_first(session_dir, self._sealed())
             self._write_summary("recording")
@@ -150,6 +151,19 @@ class SessionWriter:
             self._counts[name] = seq + 1
             self._mark_pending()
             return seq
+
+    def put_episode(self, episode: dict[str, Any]) -> None:
+        """Store the latest version of one task episode (a later one with its id replaces it).
+
+        Raises:
+            InvalidEpisodes: a field is missing, of the wrong type or over its limit.
+        """
+        record = episode_records.check_record(episode)
+        with self._lock:
+            self._check()
+            with self._failure_sticks():
+                self._streams["episodes"].append(records_io.dumps(record))
+            self._mark_pending()
 
     def append_frame(
         self,

@@ -59,7 +59,8 @@ class Previews(Labels):
         redaction runs, so the dialog says the number the redaction log will."""
         counts = text_reach.plan(self.text_records(), needle).counts if needle else []
         total = sum(n for _place, n in counts)
-        found = ", ".join(f"{n} in {place}" for place, n in counts)
+        # The places that hold it (every place when none does).
+        found = ", ".join(f"{n} in {place}" for place, n in counts if n or not total)
         return Preview(
             f"Remove every occurrence of '{shorten(needle, 30)}'",
             [

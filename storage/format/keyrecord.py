@@ -22,7 +22,10 @@ from storage.format.files import disk_errors, fsync_dir, shred, write_atomic
 from storage.format.header import HEADER, FileHeader
 
 MAGIC = b"OVRTKEYS"
-VERSION = 1
+#: Version 2 names an ``episodes`` stream; a record without one is still written as version 1,
+#: so an older Overt (which would not redact or delete what it does not know) refuses only the
+#: sessions it cannot handle whole (FORMAT.md sections 4 and 10).
+VERSION = 2
 FILE_HEADER = FileHeader(MAGIC, VERSION, "an Overt key record", "is malformed")
 FILE = "keys"
 NEXT = "keys.next"
@@ -136,7 +139,13 @@ def seal_record(
 ) -> bytes:
     """Serialise: header || seal(vault public key, plaintext)."""
     ad = associated_data(vault_id, rec.session_id)
-    return FILE_HEADER.pack() + crypto.seal(public_key, rec.to_plain(), ad, rng)
+    header = HEADER.pack(MAGIC, record_version(rec), 0)
+    return header + crypto.seal(public_key, rec.to_plain(), ad, rng)
+
+
+def record_version(rec: KeyRecord) -> int:
+    """The version a key record is written as: 2 once it names an episodes stream, else 1."""
+    return 2 if "episodes" in rec.streams else 1
 
 
 def open_record(

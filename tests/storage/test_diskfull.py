@@ -81,6 +81,7 @@ def test_redaction_on_full_disk_keeps_original(small_disk: Path) -> None:
             "actions.0",
             "framemeta.0",
             "frames.0",
+            "episodes.0",
             "stats.0",
         ]
     )

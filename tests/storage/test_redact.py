@@ -179,12 +179,20 @@ def test_text_split_by_a_pause_is_found_and_counted_once(vault: Vault) -> None:
     u = vault.unlock(PASS)
     r = u.open_session(sid)
     planned = text_reach.plan({"events": list(r.events()), "actions": list(r.actions())}, SECRET)
-    assert planned.counts == [("typed text", 1), ("window titles", 1)]
+    assert planned.counts == [
+        ("typed text", 1),
+        ("window titles", 1),
+        ("task instructions and notes", 0),
+    ]
     assert u.redact_text(sid, SECRET) == planned.total == 2
     r = u.open_session(sid)
     (entry,) = r.redactions()
     assert entry["count"] == 2
-    assert entry["places"] == {"typed text": 1, "window titles": 1}
+    assert entry["places"] == {
+        "typed text": 1,
+        "window titles": 1,
+        "task instructions and notes": 0,
+    }
     # Removed spans are marked, in the text and in the code exports make from it.
     actions = [a for a in r.actions() if a["kind"] == "type"]
     assert [a["text"] for a in actions[:2]] == ["[removed]", "[removed]"]

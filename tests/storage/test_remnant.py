@@ -31,6 +31,7 @@ def _session(vault: Vault) -> tuple[str, dict[str, list[int]]]:
         typist = Typist(w)
         type_corrected(typist)
         typist.finish()
+        w.put_episode({"id": "e1", "instruction": f"find {SECRET}", "t_start": 0.0})
         px = noise_bgrx(W, H)
         for i in range(4):
             px[i] ^= 0xFF
@@ -48,7 +49,7 @@ Op = Callable[[Vault, str], None]
 CASES: dict[str, tuple[Op, set[str]]] = {
     "delete": (
         lambda v, s: v.delete_session(s),
-        {"consent", "events", "actions", "framemeta", "frames", "stats"},
+        {"consent", "events", "actions", "framemeta", "frames", "episodes", "stats"},
     ),
     "region": (
         lambda v, s: v.unlock(PASS).redact_region(s, (0, 0, 8, 8)) and None,
@@ -58,7 +59,10 @@ CASES: dict[str, tuple[Op, set[str]]] = {
         lambda v, s: v.unlock(PASS).delete_frames(s, {1, 2}) and None,
         {"frames", "framemeta", "actions"},
     ),
-    "text": (lambda v, s: v.unlock(PASS).redact_text(s, SECRET) and None, {"events", "actions"}),
+    "text": (
+        lambda v, s: v.unlock(PASS).redact_text(s, SECRET) and None,
+        {"events", "actions", "episodes"},
+    ),
     "typed_span": (
         lambda v, s: v.unlock(PASS).redact_typed_spans(s, _secret_spans(v, s)) and None,
         {"events", "actions"},
@@ -96,6 +100,8 @@ def test_remnant(vault: Vault, tmp_path: Path, case: str) -> None:
         assert_presses_kept(events, presses["kept"] + presses["split"])
         typed = [a["text"] for a in actions if a["kind"] == "type"]
         assert typed == ["[removed]", "[removed]", "keep me", "pass", "word99"]
+    if case == "text":
+        assert [e["instruction"] for e in r.episodes()] == ["find [removed]"]
 
 
 def test_remnant_limit_is_documented(vault: Vault, tmp_path: Path) -> None:
