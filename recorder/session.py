@@ -10,7 +10,7 @@ import contextlib
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,10 +20,13 @@ from recorder.capture.pipeline import Pipeline
 from recorder.capture.policy import Policy
 from recorder.capture.rawinput import RawInput
 from recorder.capture.session_sink import SessionSink
+from recorder.capture.task_hotkeys import DEFAULT_TASK_HOTKEYS, OUTCOME_OF, parse_task_hotkeys
 from recorder.consent.record import scope_from_consent
 from recorder.errors import NotReady, RecorderError
 from recorder.platform.backend import Backend
 from recorder.platform.guards import GuardWatcher, InputGuard, default_guards
+from recorder.tasks import TaskLog
+from storage.episodes import Episode, study_task_ids
 
 SinkFactory = Callable[[dict[str, Any]], SessionSink]
 
@@ -67,6 +70,8 @@ class Recorder:
         frame_options: dict[str, Any] | None = None,
         reorder_s: float = 0.03,
         guards: list[InputGuard] | None = None,
+        task_hotkeys: Mapping[str, str] | None = None,
+        on_task_hotkey: Callable[[str, str | None], None] | None = None,
     ) -> None:
         self.consent = consent
         self.scope = scope_from_consent(consent)
@@ -86,6 +91,11 @@ class Recorder:
         self._stop_requested = threading.Event()
         self._stop_reason = "stopped"
         self._lock = threading.Lock()
+        hotkeys = DEFAULT_TASK_HOTKEYS if task_hotkeys is None else dict(task_hotkeys)
+        parse_task_hotkeys(self.scope.pause_hotkey, hotkeys)  # a bad chord fails before start
+        self.task_hotkeys = hotkeys
+        self.on_task_hotkey = on_task_hotkey
+        self.tasks: TaskLog | None = None
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -141,6 +151,11 @@ class Recorder:
             policy=Policy(self.scope),
             clock=self.clock,
             reorder_s=self._reorder_s,
+            task_hotkeys=self.task_hotkeys,
+            on_task_hotkey=self._task_hotkey,
+        )
+        self.tasks = TaskLog(
+            self.sink, lambda: self.clock() - self.t0, study_task_ids(self.consent)
         )
         try:
             if self.frames is not None:
@@ -209,6 +224,49 @@ class Recorder:
     def paused(self) -> bool:
         return self.pipeline is not None and self.pipeline.paused
 
+    # --- task episodes ----------------------------------------------------------------------
+
+    def new_task(self, instruction: str, study_task_id: str | None = None) -> str:
+        """Open a task episode now, closing the open one with no outcome; returns its id.
+
+        Raises:
+            RecorderError: not recording.
+            InvalidEpisodes: the instruction is over its limit, or the study has no such task.
+        """
+        return self._task_log().new(instruction, study_task_id)
+
+    def end_task(self, outcome: str) -> Episode | None:
+        """Close the open episode: "success", "failure" or "abandoned" (None if none open)."""
+        return self._task_log().end(outcome)
+
+    def set_task_instruction(self, instruction: str) -> None:
+        """Give the open episode its instruction (the new-task hotkey opens one without)."""
+        self._task_log().set_instruction(instruction)
+
+    def current_task(self) -> Episode | None:
+        """The open episode, or None (also before the start and after the stop)."""
+        return self.tasks.current() if self.tasks is not None else None
+
+    def _task_log(self) -> TaskLog:
+        if self.tasks is None or self.state != "recording":
+            raise RecorderError("Tasks can be marked only while recording.")
+        return self.tasks
+
+    def _task_hotkey(self, name: str, t: float) -> None:
+        """A task hotkey fired at ``t`` (pipeline thread): act on it, then tell the tray."""
+        tasks = self.tasks
+        if tasks is None:
+            return
+        episode_id: str | None
+        if name == "new":
+            episode_id = tasks.new("", at=t)
+        else:
+            closed = tasks.end(OUTCOME_OF[name], at=t)
+            episode_id = closed["id"] if closed is not None else None
+        if self.on_task_hotkey is not None:
+            with contextlib.suppress(Exception):  # the tray's trouble must not stop capture
+                self.on_task_hotkey(name, episode_id)
+
     def request_stop(self, reason: str = "stopped") -> None:
         """Ask ``wait`` to return (safe from signal handlers and other threads)."""
         self._stop_reason = reason
@@ -258,6 +316,9 @@ class Recorder:
             pipeline, frames, sink = self.pipeline, self.frames, self.sink
             if pipeline is not None:
                 pipeline.stop()
+            if self.tasks is not None:
+                with contextlib.suppress(Exception):  # an open task ends with the session
+                    self.tasks.end(None)
             if frames is not None:
                 frames.stop()
             summary = self.summary(reason)

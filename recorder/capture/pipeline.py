@@ -13,7 +13,7 @@ import collections
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -30,9 +30,9 @@ from recorder.capture.gate import (
     WriteHeldMove,
     WriteWindow,
 )
-from recorder.capture.hotkey import GateItem, HotkeyGate
+from recorder.capture.hotkey import GateItem
 from recorder.capture.keys import KeyInfo, KeyTracker, TrackedKey
-from recorder.capture.policy import Policy, WindowInfo, parse_hotkey
+from recorder.capture.policy import Policy, WindowInfo
 from recorder.capture.rawinput import (
     CONTEXT_KINDS,
     ContextItem,
@@ -59,6 +59,7 @@ from recorder.capture.records import (
     window_event,
 )
 from recorder.capture.session_sink import SessionSink
+from recorder.capture.task_hotkeys import HotkeyChain
 from recorder.capture.thinning import MoveThinner
 from recorder.consent.record import ConsentScope
 from storage.format.records import Event, MarkerWhat, MoveEvent
@@ -114,6 +115,8 @@ class Pipeline:
         policy: Policy | None = None,
         clock: Callable[[], float] = time.monotonic,
         reorder_s: float = 0.03,
+        task_hotkeys: Mapping[str, str] | None = None,
+        on_task_hotkey: Callable[[str, float], None] | None = None,
     ) -> None:
         self.raw = raw
         self.sink = sink
@@ -132,8 +135,8 @@ class Pipeline:
         self.deriver = ActionDeriver()
         self.tracker = KeyTracker()
         self.gate = CaptureGate(self.policy, clock)
-        mods, key = parse_hotkey(scope.pause_hotkey)
-        self.hotkey: HotkeyGate[Held] = HotkeyGate(mods, key)
+        self.hotkeys: HotkeyChain[Held] = HotkeyChain(scope.pause_hotkey, task_hotkeys or {})
+        self._on_task_hotkey = on_task_hotkey
         self.last_input = t0
         self.error: BaseException | None = None
         self.actions = ActionFrames(sink, frames, clock, self._count_action)
@@ -239,7 +242,7 @@ class Pipeline:
                 self._write(drops_marker(t, self.wall0 + t, delta, source))
 
     def _finish(self) -> None:
-        for entry in self.hotkey.flush():
+        for entry in self.hotkeys.flush():
             self._process(entry)
         t = self.clock() - self.t0
         self._end_stretch()
@@ -281,13 +284,17 @@ class Pipeline:
         self._offer(GateItem(item.t, tracked, tracked.name, tracked.down, tracked.mods, pressed))
 
     def _offer(self, entry: GateItem[Held]) -> None:
-        """Through the hotkey gate, which holds back what may be the start of its chord."""
-        released, fired = self.hotkey.offer(entry)
+        """Through the hotkey gates, which hold back what may be the start of their chord."""
+        released, paused, tasks = self.hotkeys.offer(entry)
         for held in released:
             self._process(held)
-        if fired:
+        if paused:
             self.stats.hotkeys += 1
             self._apply(self.gate.hotkey(entry.t))
+        for name, t_abs in tasks:
+            self.stats.hotkeys += 1
+            if self._on_task_hotkey is not None:
+                self._on_task_hotkey(name, t_abs - self.t0)
 
     def _apply(self, effects: list[Effect]) -> None:
         """Carry out what the capture gate decided, in its order."""

@@ -77,6 +77,9 @@ class CountingSink:
             self.frames += 1
             return self.frames - 1
 
+    def put_episode(self, episode: dict[str, Any]) -> None:
+        pass
+
     def note_stats(self, stats: dict[str, Any]) -> None:
         pass
 

@@ -44,6 +44,7 @@ class MemorySink:
         self.session_id = uuid.uuid4().hex[:12]
         self.events: list[dict[str, Any]] = []
         self.actions: list[dict[str, Any]] = []
+        self.episodes: list[dict[str, Any]] = []  # every version put, in order
         self.frames: list[dict[str, Any]] = []
         self.pixels: dict[int, bytes] = {}
         self.stats: dict[str, Any] = {}
@@ -90,6 +91,10 @@ class MemorySink:
     def frame_pixels(self, index: int) -> bytes:
         meta = self.frames[index]
         return self.pixels[meta.get("same_as", index)]
+
+    def put_episode(self, episode: dict[str, Any]) -> None:
+        with self._lock:
+            self.episodes.append(dict(episode))
 
     def note_stats(self, stats: dict[str, Any]) -> None:
         self.stats.update(stats)

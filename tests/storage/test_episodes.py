@@ -64,7 +64,8 @@ def test_recorded_episodes_fold_by_id_and_carry_their_action_seqs(vault: Vault) 
         ("e2", 1.8, 10.0, None),
     ]
     assert [(e["start_seq"], e["end_seq"]) for e in got] == [(0, 0), (1, 2)]
-    assert got[0]["note"] == "" and got[0]["study_task_id"] is None
+    assert got[0]["note"] == ""
+    assert got[0]["study_task_id"] is None
 
 
 def test_an_episode_with_no_action_inside_has_null_seqs(vault: Vault) -> None:
@@ -122,7 +123,8 @@ def test_set_episodes_rewrites_under_a_fresh_key(vault: Vault) -> None:
     assert unlocked.set_episodes(sid, new) == 1
     reader = unlocked.open_session(sid)
     after = reader.record.streams["episodes"]
-    assert after.file != before.file and after.key != before.key
+    assert after.file != before.file
+    assert after.key != before.key
     assert not (vault.session_dir(sid) / before.file).exists()
     assert [e["instruction"] for e in reader.episodes()] == ["new words"]
     assert reader.redactions()[-1]["kind"] == "episodes"
@@ -181,7 +183,8 @@ def test_add_split_merge_move_edit_remove() -> None:
     added = eps.add(merged, "two", 5.0, 6.0)
     assert [e["id"] for e in added] == ["e1", "e2"]
     moved = eps.move(added, added[1]["id"], 4.5, 7.0)
-    assert moved[1]["t_start"] == 4.5 and moved[1]["t_end"] == 7.0
+    assert moved[1]["t_start"] == 4.5
+    assert moved[1]["t_end"] == 7.0
     edited = eps.edit(moved, "e1", instruction="uno", outcome=None, note="")
     assert (edited[0]["instruction"], edited[0]["outcome"], edited[0]["note"]) == ("uno", None, "")
     assert [e["id"] for e in eps.remove(edited, "e1")] == [added[1]["id"]]
