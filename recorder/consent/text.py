@@ -17,8 +17,9 @@ from typing import Any
 from storage.text_reach import REACHES
 from storage.typed_text import REMOVED
 
-#: 2: the withdrawal line names the menu entry, no backticks; 3: what each removal reaches
-CONSENT_TEXT_VERSION = 3
+#: 2: the withdrawal line names the menu entry, no backticks; 3: what each removal reaches;
+#: 4: task instructions and outcomes
+CONSENT_TEXT_VERSION = 4
 LANGUAGE = "en"
 
 #: What the person affirms, each every session, each ticked by the person (never pre-ticked).
@@ -91,6 +92,10 @@ def describe(record: dict[str, Any]) -> list[Section]:
         )
     else:
         captured.append("App names (not window titles): which app is in front (e.g. 'Firefox').")
+    captured.append(
+        "Tasks, if you mark them: what you say you set out to do, in your words, and whether "
+        "it worked (e.g. 'Book a train to Leeds: done'), with any note you add."
+    )
     not_captured = ["Audio, camera, files on disk, and anything while recording is paused."]
     if text_mode != "full":
         not_captured.append("The text you type.")

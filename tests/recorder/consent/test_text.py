@@ -30,6 +30,14 @@ def test_text_follows_the_scope() -> None:
     assert "Screenshots." in keys_only  # listed under what it does not record
 
 
+def test_text_says_the_session_may_hold_task_instructions_and_outcomes() -> None:
+    record = affirm(draft(), statements=[i for i, _ in STATEMENTS], action="t", now=1.0)
+    text = render_text(draft(text_mode="none", frames=False))
+    assert "Tasks, if you mark them: what you say you set out to do" in text
+    assert "whether it worked" in text
+    assert record["text"]["version"] == 4
+
+
 def test_study_text_names_who_gets_the_data() -> None:
     record = draft()
     record["study"] = {"title": "Forms", "researcher": "UX Lab", "contact": "a@b.org",
