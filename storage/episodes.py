@@ -309,4 +309,3 @@ def study_task_ids(consent: Mapping[str, Any]) -> set[str]:
     if not isinstance(tasks, list):
         return set()
     return {str(t["id"]) for t in tasks if isinstance(t, Mapping) and isinstance(t.get("id"), str)}
-
