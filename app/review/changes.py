@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.review.model import ReviewModel
-from app.review.previews import Preview
+from app.review.previews import FrameHits, Preview
 from app.review.session import ReviewSession
 from storage.scan.text import Suggestion
 
@@ -58,10 +58,28 @@ def redact_typed_spans(model: ReviewModel, spans: list[tuple[int, int, int]]) ->
     )
 
 
-def redact_text(model: ReviewModel, needle: str) -> Change:
-    """Remove every occurrence of ``needle``, window titles included."""
+def redact_text(model: ReviewModel, needle: str, hits: FrameHits | None = None) -> Change:
+    """Remove every occurrence of ``needle`` (storage/text_reach.py says where) and black out
+    the boxes where the frame search read it."""
+    boxes = [(s.box, model.suggestion_frames(s)) for s in (hits.found if hits else ()) if s.box]
+    if not boxes:
+        return Change(
+            model.preview_text(needle, hits),
+            lambda s: s.redact_text(needle),
+            "Removed {} occurrence(s).",
+        )
+    frames = len(hits.frames()) if hits else 0
+
+    def apply(s: ReviewSession) -> tuple[int, int]:
+        removed = s.redact_text(needle)
+        for box, in_frames in boxes:
+            s.redact_region(box, [in_frames])
+        return removed, frames
+
     return Change(
-        model.preview_text(needle), lambda s: s.redact_text(needle), "Removed {} occurrence(s)."
+        model.preview_text(needle, hits),
+        apply,
+        "Removed {} occurrence(s) and blacked out the text in {} frame(s).",
     )
 
 
@@ -132,7 +150,8 @@ def delete_session(model: ReviewModel, session_id: str) -> Change:
 
 def accept_suggestion(model: ReviewModel, s: Suggestion) -> Change:
     """Redact what a scanner suggestion points at: black out its box in the frames it is in,
-    blank its window title, remove its text everywhere, or else delete its key events."""
+    blank its window title, remove its text from typed text and titles, or else delete its key
+    events."""
     preview = model.preview_suggestion(s)
     if s.source == "frame" and s.box is not None:
         box, frames = s.box, [model.suggestion_frames(s)]

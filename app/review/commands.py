@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from app.qt.core import SignalInstance
 from app.qt.widgets import QListWidget, QMainWindow
 from app.review import changes
 from app.review.change_runner import ChangeRunner
 from app.review.dialogs import ask_delete_range, ask_region_frames, tell
 from app.review.frame_panel import FramePanel
 from app.review.model import ReviewModel
+from app.review.previews import FrameHits
+from app.review.scan import NOT_INSTALLED, FrameTextScan
 from app.review.session import ReviewSession
 from app.review.suggestions_panel import SuggestionsPanel
 from app.review.text_panel import TypedTextPanel
@@ -38,6 +41,8 @@ class ReviewCommands(QMainWindow):
     frame_panel: FramePanel
     text_panel: TypedTextPanel
     suggestions_panel: SuggestionsPanel
+    frame_scan: FrameTextScan
+    textChangeOffered: SignalInstance
     actions_list: QListWidget
 
     def _run(self, change: changes.Change) -> bool:
@@ -65,8 +70,30 @@ class ReviewCommands(QMainWindow):
         return self.redact_typed_spans(spans)
 
     def redact_text(self, needle: str) -> bool:
-        """Remove every occurrence of ``needle``, after a preview."""
-        return self._run(changes.redact_text(self._open_model(), needle))
+        """Remove every occurrence of ``needle`` and black out where OCR reads it in the
+        frames, after one preview of both (the frames are searched first, in the pool; without
+        OCR the preview says they were not searched). True if it was started (the search, or
+        the change); ``textChangeOffered`` says when the change was offered and confirmed."""
+        model, session = self._open_model(), self.session
+        if session is None or not needle:
+            return False
+        if not self.frame_scan.available:
+            hits = FrameHits(not_searched=NOT_INSTALLED)
+            started = self._run(changes.redact_text(model, needle, hits))
+            self.textChangeOffered.emit(started)
+            return started
+
+        def searched(hits: FrameHits) -> None:
+            if self.model is not model or self.session is not session:
+                self.statusBar().showMessage(
+                    "The session changed while its frames were searched; nothing was removed."
+                )
+                self.textChangeOffered.emit(False)
+                return
+            self.textChangeOffered.emit(self._run(changes.redact_text(model, needle, hits)))
+
+        self.frame_scan.search_text(session.session_id, needle, searched)
+        return True
 
     def delete_events(self, seqs: range) -> bool:
         """Delete these events (and the actions built on them), after a preview."""

@@ -42,6 +42,13 @@ def study_label(consent: dict[str, Any]) -> str:
     return str(sid) if sid else "(own)"
 
 
+def _places(places: object) -> str:
+    """' (1 in typed text, 1 in window titles)' from a text redaction's log entry."""
+    if not isinstance(places, dict) or not places:
+        return ""
+    return " (" + ", ".join(f"{n} in {place}" for place, n in places.items()) + ")"
+
+
 def redaction_label(entry: dict[str, Any]) -> str:
     """One line of the redaction log for people: when, and what was removed (never content)."""
     when = entry.get("when")
@@ -54,7 +61,7 @@ def redaction_label(entry: dict[str, Any]) -> str:
     kind = entry.get("kind")
     what = {
         "region": f"blacked out a region in {n} frame(s)",
-        "text": f"removed {n} occurrence(s) of a text everywhere",
+        "text": f"removed {n} occurrence(s) of a text" + _places(entry.get("places")),
         "typed_span": f"removed {n} selected character(s) of typed text",
         "events": f"deleted {n} event(s)",
         "frames": f"deleted {n} frame(s)",

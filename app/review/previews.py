@@ -9,6 +9,7 @@ from typing import Any
 from app.core.formatting import format_duration, shorten
 from app.review.labels import Labels
 from storage import text_reach
+from storage.scan.text import Suggestion
 from storage.typed_text import REMOVED
 
 
@@ -27,6 +28,36 @@ class Preview:
     lines: list[str]
     empty: bool = False
     verb: str = "Apply"
+
+
+@dataclass(frozen=True)
+class FrameHits:
+    """Where OCR read a text being removed in the session's frames, or why it did not look.
+
+    Attributes:
+        found: the frame search's "text" suggestions, each a box and the frames it is in.
+        not_searched: why the frames were not searched ("" when they were).
+    """
+
+    found: tuple[Suggestion, ...] = ()
+    not_searched: str = ""
+
+    def frames(self) -> list[int]:
+        """Every frame a box is in, once each, in order."""
+        seen = {i for s in self.found if s.frames for i in range(s.frames[0], s.frames[1] + 1)}
+        return sorted(seen)
+
+
+def frame_spans(frames: list[int]) -> str:
+    """'2–8, 11' for frames [1..7, 10] (shown numbered from 1), the first five runs."""
+    runs: list[list[int]] = []
+    for i in frames:
+        if runs and runs[-1][1] == i - 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    spans = ", ".join(f"{a + 1}–{b + 1}" if b > a else f"{a + 1}" for a, b in runs[:5])
+    return spans + (" …" if len(runs) > 5 else "")
 
 
 class Previews(Labels):
@@ -54,22 +85,40 @@ class Previews(Labels):
         """The streams text removal reads (``storage/text_reach.py``), as loaded here."""
         return {name: list(getattr(self, name, None) or []) for name in text_reach.streams()}
 
-    def preview_text(self, needle: str) -> Preview:
+    def preview_text(self, needle: str, hits: FrameHits | None = None) -> Preview:
         """What removing every occurrence of ``needle`` will do: counted by the same plan the
-        redaction runs, so the dialog says the number the redaction log will."""
+        redaction runs, so the dialog says the number the redaction log will; with ``hits``,
+        what the search of the frames found (blacked out in the same step) or why it did not
+        look."""
         counts = text_reach.plan(self.text_records(), needle).counts if needle else []
         total = sum(n for _place, n in counts)
         # The places that hold it (every place when none does).
         found = ", ".join(f"{n} in {place}" for place, n in counts if n or not total)
+        lines = [
+            f"{total} occurrence(s) are removed: {found}.",
+            "Typed text is found as it was typed, corrections included; the key presses "
+            "that typed it (and corrected it) are scrubbed from the raw events too.",
+        ]
+        boxes = hits.found if hits is not None else ()
+        if hits is None:
+            lines.append(
+                "Screenshots are not changed: use Scan frames for text or Black out region."
+            )
+        elif hits.not_searched:
+            lines.append(f"Frames were not searched: {hits.not_searched}")
+        elif not boxes:
+            lines.append("Frames were searched with OCR: the text was not read in any frame.")
+        else:
+            frames = hits.frames()
+            lines.append(
+                f"On screen (read by OCR): {len(boxes)} place(s) in {len(frames)} frame(s) "
+                f"({frame_spans(frames)}) are blacked out too."
+            )
+        lines.append(f"Where the text was, actions say {REMOVED}. This cannot be undone.")
         return Preview(
             f"Remove every occurrence of '{shorten(needle, 30)}'",
-            [
-                f"{total} occurrence(s) are removed: {found}.",
-                "Typed text is found as it was typed, corrections included; the key presses "
-                "that typed it (and corrected it) are scrubbed from the raw events too.",
-                f"Where the text was, actions say {REMOVED}. This cannot be undone.",
-            ],
-            empty=total == 0,
+            lines,
+            empty=total == 0 and not boxes,
             verb="Remove",
         )
 

@@ -2,7 +2,8 @@
 
 The scan (storage/scan/frame_text.py) opens its own readers, so stepping through frames in the
 window while it runs neither waits for it nor disturbs the frames it is reading in order.
-Without Tesseract the button stays off and says what to install.
+Without Tesseract the button stays off and says what to install. *Remove every occurrence…*
+searches the frames for its text the same way (``FrameTextScan.search_text``).
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from typing import Any
 from app.qt.core import QObject, QThreadPool, Signal
 from app.qt.widgets import QPushButton
 from app.qt.workers import Task, submit
+from app.review.previews import FrameHits
 from storage import UnlockedVault
 from storage.scan import ocr
-from storage.scan.frame_text import Cancelled, scan_frames
+from storage.scan.frame_text import Cancelled, scan_frames, text_finder
 from storage.scan.text import Suggestion
 
 #: Readers scanning at once (each OCR call is a process: two keep two cores busy).
@@ -25,6 +27,11 @@ SCAN_LABEL = "Scan frames for text"
 STOP_LABEL = "Stop scanning"
 MISSING_TIP = (
     "Install Tesseract OCR (the tesseract-ocr package) to look for sensitive text in frames."
+)
+#: Why *Remove every occurrence…* did not search the frames.
+NOT_INSTALLED = (
+    "Tesseract OCR is not installed (the tesseract-ocr package), so the text may still be "
+    "visible in screenshots; black it out there with Black out region."
 )
 
 
@@ -43,6 +50,7 @@ class FrameTextScan(QObject):
     found = Signal(str, object)
     message = Signal(str)
     _progressed = Signal(int, int)
+    _searched = Signal(int, int)
 
     def __init__(
         self,
@@ -71,6 +79,12 @@ class FrameTextScan(QObject):
         self.button = QPushButton(SCAN_LABEL)
         self.button.clicked.connect(self.toggle)
         self._progressed.connect(self._show_progress)
+        self._searches: list[Task] = []
+        self._searched.connect(
+            lambda done, total: self.message.emit(
+                f"Searching the frames for the text: {done}/{total}"
+            )
+        )
         self.set_available(False)
 
     @property
@@ -119,6 +133,35 @@ class FrameTextScan(QObject):
         self.button.setText(STOP_LABEL)
         self.message.emit("Scanning frames for text…")
         submit(self.pool, work, lambda result: self._done(sid, result), self._failed, self._keep)
+
+    def search_text(self, sid: str, needle: str, done: Callable[[FrameHits], None]) -> None:
+        """Look for ``needle`` itself in session ``sid``'s frames, in the pool, then call
+        ``done`` with the boxes found (at once, saying why, when there is no OCR)."""
+        if not self.available:
+            done(FrameHits(not_searched=NOT_INSTALLED))
+            return
+        read = self._read
+        if read is None:
+            assert self.engine is not None
+            read = ocr.tesseract_reader(self.engine)
+        vault, signal, finder = self.vault, self._searched, text_finder(needle)
+
+        def work() -> FrameHits:
+            readers = [vault.open_session(sid) for _ in range(WORKERS)]
+            try:
+                found = scan_frames(readers, read, progress=signal.emit, finder=finder)
+            except ocr.OcrError as error:
+                return FrameHits(not_searched=f"the OCR failed ({error})")
+            return FrameHits(found=tuple(found))
+
+        self.message.emit("Searching the frames for the text…")
+        submit(
+            self.pool,
+            work,
+            done,
+            lambda error: done(FrameHits(not_searched=f"they could not be read ({error})")),
+            self._searches,
+        )
 
     def stop(self, unless: str | None = None) -> None:
         """Ask a running scan to stop, unless it is of session ``unless`` (the window closes,

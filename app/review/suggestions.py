@@ -19,6 +19,7 @@ SUGGESTION_KINDS = {
     "national_id": "ID number",
     "secret": "Secret or token",
     "password_prompt": "Text typed in a password prompt",
+    "text": "The text being removed",
 }
 
 
@@ -135,7 +136,7 @@ class Suggestions(Previews):
         text = self.suggestion_text(s)
         if text:
             p = self.preview_text(text)
-            p.title = f"Remove this {what.lower()} ({s.masked}) everywhere"
+            p.title = f"Remove this {what.lower()} ({s.masked}) from typed text and titles"
             return p
         if s.event_seqs:
             p = self.preview_events(range(min(s.event_seqs), max(s.event_seqs) + 1))

@@ -67,6 +67,8 @@ class ReviewWindow(FollowsTheVault, ReviewCommands):
         frameShown(int): a frame is on screen.
         changed(str): a change was applied (its one-line result).
         frameTextFound(int): a frame scan finished; how many suggestions it added.
+        textChangeOffered(bool): *Remove every occurrence…* searched the frames and offered
+            its change; whether the person confirmed it (it then runs).
         failed(str): something failed (one sentence, also shown to the person).
         studiesRead(): the session list's Study column was filled from the consents.
     """
@@ -78,6 +80,7 @@ class ReviewWindow(FollowsTheVault, ReviewCommands):
     failed = Signal(str)
     studiesRead = Signal()
     frameTextFound = Signal(int)
+    textChangeOffered = Signal(bool)
 
     def __init__(self, vault: UnlockedVault, parent: QWidget | None = None) -> None:
         super().__init__(parent)

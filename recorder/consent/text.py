@@ -19,7 +19,8 @@ from storage.typed_text import REMOVED
 
 #: 2: the withdrawal line names the menu entry, no backticks; 3: what each removal reaches;
 #: 4: task instructions and outcomes
-CONSENT_TEXT_VERSION = 4
+#: 5: removing a text in review also searches the screenshots
+CONSENT_TEXT_VERSION = 5
 LANGUAGE = "en"
 
 #: What the person affirms, each every session, each ticked by the person (never pre-ticked).
@@ -163,7 +164,11 @@ def removal_lines() -> tuple[str, ...]:
     return (
         f"Removing a text removes every occurrence of it from {listed}: typed text as you "
         "typed it, corrections included, with the key presses that typed it; where it was, "
-        f"the actions say {REMOVED}. Screenshots are not changed by it.",
+        f"the actions say {REMOVED}.",
+        "In review, Remove every occurrence… also searches the screenshots for the text with "
+        "OCR, when Tesseract OCR is installed, and blacks it out where it is read (it says in "
+        "how many frames, or that they were not searched); OCR can miss text, so look too. "
+        "The command overt redact --text does not change screenshots.",
         "Blacking out a region changes only the screenshots you choose; deleting events "
         "also deletes the actions built on them; blanking window titles changes only titles.",
     )

@@ -16,6 +16,7 @@ for this scan; its results are shown, never stored, and exports do not run it.
 
 from __future__ import annotations
 
+import re
 import threading
 import zlib
 from collections import OrderedDict
@@ -27,7 +28,7 @@ from typing import Any, Protocol
 from PIL import Image
 
 from storage.scan import ocr
-from storage.scan.patterns import find, mask
+from storage.scan.patterns import TextMatch, find, mask
 from storage.scan.text import Suggestion
 
 #: Rows read above and below a change, so a line of text cut by the change is read whole.
@@ -38,6 +39,18 @@ STRIP_CACHE = 64
 MIN_PART = 12
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom (exclusive)
+#: Finds what to suggest in one line of text read from a frame.
+Finder = Callable[[str], list[TextMatch]]
+
+
+def text_finder(needle: str) -> Finder:
+    """Finds ``needle`` itself (kind "text") in a line read by OCR, whatever its case and
+    however OCR spaced its words: what *Remove every occurrence…* searches frames for."""
+    words = needle.split()
+    if not words:
+        return lambda _line: []
+    pattern = re.compile(r"\s*".join(re.escape(w) for w in words), re.IGNORECASE)
+    return lambda line: [TextMatch("text", m.start(), m.end()) for m in pattern.finditer(line)]
 
 
 class FrameSource(Protocol):
@@ -106,6 +119,7 @@ def scan_frames(
     *,
     progress: Callable[[int, int], None] | None = None,
     stopped: Callable[[], bool] = lambda: False,
+    finder: Finder = find,
 ) -> list[Suggestion]:
     """Sensitive text visible in a session's frames, as "frame" suggestions.
 
@@ -117,6 +131,8 @@ def scan_frames(
             as many threads as there are sources.
         progress: called as (frames done, frame count), from the workers' threads.
         stopped: polled between frames; True raises Cancelled.
+        finder: what to look for in each line read (default: the scanner's sensitive kinds;
+            :func:`text_finder` looks for one text itself).
 
     Returns:
         Suggestions in order of first appearance.
@@ -143,11 +159,11 @@ def scan_frames(
         return advance
 
     if parts == 1:
-        found = [_scan_part(sources[0], spans[0], read, step(0), stopped)]
+        found = [_scan_part(sources[0], spans[0], read, step(0), stopped, finder)]
     else:
         with ThreadPoolExecutor(parts, thread_name_prefix="overt-frame-scan") as pool:
             futures = [
-                pool.submit(_scan_part, sources[k], spans[k], read, step(k), stopped)
+                pool.submit(_scan_part, sources[k], spans[k], read, step(k), stopped, finder)
                 for k in range(parts)
             ]
             found = [f.result() for f in futures]
@@ -203,6 +219,7 @@ def _scan_part(
     read: ocr.Reader,
     advance: Callable[[], None],
     stopped: Callable[[], bool],
+    finder: Finder,
 ) -> list[_Open]:
     """The matches in ``frames``, read in order from ``source``; the first is read whole."""
     cache: OrderedDict[tuple[int, int, int, int], list[ocr.Line]] = OrderedDict()
@@ -229,7 +246,7 @@ def _scan_part(
                     bottom = max(bottom, min(match.box[3] + PAD, height))
             rows = (top, bottom)
         if rows is not None:
-            found = _read_strip(image, rows, read, cache)
+            found = _read_strip(image, rows, read, cache, finder)
             still: list[_Open] = []
             for match in seen:
                 if not _overlaps(match.box, *rows):
@@ -259,6 +276,7 @@ def _read_strip(
     rows: tuple[int, int],
     read: ocr.Reader,
     cache: OrderedDict[tuple[int, int, int, int], list[ocr.Line]],
+    finder: Finder,
 ) -> list[_Found]:
     """(kind, box in frame pixels, masked text) of each match in rows top..bottom-1."""
     top, bottom = rows
@@ -275,7 +293,7 @@ def _read_strip(
     found: list[_Found] = []
     for line in lines:
         text, where = ocr.corrected(line.text)
-        for match in find(text):
+        for match in finder(text):
             box = line.box_of(where[match.start], where[match.end - 1] + 1)
             if box is None:
                 continue

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["email", "phone", "card", "iban", "national_id", "secret", "password_prompt"]
+#: "text" is a text the person chose to remove, looked for in frames (frame_text.text_finder).
+Kind = Literal["email", "phone", "card", "iban", "national_id", "secret", "password_prompt", "text"]
 
 #: When two matches overlap, the more specific kind wins (lower number first).
 _PRIORITY: dict[str, int] = {

@@ -248,7 +248,9 @@ def test_nothing_to_change_is_not_offered(
     qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]
 ) -> None:
     window, _vault, _sid = opened
-    assert not window.redact_text("not in this session")
+    with qtbot.wait_signal(window.textChangeOffered, timeout=TIMEOUT) as offered:
+        window.redact_text("not in this session")
+    assert offered.args == [False]
     assert window.previews == []  # type: ignore[attr-defined]
 
 
@@ -257,7 +259,9 @@ def test_cancelled_preview_changes_nothing(
 ) -> None:
     window, vault, sid = opened
     window.confirm = lambda _p: False
-    assert not window.redact_text("secret")
+    with qtbot.wait_signal(window.textChangeOffered, timeout=TIMEOUT) as offered:
+        window.redact_text("secret")
+    assert offered.args == [False]
     assert vault.open_session(sid).redactions() == []
 
 

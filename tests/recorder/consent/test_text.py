@@ -58,11 +58,12 @@ def test_affirm_requires_every_statement() -> None:
 
 
 def test_text_says_what_each_removal_reaches() -> None:
-    """Every place storage/text_reach.py removes text from is named, and screenshots are said
-    to be left alone by it (they are blacked out separately)."""
+    """Every place storage/text_reach.py removes text from is named, and what happens to
+    screenshots is said (searched by OCR in review; not by the command)."""
     text = render_text(draft())
     line = next(x for x in text.splitlines() if "Removing a text" in x)
     for reach in REACHES:
         assert reach.place in line
     assert "[removed]" in line
-    assert "Screenshots are not changed" in line
+    assert "searches the screenshots for the text with OCR" in text
+    assert "overt redact --text does not change screenshots" in text

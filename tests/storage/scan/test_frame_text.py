@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from storage.scan import ocr
-from storage.scan.frame_text import Cancelled, scan_frames
+from storage.scan.frame_text import Cancelled, scan_frames, text_finder
 from tests.helpers.screen_text import BACKGROUND, FONT, H, W, engine, record, screens
 
 __all__ = ["engine"]  # the fixture: tesseract, or a failure under CI=true
@@ -149,3 +149,11 @@ def test_two_workers_find_what_one_finds_joined_across_their_border(
         assert max(abs(p - q) for p, q in zip(a.box or (), b.box or (), strict=True)) <= 3
     assert sorted(progress)[-1] == (30, 30)
     assert len(progress) == 30
+
+
+def test_text_finder_finds_the_removed_text_however_ocr_spaced_it() -> None:
+    find_it = text_finder("pass word99")
+    line = "Login: PASS  word99, passWord99 and pass word9"
+    assert [line[m.start : m.end] for m in find_it(line)] == ["PASS  word99", "passWord99"]
+    assert {m.kind for m in find_it(line)} == {"text"}
+    assert text_finder("   ")(line) == []
