@@ -42,3 +42,12 @@ def test_the_text_preview_counts_what_the_redaction_logs(tmp_path: Path) -> None
     assert p.lines[0] == "2 occurrence(s) are removed: 1 in typed text, 1 in window titles."
     assert unlocked.redact_text(sid, SECRET) == 2
     assert [e["count"] for e in unlocked.open_session(sid).redactions()] == [2]
+
+
+def test_no_dialog_says_everywhere() -> None:
+    """Removal reaches the places storage/text_reach.py lists and the frames OCR searched,
+    never more: the review window's words must not promise 'everywhere'."""
+    root = Path(__file__).parents[3]
+    sources = [*(root / "app" / "review").glob("*.py"), *(root / "app" / "dialogs").glob("*.py")]
+    sources += [root / "recorder" / "consent" / "text.py", root / "README.md"]
+    assert [p.name for p in sources if "everywhere" in p.read_text("utf-8").lower()] == []
