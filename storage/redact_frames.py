@@ -28,7 +28,8 @@ def region(
     reader = rw.reader
     metas = reader._metas()
     n = len(metas)
-    targets = set(range(n) if frame_range is None else frame_range) & set(range(n))
+    # membership, not set(frame_range): a range may be huge (0..10**30) and must not allocate
+    targets = {i for i in range(n) if frame_range is None or i in frame_range}
     sized = {i: tuple(metas[i]["_store"].get("size", (0, 0))) for i in targets}
     hit = {i for i, (fw, fh) in sized.items() if x < fw and y < fh and x + w > 0 and y + h > 0}
     if not hit:

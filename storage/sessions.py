@@ -42,6 +42,11 @@ def session_dir(home: Path, session_id: str) -> Path:
     if not valid_session_id(session_id):
         raise SessionNotFound(f"There is no session {session_id!r} in this vault.")
     path = home / SESSIONS / session_id
+    if path.is_symlink():
+        # never followed: a link could make a deletion or redaction act outside the vault
+        raise SessionNotFound(
+            f"The session folder {session_id} is a symbolic link, which Overt never follows."
+        )
     if not path.is_dir() or not _has_key_record(path):
         raise SessionNotFound(f"There is no session {session_id} in this vault.")
     return path
@@ -53,8 +58,13 @@ def session_ids(home: Path) -> list[str]:
         names = os.listdir(home / SESSIONS)
     except FileNotFoundError:
         return []
+    folder = home / SESSIONS
     return sorted(
-        name for name in names if valid_session_id(name) and _has_key_record(home / SESSIONS / name)
+        name
+        for name in names
+        if valid_session_id(name)
+        and not (folder / name).is_symlink()
+        and _has_key_record(folder / name)
     )
 
 

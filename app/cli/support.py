@@ -34,13 +34,20 @@ def vault_home(args: argparse.Namespace) -> Path:
         raise CliError(str(error)) from None
 
 
+#: Far above any passphrase; a file past it (or endless, like /dev/zero) is refused unread.
+SECRET_FILE_LIMIT = 64 * 1024
+
+
 def _read_secret_file(path: str, what: str) -> bytes:
     try:
-        data = Path(path).expanduser().read_bytes()
+        with Path(path).expanduser().open("rb") as f:
+            data = f.read(SECRET_FILE_LIMIT + 1)
     except FileNotFoundError:
         raise CliError(f"The {what} file {path} does not exist.") from None
     except OSError as error:
         raise CliError(f"The {what} file {path} cannot be read: {error.strerror}.") from None
+    if len(data) > SECRET_FILE_LIMIT:
+        raise CliError(f"The {what} file {path} is far too large to hold a passphrase.")
     if data.endswith(b"\r\n"):
         data = data[:-2]
     elif data.endswith(b"\n"):

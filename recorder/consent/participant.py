@@ -14,13 +14,32 @@ import os
 import secrets
 from pathlib import Path
 
+from recorder.errors import ConsentRequired
+
 IDS_FILE = "participant.secret"
+
+
+def _read(path: Path) -> bytes:
+    """The secret in ``path``; ConsentRequired when it is not 32 bytes in hex (never replaced:
+    a new secret would silently give the person new participant ids in every study)."""
+    with path.open("rb") as f:
+        raw = f.read(1024)
+    try:
+        value = bytes.fromhex(raw.decode("ascii").strip())
+    except (UnicodeDecodeError, ValueError):
+        value = b""
+    if len(value) != 32:
+        raise ConsentRequired(
+            f"The participant id file {path} is damaged; restore it from a backup, or delete "
+            "it to get new participant ids."
+        )
+    return value
 
 
 def _secret(home: Path) -> bytes:
     path = home / IDS_FILE
     try:
-        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+        return _read(path)
     except FileNotFoundError:
         pass
     home.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -37,7 +56,7 @@ def _secret(home: Path) -> bytes:
         pass
     finally:
         tmp.unlink(missing_ok=True)
-    return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    return _read(path)
 
 
 def participant_id(home: Path, study_id: str | None) -> str:

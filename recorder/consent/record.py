@@ -39,6 +39,12 @@ PRIVATE_TITLE_MARKERS: tuple[str, ...] = (
 DEFAULT_PAUSE_HOTKEY = "ctrl+alt+shift+p"
 
 
+#: The highest frame rate a consent may allow.
+MAX_FPS = 30.0
+#: The longest duration (or idle stop) a consent may name: a week; beyond it means no end.
+MAX_SESSION_S = 7 * 86400.0
+
+
 @dataclass(frozen=True)
 class ConsentScope:
     """The capture scope one session's consent covers.
@@ -77,10 +83,14 @@ class ConsentScope:
     def __post_init__(self) -> None:
         if self.text_mode not in TEXT_MODES:
             raise ConsentRequired(f"The text mode must be one of {', '.join(TEXT_MODES)}.")
-        if self.fps <= 0 or self.fps > 30:
+        # written as "not (inside)" so that NaN, which fails every comparison, is refused too
+        if not 0 < self.fps <= MAX_FPS:
             raise ConsentRequired("The frame rate must be above 0 and at most 30 frames/s.")
-        if self.duration_s is not None and self.duration_s <= 0:
-            raise ConsentRequired("The duration must be a positive number of seconds.")
+        for what, value in (("duration", self.duration_s), ("idle stop", self.idle_stop_s)):
+            if value is not None and not 0 < value <= MAX_SESSION_S:
+                raise ConsentRequired(
+                    f"The {what} must be a positive number of seconds, at most a week."
+                )
 
     @property
     def effective_text_mode(self) -> TextMode:

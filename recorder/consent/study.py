@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from recorder.consent.record import MAX_SESSION_S
 from recorder.errors import RecorderError
 from storage.format.bounded import TooLarge, loads_toml, read_bounded
 from storage.format.records import TEXT_MODES
@@ -164,6 +165,13 @@ def parse_study(data: dict[str, Any], where: str) -> Study:
     if not isinstance(capture_data, dict):
         raise StudyError(f"{where} has a [capture] that is not a section.")
     _check_fields(capture_data, _CAPTURE_FIELDS, "capture", where)
+    for name in ("apps_allow", "apps_deny"):
+        apps = capture_data.get(name, [])
+        if not all(isinstance(app, str) and app.strip() for app in apps):
+            raise StudyError(f"The {name} in {where} must be a list of application names.")
+    longest = capture_data.get("max_duration_s")
+    if longest is not None and not 0 < longest <= MAX_SESSION_S:
+        raise StudyError(f"The max_duration_s in {where} must be above 0 and at most a week.")
     capture = CaptureRequest(
         **{
             **capture_data,

@@ -18,6 +18,8 @@ import pyrage
 from storage.export.errors import ExportError
 
 _PIPE_BUFFER = 1 << 20
+#: Far above any identity file (one key is 74 characters).
+IDENTITY_FILE_LIMIT = 1024 * 1024
 
 
 def parse_recipient(text: str) -> Any:
@@ -113,12 +115,20 @@ def read_identities(path: Path) -> list[Any]:
         OSError: the file cannot be read.
         ValueError: it is not text, or an ``AGE-SECRET-KEY-`` line is not a valid identity.
     """
+    with path.open("rb") as f:
+        raw = f.read(IDENTITY_FILE_LIMIT + 1)  # never all of an endless file (/dev/zero)
+    if len(raw) > IDENTITY_FILE_LIMIT:
+        raise ValueError("is far too large to be an identity file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError("is not text") from None
     identities = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         line = line.strip()
         if line.startswith("AGE-SECRET-KEY-"):
             try:
                 identities.append(pyrage.x25519.Identity.from_str(line))
             except Exception:  # noqa: BLE001 - pyrage raises its own IdentityError
-                raise ValueError("not an age identity") from None
+                raise ValueError("holds a line that is not an age identity") from None
     return identities

@@ -117,6 +117,13 @@ def check_target(out: Path, home: Path | None = None) -> Path:
         raise ExportError(f"{out} already exists; choose a new path for the export.")
     if not folder:
         raise ExportError(f"The folder {out.parent} does not exist.")
+    try:  # a folder that cannot hold the staging folder (/proc, /sys, read-only): say so now
+        with staging_folder(out):
+            pass
+    except OSError as error:
+        raise ExportError(
+            f"The export cannot be written in {out.parent}: {error.strerror or error}."
+        ) from None
     if home is not None:
         vault = Path(home).expanduser().resolve()
         if where == vault or vault in where.parents:
@@ -127,9 +134,13 @@ def check_target(out: Path, home: Path | None = None) -> Path:
 
 
 def check_approved(sources: Sequence[SessionSource]) -> None:
-    """Raise ExportError naming the first session that is not approved."""
+    """Raise ExportError naming the first session that is not approved (or named twice)."""
     if not sources:
         raise ExportError("No sessions to export.")
+    ids = [source.summary.id for source in sources]
+    twice = next((sid for sid in ids if ids.count(sid) > 1), None)
+    if twice is not None:
+        raise ExportError(f"Session {twice} is named twice; name each session once.")
     for source in sources:
         if source.summary.review != "approved":
             raise NotApproved(

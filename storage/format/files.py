@@ -106,11 +106,15 @@ def shred(path: Path) -> None:
     held the keys (SSDs and copy-on-write file systems may keep old blocks; FORMAT.md says so).
     """
     try:
-        size = path.stat().st_size
+        st = path.lstat()
     except FileNotFoundError:
         return
+    size = st.st_size
     with disk_errors(f"destroying {path.name}"):
-        fd = os.open(path, os.O_WRONLY)
+        if stat.S_ISLNK(st.st_mode):  # a planted link: remove it, never overwrite its target
+            os.unlink(path)
+            return
+        fd = os.open(path, os.O_WRONLY | os.O_NOFOLLOW)
         try:
             remaining = size
             while remaining > 0:

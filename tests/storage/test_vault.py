@@ -317,3 +317,15 @@ def test_interrupted_key_record_replacement_is_finished(vault: Vault) -> None:
     u.approve(sid)
     assert not (d / "events.9").exists()
     assert u.verify(sid)[0].status == "ok"
+
+
+def test_shredding_a_planted_link_removes_only_the_link(tmp_path: Path) -> None:
+    from storage.format.files import shred
+
+    target = tmp_path / "precious.txt"
+    target.write_text("not Overt's\n")
+    link = tmp_path / "keys"
+    link.symlink_to(target)
+    shred(link)
+    assert not link.is_symlink()
+    assert target.read_text() == "not Overt's\n"

@@ -48,15 +48,16 @@ def run_collect(args: argparse.Namespace) -> int:
             raise CliError(
                 f"The identity file {args.identity} cannot be read: {why.lower()}."
             ) from None
-        except ValueError:
-            raise CliError(
-                f"The identity file {args.identity} holds a line that is not an age identity."
-            ) from None
+        except ValueError as error:
+            raise CliError(f"The identity file {args.identity} {error}.") from None
         if not identities:
             raise CliError(f"The identity file {args.identity} holds no age identity.")
     missing = [p for p in args.inputs if not Path(p).exists()]
     if missing:
         raise CliError(f"{missing[0]} does not exist.")
+    odd = [p for p in args.inputs if not (Path(p).is_file() or Path(p).is_dir())]
+    if odd:  # a device or a pipe (/dev/zero) would be read for ever
+        raise CliError(f"{odd[0]} is not a file or a folder; give exports and receipts.")
     report = collect(
         [Path(p) for p in args.inputs],
         Path(args.out),

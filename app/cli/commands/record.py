@@ -16,7 +16,7 @@ from app.cli.support import CliError, vault_home
 from app.core import settings as settings_file
 from app.core.consent_drafting import draft_consent
 from recorder.capture.policy import parse_hotkey
-from recorder.consent.record import ConsentScope
+from recorder.consent.record import MAX_FPS, MAX_SESSION_S, ConsentScope
 from recorder.consent.study import Study, load_study
 from recorder.consent.text import STATEMENTS, affirm, render_text
 from recorder.errors import CaptureUnavailable, RecorderError
@@ -128,6 +128,21 @@ def load_settings(home: Path) -> settings_file.Settings:
         raise CliError(f"{error} Nothing was recorded.") from None
 
 
+def check_numbers(args: argparse.Namespace) -> None:
+    """Refuse --fps, --duration and --idle-stop outside their range, NaN and infinity too.
+
+    A NaN frame rate would be written into the consent record (invalid JSON in exports) and
+    a NaN, infinite or astronomical duration would record with no end.
+    """
+    for flag, value, top, unit in (
+        ("--fps", args.fps, MAX_FPS, "frames a second"),
+        ("--duration", args.duration, MAX_SESSION_S, "seconds"),
+        ("--idle-stop", args.idle_stop, MAX_SESSION_S, "seconds"),
+    ):
+        if value is not None and not 0 < value <= top:
+            raise CliError(f"{flag} must be above 0 and at most {top:g} {unit}, not {value}.")
+
+
 def check_can_record(args: argparse.Namespace) -> Study | None:
     """Every refusal that needs neither the vault nor the Settings: consent, study, display.
 
@@ -136,6 +151,7 @@ def check_can_record(args: argparse.Namespace) -> Study | None:
     """
     if not args.i_consent and not sys.stdin.isatty():
         raise CliError(NO_CONSENT)
+    check_numbers(args)
     study = load_study(Path(args.study)) if args.study else None
     reason = refusal_reason(detect_display_server())
     if reason is not None:

@@ -17,6 +17,8 @@ from storage import Vault
 
 def parse_span(text: str, what: str) -> range:
     """ "A..B" (both included) or "N" as a range."""
+    if not text.strip():
+        raise CliError(f"{what} must be a number or a span like 10..20, not empty.")
     try:
         if ".." in text:
             first, last = (int(part) for part in text.split("..", 1))
@@ -30,6 +32,8 @@ def parse_span(text: str, what: str) -> range:
 
 
 def parse_region(text: str) -> tuple[int, int, int, int]:
+    if not text.strip():
+        raise CliError("A region is X,Y,W,H in pixels, not empty.")
     try:
         x, y, w, h = (int(part) for part in text.split(","))
     except ValueError:
@@ -79,7 +83,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run_redact(args: argparse.Namespace) -> int:
-    if args.frames and not args.region:
+    if args.frames is not None and args.region is None:
         raise CliError("--frames goes with --region.")
     vault = Vault.open(vault_home(args))
     vault.session(args.id)  # SessionNotFound before asking for a passphrase
@@ -89,11 +93,20 @@ def run_redact(args: argparse.Namespace) -> int:
             raise CliError("The text to redact must not be empty.")
         count = unlocked.redact_text(args.id, args.text)
         print(f"Removed {count} occurrence(s) of the text from session {args.id}.")
-    elif args.region:
-        frames = parse_span(args.frames, "--frames") if args.frames else None
-        count = unlocked.redact_region(args.id, parse_region(args.region), frames)
+    elif args.region is not None:
+        region = parse_region(args.region)
+        frames = None
+        if args.frames is not None:  # an empty --frames must never mean "every frame"
+            frames = parse_span(args.frames, "--frames")
+            held = len(unlocked.open_session(args.id).frames())
+            if frames.stop > held:
+                raise CliError(
+                    f"Session {args.id} has {held} frame(s), numbered from 0; --frames "
+                    f"{args.frames[:40]} goes past the last one."
+                )
+        count = unlocked.redact_region(args.id, region, frames)
         print(f"Filled the region in {count} frame(s) of session {args.id}.")
-    elif args.events:
+    elif args.events is not None:
         count = unlocked.redact_events(args.id, parse_span(args.events, "--events"))
         print(f"Removed {count} event(s) from session {args.id}.")
     else:
@@ -146,7 +159,15 @@ def run_withdraw(args: argparse.Namespace) -> int:
     ids = ", ".join(session_id for session_id, _ in targets)
     confirm(f"Delete {len(targets)} session(s) irrecoverably ({ids})?", assume_yes=args.yes)
     out_dir = args.out or withdrawal.receipt_dir(home)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise CliError(f"{out_dir} is not a folder; choose a folder for the receipts.")
     for session_id, consent in targets:
-        path = withdrawal.withdraw_session(unlocked, session_id, out_dir, consent=consent)
+        try:
+            path = withdrawal.withdraw_session(unlocked, session_id, out_dir, consent=consent)
+        except OSError as error:
+            raise CliError(
+                f"The receipt for session {session_id} could not be written in {out_dir} "
+                f"({error.strerror or error}); it was not deleted."
+            ) from None
         print(f"Deleted session {session_id}; receipt: {path}")
     return 0
