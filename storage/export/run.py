@@ -99,8 +99,9 @@ def check_target(out: Path, home: Path | None = None) -> Path:
     """The absolute target path, checked before anything is read or written.
 
     Raises:
-        ExportError: it exists, its folder does not, its name is too long, or it is inside
-            the vault folder ``home`` (plaintext must not land among the ciphertext).
+        ExportError: it exists, its folder does not, its name is too long, it is inside
+            the vault folder ``home`` (plaintext must not land among the ciphertext), or the
+            folder cannot hold a staging folder (tried: made and removed at once).
     """
     out = out.expanduser().absolute()
     if len(os.fsencode(out.name)) > NAME_LIMIT:
@@ -117,19 +118,19 @@ def check_target(out: Path, home: Path | None = None) -> Path:
         raise ExportError(f"{out} already exists; choose a new path for the export.")
     if not folder:
         raise ExportError(f"The folder {out.parent} does not exist.")
-    try:  # a folder that cannot hold the staging folder (/proc, /sys, read-only): say so now
-        with staging_folder(out):
-            pass
-    except OSError as error:
-        raise ExportError(
-            f"The export cannot be written in {out.parent}: {error.strerror or error}."
-        ) from None
     if home is not None:
         vault = Path(home).expanduser().resolve()
         if where == vault or vault in where.parents:
             raise ExportError(
                 f"The export cannot go inside the vault folder {vault}; choose a folder outside it."
             )
+    try:  # a folder that cannot hold the staging folder (/proc, /sys, read-only): say so now
+        with staging_folder(out, home):  # listed too: a kill here leaves nothing behind
+            pass
+    except OSError as error:
+        raise ExportError(
+            f"The export cannot be written in {out.parent}: {error.strerror or error}."
+        ) from None
     return out
 
 
