@@ -107,6 +107,8 @@ def remove_stale(home: Path | None = None, beside: Path | None = None) -> int:
         if home is not None and (Path(home) / LEDGER).is_dir():
             for entry in (Path(home) / LEDGER).iterdir():
                 removed += _settle_entry(entry)
+            with contextlib.suppress(OSError):
+                (Path(home) / LEDGER).rmdir()  # only when empty
     with contextlib.suppress(OSError):
         if beside is not None:
             for path in Path(beside).iterdir():
@@ -173,3 +175,5 @@ def staging_folder(out: Path, home: Path | None = None) -> Iterator[Path]:
         if entry is not None and not os.path.lexists(path):
             with contextlib.suppress(OSError):
                 entry.unlink()
+            with contextlib.suppress(OSError):
+                entry.parent.rmdir()  # only when empty: the vault is left as it was
