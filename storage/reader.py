@@ -59,6 +59,7 @@ class SessionReader:
             raise CorruptData(f"Session {session_id}'s consent record does not match its keys.")
         self._frame_metas: list[dict[str, Any]] | None = None
         self._cache: dict[int, Image.Image] = {}
+        self._counts: dict[str, int] = {}
 
     # --- metadata ---------------------------------------------------------------------
 
@@ -71,7 +72,11 @@ class SessionReader:
 
     @property
     def summary(self) -> index.SessionSummary:
-        """The index summary, corrected from the authenticated key record and consent."""
+        """The index summary, corrected from the authenticated key record, consent and streams.
+
+        The index is not authenticated, so nothing from it reaches what is shown or exported
+        after unlock except a duration no longer than the key record's (a deleted tail).
+        """
         known = index.read_summary(self.path, self.session_id)
         s = known or index.unknown_summary(self.session_id)
         s.state = self.state
@@ -79,7 +84,8 @@ class SessionReader:
         s.started = self.record.started
         if self.record.ended is not None:  # shorter once a change deleted the session's tail
             full = round(self.record.ended - self.record.started, 3)
-            s.duration = min(s.duration, full) if known else full
+            s.duration = max(0.0, min(s.duration, full)) if known else full
+        s.events, s.actions = self._count("events"), self._count("actions")
         s.frames = len(self.frames())
         s.study_id = study_of(self.consent)
         s.expires = index.expiry_from_consent(self.consent, self.record.started)
@@ -303,6 +309,12 @@ class SessionReader:
 
     def _exists(self, name: str) -> bool:
         return (self.path / self.record.streams[name].file).exists()
+
+    def _count(self, name: str) -> int:
+        """How many records a stream holds, authenticated (counted once per reader)."""
+        if name not in self._counts:
+            self._counts[name] = sum(1 for _ in self._records(name))
+        return self._counts[name]
 
     def _what(self, name: str) -> str:
         return f"Session {self.session_id}, stream {name}"
