@@ -15,9 +15,8 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from storage.errors import CorruptData, StorageError
-from storage.format import index, keyrecord, records_io, stream
-from storage.format.stream import StreamContext, StreamEnd, iter_chunks
-from storage.reader import SessionReader, check_end
+from storage.format import index, keyrecord, stream
+from storage.reader import SessionReader, stream_damage
 
 STREAM_FILE = re.compile(r"^[a-z]+\.[0-9]+$")
 """Names of stream files (``<stream>.<generation>``)."""
@@ -63,21 +62,7 @@ def full(
         res.status = "damaged"
         res.where.append(f"key record: {exc}")
         return res
-    for name, sk in sorted(rec.streams.items()):
-        if name == "stats" and not rec.closed and not (path / sk.file).exists():
-            continue
-        end = StreamEnd()
-        ctx = StreamContext(vault_id, session_id, name, rec.consent_sha256)
-        what = f"Session {session_id}, stream {name}"
-        try:
-            for _counter, records in iter_chunks(path / sk.file, sk.key, ctx, end):
-                res.chunks += 1
-                if name != "frames":  # frame chunks hold images, checked via the index
-                    for r in records:
-                        records_io.loads(r, what)
-            check_end(rec, name, end, what)
-        except StorageError as exc:
-            res.where.append(f"stream {name} ({sk.file}), chunk {end.chunks}: {exc}")
+    res.chunks, res.where = stream_damage(path, session_id, vault_id, rec)
     if not res.where:
         try:
             SessionReader(path, session_id, vault_id, private).frames()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from storage.errors import CorruptData
 from storage.export import age, layouts, parquet_layout, step_layouts
 from storage.export.errors import ExportError, NotApproved
 from storage.export.manifest import MANIFEST, manifest_bytes, manifest_document
@@ -147,6 +148,21 @@ def check_approved(sources: Sequence[SessionSource]) -> None:
             raise NotApproved(
                 f"Session {source.summary.id} is not approved; review and approve it "
                 "before exporting."
+            )
+
+
+def check_sound(sources: Sequence[SessionSource]) -> None:
+    """Raise CorruptData naming the first session full verification calls damaged.
+
+    The same check as ``overt verify`` (``SessionReader.damage``), so export never passes on
+    a session verify refuses.
+    """
+    for source in sources:
+        where = source.damage()
+        if where:
+            raise CorruptData(
+                f"Session {source.summary.id} is damaged ({where[0].rstrip('.')}), so nothing "
+                "was exported; 'overt verify' lists every problem."
             )
 
 
@@ -305,6 +321,7 @@ def export_sessions(
             f"Unknown coordinate space {coords!r}; choose one of {', '.join(SPACES)}."
         )
     check_approved(sources)
+    check_sound(sources)
     key = resolve_recipient(sources, recipient)
     age_recipient = age.parse_recipient(key) if key else None
     out = check_target(out, home)

@@ -96,6 +96,9 @@ class FakeReader:
     def redactions(self) -> list[dict[str, Any]]:
         return copy.deepcopy(self.redaction_log)
 
+    def damage(self) -> list[str]:
+        return []
+
 
 def frame(i: int, size: tuple[int, int] = (320, 200)) -> Image.Image:
     image = Image.new("RGB", size, (30 + i % 200, 60, 90))
