@@ -17,9 +17,12 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from storage.errors import CorruptData, StorageError
 from storage.format import index, keyrecord, stream
 from storage.reader import SessionReader, stream_damage
+from storage.writer import STREAMS
 
 STREAM_FILE = re.compile(r"^[a-z]+\.[0-9]+$")
 """Names of stream files (``<stream>.<generation>``)."""
+REQUIRED_STREAMS = frozenset(STREAMS)
+"""Streams every session's key record names (the writer creates them all)."""
 
 
 @dataclass
@@ -73,7 +76,15 @@ def full(
 
 
 def structure(path: Path, session_id: str, recording: bool) -> VerifyResult:
-    """Check framing only (no keys): headers, chunk lengths, final chunks, trailing bytes."""
+    """Check framing only (no keys): headers, chunk lengths, final chunks, trailing bytes.
+
+    Which file is current for each stream is stated only inside the sealed key record
+    (FORMAT.md section 2), so without keys this cannot tell a current file from one a
+    crashed change left behind, or from an extra file the record does not name (which full
+    verification ignores). So a stream counts as damaged only when none of its files is
+    sound, and only for the streams every session has (``writer.STREAMS``); problems in
+    other files are for full verification to judge.
+    """
     res = VerifyResult(session_id, "ok", full=False)
     summary = index.read_summary(path, session_id)
     closed = summary is not None and summary.state == "complete"
@@ -81,19 +92,26 @@ def structure(path: Path, session_id: str, recording: bool) -> VerifyResult:
         keyrecord.check_header(keyrecord.read_bytes(path, session_id), "key record")
     except StorageError as exc:
         res.where.append(f"key record: {exc}")
-    open_ended = False
+    candidates: dict[str, list[str]] = {}
     for name in sorted(os.listdir(path)):
-        if not STREAM_FILE.match(name):
-            continue
-        try:
-            chunks, final, tail = walk(path / name)
-        except StorageError as exc:
-            res.where.append(f"{name}: {exc}")
-            continue
-        res.chunks += chunks
-        if not final or tail:
-            if closed:
-                res.where.append(f"{name}: truncated after chunk {chunks}")
+        if STREAM_FILE.match(name):
+            candidates.setdefault(name.split(".")[0], []).append(name)
+    open_ended = False
+    for stream_name, names in sorted(candidates.items()):
+        problems, ends = [], []
+        for name in names:
+            try:
+                chunks, final, tail = walk(path / name)
+            except StorageError as exc:
+                problems.append(f"{name}: {exc}")
+                continue
+            res.chunks += chunks
+            ends.append(final and not tail)
+            if closed and not ends[-1]:
+                problems.append(f"{name}: truncated after chunk {chunks}")
+        if len(problems) == len(names) and stream_name in REQUIRED_STREAMS:
+            res.where.extend(problems)
+        if ends and not any(ends):
             open_ended = True
     res.status = _status(bool(res.where), closed or not open_ended, recording)
     return res
