@@ -108,8 +108,13 @@ class SessionReader:
 
     @property
     def stats(self) -> dict[str, Any]:
-        """Capture statistics noted by the writer ({} if the session was interrupted)."""
-        if "stats" not in self.record.streams or not self._exists("stats"):
+        """Capture statistics noted by the writer ({} if the session was interrupted).
+
+        A closed session always has them (FORMAT.md 7.3): a missing file is CorruptData.
+        """
+        if "stats" not in self.record.streams:
+            return {}
+        if not self.record.closed and not self._exists("stats"):
             return {}
         recs = [records_io.loads_dict(r, self._what("stats")) for r in self._records("stats")]
         out: dict[str, Any] = {}
