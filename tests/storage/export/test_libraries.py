@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -107,3 +108,39 @@ def test_datasets_loads_the_collected_dataset(tmp_path: Path) -> None:
     assert all(sha for sha in sessions["manifest_sha256"])
     default = load_dataset(str(dataset), split="train", cache_dir=str(tmp_path / "hf"))
     assert default.num_rows == 8  # actions, the default config
+
+
+def readme_loaders() -> list[str]:
+    """The Python snippets of the README's "For researchers" section."""
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## For researchers", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```python\n(.*?)```", section, re.DOTALL)
+
+
+# webdataset 1.0 opens each shard and leaves closing it to the garbage collector.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+def test_the_readme_loaders_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each snippet, run as printed, ends on the last step: its image and its code."""
+    snippets = readme_loaders()
+    assert len(snippets) == 4
+    for fmt, folder in (
+        ("parquet", "export-parquet"),
+        ("webdataset", "export-wds"),
+        ("agentnet", "export-agentnet"),
+    ):
+        export_sessions([make_session("a")], fmt, tmp_path / folder)
+    monkeypatch.chdir(tmp_path)
+    import datasets.config
+
+    # The snippet names no cache folder: keep its cache here, not in the home folder.
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_CACHE", tmp_path / "hf")
+    for snippet in snippets:
+        assert len(snippet.strip().splitlines()) <= 5, snippet
+        scope: dict[str, Any] = {}
+        exec(compile(snippet, "README.md", "exec"), scope)  # the README's own code, as printed
+        last = scope["code"]
+        assert last.startswith(("pyautogui.", "computer.terminate(")), snippet
+        image = scope.get("image")
+        assert image is not None, snippet
+        assert image.size == (320, 200), snippet
