@@ -268,11 +268,18 @@ def terminate_status(episode: dict[str, Any] | None) -> str:
 
 
 def _in_episode(action: dict[str, Any], episode: dict[str, Any] | None) -> bool:
+    """Inside the episode's [t_start, t_end] (as SessionReader.episodes() bounds it), else
+    inside its [start_seq, end_seq]; an episode without bounds holds nothing."""
     if episode is None:
         return True
-    seq = action.get("seq")
-    start, end = episode.get("start_seq"), episode.get("end_seq")
-    return isinstance(seq, int) and (start is None or seq >= start) and (end is None or seq <= end)
+    start, end = episode.get("t_start"), episode.get("t_end")
+    if isinstance(start, (int, float)):
+        t = float(action.get("t", 0.0))
+        return start <= t and (not isinstance(end, (int, float)) or t <= end)
+    seq, first, last = action.get("seq"), episode.get("start_seq"), episode.get("end_seq")
+    if not isinstance(first, int) or not isinstance(last, int) or not isinstance(seq, int):
+        return False
+    return first <= seq <= last
 
 
 def default_frame_file(session_id: str) -> FrameFile:

@@ -98,6 +98,17 @@ def test_each_episode_ends_with_terminate_and_keeps_its_outcome() -> None:
     assert [s["index"] for s in second] == [0, 1, 2]
 
 
+def test_episodes_hold_the_actions_inside_their_time_bounds() -> None:
+    reader = make_session("e")
+    for position, a in enumerate(reader._actions):
+        a["t"], a["t_end"] = float(position), position + 0.1
+    bounds = {"id": "t1", "instruction": "", "outcome": None, "start_seq": None, "end_seq": None}
+    inside = [*build_steps(reader, {**bounds, "t_start": 0.5, "t_end": 2.5}, "normalized")]
+    assert [s["action_seq"] for s in inside] == [1, 2, None]
+    assert [*build_steps(reader, {**bounds, "t_start": 9.0, "t_end": 9.5}, "normalized")] == []
+    assert [*build_steps(reader, bounds, "normalized")] == []  # no bounds at all: nothing
+
+
 def test_frames_jsonl_is_in_capture_time_order(tmp_path: Path) -> None:
     reader = make_session("f", frames=4)
     reader._metas[3]["t"] = 0.5  # a pre-action frame from the ring, written after frame 2
