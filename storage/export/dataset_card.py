@@ -26,9 +26,11 @@ what was captured, and approved its export. Withdrawn sessions are removed.
 - collection runs: {runs}
 
 ## Layout
-- `data/actions/`: one row per action (click, drag, scroll, typed run, hotkey) with
-  `pre_png` / `post_png` frame bytes (lossless PNG), the raw action as JSON and as pyautogui
-  code in monitor-normalised coordinates.
+- `data/actions/`: one row per action step (click, drag, scroll, typed run, hotkey) with
+  `pre_image` / `post_image` (lossless PNG, decoded as images by `datasets`), the monitor
+  (`monitor_index`, `monitor_x`...), `image_width` / `image_height`, coordinates normalised
+  to the monitor (`x`, `y`...; `x_px`, `y_px` in screen pixels) and pyautogui code in
+  AgentNet's grammar (`code`).
 - `data/events/`: the raw event stream (`event_json`).
 - `data/sessions/`: one row per session: summary, consent record, redaction log.
 - `webdataset/shard-*.tar`: the same actions as WebDataset samples
@@ -45,6 +47,7 @@ sessions = ds.dataset("THIS_FOLDER/data/sessions", format="parquet").to_table()
 # Spark: spark.read.parquet("THIS_FOLDER/data/actions")
 # Ray:   ray.data.read_parquet("THIS_FOLDER/data/actions")
 # WebDataset: webdataset.WebDataset(sorted(glob.glob("THIS_FOLDER/webdataset/*.tar")))
+#   .decode("pil").to_tuple("pre.png", "action.json") gives (image, step) pairs
 ```
 
 ## Consent and withdrawal
