@@ -163,14 +163,15 @@ class SessionReader:
             raise CorruptData(f"{what} holds a malformed episode.") from None
 
     def end_time(self) -> float:
-        """The session's length in seconds: from its key record when closed, else its content."""
-        if self.record.ended is not None:
-            return max(0.0, round(self.record.ended - self.record.started, 3))
+        """The session's length in seconds: to its close, or to the last thing it holds if
+        that is later (an interrupted session has no close; the clocks differ by a little)."""
         end = max([0.0, *(float(f.get("t", 0.0)) for f in self.frames())])
-        for e in self.events():
-            end = max(end, float(e.get("t", 0.0)))
         for a in self.actions():
             end = max(end, float(a.get("t_end", a.get("t", 0.0))))
+        if self.record.ended is not None:
+            return max(end, round(self.record.ended - self.record.started, 3))
+        for e in self.events():
+            end = max(end, float(e.get("t", 0.0)))
         return end
 
     def redactions(self) -> list[dict[str, Any]]:

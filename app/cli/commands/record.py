@@ -21,6 +21,7 @@ from recorder.consent.study import Study, load_study
 from recorder.consent.text import STATEMENTS, affirm, render_text
 from recorder.errors import CaptureUnavailable, RecorderError
 from recorder.platform.environment import detect_display_server, refusal_reason
+from storage.episodes import MAX_INSTRUCTION
 from storage.format.records import TEXT_MODES
 
 SinkFactory = Callable[[dict[str, Any]], Any]
@@ -66,6 +67,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--raw-moves", action="store_true", help="keep every pointer move")
     parser.add_argument("--idle-stop", metavar="S", type=float, help="stop after S s idle")
     parser.add_argument("--pause-hotkey", help="pause/resume chord (default: Settings)")
+    parser.add_argument(
+        "--task",
+        metavar="INSTRUCTION",
+        help="start with this task open (mark it later with `overt task mark done`)",
+    )
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.set_defaults(func=run_record)
 
@@ -222,6 +228,12 @@ def run_record(args: argparse.Namespace, *, sink_factory: SinkFactory | None = N
         sink_factory: begins the session's sink (tests pass an in-memory one); None opens the
             vault.
     """
+    task = getattr(args, "task", None)
+    if task is not None and len(task) > MAX_INSTRUCTION:
+        raise CliError(
+            f"The task's instruction is {len(task)} characters; the limit is "
+            f"{MAX_INSTRUCTION} (nothing was recorded)."
+        )
     study = check_can_record(args)
     home = vault_home(args)
     settings = load_settings(home)
@@ -236,7 +248,11 @@ def run_record(args: argparse.Namespace, *, sink_factory: SinkFactory | None = N
     recorder = Recorder(consent, default_backend())
     session_id = recorder.start(sink_factory)
     previous = _on_signals(lambda *_: recorder.request_stop("signal"))
+    control = None
     try:
+        if task is not None:
+            recorder.new_task(task)
+        control = _task_control(home, recorder)
         print(f"Recording session {session_id}; stop with Ctrl+C.", flush=True)
         reason = recorder.wait()
     except BaseException:
@@ -244,6 +260,8 @@ def run_record(args: argparse.Namespace, *, sink_factory: SinkFactory | None = N
         raise
     finally:
         _restore_signals(previous)
+        if control is not None:
+            control.stop()
     summary = recorder.stop(reason).to_dict()
     if recorder.failure is not None:
         # the sink's own error (a full disk...) is the one sentence the person needs
@@ -258,6 +276,17 @@ def run_record(args: argparse.Namespace, *, sink_factory: SinkFactory | None = N
             f"{summary['bytes'] if summary['bytes'] is not None else 'unknown'} bytes."
         )
     return 1 if reason == "failed" else 0
+
+
+def _task_control(home: Path, recorder: Any) -> Any:
+    """Take `overt task mark/new` from other terminals (named pipes in the vault's folder)."""
+    from app.core.task_control import ControlError, TaskControlServer
+
+    try:
+        return TaskControlServer(home, recorder)
+    except (OSError, ControlError) as error:
+        sys.stderr.write(f"overt: Task commands from other terminals are off: {error}\n")
+        return None
 
 
 Handler = Callable[[int, FrameType | None], Any] | int | None

@@ -42,6 +42,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--events", action="store_true", help="list its events (needs passphrase)")
     p.add_argument("--actions", action="store_true", help="list its actions (needs passphrase)")
+    p.add_argument("--tasks", action="store_true", help="list its task episodes (needs passphrase)")
     p.set_defaults(func=run_show)
 
     p = subparsers.add_parser("delete", parents=[common], help="irrecoverably delete a session")
@@ -105,23 +106,42 @@ def run_show(args: argparse.Namespace) -> int:
     vault = Vault.open(vault_home(args))
     summary = vault.session(args.id)
     doc: dict[str, Any] = {}
-    if args.events or args.actions:
+    if args.events or args.actions or args.tasks:
         reader = vault.unlock(read_passphrase(args)).open_session(args.id)
         summary = reader.summary
         if args.events:
             doc["events"] = list(reader.events())
         if args.actions:
             doc["actions"] = list(reader.actions())
+        if args.tasks:
+            doc["tasks"] = reader.episodes()
     if args.json:
         print(json.dumps({**summary.to_json(), **doc}, indent=1, ensure_ascii=False))
         return 0
     _print_summary(summary)
+    if "tasks" in doc:
+        print("tasks:" if doc["tasks"] else "tasks: none")
+        for ep in doc["tasks"]:
+            print("  " + task_line(ep))
     for kind in ("events", "actions"):
         if kind in doc:
             print(f"{kind}:")
             for rec in doc[kind]:
                 print("  " + json.dumps(rec, ensure_ascii=False))
     return 0
+
+
+def task_line(ep: Any) -> str:
+    """One episode in a line: id, bounds, outcome, action seqs, study task, instruction."""
+    end = "open" if ep["t_end"] is None else f"{ep['t_end']:.2f}"
+    seqs = "no actions"
+    if ep.get("start_seq") is not None:
+        seqs = f"actions {ep['start_seq']}..{ep['end_seq']}"
+    task = f" [study task {ep['study_task_id']}]" if ep.get("study_task_id") else ""
+    text = json.dumps(ep["instruction"], ensure_ascii=False)
+    note = f" note {json.dumps(ep['note'], ensure_ascii=False)}" if ep.get("note") else ""
+    outcome = ep["outcome"] or "no outcome"
+    return f"{ep['id']} {ep['t_start']:.2f}-{end} s, {outcome}, {seqs}{task}: {text}{note}"
 
 
 def run_delete(args: argparse.Namespace) -> int:
