@@ -46,6 +46,7 @@ from recorder.capture.rawinput import (
     RawKey,
     RawLock,
     RawMove,
+    RawScroll,
     RawVisible,
     RawWindow,
 )
@@ -60,6 +61,7 @@ from recorder.capture.records import (
 )
 from recorder.capture.session_sink import SessionSink
 from recorder.capture.task_hotkeys import HotkeyChain
+from recorder.capture.targets import WindowTargets
 from recorder.capture.thinning import MoveThinner
 from recorder.consent.record import ConsentScope
 from storage.format.records import Event, MarkerWhat, MoveEvent
@@ -137,6 +139,7 @@ class Pipeline:
         self.gate = CaptureGate(self.policy, clock)
         self.hotkeys: HotkeyChain[Held] = HotkeyChain(scope.pause_hotkey, task_hotkeys or {})
         self._on_task_hotkey = on_task_hotkey
+        self.targets = WindowTargets(self.policy)
         self.last_input = t0
         self.error: BaseException | None = None
         self.actions = ActionFrames(sink, frames, clock, self._count_action)
@@ -262,15 +265,17 @@ class Pipeline:
         elif isinstance(item, RawControl):
             self._apply(self.gate.control(item.what, t_abs))
         elif isinstance(item, RawWindow):
-            self._apply(self.gate.window(item.window, t_abs))
+            if self.targets.focus_changed(item.window):
+                self._apply(self.gate.window(item.window, t_abs))
         elif isinstance(item, RawLock):
             self._apply(self.gate.lock(bool(item.locked), t_abs))
         elif isinstance(item, RawGuard):
             self._apply(self.gate.guard(item.guard, t_abs))
         elif isinstance(item, RawVisible):
+            self.targets.visible = item.windows
             if self.frames is not None:
                 self.frames.set_masks(
-                    [(w.x, w.y, w.w, w.h) for w in item.windows if not self.policy.in_scope(w)]
+                    [w.outer for w in item.windows if not w.popup and not self.policy.in_scope(w)]
                 )
         else:
             self._offer(GateItem(t_abs, item))
@@ -326,7 +331,15 @@ class Pipeline:
             self._key(entry.t, item)
             return
         t_abs = item.t
+        if isinstance(item, RawButton) and item.down:
+            clicked = self.targets.under_pointer(int(item.x), int(item.y))
+            if clicked is not None:  # the click goes to (and focuses) another window
+                self.targets.clicked(clicked)
+                self._apply(self.gate.window(clicked, t_abs))
         if not self.scope.mouse or self._suppressed(t_abs):
+            return
+        if isinstance(item, RawScroll) and not self.targets.pointer_in_scope(item.x, item.y):
+            self.stats.suppressed += 1  # a wheel turned over a never-record window
             return
         self.last_input = t_abs
         t = t_abs - self.t0
@@ -347,6 +360,9 @@ class Pipeline:
 
     def _key(self, t_abs: float, tracked: TrackedKey) -> None:
         if self.text_mode == "none" or self._suppressed(t_abs):
+            return
+        if not self.targets.keys_in_scope():
+            self.stats.suppressed += 1  # the keys go to a never-record window
             return
         texty = tracked.char is not None or len(tracked.name) == 1 or tracked.name == "space"
         if self.gate.sensitive and texty:

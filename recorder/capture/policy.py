@@ -28,6 +28,10 @@ class WindowInfo:
         pid: the owning process id, if known.
         x, y, w, h: the client area in global screen coordinates.
         wid: the platform window id.
+        frame: the window with its window manager's decorations (title bar, borders) as
+            (x, y, w, h) in global screen coordinates, where known; None: the client area.
+        popup: an unmanaged window (a menu, a tooltip) that belongs to no app the recorder
+            can name; a click on it does not change which window input goes to.
     """
 
     app: str
@@ -39,6 +43,18 @@ class WindowInfo:
     h: int
     wid: int | None
     instance: str = ""
+    frame: tuple[int, int, int, int] | None = None
+    popup: bool = False
+
+    @property
+    def outer(self) -> tuple[int, int, int, int]:
+        """What the window covers on screen, decorations included where known."""
+        return self.frame if self.frame is not None else (self.x, self.y, self.w, self.h)
+
+    def covers(self, x: int, y: int) -> bool:
+        """Whether the screen point (x, y) lies on the window or its decorations."""
+        left, top, width, height = self.outer
+        return left <= x < left + width and top <= y < top + height
 
 
 #: Called as ``on_window(info)`` or ``on_window(info, t)`` with the monotonic time it was seen.

@@ -20,7 +20,8 @@ from storage.typed_text import REMOVED
 #: 2: the withdrawal line names the menu entry, no backticks; 3: what each removal reaches;
 #: 4: task instructions and outcomes
 #: 5: removing a text in review also searches the screenshots
-CONSENT_TEXT_VERSION = 5
+#: 6: what "Never" reaches
+CONSENT_TEXT_VERSION = 6
 LANGUAGE = "en"
 
 #: What the person affirms, each every session, each ticked by the person (never pre-ticked).
@@ -34,6 +35,18 @@ STATEMENTS: tuple[tuple[str, str], ...] = (
 RISKS = (
     "Screenshots can show other people's names, messages or faces if they are on your screen.",
     "Typing patterns and screen content can sometimes identify you even without your name.",
+)
+
+
+#: What the never-record list (and an allow list, for the apps not on it) reaches.
+NEVER_REACHES = (
+    "For those apps nothing is kept: no clicks, scrolls or keys you make in them, no title, and "
+    "in screenshots their windows are blacked out, title bar and borders included."
+)
+#: What it cannot reach: the consent text says so, so no one is promised more.
+NEVER_BEYOND = (
+    "Beyond reach: their names or titles shown elsewhere (a taskbar or panel, a window "
+    "switcher, another app's window) and their menus can still appear in screenshots."
 )
 
 
@@ -110,6 +123,8 @@ def describe(record: dict[str, Any]) -> list[Section]:
         "Never: " + ", ".join(deny) + ", and private-browsing windows."
         if deny
         else "Never: private-browsing windows.",
+        NEVER_REACHES,
+        NEVER_BEYOND,
     ]
     if study:
         who = (

@@ -77,9 +77,12 @@ class X11Windows:
                     "WM_NAME",
                     "_NET_WM_PID",
                     "_NET_CLIENT_LIST_STACKING",
+                    "_NET_FRAME_EXTENTS",
                 )
             }
-            root.change_attributes(event_mask=X.PropertyChangeMask)
+            # property changes (focus, stacking, titles) and top-level moves and maps, so the
+            # visible windows (and what lies under the pointer) are re-read when they change
+            root.change_attributes(event_mask=X.PropertyChangeMask | X.SubstructureNotifyMask)
             saver = display.has_extension("MIT-SCREEN-SAVER")
             if saver:
                 from Xlib.ext import screensaver
@@ -158,7 +161,8 @@ def logind_locked_hint(
 
 
 def read_visible_windows(display: Any, atoms: dict[str, int]) -> list[WindowInfo]:
-    """The mapped top-level client windows, bottom to top (for masking frames)."""
+    """The mapped top-level client windows bottom to top, then the mapped unmanaged ones
+    (menus, tooltips: ``popup``), for masking frames and finding the window under a click."""
     from Xlib import X, error
 
     root = display.screen().root
@@ -172,7 +176,31 @@ def read_visible_windows(display: Any, atoms: dict[str, int]) -> list[WindowInfo
             found.append(_describe(display, window, atoms))
         except error.XError:
             continue  # gone meanwhile
+    if found:
+        found += _read_popups(display)
     return found
+
+
+def _read_popups(display: Any) -> list[WindowInfo]:
+    """The mapped override-redirect children of the root (menus, tooltips, dropdowns).
+
+    They sit above every managed window, and they belong to whichever app opened them,
+    usually the focused one: a click on one keeps input where it was.
+    """
+    from Xlib import X, error
+
+    popups = []
+    for child in display.screen().root.query_tree().children:
+        try:
+            attributes = child.get_attributes()
+            if attributes.map_state != X.IsViewable or not attributes.override_redirect:
+                continue
+            geometry = child.get_geometry()
+        except error.XError:
+            continue  # gone meanwhile
+        x, y, w, h = int(geometry.x), int(geometry.y), int(geometry.width), int(geometry.height)
+        popups.append(WindowInfo("", "", None, x, y, w, h, int(child.id), popup=True))
+    return popups
 
 
 def open_windows() -> list[WindowInfo]:
@@ -191,9 +219,15 @@ def open_windows() -> list[WindowInfo]:
     try:
         atoms = {
             name: display.intern_atom(name)
-            for name in ("_NET_WM_NAME", "WM_NAME", "_NET_WM_PID", "_NET_CLIENT_LIST_STACKING")
+            for name in (
+                "_NET_WM_NAME",
+                "WM_NAME",
+                "_NET_WM_PID",
+                "_NET_CLIENT_LIST_STACKING",
+                "_NET_FRAME_EXTENTS",
+            )
         }
-        found = read_visible_windows(display, atoms)
+        found = [w for w in read_visible_windows(display, atoms) if not w.popup]
         if found:
             return found
         for window in display.screen().root.query_tree().children:
@@ -220,17 +254,45 @@ def _describe(display: Any, window: Any, atoms: dict[str, int]) -> WindowInfo:
     geometry = window.get_geometry()
     origin = root.translate_coords(window, 0, 0)
     instance, klass = wm_class[0] or "", wm_class[1] or ""
+    x, y, w, h = int(origin.x), int(origin.y), int(geometry.width), int(geometry.height)
     return WindowInfo(
         app=klass or _process_name(pid),
         title=title,
         pid=pid,
-        x=int(origin.x),
-        y=int(origin.y),
-        w=int(geometry.width),
-        h=int(geometry.height),
+        x=x,
+        y=y,
+        w=w,
+        h=h,
         wid=int(window.id),
         instance=instance,
+        frame=_frame(display, window, atoms, (x, y, w, h)),
     )
+
+
+def _frame(
+    display: Any, window: Any, atoms: dict[str, int], client: tuple[int, int, int, int]
+) -> tuple[int, int, int, int] | None:
+    """The window with its decorations: the client grown by _NET_FRAME_EXTENTS, or else the
+    geometry of the window manager's frame (the client's top-level ancestor); None if none."""
+    from Xlib import X
+
+    x, y, w, h = client
+    atom = atoms.get("_NET_FRAME_EXTENTS")
+    prop = window.get_full_property(atom, X.AnyPropertyType) if atom else None
+    if prop is not None and len(prop.value) == 4:
+        left, right, top, bottom = (int(v) for v in prop.value)
+        return (x - left, y - top, w + left + right, h + top + bottom)
+    root = display.screen().root
+    ancestor = window
+    for _ in range(8):  # frames nest a few levels deep at most
+        parent = ancestor.query_tree().parent
+        if parent is None or int(parent.id) == int(root.id):
+            break
+        ancestor = parent
+    if int(ancestor.id) == int(window.id):
+        return None
+    geometry = ancestor.get_geometry()
+    return (int(geometry.x), int(geometry.y), int(geometry.width), int(geometry.height))
 
 
 def read_active_window(display: Any, atoms: dict[str, int]) -> tuple[WindowInfo | None, Any]:

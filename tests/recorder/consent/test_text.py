@@ -67,3 +67,10 @@ def test_text_says_what_each_removal_reaches() -> None:
     assert "[removed]" in line
     assert "searches the screenshots for the text with OCR" in text
     assert "overt redact --text does not change screenshots" in text
+
+
+def test_text_says_what_the_never_list_reaches_and_what_it_cannot() -> None:
+    full = render_text(draft())
+    assert "no clicks, scrolls or keys you make in them" in full
+    assert "title bar and borders included" in full
+    assert "Beyond reach: their names or titles shown elsewhere (a taskbar" in full
