@@ -265,7 +265,7 @@ class Pipeline:
         elif isinstance(item, RawControl):
             self._apply(self.gate.control(item.what, t_abs))
         elif isinstance(item, RawWindow):
-            if self.targets.focus_changed(item.window):
+            if self.targets.focus_changed(item.window, t_abs):
                 self._apply(self.gate.window(item.window, t_abs))
         elif isinstance(item, RawLock):
             self._apply(self.gate.lock(bool(item.locked), t_abs))
@@ -334,7 +334,7 @@ class Pipeline:
         if isinstance(item, RawButton) and item.down:
             clicked = self.targets.under_pointer(int(item.x), int(item.y))
             if clicked is not None:  # the click goes to (and focuses) another window
-                self.targets.clicked(clicked)
+                self.targets.clicked(clicked, t_abs)
                 self._apply(self.gate.window(clicked, t_abs))
         if not self.scope.mouse or self._suppressed(t_abs):
             return

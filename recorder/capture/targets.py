@@ -29,14 +29,17 @@ class WindowTargets:
         self.label: WindowInfo | None = None
         self.focus: WindowInfo | None = None
         self.visible: list[WindowInfo] = []
+        self._clicked_at = float("-inf")
 
-    def focus_changed(self, window: WindowInfo | None) -> bool:
-        """The platform reports ``window`` active; whether the label must change to it.
+    def focus_changed(self, window: WindowInfo | None, t: float) -> bool:
+        """The platform reports ``window`` active since ``t``; whether the label must change.
 
-        Not when a click already moved the label to this very window.
+        Not when a click already moved the label to this very window, nor when the report
+        is older than the last click that moved the label (it arrived late, and describes
+        the screen before that click).
         """
         self.focus = window
-        if window == self.label:
+        if window == self.label or t < self._clicked_at:
             return False
         self.label = window
         return True
@@ -55,9 +58,10 @@ class WindowTargets:
             return window
         return None
 
-    def clicked(self, window: WindowInfo) -> None:
-        """A click moved the label to ``window``."""
+    def clicked(self, window: WindowInfo, t: float) -> None:
+        """A click at ``t`` moved the label to ``window``."""
         self.label = window
+        self._clicked_at = t
 
     def keys_in_scope(self) -> bool:
         """Whether the focused window may be recorded, too.

@@ -111,17 +111,20 @@ class X11Windows:
                     if now_locked != locked:
                         locked = now_locked
                         self._on_lock(locked, seen)
-                visible = read_visible_windows(display, atoms)
-                if visible != last_visible:
-                    last_visible = visible
-                    self._on_visible(visible, seen)
                 if info != last:
                     last = info
                     # stamped when the change was noticed, before the property reads, so the
                     # pipeline can order it before input that followed it
                     on_window(info, seen)
+                visible = read_visible_windows(display, atoms)
+                if visible != last_visible:
+                    last_visible = visible
+                    self._on_visible(visible, seen)
                 display.flush()
-                ready, _, _ = select.select([display.fileno(), self._stop_r], [], [], self._poll_s)
+                # events that came in during the reads above sit in Xlib's queue, not on the
+                # socket: waiting on the socket then would notice them only at the next poll
+                wait = 0.0 if display.pending_events() else self._poll_s
+                ready, _, _ = select.select([display.fileno(), self._stop_r], [], [], wait)
                 seen = time.monotonic()
                 if self._stop_r in ready:
                     return

@@ -3,6 +3,7 @@ whether it is kept, and the typing that follows it (a fake backend through the p
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -105,3 +106,18 @@ def test_a_scroll_over_a_denied_window_is_dropped(session: Session) -> None:
     session.raw.on_scroll(EDITOR.x + 10, EDITOR.y + 10, 0, -1)
     sink = session.stop()
     assert [e["x"] for e in sink.kinds("scroll")] == [EDITOR.x + 10]
+
+
+def test_a_focus_report_older_than_the_click_does_not_move_the_label(session: Session) -> None:
+    before = time.monotonic()
+    session.click(TERM.x + 10, TERM.y + 10)
+    session.settle()
+    session.raw.on_window(window("gedit", "notes.txt (edited)", wid=1), before)  # read late
+    session.settle()
+    session.type("ok")
+    session.raw.on_window(TERM)
+    sink = session.stop()
+    assert [(a["kind"], window_of(sink, a)) for a in sink.actions] == [
+        ("click", "xterm"),
+        ("type", "xterm"),
+    ]
