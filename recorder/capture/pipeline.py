@@ -361,7 +361,7 @@ class Pipeline:
     def _key(self, t_abs: float, tracked: TrackedKey) -> None:
         if self.text_mode == "none" or self._suppressed(t_abs):
             return
-        if not self.targets.keys_in_scope():
+        if not self.targets.keys_in_scope(t_abs):
             self.stats.suppressed += 1  # the keys go to a never-record window
             return
         texty = tracked.char is not None or len(tracked.name) == 1 or tracked.name == "space"

@@ -14,6 +14,12 @@ from __future__ import annotations
 
 from recorder.capture.policy import Policy, WindowInfo
 
+#: Keys are stamped when the listener's callback runs, which under load lags the key press by
+#: up to ~0.1 s (seen on Xvfb with two busy cores): the last key typed into a never-record app
+#: can then be stamped after the focus left it. Keys this soon after the focus leaves an
+#: out-of-scope window are dropped.
+KEY_LAG_S = 0.25
+
 
 class WindowTargets:
     """The label input carries now, and the windows it is chosen from.
@@ -30,6 +36,7 @@ class WindowTargets:
         self.focus: WindowInfo | None = None
         self.visible: list[WindowInfo] = []
         self._clicked_at = float("-inf")
+        self._keys_from = float("-inf")
 
     def focus_changed(self, window: WindowInfo | None, t: float) -> bool:
         """The platform reports ``window`` active since ``t``; whether the label must change.
@@ -38,6 +45,8 @@ class WindowTargets:
         is older than the last click that moved the label (it arrived late, and describes
         the screen before that click).
         """
+        if not self._policy.in_scope(self.focus) and self._policy.in_scope(window):
+            self._keys_from = t + KEY_LAG_S
         self.focus = window
         if window == self.label or t < self._clicked_at:
             return False
@@ -63,15 +72,16 @@ class WindowTargets:
         self.label = window
         self._clicked_at = t
 
-    def keys_in_scope(self) -> bool:
-        """Whether the focused window may be recorded, too.
+    def keys_in_scope(self, t: float) -> bool:
+        """Whether a key at ``t`` goes to a window that may be recorded.
 
         Keys go to the focused window. Right after a click away from a never-record app
         the focus report may not have arrived yet; keys typed then are dropped, not labelled
         with the clicked app, so a click on a window that does not take the focus never lets
-        keys typed into a denied app through.
+        keys typed into a denied app through. So are keys within KEY_LAG_S of the focus
+        leaving an out-of-scope window.
         """
-        return self._policy.in_scope(self.focus)
+        return t >= self._keys_from and self._policy.in_scope(self.focus)
 
     def pointer_in_scope(self, x: int, y: int) -> bool:
         """Whether the window under (x, y) may be recorded (a scroll goes to it unfocused)."""

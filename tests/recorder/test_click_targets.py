@@ -121,3 +121,19 @@ def test_a_focus_report_older_than_the_click_does_not_move_the_label(session: Se
         ("click", "xterm"),
         ("type", "xterm"),
     ]
+
+
+def test_keys_stamped_just_after_the_focus_left_a_denied_window_are_dropped(
+    session: Session,
+) -> None:
+    session.raw.on_window(VAULT)
+    session.settle()
+    left = time.monotonic()
+    session.raw.on_window(EDITOR, left)
+    session.key("s", True, "s")  # the last key typed into the vault, stamped a moment late
+    session.key("s", False)
+    session.settle()
+    time.sleep(0.3)
+    session.type("ok")
+    sink = session.stop()
+    assert "".join(k["char"] or "" for k in sink.kinds("key")) == "ok"
