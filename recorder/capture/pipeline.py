@@ -60,8 +60,8 @@ from recorder.capture.records import (
     window_event,
 )
 from recorder.capture.session_sink import SessionSink
-from recorder.capture.task_hotkeys import HotkeyChain
 from recorder.capture.targets import WindowTargets
+from recorder.capture.task_hotkeys import HotkeyChain
 from recorder.capture.thinning import MoveThinner
 from recorder.consent.record import ConsentScope
 from storage.format.records import Event, MarkerWhat, MoveEvent
