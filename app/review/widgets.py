@@ -19,6 +19,7 @@ from app.qt.gui import (
 from app.qt.widgets import (
     QWidget,
 )
+from app.review.episode_bands import Band, paint_bands
 from app.review.overlays import EVENT_KINDS, Overlay
 
 KIND_COLOURS = {
@@ -197,6 +198,7 @@ class Timeline(QWidget):
     resized = Signal()
 
     THUMB_H = 40
+    BAND_H = 14
     TICK_H = 6
     AXIS_H = 16
 
@@ -207,8 +209,9 @@ class Timeline(QWidget):
         self.duration = 1.0
         self.position = 0.0
         self.thumbnails: dict[int, QImage] = {}
-        self.setMinimumHeight(120)
-        self.setMaximumHeight(140)
+        self.bands: list[Band] = []
+        self.setMinimumHeight(134)
+        self.setMaximumHeight(154)
         self.setToolTip("Frames, then activity by kind; grey ticks are frames. Click to jump.")
 
     def set_data(
@@ -219,6 +222,11 @@ class Timeline(QWidget):
         self.frame_times = frame_times
         self.duration = max(duration, 1e-9)
         self.thumbnails = {}
+        self.update()
+
+    def set_bands(self, bands: list[Band]) -> None:
+        """Show the session's task episodes as bands under the thumbnails."""
+        self.bands = bands
         self.update()
 
     def thumbnail_slots(self, aspect: float = 16 / 9) -> int:
@@ -251,7 +259,7 @@ class Timeline(QWidget):
         painter = QPainter(self)
         w, h = self.width(), self.height()
         painter.fillRect(self.rect(), QColor("#f4f6f8"))
-        plot_top = self.THUMB_H + 4
+        plot_top = self.THUMB_H + self.BAND_H + 6
         plot_h = h - plot_top - self.TICK_H - self.AXIS_H - 2
         painter.fillRect(QRectF(0, 0, w, self.THUMB_H), QColor("#dde2e7"))
         if self.thumbnails:
@@ -262,6 +270,7 @@ class Timeline(QWidget):
                     continue
                 box = QRectF(slot * slot_w + 1, 0, slot_w - 2, self.THUMB_H)
                 painter.drawImage(box, image)
+        paint_bands(painter, self.bands, self.duration, QRectF(0, self.THUMB_H + 2, w, self.BAND_H))
         bins = len(next(iter(self.activity.values()), []))
         if bins:
             totals = [sum(self.activity[k][i] for k in self.activity) for i in range(bins)]

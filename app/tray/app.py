@@ -20,6 +20,7 @@ from typing import Any
 
 from app.core.studies import current_study
 from app.dialogs.consent_dialog import ConsentDialog
+from app.dialogs.new_task_dialog import TaskChoice
 from app.qt.core import QObject, QPoint, QTimer, Signal
 from app.qt.gui import QAction
 from app.qt.widgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
@@ -31,6 +32,7 @@ from app.tray.open_windows import OpenWindows
 from app.tray.recording import RecorderLike, RecordingController, default_recorder
 from app.tray.session_control import SessionControl
 from app.tray.state import TrayState
+from app.tray.task_control import TaskControl
 from app.tray.vault_access import VaultAccess
 from app.tray.view import TrayView
 from app.tray.widgets import ReconfirmPrompt, StatusWindow
@@ -46,6 +48,7 @@ class TrayApp(QObject):
         view: the icon or status window, and the menu.
         vault: opens and unlocks the vault.
         session: the recording control (controller, schedule, prompt, timer).
+        tasks: New task…, Task done and Task failed (task episodes of that recording).
         consent_flow: Record…, up to the affirmed consent.
         menu_actions: Review…, Studies…, Withdraw… and Settings….
         expiry: deletes sessions past their retention, now and daily.
@@ -96,6 +99,11 @@ class TrayApp(QObject):
             idle=lambda: self.state.state == "idle",
             affirmed=self.session.start,
         )
+        self.tasks = TaskControl(self.state, self.session.controller, self._study_tasks, self)
+        self.tasks.changed.connect(self.render)
+        self.tasks.notice.connect(self.notify)
+        self.tasks.problem.connect(self._windows.error)
+        self.session.timer.timeout.connect(self.tasks.sync)
         self.menu_actions = MenuActions(home, self._windows, self.vault, self.session, self)
         self.menu_actions.review_opened.connect(self.review_opened)
         self.menu_actions.withdraw_opened.connect(self.withdraw_opened)
@@ -105,6 +113,9 @@ class TrayApp(QObject):
             "record": self.record,
             "pause": self.toggle_pause,
             "stop": self.stop,
+            "new_task": self.tasks.new_task,
+            "task_done": self.tasks.done,
+            "task_failed": self.tasks.failed,
             "review": self.review,
             "quit": self.quit,
             "studies": self.studies,
@@ -214,6 +225,17 @@ class TrayApp(QObject):
         study, _problem = current_study(self.home)
         self.state.study = study.title if study else ""
         self.render()
+
+    def _study_tasks(self) -> tuple[list[TaskChoice], bool]:
+        """The joined study's tasks for New task…, and whether free text is allowed."""
+        study, _problem = current_study(self.home)
+        if study is None:
+            return [], True
+        tasks = [
+            TaskChoice(str(t.id), str(t.instruction), str(getattr(t, "hint", "") or ""))
+            for t in getattr(study, "tasks", ())
+        ]
+        return tasks, bool(getattr(study, "free_text_tasks", True))
 
     def _expired(self, report: ExpiryReport) -> None:
         self.notify("Overt deleted expired sessions", report.message())

@@ -53,6 +53,8 @@ class TrayState:
         events, frames: counts reported by the recorder.
         pause_reason: why capture is paused, said after "Paused" ("by you", "by the hotkey"...).
         study: the title of the study joined in Studies… ("" for personal recordings).
+        task: the instruction of the task episode open now ("" when none).
+        tasks_done: how many task episodes this session has ended (done, failed or replaced).
         clock: monotonic seconds (a fake in tests).
     """
 
@@ -63,6 +65,8 @@ class TrayState:
     frames: int = 0
     pause_reason: str = ""
     study: str = ""
+    task: str = ""
+    tasks_done: int = 0
     _since: float | None = field(default=None, init=False)
     _until: float | None = field(default=None, init=False)
 
@@ -77,6 +81,7 @@ class TrayState:
         self._require("idle")
         self.state = "starting"
         self.events = self.frames = 0
+        self.task, self.tasks_done = "", 0
         self._since = self._until = None
 
     def started(self, session_id: str) -> None:
@@ -116,6 +121,20 @@ class TrayState:
         self.state = "idle"
         self.session_id = None
         self.pause_reason = ""
+        self.task = ""
+
+    def task_started(self, instruction: str) -> None:
+        """A task episode began (an open one, if any, ended)."""
+        self._require("recording", "paused")
+        if self.task:
+            self.tasks_done += 1
+        self.task = instruction
+
+    def task_ended(self) -> None:
+        """The open task episode ended (done, failed or abandoned)."""
+        if self.task:
+            self.tasks_done += 1
+        self.task = ""
 
     def counts(self, events: int, frames: int) -> None:
         """Latest counts from the recorder."""
@@ -145,10 +164,12 @@ class TrayState:
     def status(self) -> str:
         """One line: what Overt is doing now."""
         counts = f"{self.events} events, {self.frames} frames"
+        task = f" · Task: {_short(self.task)}" if self.task else ""
         if self.state == "recording":
-            return f"Recording {format_duration(self.elapsed())} · {counts}"
+            return f"Recording {format_duration(self.elapsed())} · {counts}{task}"
         if self.state == "paused":
-            return f"Paused {self.pause_reason} · {format_duration(self.elapsed())} · {counts}"
+            elapsed = format_duration(self.elapsed())
+            return f"Paused {self.pause_reason} · {elapsed} · {counts}{task}"
         if self.state == "starting":
             return "Starting to record…"
         if self.state == "stopping":
@@ -169,6 +190,9 @@ class TrayState:
             "record": MenuItem("Record…", idle),
             "pause": MenuItem("Resume" if self.state == "paused" else "Pause", active),
             "stop": MenuItem("Stop", active),
+            "new_task": MenuItem("New task…", active),
+            "task_done": MenuItem("Task done", active and bool(self.task)),
+            "task_failed": MenuItem("Task failed", active and bool(self.task)),
             "review": MenuItem("Review…", True),
             "studies": MenuItem(studies, True),
             # One click away even while recording: withdrawing that session stops it first.
