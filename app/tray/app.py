@@ -268,8 +268,9 @@ class TrayApp(QObject):
         self.session.stop_then(then)
 
     def tick(self) -> None:
-        """Each second: counts, hotkey pauses, and the re-confirmation schedule."""
+        """Each second: counts, hotkey pauses and tasks, and the re-confirmation schedule."""
         self.session.tick()
+        self.tasks.sync()
 
     def review(self) -> QWidget | None:
         """Review…: the unlock dialog, then the review window (None when there is no vault)."""

@@ -48,6 +48,8 @@ class FakeRecorder:
         self.paused = False
         self.sink: Any = None
         self.failure: Exception | None = None
+        self.task_marks: list[tuple[str, Any]] = []
+        self.open_task: dict[str, Any] | None = None
 
     def start(self, open_sink: Any) -> str:
         self.sink = open_sink(self.consent)
@@ -80,6 +82,18 @@ class FakeRecorder:
 
     def summary(self, reason: str = "") -> FakeSummary:
         return FakeSummary("", events=3, frames=1)
+
+    def new_task(self, instruction: str, study_task_id: str | None = None) -> str:
+        self.task_marks.append(("new", instruction))
+        self.open_task = {"id": f"e{len(self.task_marks)}", "instruction": instruction}
+        return str(self.open_task["id"])
+
+    def end_task(self, outcome: str) -> None:
+        self.task_marks.append(("end", outcome))
+        self.open_task = None
+
+    def current_task(self) -> dict[str, Any] | None:
+        return self.open_task
 
 
 class FakeClock:
@@ -487,3 +501,30 @@ def test_withdraw_from_the_tray_tells_the_open_review_its_session_went(
     assert not Vault.open(tray.home).session_ids()
     assert session_id not in review.sessions.ids
     review.close()
+
+
+def test_task_entries_mark_episodes_in_the_recorder(qtbot: QtBot, tray: TrayApp) -> None:
+    assert not tray.actions["new_task"].isEnabled()
+    start_recording(qtbot, tray)
+    recorder = tray.recorders[0]  # type: ignore[attr-defined]
+    assert tray.actions["new_task"].isEnabled() and not tray.actions["task_done"].isEnabled()
+    tray.actions["new_task"].trigger()
+    dialog = tray.tasks.dialog
+    assert dialog is not None and dialog.isVisible()
+    qtbot.add_widget(dialog)
+    qtbot.keyClicks(dialog.instruction, "Book a train to Leeds")
+    with qtbot.wait_signal(tray.notified) as note:
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert note.args[0] == "Task started"
+    assert recorder.task_marks == [("new", "Book a train to Leeds")]
+    assert "Task: Book a train to Leeds" in tray.state.tooltip()
+    assert tray.actions["task_done"].isEnabled()
+    tray.actions["task_done"].trigger()
+    assert recorder.task_marks[-1] == ("end", "success")
+    assert not tray.actions["task_done"].isEnabled() and tray.state.task == ""
+    # A task hotkey changes the recorder's task without the menu: the tray follows it.
+    recorder.new_task("Reply to Sam")
+    tray.tick()
+    assert tray.state.task == "Reply to Sam" and tray.actions["task_failed"].isEnabled()
+    tray.actions["task_failed"].trigger()
+    assert recorder.task_marks[-1] == ("end", "failure")

@@ -134,3 +134,32 @@ def test_elapsed_time_agrees_with_the_sessions_duration_in_review() -> None:
     tray.resume()
     clock.now += 15
     assert tray.elapsed() == clock.now - started == 90
+
+
+def test_task_entries_follow_the_open_task() -> None:
+    tray = TrayState(clock=FakeClock())
+    assert not tray.menu()["new_task"].enabled  # nothing to mark before recording
+    tray.start_requested()
+    tray.started("s1")
+    menu = tray.menu()
+    assert menu["new_task"].enabled
+    assert not menu["task_done"].enabled and not menu["task_failed"].enabled
+    tray.task_started("Book a train to Leeds")
+    assert tray.menu()["task_done"].enabled and tray.menu()["task_failed"].enabled
+    assert tray.status().endswith("· Task: Book a train to Leeds")
+    tray.task_started("Answer the email from Sam")  # replaces the open one
+    assert tray.tasks_done == 1
+    tray.pause()
+    assert tray.status().endswith("· Task: Answer the email from Sam")
+    assert tray.menu()["task_done"].enabled  # a task can end while paused
+    tray.task_ended()
+    assert tray.tasks_done == 2 and tray.task == ""
+    assert not tray.menu()["task_done"].enabled
+    tray.task_started("x" * 80)
+    assert "…" in tray.status()  # a long instruction is shortened in the tooltip
+    tray.resume()
+    tray.stop_requested()
+    tray.stopped()
+    assert tray.task == "" and not tray.menu()["new_task"].enabled
+    with pytest.raises(TransitionError):
+        tray.task_started("not while idle")
