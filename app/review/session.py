@@ -49,6 +49,11 @@ class ReviewSession:
         with self._lock:
             return self._reader.redactions()
 
+    def episodes(self) -> list[dict[str, Any]]:
+        """The task episodes, in time order (with the actions' seq bounds)."""
+        with self._lock:
+            return [dict(e) for e in self._reader.episodes()]
+
     def review_state(self) -> str:
         """'unreviewed' or 'approved'."""
         with self._lock:
@@ -113,6 +118,15 @@ class ReviewSession:
             n = self.vault.redact_window_titles(self.session_id, seqs)
             self._reopen()
             return n
+
+    def set_episodes(self, episodes: list[dict[str, Any]]) -> int:
+        """Replace the task episodes (validated whole by storage); returns how many there are."""
+        with self._lock:
+            try:
+                self.vault.set_episodes(self.session_id, episodes)
+            finally:
+                self._reopen()
+            return len(episodes)
 
     def approve(self) -> None:
         """Mark the session approved."""

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from app.qt.core import QRect, Qt, QThreadPool, Signal
-from app.qt.gui import QKeySequence, QShortcut
 from app.qt.loader import CurrentLoader
 from app.qt.widgets import (
     QAbstractItemView,
@@ -34,19 +33,26 @@ from app.review.scan import FrameTextScan
 from app.review.session import ReviewSession
 from app.review.session_list import SessionList
 from app.review.suggestions_panel import SuggestionsPanel
+from app.review.task_commands import TaskCommands, ask_instruction
+from app.review.tasks_panel import TasksPanel
 from app.review.text_panel import TypedTextPanel
 from app.review.tools_row import ToolsRow
 from app.review.vault_follow import FollowsTheVault
+from app.review.window_keys import bind_keys, fit_to_screen
 from storage import UnlockedVault
 from storage.scan import text as scanner
 
-#: (events, actions, redactions, the scanner's suggestions) of one session.
+#: (events, actions, redactions, the scanner's suggestions, task episodes) of one session.
 Records = tuple[
-    list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], list[scanner.Suggestion]
+    list[dict[str, Any]],
+    list[dict[str, Any]],
+    list[dict[str, Any]],
+    list[scanner.Suggestion],
+    list[dict[str, Any]],
 ]
 
 
-class ReviewWindow(FollowsTheVault, ReviewCommands):
+class ReviewWindow(FollowsTheVault, ReviewCommands, TaskCommands):
     """Sessions on top; the frame, timeline and tools in the middle; actions and text right.
 
     Attributes:
@@ -89,6 +95,10 @@ class ReviewWindow(FollowsTheVault, ReviewCommands):
         self.model: ReviewModel | None = None
         self.confirm: Callable[[Preview], bool] = self._confirm_dialog
         self.ask_frames_too: Callable[[range], bool | None] = lambda f: ask_frames_too(self, f)
+        self.ask_instruction: Callable[[str, str], str | None] = lambda title, current: (
+            ask_instruction(self, title, current)
+        )
+        self.episodes: list[dict[str, Any]] = []
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
         self.loader = CurrentLoader(self.pool)
@@ -100,9 +110,9 @@ class ReviewWindow(FollowsTheVault, ReviewCommands):
         self._records_after_first_frame = False
         self._opening: str | None = None  # the session shown, or opening
         self.setWindowTitle("Overt: review")
-        self._fit_to_screen()
+        fit_to_screen(self)
         self._build()
-        self._shortcuts()
+        bind_keys(self)
         self.refresh_sessions()
         self._open_newest()
 
@@ -196,32 +206,12 @@ class ReviewWindow(FollowsTheVault, ReviewCommands):
         self.tabs.addTab(self.actions_list, "Actions")
         self.tabs.addTab(text, "Typed text")
         self.tabs.addTab(found, "Suggestions")
+        self.tasks_panel = TasksPanel()
+        self.tasks_panel.requested.connect(self._task_requested)
+        self.tasks_panel.chosen.connect(self._task_chosen)
+        self.tabs.addTab(self.tasks_panel, "Tasks")
         self.tabs.addTab(self.log_view, "Redaction log")
         return self.tabs
-
-    def _fit_to_screen(self) -> None:
-        """Take most of the screen, centred, without spilling off it."""
-        screen = self.screen().availableGeometry()
-        w = min(1400, int(screen.width() * 0.9))
-        h = min(900, int(screen.height() * 0.9))
-        self.resize(w, h)
-        self.move(screen.x() + (screen.width() - w) // 2, screen.y() + (screen.height() - h) // 2)
-
-    def _shortcuts(self) -> None:
-        bindings = [
-            ("Right", lambda: self.step_frame(1)),
-            ("Left", lambda: self.step_frame(-1)),
-            ("PgDown", lambda: self.step_action(1)),
-            ("PgUp", lambda: self.step_action(-1)),
-            ("Ctrl+Right", lambda: self.step_action(1)),
-            ("Ctrl+Left", lambda: self.step_action(-1)),
-            ("Home", lambda: self.show_frame(0)),
-            ("End", lambda: self.show_frame((self.model.frame_count - 1) if self.model else 0)),
-            ("Ctrl+F", self._focus_search),
-        ]
-        for keys, fn in bindings:
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.activated.connect(fn)
 
     def _set_tools_enabled(self, on: bool) -> None:
         text = self.text_panel
@@ -234,6 +224,7 @@ class ReviewWindow(FollowsTheVault, ReviewCommands):
         ):
             w.setEnabled(on)
         self.frame_scan.set_available(on)
+        self.tasks_panel.set_editable(on)
 
     # --- sessions -------------------------------------------------------------------------
 
@@ -286,14 +277,15 @@ class ReviewWindow(FollowsTheVault, ReviewCommands):
         def load() -> Records:
             events, actions = session.records()
             found = scanner.scan_session(events, actions)
-            return events, actions, session.redactions(), found
+            return events, actions, session.redactions(), found, session.episodes()
 
         def loaded(result: Records) -> None:
             model = self.model
             if model is None:
                 return
-            events, actions, redactions, found = result
+            events, actions, redactions, found, episodes = result
             model.set_records(events, actions)
+            self.episodes = episodes
             dismissed = self.suggestions_panel.dismissed_keys(session.session_id)
             model.set_suggestions(found, dismissed)
             scanned = self.suggestions_panel.last_scan(session.session_id, model.frame_count)
@@ -321,6 +313,7 @@ class ReviewWindow(FollowsTheVault, ReviewCommands):
         self.suggestions_panel.fill()
         self.text_panel.highlight()
         self.frame_panel.show_records()
+        self.show_tasks(model)
         self.log_view.setPlainText(
             "\n".join(redaction_label(r) for r in redactions) or "No redactions yet."
         )
@@ -350,7 +343,8 @@ class ReviewWindow(FollowsTheVault, ReviewCommands):
             self._records_after_first_frame = False
             self._load_records()
 
-    def _focus_search(self) -> None:
+    def focus_search(self) -> None:
+        """Ctrl+F: the Typed text tab with its search box."""
         self.tabs.setCurrentIndex(1)
         self.search.setFocus()
 
