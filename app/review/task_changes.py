@@ -25,6 +25,10 @@ def _name(number: int, episode: Episode) -> str:
     return f"task {number} “{text}”"
 
 
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _bounds(episode: Episode) -> str:
     t0 = format_duration(float(episode.get("t_start") or 0.0))
     end = episode.get("t_end")
@@ -50,10 +54,10 @@ def describe(old: Sequence[Episode], new: Sequence[Episode]) -> list[str]:
                 shown = e.get(field) if e.get(field) not in (None, "") else "not set"
                 lines.append(f"The {what} of {_name(n, e)} becomes “{shorten(str(shown), 60)}”.")
         if (was.get("t_start"), was.get("t_end")) != (e.get("t_start"), e.get("t_end")):
-            lines.append(f"{_name(n, e).capitalize()} now runs {_bounds(e)} (was {_bounds(was)}).")
+            lines.append(f"{_cap(_name(n, e))} now runs {_bounds(e)} (was {_bounds(was)}).")
     for eid, (n, e) in before.items():
         if eid not in after:
-            lines.append(f"{_name(n, e).capitalize()} is removed.")
+            lines.append(f"{_cap(_name(n, e))} is removed.")
     return lines
 
 
