@@ -33,9 +33,6 @@ from storage import episodes as episode_lists
 
 Episode = dict[str, Any]
 
-#: What the reader adds to a stored episode (derived from the actions, never written back).
-DERIVED = ("start_seq", "end_seq")
-
 
 def ask_instruction(parent: QWidget, title: str, current: str) -> str | None:
     """The task's instruction, in the person's words (None: cancelled)."""
@@ -72,7 +69,7 @@ class TaskCommands(QMainWindow):
 
     def _edit(self, title: str, build: Callable[[list[Episode]], list[Episode]], done: str) -> bool:
         """Build the new list with storage's helpers; a refusal is said in one sentence."""
-        stored = [{k: v for k, v in e.items() if k not in DERIVED} for e in self.episodes]
+        stored = [episode_lists.stored(e) for e in self.episodes]
         try:
             new = build(stored)
         except (StorageError, ValueError) as exc:
