@@ -52,12 +52,14 @@ class NewTaskDialog(QWidget):
         *,
         allow_free_text: bool = True,
         current: str = "",
+        naming: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         """Args:
         study_tasks: the study's tasks to choose from (None or empty: free text only).
         allow_free_text: whether the person may type a task of their own.
         current: the instruction of the task still open ("" when none): it is closed first.
+        naming: the new-task hotkey already started the task: this only gives it its words.
         """
         super().__init__(parent, Qt.WindowType.Dialog | Qt.WindowType.WindowStaysOnTopHint)
         self.setWindowTitle("Overt: new task")
@@ -91,7 +93,7 @@ class NewTaskDialog(QWidget):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.start_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.start_button.setText("Start task")
+        self.start_button.setText("Name task" if naming else "Start task")
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.close)
         self.instruction.returnPressed.connect(self._accept)

@@ -53,8 +53,12 @@ class RecordingController(QObject):
         started(str): capture confirmed ready; the session id.
         stopped(object): the session ended; its summary dict (with ``reason``).
         failed(str): it could not start, or broke (one sentence; nothing half-recorded).
+        task_hotkey(str, object): a task hotkey fired ("new", "done" or "failed") and the
+            episode it opened or closed (None: nothing was open to close); from the
+            recorder's thread, delivered on the GUI's.
     """
 
+    task_hotkey = Signal(str, object)
     started = Signal(str)
     stopped = Signal(object)
     failed = Signal(str)
@@ -83,6 +87,8 @@ class RecordingController(QObject):
     def _run(self, consent: dict[str, Any]) -> None:
         try:
             recorder = self.make_recorder(consent)
+            if hasattr(recorder, "on_task_hotkey"):
+                recorder.on_task_hotkey = self.task_hotkey.emit
             self.recorder = recorder
             session_id = recorder.start(self.open_sink)
         except (RecorderError, StorageError, OSError) as exc:

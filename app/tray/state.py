@@ -53,7 +53,8 @@ class TrayState:
         events, frames: counts reported by the recorder.
         pause_reason: why capture is paused, said after "Paused" ("by you", "by the hotkey"...).
         study: the title of the study joined in Studies… ("" for personal recordings).
-        task: the instruction of the task episode open now ("" when none).
+        task: the instruction of the task episode open now (None when none is open; "" for
+            one the new-task hotkey opened and nobody has named yet).
         tasks_done: how many task episodes this session has ended (done, failed or replaced).
         clock: monotonic seconds (a fake in tests).
     """
@@ -65,7 +66,7 @@ class TrayState:
     frames: int = 0
     pause_reason: str = ""
     study: str = ""
-    task: str = ""
+    task: str | None = None
     tasks_done: int = 0
     _since: float | None = field(default=None, init=False)
     _until: float | None = field(default=None, init=False)
@@ -81,7 +82,7 @@ class TrayState:
         self._require("idle")
         self.state = "starting"
         self.events = self.frames = 0
-        self.task, self.tasks_done = "", 0
+        self.task, self.tasks_done = None, 0
         self._since = self._until = None
 
     def started(self, session_id: str) -> None:
@@ -121,20 +122,25 @@ class TrayState:
         self.state = "idle"
         self.session_id = None
         self.pause_reason = ""
-        self.task = ""
+        self.task = None
 
     def task_started(self, instruction: str) -> None:
         """A task episode began (an open one, if any, ended)."""
         self._require("recording", "paused")
-        if self.task:
+        if self.task is not None:
             self.tasks_done += 1
         self.task = instruction
 
+    def task_named(self, instruction: str) -> None:
+        """The open task episode got its instruction (after the new-task hotkey)."""
+        if self.task is not None:
+            self.task = instruction
+
     def task_ended(self) -> None:
         """The open task episode ended (done, failed or abandoned)."""
-        if self.task:
+        if self.task is not None:
             self.tasks_done += 1
-        self.task = ""
+        self.task = None
 
     def counts(self, events: int, frames: int) -> None:
         """Latest counts from the recorder."""
@@ -164,7 +170,7 @@ class TrayState:
     def status(self) -> str:
         """One line: what Overt is doing now."""
         counts = f"{self.events} events, {self.frames} frames"
-        task = f" · Task: {_short(self.task)}" if self.task else ""
+        task = "" if self.task is None else f" · Task: {_short(self.task) or '(not named yet)'}"
         if self.state == "recording":
             return f"Recording {format_duration(self.elapsed())} · {counts}{task}"
         if self.state == "paused":
@@ -191,8 +197,8 @@ class TrayState:
             "pause": MenuItem("Resume" if self.state == "paused" else "Pause", active),
             "stop": MenuItem("Stop", active),
             "new_task": MenuItem("New task…", active),
-            "task_done": MenuItem("Task done", active and bool(self.task)),
-            "task_failed": MenuItem("Task failed", active and bool(self.task)),
+            "task_done": MenuItem("Task done", active and self.task is not None),
+            "task_failed": MenuItem("Task failed", active and self.task is not None),
             "review": MenuItem("Review…", True),
             "studies": MenuItem(studies, True),
             # One click away even while recording: withdrawing that session stops it first.

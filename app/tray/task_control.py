@@ -1,8 +1,10 @@
 """The tray's task entries: New task…, Task done and Task failed, while a session records.
 
 Each marks a task episode in the running recorder (``recorder.session.Recorder.new_task`` /
-``end_task``); the recorder's own task hotkeys do the same without the menu, so every second
-the tray reads back which task is open (``current_task``) and shows it.
+``end_task``). The recorder's task hotkeys act without the menu: the new-task hotkey opens an
+episode at that moment, with no words yet, and the tray then asks for its instruction
+(``set_task_instruction``); every second the tray also reads back which task is open
+(``current_task``) and shows it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ log = logging.getLogger(__name__)
 
 #: What each ending is called in the notice.
 ENDINGS = {"success": "done", "failure": "failed", "abandoned": "abandoned"}
+#: The outcome each closing task hotkey gives (as recorder/capture/task_hotkeys.py does).
+OUTCOME_OF_HOTKEY = {"done": "success", "failed": "failure"}
 
 
 class TaskControl(QObject):
@@ -54,6 +58,7 @@ class TaskControl(QObject):
         self.controller = controller
         self.study_tasks = study_tasks
         self.dialog: NewTaskDialog | None = None
+        controller.task_hotkey.connect(self.hotkey)
 
     def _recorder(self) -> Any:
         if self.state.state not in ("recording", "paused"):
@@ -62,15 +67,20 @@ class TaskControl(QObject):
 
     def new_task(self) -> NewTaskDialog | None:
         """New task…: ask for the instruction (non-modal); the episode starts on Start task."""
+        return self._ask(self.start_task, current=self.state.task or "")
+
+    def _ask(
+        self, then: Callable[[str, Any], object], *, current: str = "", naming: bool = False
+    ) -> NewTaskDialog | None:
         if self._recorder() is None:
             return None
         if self.dialog is not None and self.dialog.isVisible():
-            self.dialog.raise_()
-            self.dialog.activateWindow()
-            return self.dialog
+            self.dialog.close()
         tasks, free_text = self.study_tasks()
-        self.dialog = NewTaskDialog(tasks, allow_free_text=free_text, current=self.state.task)
-        self.dialog.chosen.connect(self.start_task)
+        self.dialog = NewTaskDialog(
+            tasks, allow_free_text=free_text, current=current, naming=naming
+        )
+        self.dialog.chosen.connect(then)
         self.dialog.show()
         self.dialog.raise_()
         self.dialog.activateWindow()
@@ -96,9 +106,9 @@ class TaskControl(QObject):
     def end_task(self, outcome: str) -> bool:
         """Task done / Task failed: end the open episode with ``outcome``."""
         recorder = self._recorder()
-        if recorder is None or not self.state.task:
+        if recorder is None or self.state.task is None:
             return False
-        instruction = self.state.task
+        instruction = self.state.task or "(not named)"
         try:
             recorder.end_task(outcome)
         except Exception as exc:  # one sentence; the recording goes on
@@ -118,6 +128,40 @@ class TaskControl(QObject):
         """Task failed."""
         return self.end_task("failure")
 
+    def hotkey(self, name: str, episode_id: object) -> None:
+        """A task hotkey fired in the recorder (it already acted): follow it, and for a new
+        task ask for its words."""
+        recorder = self._recorder()
+        if recorder is None:
+            return
+        if name == "new":
+            self.state.task_started("")
+            self.changed.emit()
+            self._ask(self.name_task, naming=True)
+            return
+        if episode_id is None:
+            return  # done or failed with no task open: nothing happened
+        instruction = self.state.task or "(not named)"
+        self.state.task_ended()
+        self.changed.emit()
+        self.notice.emit(f"Task {ENDINGS[OUTCOME_OF_HOTKEY[name]]}", f"“{instruction}”.")
+
+    def name_task(self, instruction: str, study_task_id: str | None = None) -> bool:
+        """Give the task the new-task hotkey opened its instruction."""
+        recorder = self._recorder()
+        if recorder is None:
+            return False
+        try:
+            recorder.set_task_instruction(instruction)
+        except Exception as exc:  # one sentence; the recording goes on
+            log.exception("naming a task failed")
+            self.problem.emit(f"The task could not be named: {exc}")
+            return False
+        self.state.task_named(instruction)
+        self.changed.emit()
+        self.notice.emit("Task started", f"“{instruction}”. Mark it done or failed when it ends.")
+        return True
+
     def sync(self) -> None:
         """Read back the open task (the task hotkeys change it without the menu)."""
         recorder = self._recorder()
@@ -127,10 +171,15 @@ class TaskControl(QObject):
             current = recorder.current_task()
         except Exception:  # noqa: BLE001 - the tooltip is a nicety; the marks are stored
             return
-        instruction = str(current.get("instruction", "")) if current else ""
-        if instruction != self.state.task:
-            if instruction:
-                self.state.task_started(instruction)
-            else:
-                self.state.task_ended()
-            self.changed.emit()
+        instruction = None if current is None else str(current.get("instruction") or "")
+        if instruction == self.state.task:
+            return
+        if instruction is None:
+            self.state.task_ended()
+        elif self.state.task is None:
+            self.state.task_started(instruction)
+        elif self.state.task == "":
+            self.state.task_named(instruction)
+        else:
+            self.state.task_started(instruction)
+        self.changed.emit()

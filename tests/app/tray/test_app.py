@@ -95,6 +95,11 @@ class FakeRecorder:
     def current_task(self) -> dict[str, Any] | None:
         return self.open_task
 
+    def set_task_instruction(self, instruction: str) -> None:
+        assert self.open_task is not None
+        self.task_marks.append(("named", instruction))
+        self.open_task["instruction"] = instruction
+
 
 class FakeClock:
     def __init__(self) -> None:
@@ -521,10 +526,32 @@ def test_task_entries_mark_episodes_in_the_recorder(qtbot: QtBot, tray: TrayApp)
     assert tray.actions["task_done"].isEnabled()
     tray.actions["task_done"].trigger()
     assert recorder.task_marks[-1] == ("end", "success")
-    assert not tray.actions["task_done"].isEnabled() and tray.state.task == ""
+    assert not tray.actions["task_done"].isEnabled() and tray.state.task is None
     # A task hotkey changes the recorder's task without the menu: the tray follows it.
     recorder.new_task("Reply to Sam")
     tray.tick()
     assert tray.state.task == "Reply to Sam" and tray.actions["task_failed"].isEnabled()
     tray.actions["task_failed"].trigger()
     assert recorder.task_marks[-1] == ("end", "failure")
+
+
+def test_the_new_task_hotkey_asks_for_the_words(qtbot: QtBot, tray: TrayApp) -> None:
+    start_recording(qtbot, tray)
+    recorder = tray.recorders[0]  # type: ignore[attr-defined]
+    recorder.open_task = {"id": "e1", "instruction": ""}  # the recorder opened it at the hotkey
+    tray.controller.task_hotkey.emit("new", "e1")
+    qtbot.wait_until(lambda: tray.tasks.dialog is not None and tray.tasks.dialog.isVisible())
+    dialog = tray.tasks.dialog
+    assert dialog is not None
+    qtbot.add_widget(dialog)
+    assert dialog.start_button.text() == "Name task"
+    assert "(not named yet)" in tray.state.tooltip() and tray.actions["task_done"].isEnabled()
+    qtbot.keyClicks(dialog.instruction, "Sort the inbox")
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert recorder.task_marks == [("named", "Sort the inbox")]
+    assert tray.state.task == "Sort the inbox"
+    recorder.open_task = None  # the done hotkey closed it in the recorder
+    with qtbot.wait_signal(tray.notified) as note:
+        tray.controller.task_hotkey.emit("done", "e1")
+    assert note.args == ["Task done", "“Sort the inbox”."]
+    assert tray.state.task is None and not tray.actions["task_done"].isEnabled()

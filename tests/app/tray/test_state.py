@@ -153,13 +153,18 @@ def test_task_entries_follow_the_open_task() -> None:
     assert tray.status().endswith("· Task: Answer the email from Sam")
     assert tray.menu()["task_done"].enabled  # a task can end while paused
     tray.task_ended()
-    assert tray.tasks_done == 2 and tray.task == ""
+    assert tray.tasks_done == 2 and tray.task is None
+    tray.task_started("")  # the new-task hotkey opens one before it has words
+    assert tray.status().endswith("· Task: (not named yet)") and tray.menu()["task_done"].enabled
+    tray.task_named("Pay the bill")
+    assert tray.task == "Pay the bill"
+    tray.task_ended()
     assert not tray.menu()["task_done"].enabled
     tray.task_started("x" * 80)
     assert "…" in tray.status()  # a long instruction is shortened in the tooltip
     tray.resume()
     tray.stop_requested()
     tray.stopped()
-    assert tray.task == "" and not tray.menu()["new_task"].enabled
+    assert tray.task is None and not tray.menu()["new_task"].enabled
     with pytest.raises(TransitionError):
         tray.task_started("not while idle")
