@@ -11,9 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
-from pytestqt.exceptions import TimeoutError as WaitTimeout
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
 from app.core.settings import load
@@ -24,6 +23,7 @@ from storage import Vault
 from tests.app.sessions import PASSPHRASE, make_vault, write_session
 from tests.app.study_files import write_study
 from tests.conftest import ROOT
+from tests.helpers.tray_menu import click, open_menu_entry
 from tests.helpers.xserver import (
     XDisplay,
     XDoTool,
@@ -84,41 +84,6 @@ def test_first_start_opens_the_welcome_and_creates_the_vault(
 
 SCREENS = ROOT / "build" / "screens"
 TIMEOUT = 20_000
-
-
-def click(xdo: XDoTool, widget: QWidget, at: QPoint | None = None) -> None:
-    """A real left click on a widget (its centre, or ``at`` in its coordinates)."""
-    point = widget.mapToGlobal(at if at is not None else widget.rect().center())
-    xdo.move(point.x(), point.y())
-    xdo.click()
-
-
-def open_menu_entry(
-    display: XDisplay, xdo: XDoTool, qtbot: QtBot, tray: TrayApp, name: str, shot: str = ""
-) -> None:
-    """Right-click the tray icon, check the menu leaves the icon visible, click an entry."""
-    icon = tray_icon_centre(display)
-    assert icon is not None
-    # After test_record_lifecycle's screen-saver test on the shared display, the first
-    # right-click on a new tray icon is lost (also without this menu's placement): retry.
-    for _attempt in range(3):
-        xdo.move(*icon)
-        xdo.click(3)
-        try:
-            qtbot.wait_until(tray.menu.isVisible, timeout=3000)
-            break
-        except WaitTimeout:
-            continue
-    assert tray.menu.isVisible(), "the tray menu did not open on a right-click"
-    qtbot.wait(300)  # let it paint
-    assert tray.tray is not None
-    assert not tray.menu.geometry().intersects(tray.tray.geometry())
-    assert len(tray_icon_pixels(display)) >= 20  # the icon still shows
-    if shot:
-        screenshot(display, SCREENS / shot)
-    entry = tray.menu.actionGeometry(tray.actions[name])
-    click(xdo, tray.menu, entry.center())
-    qtbot.wait_until(lambda: not tray.menu.isVisible(), timeout=TIMEOUT)
 
 
 def newest(tray: TrayApp, kind: type[Any]) -> Any:
