@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -57,14 +58,17 @@ def write_session(
     typed: str = "hello secret world",
     study: str | None = None,
     moves_per_frame: int = 3,
+    started_ago: float = 0.0,
 ) -> str:
     """Write a session: frames, moves, a window, a click per frame, a typed run, a hotkey.
+
+    ``started_ago`` back-dates its start, so its length (end minus start) covers its records.
 
     Returns:
         The session id.
     """
     w, h = size
-    writer = vault.begin_session(consent(study))
+    writer = vault.begin_session(consent(study), clock=lambda: time.time() - started_ago)
     ev = writer.append_event
     t0 = 0.0
     win = ev(
