@@ -14,7 +14,8 @@ pytestmark = OFFSCREEN_LIMITS
 def test_free_text_needs_words(qtbot: QtBot) -> None:
     dialog = NewTaskDialog()
     qtbot.add_widget(dialog)
-    assert not dialog.choice.isVisible() and not dialog.start_button.isEnabled()
+    assert not dialog.choice.isVisible()
+    assert not dialog.start_button.isEnabled()
     qtbot.keyClicks(dialog.instruction, "   ")
     assert not dialog.start_button.isEnabled()  # spaces are not an instruction
     dialog.instruction.clear()
@@ -34,7 +35,8 @@ def test_a_study_task_keeps_its_id(qtbot: QtBot) -> None:
     qtbot.add_widget(dialog)
     dialog.show()
     assert dialog.choice.count() == 2  # no free text where the study does not allow it
-    assert dialog.instruction.isReadOnly() and dialog.text() == "Find the cheapest flight"
+    assert dialog.instruction.isReadOnly()
+    assert dialog.text() == "Find the cheapest flight"
     assert "https://example.org" in dialog.hint.text()
     dialog.choice.setCurrentIndex(1)
     with qtbot.wait_signal(dialog.chosen) as sent:
@@ -47,7 +49,8 @@ def test_a_study_that_allows_free_text(qtbot: QtBot) -> None:
     qtbot.add_widget(dialog)
     assert dialog.choice.count() == 2
     dialog.choice.setCurrentIndex(1)
-    assert not dialog.instruction.isReadOnly() and dialog.text() == ""
+    assert not dialog.instruction.isReadOnly()
+    assert dialog.text() == ""
     qtbot.keyClicks(dialog.instruction, "My own task")
     assert dialog.study_task_id() is None
     labels = " ".join(w.text() for w in dialog.findChildren(type(dialog.hint)))

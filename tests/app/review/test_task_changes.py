@@ -44,4 +44,5 @@ def test_nothing_changed_is_not_offered() -> None:
         "Set an outcome", [ep("e1", "x", 0, 1, "failure")], [ep("e1", "x", 0, 1)], "Saved."
     )
     assert cleared.preview.lines[0] == "The outcome of task 1 “x” becomes “not set”."
-    assert not cleared.preview.empty and cleared.preview.verb == "Save"
+    assert not cleared.preview.empty
+    assert cleared.preview.verb == "Save"

@@ -56,7 +56,8 @@ def test_tasks_are_made_and_edited_in_review(
     told: list[str] = []
     monkeypatch.setattr(task_commands, "tell", lambda _parent, text: told.append(text))
     assert window.tabs.tabText(window.tabs.indexOf(panel)) == "Tasks"
-    assert not panel.empty.isHidden() and window.timeline.bands == []
+    assert not panel.empty.isHidden()
+    assert window.timeline.bands == []
     assert window.actions_list.selectionMode() == QAbstractItemView.SelectionMode.ExtendedSelection
     actions = window.model.actions  # type: ignore[union-attr]
     answers = iter(["Book a train", "Pay for the ticket"])
@@ -74,7 +75,8 @@ def test_tasks_are_made_and_edited_in_review(
     assert stored[0]["t_start"] == actions[0]["t"]
     assert (stored[0]["start_seq"], stored[0]["end_seq"]) == (actions[0]["seq"], actions[4]["seq"])
     assert window.tabs.tabText(window.tabs.indexOf(panel)) == "Tasks (1)"
-    assert len(window.timeline.bands) == 1 and window.timeline.bands[0].label == "1. Book a train"
+    assert len(window.timeline.bands) == 1
+    assert window.timeline.bands[0].label == "1. Book a train"
     assert window.previews[-1].lines[0].startswith("New task 1 “Book a train”")  # type: ignore[attr-defined]
 
     # Split it where action 3 starts; the second part gets its own words and an outcome.
@@ -82,7 +84,8 @@ def test_tasks_are_made_and_edited_in_review(
     window.actions_list.setCurrentRow(2)
     applied(qtbot, window, panel.split_button)
     stored = vault.open_session(sid).episodes()
-    assert len(stored) == 2 and stored[1]["t_start"] == actions[2]["t"]
+    assert len(stored) == 2
+    assert stored[1]["t_start"] == actions[2]["t"]
     panel.tasks_list.setCurrentRow(1)
     applied(qtbot, window, panel.edit_button)
     panel.tasks_list.setCurrentRow(1)
@@ -100,16 +103,19 @@ def test_tasks_are_made_and_edited_in_review(
     panel.tasks_list.setCurrentRow(0)
     window.actions_list.setCurrentRow(4)
     panel.end_button.click()
-    assert len(told) == 2 and told[-1].endswith(".")
+    assert len(told) == 2
+    assert told[-1].endswith(".")
     assert vault.open_session(sid).episodes() == stored
 
     # Merge them back, then delete the task: its actions stay.
     panel.tasks_list.setCurrentRow(0)
     applied(qtbot, window, panel.merge_button)
     stored = vault.open_session(sid).episodes()
-    assert len(stored) == 1 and stored[0]["outcome"] == "failure"
+    assert len(stored) == 1
+    assert stored[0]["outcome"] == "failure"
     panel.tasks_list.setCurrentRow(0)
     applied(qtbot, window, panel.delete_button)
     assert vault.open_session(sid).episodes() == []
     assert len(list(vault.open_session(sid).actions())) == len(actions)
-    assert not panel.empty.isHidden() and window.timeline.bands == []
+    assert not panel.empty.isHidden()
+    assert window.timeline.bands == []

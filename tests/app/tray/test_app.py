@@ -512,10 +512,12 @@ def test_task_entries_mark_episodes_in_the_recorder(qtbot: QtBot, tray: TrayApp)
     assert not tray.actions["new_task"].isEnabled()
     start_recording(qtbot, tray)
     recorder = tray.recorders[0]  # type: ignore[attr-defined]
-    assert tray.actions["new_task"].isEnabled() and not tray.actions["task_done"].isEnabled()
+    assert tray.actions["new_task"].isEnabled()
+    assert not tray.actions["task_done"].isEnabled()
     tray.actions["new_task"].trigger()
     dialog = tray.tasks.dialog
-    assert dialog is not None and dialog.isVisible()
+    assert dialog is not None
+    assert dialog.isVisible()
     qtbot.add_widget(dialog)
     qtbot.keyClicks(dialog.instruction, "Book a train to Leeds")
     with qtbot.wait_signal(tray.notified) as note:
@@ -526,11 +528,13 @@ def test_task_entries_mark_episodes_in_the_recorder(qtbot: QtBot, tray: TrayApp)
     assert tray.actions["task_done"].isEnabled()
     tray.actions["task_done"].trigger()
     assert recorder.task_marks[-1] == ("end", "success")
-    assert not tray.actions["task_done"].isEnabled() and tray.state.task is None
+    assert not tray.actions["task_done"].isEnabled()
+    assert tray.state.task is None
     # A task hotkey changes the recorder's task without the menu: the tray follows it.
     recorder.new_task("Reply to Sam")
     tray.tick()
-    assert tray.state.task == "Reply to Sam" and tray.actions["task_failed"].isEnabled()
+    assert tray.state.task == "Reply to Sam"
+    assert tray.actions["task_failed"].isEnabled()
     tray.actions["task_failed"].trigger()
     assert recorder.task_marks[-1] == ("end", "failure")
 
@@ -545,7 +549,8 @@ def test_the_new_task_hotkey_asks_for_the_words(qtbot: QtBot, tray: TrayApp) -> 
     assert dialog is not None
     qtbot.add_widget(dialog)
     assert dialog.start_button.text() == "Name task"
-    assert "(not named yet)" in tray.state.tooltip() and tray.actions["task_done"].isEnabled()
+    assert "(not named yet)" in tray.state.tooltip()
+    assert tray.actions["task_done"].isEnabled()
     qtbot.keyClicks(dialog.instruction, "Sort the inbox")
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     assert recorder.task_marks == [("named", "Sort the inbox")]
@@ -554,4 +559,5 @@ def test_the_new_task_hotkey_asks_for_the_words(qtbot: QtBot, tray: TrayApp) -> 
     with qtbot.wait_signal(tray.notified) as note:
         tray.controller.task_hotkey.emit("done", "e1")
     assert note.args == ["Task done", "“Sort the inbox”."]
-    assert tray.state.task is None and not tray.actions["task_done"].isEnabled()
+    assert tray.state.task is None
+    assert not tray.actions["task_done"].isEnabled()

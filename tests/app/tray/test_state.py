@@ -143,9 +143,11 @@ def test_task_entries_follow_the_open_task() -> None:
     tray.started("s1")
     menu = tray.menu()
     assert menu["new_task"].enabled
-    assert not menu["task_done"].enabled and not menu["task_failed"].enabled
+    assert not menu["task_done"].enabled
+    assert not menu["task_failed"].enabled
     tray.task_started("Book a train to Leeds")
-    assert tray.menu()["task_done"].enabled and tray.menu()["task_failed"].enabled
+    assert tray.menu()["task_done"].enabled
+    assert tray.menu()["task_failed"].enabled
     assert tray.status().endswith("· Task: Book a train to Leeds")
     tray.task_started("Answer the email from Sam")  # replaces the open one
     assert tray.tasks_done == 1
@@ -153,9 +155,11 @@ def test_task_entries_follow_the_open_task() -> None:
     assert tray.status().endswith("· Task: Answer the email from Sam")
     assert tray.menu()["task_done"].enabled  # a task can end while paused
     tray.task_ended()
-    assert tray.tasks_done == 2 and tray.task is None
+    assert tray.tasks_done == 2
+    assert tray.task is None
     tray.task_started("")  # the new-task hotkey opens one before it has words
-    assert tray.status().endswith("· Task: (not named yet)") and tray.menu()["task_done"].enabled
+    assert tray.status().endswith("· Task: (not named yet)")
+    assert tray.menu()["task_done"].enabled
     tray.task_named("Pay the bill")
     assert tray.task == "Pay the bill"
     tray.task_ended()
@@ -165,6 +169,7 @@ def test_task_entries_follow_the_open_task() -> None:
     tray.resume()
     tray.stop_requested()
     tray.stopped()
-    assert tray.task is None and not tray.menu()["new_task"].enabled
+    assert tray.task is None
+    assert not tray.menu()["new_task"].enabled
     with pytest.raises(TransitionError):
         tray.task_started("not while idle")
