@@ -31,7 +31,7 @@ OUTCOMES: list[tuple[str, str | None]] = [
 
 
 def episode_label(number: int, episode: dict[str, Any]) -> str:
-    """One line for the list: number, instruction, outcome, bounds and action count."""
+    """Two lines for the list: number and instruction; outcome, bounds and actions."""
     instruction = shorten(str(episode.get("instruction") or ""), 60) or "(no instruction)"
     outcome = next((label for label, value in OUTCOMES if value == episode.get("outcome")), "")
     t0 = format_duration(float(episode.get("t_start") or 0.0))
@@ -39,7 +39,7 @@ def episode_label(number: int, episode: dict[str, Any]) -> str:
     span = f"{t0}–{format_duration(float(t1))}" if t1 is not None else f"{t0}–…"
     first, last = episode.get("start_seq"), episode.get("end_seq")
     actions = "no actions" if first is None or last is None else f"actions {first}–{last}"
-    return f"{number}. {instruction} · {outcome.lower()} · {span} · {actions}"
+    return f"{number}. {instruction}\n    {outcome.lower()} · {span} · {actions}"
 
 
 class TasksPanel(QWidget):
@@ -65,6 +65,8 @@ class TasksPanel(QWidget):
         self.episodes: list[dict[str, Any]] = []
         self.editable = False
         self.tasks_list = QListWidget()
+        self.tasks_list.setWordWrap(True)
+        self.tasks_list.setAlternatingRowColors(True)
         self.tasks_list.currentRowChanged.connect(self._row_changed)
         self.empty = QLabel(
             "No tasks in this session. Select actions in the Actions tab, then “New task "

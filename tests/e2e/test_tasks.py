@@ -107,10 +107,11 @@ def test_two_tasks_recorded_reviewed_and_exported(
     assert tray.tray is not None
     qtbot.add_widget(tray.prompt)
     qtbot.wait_until(lambda: tray_icon_centre(x_display) is not None, timeout=TIMEOUT)
+    icon = tray_icon_centre(x_display)  # found by its idle colour, before it turns red
     start_recording(qtbot, tray)
 
     # Task 1 from the tray menu; it ends with the "done" hotkey.
-    open_menu_entry(x_display, xdo, qtbot, tray, "new_task", shot="tray_menu_tasks.png")
+    open_menu_entry(x_display, xdo, qtbot, tray, "new_task", "tray_menu_tasks.png", icon)
     qtbot.wait_until(lambda: tray.tasks.dialog is not None, timeout=TIMEOUT)
     screenshot(x_display, SHOTS / "new_task_dialog.png")
     name_the_task(qtbot, xdo, tray, "Book a train to Leeds")
@@ -127,7 +128,7 @@ def test_two_tasks_recorded_reviewed_and_exported(
     name_the_task(qtbot, xdo, tray, "Reply to Sam")
     work_in(xdo, notes, (350, 320), "hello Sam")
     work_in(xdo, notes, (450, 400), "see you")
-    open_menu_entry(x_display, xdo, qtbot, tray, "task_failed")
+    open_menu_entry(x_display, xdo, qtbot, tray, "task_failed", icon=icon)
     assert tray.state.task is None
     with qtbot.wait_signal(tray.controller.stopped, timeout=TIMEOUT):
         tray.actions["stop"].trigger()
@@ -155,7 +156,7 @@ def test_two_tasks_recorded_reviewed_and_exported(
     qtbot.add_widget(window)
     window.confirm = lambda _preview: True
     window.show()
-    qtbot.wait_until(lambda: window.model is not None and window.model.actions, timeout=TIMEOUT)
+    qtbot.wait_until(lambda: window.model is not None and bool(window.model.actions), timeout=TIMEOUT)
     qtbot.wait_until(lambda: len(window.episodes) == 2, timeout=TIMEOUT)
     xdo.run("windowactivate", "--sync", str(xdo.wait_window("Overt: review")))
     window.tabs.setCurrentWidget(window.tasks_panel)
@@ -171,8 +172,8 @@ def test_two_tasks_recorded_reviewed_and_exported(
         for i, a in enumerate(model.actions)
         if a["kind"] == "click" and a["t"] > window.episodes[1]["t_start"]
     ][1]
-    window.actions_list.setCurrentRow(second_click)
-    panel.tasks_list.setCurrentRow(1)
+    panel.tasks_list.setCurrentRow(1)  # choosing a task shows its first action...
+    window.actions_list.setCurrentRow(second_click)  # ...then the action to split at
     with qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT):
         click(xdo, panel.split_button)
     assert len(window.episodes) == 3
