@@ -83,6 +83,10 @@ class TaskCommands(QMainWindow):
         t = float(action.get("t") or 0.0)
         return float(action.get("t_end") or t) if end else t
 
+    def _open_model_duration(self) -> float:
+        assert self.model is not None
+        return float(self.model.duration)
+
     def _selected_id(self) -> str | None:
         episode = self.tasks_panel.selected()
         return str(episode["id"]) if episode else None
@@ -115,7 +119,8 @@ class TaskCommands(QMainWindow):
         """Start (or end) a task at action ``row``."""
         episode = next(e for e in self.episodes if str(e["id"]) == episode_id)
         t0 = float(episode["t_start"])
-        t1 = episode.get("t_end")
+        open_end = episode.get("t_end")  # an open episode runs to the session's end
+        t1 = float(open_end) if open_end is not None else self._open_model_duration()
         if end:
             t1 = self._action_time(row, end=True)
         else:

@@ -156,7 +156,9 @@ def test_two_tasks_recorded_reviewed_and_exported(
     qtbot.add_widget(window)
     window.confirm = lambda _preview: True
     window.show()
-    qtbot.wait_until(lambda: window.model is not None and bool(window.model.actions), timeout=TIMEOUT)
+    qtbot.wait_until(
+        lambda: window.model is not None and bool(window.model.actions), timeout=TIMEOUT
+    )
     qtbot.wait_until(lambda: len(window.episodes) == 2, timeout=TIMEOUT)
     xdo.run("windowactivate", "--sync", str(xdo.wait_window("Overt: review")))
     window.tabs.setCurrentWidget(window.tasks_panel)

@@ -75,8 +75,9 @@ def test_tasks_are_made_and_edited_in_review(
     assert stored[0]["t_start"] == actions[0]["t"]
     assert (stored[0]["start_seq"], stored[0]["end_seq"]) == (actions[0]["seq"], actions[4]["seq"])
     assert window.tabs.tabText(window.tabs.indexOf(panel)) == "Tasks (1)"
+    first, last = actions[0]["seq"], actions[4]["seq"]
     assert panel.tasks_list.item(0).text() == (
-        f"1. Book a train\n    outcome not set · 0:00–0:04 · actions {actions[0]['seq']}–{actions[4]['seq']}"
+        f"1. Book a train\n    outcome not set · 0:00–0:04 · actions {first}–{last}"
     )
     assert len(window.timeline.bands) == 1
     assert window.timeline.bands[0].label == "1. Book a train"
