@@ -99,6 +99,7 @@ class NewTaskDialog(QWidget):
         self.instruction.returnPressed.connect(self._accept)
         layout.addWidget(self.buttons)
         self._choice_changed()
+        (self.choice if self.study_tasks else self.instruction).setFocus()
 
     def study_task_id(self) -> str | None:
         """The chosen study task's id, or None for free text."""
