@@ -8,8 +8,8 @@ build/screenshots/ for a person to look at.
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import time
 from pathlib import Path
 
