@@ -15,9 +15,15 @@ from storage.errors import CorruptData, InvalidEpisodes, StorageError
 from storage.format import frame_codec as frames
 from storage.format import index, keyrecord, records_io
 from storage.format.files import tree_size
+from storage.format.frame_codec import Move
 from storage.format.stream import StreamContext, StreamEnd, iter_chunks, read_chunk_at
 
 _CACHE_SIZE = 3
+# A chain from a keyframe can be a few hundred patches long (storage/format/frame_codec.py);
+# every so many steps along one, the image there is kept, so stepping back from the end of a
+# long chain reconstructs at most this many patches.
+_CHECKPOINT_EVERY = 32
+_CHECKPOINTS = 8
 #: How far back ``frame_changes`` follows a chain before it says "not known".
 _CHANGE_STEPS = 64
 
@@ -60,6 +66,7 @@ class SessionReader:
         self._frame_metas: list[dict[str, Any]] | None = None
         self._cache: dict[int, Image.Image] = {}
         self._counts: dict[str, int] = {}
+        self._checkpoints: dict[int, Image.Image] = {}
 
     # --- metadata ---------------------------------------------------------------------
 
@@ -201,9 +208,9 @@ class SessionReader:
 
         For a reader of many frames in a row (export): the box comes from how the frame was
         reconstructed, not from the writer's word, so it is exact by construction. Following
-        ``index``'s chain back to ``since`` through deltas (the patch's box is the only part that
-        differs from its base) and "same" frames (no pixels differ), every pixel outside the union
-        of the boxes is ``since``'s pixel.
+        ``index``'s chain back to ``since`` through deltas and moves (the patch's box and the
+        moved rows are the only parts that differ from the base) and "same" frames (no pixels
+        differ), every pixel outside the union of the boxes is ``since``'s pixel.
 
         Returns:
             (image, box): the image is the reader's own, shared with its cache, and must not be
@@ -226,29 +233,55 @@ class SessionReader:
             raise IndexError(f"session {self.session_id} has no frame {index}")
 
     def _changed_box(self, index: int, since: int) -> Box | None:
-        """The union of the delta boxes from ``since`` to ``index`` (see ``frame_changes``)."""
-        metas = self._metas()
+        """The union of the boxes on the chains of ``index`` and ``since`` back to the frame
+        both stem from (see ``frame_changes``); a repeat of a frame before ``since`` meets
+        ``since``'s chain there."""
+        mine: dict[int, Box] = {}  # frame on index's chain -> where index can differ from it
         box: Box = (0, 0, 0, 0)
-        j, steps = index, 0
-        while j != since:
-            if j < since or steps >= _CHANGE_STEPS:
+        j: int | None = index
+        for _ in range(_CHANGE_STEPS):
+            if j is None:
+                break
+            mine[j] = box
+            if j == since:
+                return box
+            step = self._step(j)
+            if step is None:
+                break
+            j, box = step[0], _union(box, step[1])
+        box, j = (0, 0, 0, 0), since
+        for _ in range(_CHANGE_STEPS):
+            if j in mine:
+                return _union(mine[j], box)
+            step = self._step(j)
+            if step is None:
                 return None
-            st = metas[j]["_store"]
-            if st.get("kind") == "same":
-                nxt = metas[j].get("same_as")
-            elif st.get("kind") == "delta":
-                try:
-                    x, y, w, h = (int(v) for v in st["box"])
-                except (KeyError, TypeError, ValueError):
-                    return None
+            j, box = step[0], _union(box, step[1])
+        return None
+
+    def _step(self, j: int) -> tuple[int, Box] | None:
+        """The frame ``j`` is built on and the box where it can differ from it; None for a
+        keyframe or anything malformed."""
+        st = self._metas()[j]["_store"]
+        box: Box = (0, 0, 0, 0)
+        if st.get("kind") == "same":
+            nxt = self._metas()[j].get("same_as")
+        elif st.get("kind") in ("delta", "move"):
+            try:
+                x, y, w, h = (int(v) for v in st["box"])
+                if st["kind"] == "move":
+                    mx, my, mw, mh, _dy = (int(v) for v in st["move"])
+                    box = (mx, my, mx + mw, my + mh)
+            except (KeyError, TypeError, ValueError):
+                return None
+            if w > 0 and h > 0:
                 box = _union(box, (x, y, x + w, y + h))
-                nxt = st.get("base")
-            else:
-                return None
-            if not isinstance(nxt, int) or isinstance(nxt, bool) or not 0 <= nxt < j:
-                return None
-            j, steps = nxt, steps + 1
-        return box
+            nxt = st.get("base")
+        else:
+            return None
+        if not isinstance(nxt, int) or isinstance(nxt, bool) or not 0 <= nxt < j:
+            return None
+        return nxt, box
 
     def _metas(self) -> list[dict[str, Any]]:
         if self._frame_metas is None:
@@ -267,14 +300,14 @@ class SessionReader:
         j = index
         base_img: Image.Image | None = None
         while True:
-            if j in self._cache:
-                base_img = self._cache[j]
+            if j in self._cache or j in self._checkpoints:
+                base_img = self._cache[j] if j in self._cache else self._checkpoints[j]
                 break
             st = metas[j]["_store"]
             kind = st.get("kind")
             if kind == "same":
                 nxt = metas[j].get("same_as")
-            elif kind == "delta":
+            elif kind in ("delta", "move"):
                 chain.append(j)
                 nxt = st.get("base")
             elif kind == "key":
@@ -286,22 +319,34 @@ class SessionReader:
                 raise CorruptData(f"{self._what('framemeta')} has a bad frame reference.")
             j = nxt
         img = base_img
-        for k in reversed(chain):
+        owned = False  # whether img is this call's own copy, which patches may change
+        for step, k in enumerate(reversed(chain)):
             st = metas[k]["_store"]
-            patch = self._patch(k, st)
             if st["kind"] == "key":
-                img = patch
-            else:
-                if img is None:
-                    raise CorruptData(f"{self._what('framemeta')} has a bad frame reference.")
-                img = img.copy()
+                img, owned = self._patch(k, st), True
+                continue
+            if img is None:
+                raise CorruptData(f"{self._what('framemeta')} has a bad frame reference.")
+            if not owned:
+                img, owned = img.copy(), True
+            if st["kind"] == "move":
+                x, y, w, h, dy = self._move(k, st, img.size)
+                img.paste(img.crop((x, y + dy, x + w, y + dy + h)), (x, y))
+            if _has_patch(st):
                 x, y, _w, _h = st["box"]
-                img.paste(patch, (x, y))
-            self._remember(k, img)
+                img.paste(self._patch(k, st), (x, y))
+            if step and step % _CHECKPOINT_EVERY == 0 and step < len(chain) - 1:
+                self._checkpoint(k, img.copy())  # a step back later starts near here
         if img is None:
             raise CorruptData(f"{self._what('framemeta')} has a bad frame reference.")
         self._remember(index, img)
         return img
+
+    def _move(self, k: int, st: dict[str, Any], size: tuple[int, int]) -> Move:
+        try:
+            return frames.check_move(st.get("move"), size)
+        except ValueError:
+            raise CorruptData(f"{self._what('framemeta')} is malformed at frame {k}.") from None
 
     def _patch(self, k: int, st: dict[str, Any]) -> Image.Image:
         try:
@@ -323,6 +368,12 @@ class SessionReader:
         self._cache[k] = img
         while len(self._cache) > _CACHE_SIZE:
             self._cache.pop(next(iter(self._cache)))
+
+    def _checkpoint(self, k: int, img: Image.Image) -> None:
+        """Keep a frame met on the way along a long chain (the oldest such goes first)."""
+        self._checkpoints[k] = img
+        while len(self._checkpoints) > _CHECKPOINTS:
+            self._checkpoints.pop(next(iter(self._checkpoints)))
 
     def _ctx(self, name: str) -> StreamContext:
         return StreamContext(self._vault_id, self.session_id, name, self.record.consent_sha256)
@@ -405,8 +456,18 @@ def study_of(consent: dict[str, Any]) -> str | None:
     return None
 
 
+def _has_patch(st: dict[str, Any]) -> bool:
+    """Whether a delta or move stored an image (a move that explains everything has none)."""
+    box = st.get("box")
+    return st.get("kind") == "delta" or (
+        isinstance(box, list) and len(box) == 4 and box[2] != 0 and box[3] != 0
+    )
+
+
 def _union(a: Box, b: Box) -> Box:
     """The smallest box holding both (an empty box adds nothing)."""
     if a[2] <= a[0] or a[3] <= a[1]:
         return b
+    if b[2] <= b[0] or b[3] <= b[1]:
+        return a
     return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))

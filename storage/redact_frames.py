@@ -42,11 +42,12 @@ def region(
         if i in hit:
             iw, ih = img.size
             img.paste(tuple(fill), (max(x, 0), max(y, 0), min(x + w, iw), min(y + h, ih)))
-        plan = planner.plan(i, img)
+        t = metas[i].get("t")
+        plan = planner.plan(i, img, float(t) if isinstance(t, (int, float)) else None)
         meta = {k: v for k, v in metas[i].items() if k != "_store"}
         meta["same_as"] = plan.same_as
         chunk = offset = None
-        if plan.kind != "same":
+        if plan.has_patch:
             chunk, offset = fw_stream.append_chunk(frames.encode(plan))
         meta["_store"] = frames.store_info(plan, chunk, offset)
         mw_stream.append(records_io.dumps(meta))
@@ -65,8 +66,9 @@ def region(
 def frames_deleted(rw: Rewriter, doomed: set[int]) -> int:
     """Delete these frames: the rest are renumbered and written under a new key.
 
-    A surviving frame whose stored reference (the delta's base, or the frame it is the same
-    as) survives too keeps its stored image, re-encrypted as is: its pixels stay exact.
+    A surviving frame whose stored reference (the base of a delta or a move, or the frame it
+    is the same as) survives too keeps its stored image, re-encrypted as is: its pixels stay
+    exact.
     One whose reference was deleted is reconstructed from the old stream and stored anew
     (``frames.FramePlanner`` makes it a keyframe). Nothing of a deleted frame is copied.
     Actions' ``frame_before`` / ``frame_after`` follow the new numbering and become null
@@ -88,16 +90,17 @@ def frames_deleted(rw: Rewriter, doomed: set[int]) -> int:
     mw_stream = rw.open_stream("framemeta")
     for old, new in new_index.items():
         st = metas[old]["_store"]
-        ref = st.get("base") if st.get("kind") == "delta" else metas[old].get("same_as")
+        based = st.get("kind") in ("delta", "move")
+        ref = st.get("base") if based else metas[old].get("same_as")
         meta = {k: v for k, v in metas[old].items() if k != "_store"}
         meta["index"] = new
         if st.get("kind") == "key" or (isinstance(ref, int) and ref in new_index):
             store = dict(st)
-            if st.get("kind") == "delta":
+            if based:
                 store["base"] = new_index[int(st["base"])]
             if st.get("kind") == "same":
                 meta["same_as"] = new_index[int(metas[old]["same_as"])]
-            else:
+            elif st.get("chunk") is not None:  # a move that explained every pixel has none
                 store["chunk"], store["offset"] = fw_stream.append_chunk(
                     rw.old_frame_blob(int(st["chunk"]), int(st["offset"]))
                 )

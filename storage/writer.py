@@ -192,11 +192,14 @@ class SessionWriter:
         with self._frame_lock:
             index = self._frames_planned
             self._frames_planned += 1
-            plan = self._planner.plan(index, image)
+            t = meta.get("t")
+            plan = self._planner.plan(
+                index, image, float(t) if isinstance(t, (int, float)) else None
+            )
             meta["index"] = index
             meta["same_as"] = plan.same_as
             blob = None
-            if plan.kind != "same":
+            if plan.has_patch:
                 if self._pool is None:
                     self._pool = ThreadPoolExecutor(
                         self._encode_threads, thread_name_prefix="overt-encode"

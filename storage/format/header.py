@@ -33,17 +33,20 @@ class FileHeader:
 
     size = HEADER.size
 
-    def pack(self) -> bytes:
-        """The header a writer puts first."""
-        return HEADER.pack(self.magic, self.version, 0)
+    def pack(self, version: int | None = None) -> bytes:
+        """The header a writer puts first (of the newest version, unless told otherwise)."""
+        return HEADER.pack(self.magic, self.version if version is None else version, 0)
 
-    def check(self, data: bytes, what: str, max_size: int | None = None) -> None:
+    def check(self, data: bytes, what: str, max_size: int | None = None) -> int:
         """Check ``data``'s header: length, magic, version, reserved field, then total size.
 
         Args:
             data: the file's first bytes (at least the header, or the whole file).
             what: how the error names this file ("Session X, stream events").
             max_size: refuse ``data`` longer than this, when given.
+
+        Returns:
+            The file's format version (1 up to ``version``).
 
         Raises:
             CorruptData: truncated, not this kind of file, or malformed.
@@ -61,3 +64,4 @@ class FileHeader:
             )
         if version < 1 or reserved != 0 or (max_size is not None and len(data) > max_size):
             raise CorruptData(f"{what} {self.invalid}.")
+        return int(version)

@@ -3,6 +3,10 @@
 Every chunk is sealed with the stream's own key and a nonce made from its counter; its
 associated data binds vault, session, stream, counter, final flag and the consent hash, so
 reordering, splicing and truncation fail authentication. See FORMAT.md, "Streams".
+
+Version 2 (written now) starts each chunk's plaintext with its coding: the records as they
+are, or zlib-compressed. Records of JSON (events, actions, every stream but frames) shrink
+5x or so; frames are WebP already and stay as they are. Version 1 files are still read.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from storage.format.files import FILE_MODE, disk_errors
 from storage.format.header import HEADER, FileHeader
 
 MAGIC = b"OVRTSTRM"
-VERSION = 1
+VERSION = 2
 FILE_HEADER = FileHeader(MAGIC, VERSION, "an Overt stream file", "has an invalid header")
 WORD = struct.Struct(">I")  # bit 31: final flag; bits 0-30: sealed length
 LENGTH = struct.Struct(">II")  # word, CRC-32 of the word's 4 bytes
@@ -29,7 +33,11 @@ RECORD_LEN = struct.Struct(">I")
 FINAL_BIT = 0x8000_0000
 MAX_SEALED = 256 << 20  # a reader refuses larger chunks before allocating
 CHUNK_TARGET = 64 << 10  # writers seal a chunk once this much is buffered
-_AD_PREFIX = b"overt chunk v1\x00"
+MAX_PLAIN = 64 << 20  # the most a compressed chunk may expand to; a reader refuses more
+_AD_PREFIX = {1: b"overt chunk v1\x00", 2: b"overt chunk v2\x00"}
+CODING_RECORDS = 0  # version 2: the records as they are
+CODING_ZLIB = 1  # version 2: the records, zlib-compressed (RFC 1950)
+ZLIB_LEVEL = 6
 
 
 @dataclass(frozen=True)
@@ -48,13 +56,17 @@ class StreamContext:
     stream: str
     consent_sha256: bytes
 
-    def ad(self, counter: int, final: bool) -> bytes:
-        """The associated data of chunk ``counter``."""
+    def ad(self, counter: int, final: bool, version: int = VERSION) -> bytes:
+        """The associated data of chunk ``counter`` in a file of format ``version``.
+
+        The version is bound in (through the prefix), so a header whose version was changed
+        makes every chunk fail authentication instead of being parsed the other way.
+        """
         sid = self.session_id.encode("ascii")
         name = self.stream.encode("ascii")
         return b"".join(
             (
-                _AD_PREFIX,
+                _AD_PREFIX[version],
                 self.vault_id,
                 bytes((len(sid),)),
                 sid,
@@ -97,8 +109,40 @@ def pack_records(records: list[bytes]) -> bytes:
     return b"".join(RECORD_LEN.pack(len(r)) + r for r in records)
 
 
+def encode_plain(records: list[bytes], compress: bool) -> bytes:
+    """A version 2 chunk's plaintext: coding byte, then the records (compressed if asked
+    and smaller)."""
+    body = pack_records(records)
+    if compress and body:
+        packed = zlib.compress(body, ZLIB_LEVEL)
+        if len(packed) < len(body):
+            return bytes((CODING_ZLIB,)) + packed
+    return bytes((CODING_RECORDS,)) + body
+
+
+def decode_plain(plain: bytes, version: int, what: str) -> list[bytes]:
+    """The records of a chunk's plaintext in a file of format ``version``."""
+    if version == 1:
+        return unpack_records(plain, what)
+    if not plain:
+        raise CorruptData(f"{what} has no coding.")
+    coding, body = plain[0], plain[1:]
+    if coding == CODING_RECORDS:
+        return unpack_records(body, what)
+    if coding != CODING_ZLIB:
+        raise CorruptData(f"{what} has an unknown coding.")
+    inflate = zlib.decompressobj()
+    try:
+        records = inflate.decompress(body, MAX_PLAIN)
+    except zlib.error:
+        raise CorruptData(f"{what} does not decompress.") from None
+    if inflate.unconsumed_tail or not inflate.eof or inflate.unused_data:
+        raise CorruptData(f"{what} does not decompress.")  # too large, cut short, or trailed
+    return unpack_records(records, what)
+
+
 def unpack_records(plain: bytes, what: str) -> list[bytes]:
-    """Split a chunk's plaintext back into records."""
+    """Split a chunk's records (version 1 plaintext, or a version 2 body) into records."""
     out = []
     pos = 0
     view = memoryview(plain)
@@ -133,8 +177,12 @@ class StreamWriter:
         key: bytes,
         ctx: StreamContext,
         aead_factory: crypto.AeadFactory = crypto.default_aead,
+        version: int = VERSION,
     ) -> None:
+        if version not in _AD_PREFIX:
+            raise ValueError(f"no stream format version {version}")
         self.path = path
+        self.version = version
         self._aead = aead_factory(key)
         self._ctx = ctx
         self._pending: list[bytes] = []
@@ -144,7 +192,7 @@ class StreamWriter:
         with disk_errors(f"creating {path.name}"):
             self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, FILE_MODE)
         self.offset = 0
-        self._write(FILE_HEADER.pack())
+        self._write(FILE_HEADER.pack(version))
 
     @property
     def pending(self) -> bool:
@@ -165,13 +213,13 @@ class StreamWriter:
             (chunk counter, file offset of the chunk), for random access later.
         """
         self.flush()
-        return self._seal([record], final=False)
+        return self._seal([record], final=False, compress=False)
 
     def flush(self) -> None:
-        """Seal whatever is buffered into a chunk and hand it to the OS."""
+        """Seal whatever is buffered into a chunk (compressed) and hand it to the OS."""
         if self._pending:
             records, self._pending, self._pending_bytes = self._pending, [], 0
-            self._seal(records, final=False)
+            self._seal(records, final=False, compress=True)
 
     def sync(self) -> None:
         """fsync the file."""
@@ -185,7 +233,7 @@ class StreamWriter:
         try:
             self.flush()
             if final:
-                self._seal([], final=True)
+                self._seal([], final=True, compress=False)
             self.sync()
         finally:
             self.closed = True
@@ -197,10 +245,11 @@ class StreamWriter:
             self.closed = True
             os.close(self._fd)
 
-    def _seal(self, records: list[bytes], final: bool) -> tuple[int, int]:
+    def _seal(self, records: list[bytes], final: bool, compress: bool) -> tuple[int, int]:
         counter = self.chunks
+        plain = pack_records(records) if self.version == 1 else encode_plain(records, compress)
         sealed = self._aead.encrypt(
-            nonce(counter), pack_records(records), self._ctx.ad(counter, final)
+            nonce(counter), plain, self._ctx.ad(counter, final, self.version)
         )
         if len(sealed) > MAX_SEALED:
             raise ValueError("chunk too large")
@@ -257,7 +306,7 @@ def iter_chunks(
         raise CorruptData(f"{what} is missing its file.") from None
     with f:
         head = f.read(HEADER.size)
-        check_header(head, what)
+        version = check_header(head, what)
         counter = 0
         while True:
             raw = f.read(LENGTH.size)
@@ -271,10 +320,11 @@ def iter_chunks(
             if len(sealed) < size:
                 end.tail = LENGTH.size + len(sealed)
                 break
+            where = f"{what}, chunk {counter}"
             plain = crypto.aead_open(
-                aead, nonce(counter), sealed, ctx.ad(counter, final), f"{what}, chunk {counter}"
+                aead, nonce(counter), sealed, ctx.ad(counter, final, version), where
             )
-            records = unpack_records(plain, f"{what}, chunk {counter}")
+            records = decode_plain(plain, version, where)
             counter += 1
             end.chunks = counter
             yield counter - 1, records
@@ -285,9 +335,9 @@ def iter_chunks(
                 break
 
 
-def check_header(head: bytes, what: str) -> None:
-    """Check a stream header: magic first, then version."""
-    FILE_HEADER.check(head, what)
+def check_header(head: bytes, what: str) -> int:
+    """Check a stream header: magic first, then version; returns the version."""
+    return FILE_HEADER.check(head, what)
 
 
 def read_chunk_at(
@@ -302,7 +352,7 @@ def read_chunk_at(
     what = f"Session {ctx.session_id}, stream {ctx.stream}, chunk {counter}"
     try:
         with open(path, "rb") as f:
-            check_header(f.read(HEADER.size), what)
+            version = check_header(f.read(HEADER.size), what)
             f.seek(offset)
             raw = f.read(LENGTH.size)
             if len(raw) < LENGTH.size:
@@ -314,9 +364,9 @@ def read_chunk_at(
     if len(sealed) < size:
         raise CorruptData(f"{what} is truncated.")
     plain = crypto.aead_open(
-        aead_factory(key), nonce(counter), sealed, ctx.ad(counter, final), what
+        aead_factory(key), nonce(counter), sealed, ctx.ad(counter, final, version), what
     )
-    return unpack_records(plain, what)
+    return decode_plain(plain, version, what)
 
 
 class Ticker:

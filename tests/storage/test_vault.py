@@ -89,7 +89,7 @@ def test_stream_version_too_new(vault: Vault) -> None:
         sid = w.session_id
     path = vault.home / "sessions" / sid / "events.0"
     data = bytearray(path.read_bytes())
-    data[8:10] = (2).to_bytes(2, "big")
+    data[8:10] = (3).to_bytes(2, "big")  # streams are at version 2
     path.write_bytes(bytes(data))
     with pytest.raises(VersionTooNew):
         list(vault.unlock(PASS).open_session(sid).events())

@@ -103,5 +103,6 @@ def test_binary_versions_too_new(version: int) -> None:
     head = b"OVRTKEYS" + newer.to_bytes(2, "big") + bytes(2)
     with pytest.raises(VersionTooNew):
         keyrecord.check_header(head + bytes(80), "key record")
+    newer = max(version, stream.VERSION + 1)  # streams are at version 2
     with pytest.raises(VersionTooNew):
-        stream.check_header(b"OVRTSTRM" + version.to_bytes(2, "big") + bytes(2), "stream")
+        stream.check_header(b"OVRTSTRM" + newer.to_bytes(2, "big") + bytes(2), "stream")

@@ -30,7 +30,7 @@ def key_file() -> tuple[bytes, bytes]:
 def stream_file(path: Path) -> bytes:
     key = DetRng(b"kat-stream-key")(32)
     ctx = StreamContext(bytes(range(16)), SESSION, "events", CONSENT_SHA)
-    w = StreamWriter(path, key, ctx)
+    w = StreamWriter(path, key, ctx, version=1)  # the version 1 vector (FORMAT.md 10)
     w.append(RECORDS[0])
     w.append(RECORDS[1])
     w.flush()
