@@ -18,12 +18,13 @@ from storage.format.files import tree_size
 from storage.format.frame_codec import Move
 from storage.format.stream import StreamContext, StreamEnd, iter_chunks, read_chunk_at
 
-_CACHE_SIZE = 3
+_CACHE_SIZE = 6  # reconstructed frames kept, by the frame holding their pixels
 # A chain from a keyframe can be a few hundred patches long (storage/format/frame_codec.py);
 # every so many steps along one, the image there is kept, so stepping back from the end of a
 # long chain reconstructs at most this many patches.
 _CHECKPOINT_EVERY = 32
-_CHECKPOINTS = 8
+_CHECKPOINTS = 4
+_TAIL_KEPT = 2  # the last frames of a chain before the one asked for, kept in the cache
 #: How far back ``frame_changes`` follows a chain before it says "not known".
 _CHANGE_STEPS = 64
 
@@ -298,6 +299,7 @@ class SessionReader:
         metas = self._metas()
         chain: list[int] = []
         j = index
+        root: int | None = None  # the frame holding index's pixels (index, unless a repeat)
         base_img: Image.Image | None = None
         while True:
             if j in self._cache or j in self._checkpoints:
@@ -305,6 +307,8 @@ class SessionReader:
                 break
             st = metas[j]["_store"]
             kind = st.get("kind")
+            if kind != "same" and root is None:
+                root = j
             if kind == "same":
                 nxt = metas[j].get("same_as")
             elif kind in ("delta", "move"):
@@ -335,11 +339,15 @@ class SessionReader:
             if _has_patch(st):
                 x, y, _w, _h = st["box"]
                 img.paste(self._patch(k, st), (x, y))
-            if step and step % _CHECKPOINT_EVERY == 0 and step < len(chain) - 1:
+            left = len(chain) - 1 - step
+            if 0 < left <= _TAIL_KEPT:
+                self._remember(k, img.copy())  # the frames just before: a step back is free
+            elif step and step % _CHECKPOINT_EVERY == 0 and left:
                 self._checkpoint(k, img.copy())  # a step back later starts near here
         if img is None:
             raise CorruptData(f"{self._what('framemeta')} has a bad frame reference.")
-        self._remember(index, img)
+        # Kept under the frame that holds the pixels, so every repeat of it finds it.
+        self._remember(j if root is None else root, img)
         return img
 
     def _move(self, k: int, st: dict[str, Any], size: tuple[int, int]) -> Move:
@@ -365,6 +373,7 @@ class SessionReader:
         return frames.decode(recs[0], (w, h), f"{self._what('frames')}, chunk {chunk}")
 
     def _remember(self, k: int, img: Image.Image) -> None:
+        self._cache.pop(k, None)  # the newest last: the oldest goes first
         self._cache[k] = img
         while len(self._cache) > _CACHE_SIZE:
             self._cache.pop(next(iter(self._cache)))

@@ -28,7 +28,10 @@ KEYFRAME_AFTER_S = 120.0
 KEYFRAME_MAX_DEPTH = 240
 KEYFRAME_EVERY = KEYFRAME_MAX_DEPTH  # the planner's bound when frames carry no time
 DELTA_MAX_AREA = 0.5  # a patch larger than this share of the frame is stored as a keyframe
-RECENT_FRAMES = 32  # distinct recent frames a repeat may point to
+# Distinct recent frames a repeat may point to: enough for a caret's blink, a menu opened and
+# closed, a window switched away from and back; few enough that review, stepping, still has
+# the frame repeated among the ones it reconstructed last (storage/reader.py keeps 6).
+RECENT_FRAMES = 6
 # A move is looked for only in a change at least this large (a scroll, a jump in a document):
 # typing and clicks change a few rows, which a delta stores well.
 MOVE_MIN_ROWS = 48
