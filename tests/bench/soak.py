@@ -56,7 +56,7 @@ def record(display: XDisplay, home: Path, seconds: float) -> tuple[list[Sample],
     xdo = XDoTool(display)
     display.spawn(sys.executable, "-c", EDITOR)
     xdo.wait_window("report.txt")
-    command = [sys.executable, "-m", "app.cli.main", "record", "--home", str(home)]
+    command = [sys.executable, "-m", "app.main", "record", "--home", str(home)]  # `overt`
     command += ["--i-consent", "--duration", str(seconds), "--json"]
     recorder = subprocess.Popen(
         command,
