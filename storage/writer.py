@@ -236,6 +236,10 @@ class SessionWriter:
                     chunk, offset = self._streams["frames"].append_chunk(head.blob.result())
                 head.meta["_store"] = frames.store_info(head.plan, chunk, offset)
                 self._streams["framemeta"].append(records_io.dumps(head.meta))
+                if self._counts["frames"] == 0:
+                    # the first frame's record goes to the OS at once: a session that said
+                    # it was recording shows that frame even if the disk fills a moment later
+                    self._streams["framemeta"].flush()
             self._pending.popleft()
             self._counts["frames"] += 1
             self._mark_pending()
