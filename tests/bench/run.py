@@ -74,19 +74,57 @@ def write_markdown(path: Path, report: dict[str, Any], failures: list[str]) -> N
         f"Machine: {platform.machine()}, {platform.python_version()}, "
         f"{platform.platform()}; figures are medians unless the name says otherwise.",
         "",
-        "| metric | value | target |",
-        "|---|---|---|",
+        "| metric | value | target | met |",
+        "|---|---|---|---|",
     ]
     for key in sorted(report):
         if key.startswith(REFERENCE_PREFIX):
             continue
         target = TARGETS.get(key)
         shown = f"{target[0]} {target[1]}" if target else ""
-        lines.append(f"| {key} | {report[key]} | {shown} |")
+        lines.append(f"| {key} | {report[key]} | {shown} | {met(report, key)} |")
     lines += reference_table(report)
     if failures:
         lines += ["", "## Failed benchmarks", *[f"- {failure}" for failure in failures]]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def met(report: dict[str, Any], key: str) -> str:
+    """ "yes" or "no" for a metric with a target (by how much, when not), else ""."""
+    target = TARGETS.get(key)
+    value = report.get(key)
+    if target is None or not isinstance(value, (int, float)) or isinstance(value, bool):
+        return ""
+    op, bound = target
+    if (value <= bound) if op == "<=" else (value >= bound):
+        return "yes"
+    return f"no ({value / bound:.2f}x the target)" if bound else "no"
+
+
+def reference_verdict(report: dict[str, Any], rows: list[str]) -> list[str]:
+    """Issue 18's storage and CPU targets for Overt's live recording, and whether Overt's
+    frames are smaller than every pixel-exact reference's on the same frames."""
+    lines = []
+    for key, what in (
+        ("office_bytes_per_hour_mb", "whole vault, MB/hour"),
+        ("office_cpu_pct_of_core", "recorder CPU, % of a core"),
+    ):
+        if key in report:
+            op, bound = TARGETS[key]
+            lines.append(f"- {what}: {report[key]} (target {op} {bound}): {met(report, key)}")
+    overt = report.get(f"{REFERENCE_PREFIX}overt_mb_per_h")
+    exact = [
+        k
+        for k in rows
+        if k != "overt" and report.get(f"{REFERENCE_PREFIX}{k}_pixel_exact") == "yes"
+    ]
+    if isinstance(overt, (int, float)) and exact:
+        larger = [k for k in exact if report.get(f"{REFERENCE_PREFIX}{k}_mb_per_h", 0) <= overt]
+        verdict = "yes" if not larger else "no: " + ", ".join(larger) + " store less"
+        lines.append(
+            f"- Overt's frames smaller than every pixel-exact reference ({len(exact)}): {verdict}"
+        )
+    return ["", *lines] if lines else []
 
 
 def reference_table(report: dict[str, Any]) -> list[str]:
@@ -129,7 +167,7 @@ def reference_table(report: dict[str, Any]) -> list[str]:
             f"| {get('cpu_s_per_h')} | {get('cpu_pct_of_core')} | {get('cpu_over_overt')} "
             f"| {exact} | {get('frames')} | {get('note')} |"
         )
-    return lines
+    return lines + reference_verdict(report, rows)
 
 
 def main(out_dir: str) -> int:

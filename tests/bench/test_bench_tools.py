@@ -99,3 +99,32 @@ def test_thread_groups_fold_pools_and_unnamed_threads() -> None:
     assert thread_group("overt-frame-writer") == "overt_frame_writer"
     assert thread_group("Thread-3 (run)") == "thread_run"
     assert thread_group("MainThread") == "mainthread"
+
+
+def test_the_report_says_which_targets_are_met(tmp_path: Path) -> None:
+    from tests.bench.run import met, write_markdown
+
+    report: dict[str, Any] = {
+        "office_bytes_per_hour_mb": 16.0,
+        "office_cpu_pct_of_core": 9.2,
+        "export_frames_per_s": 150,
+        "ref_rows": "overt,png_1fps_actions,x264rgb_qp0_medium,x264_crf28_1fps_lossy",
+        "ref_overt_mb_per_h": 11.0,
+        "ref_overt_pixel_exact": "yes",
+        "ref_png_1fps_actions_mb_per_h": 1240.0,
+        "ref_png_1fps_actions_pixel_exact": "yes",
+        "ref_x264rgb_qp0_medium_mb_per_h": 10.0,
+        "ref_x264rgb_qp0_medium_pixel_exact": "yes",
+        "ref_x264_crf28_1fps_lossy_mb_per_h": 5.0,
+        "ref_x264_crf28_1fps_lossy_pixel_exact": "no",
+    }
+    assert met(report, "office_bytes_per_hour_mb") == "yes"
+    assert met(report, "office_cpu_pct_of_core") == "no (1.15x the target)"
+    assert met(report, "export_frames_per_s") == "yes"
+    assert met(report, "office_rss_mb_end") == ""
+    write_markdown(tmp_path / "report.md", report, [])
+    text = (tmp_path / "report.md").read_text()
+    assert "| office_cpu_pct_of_core | 9.2 | <= 8 | no (1.15x the target) |" in text
+    assert "- whole vault, MB/hour: 16.0 (target <= 20): yes" in text
+    # the lossy row does not count; the lossless one that stores less does
+    assert "pixel-exact reference (2): no: x264rgb_qp0_medium store less" in text
