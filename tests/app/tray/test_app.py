@@ -561,3 +561,23 @@ def test_the_new_task_hotkey_asks_for_the_words(qtbot: QtBot, tray: TrayApp) -> 
     assert note.args == ["Task done", "“Sort the inbox”."]
     assert tray.state.task is None
     assert not tray.actions["task_done"].isEnabled()
+
+
+def test_a_replaced_vault_key_is_said_and_nothing_records(
+    qtbot: QtBot, tray: TrayApp, tmp_path: Path
+) -> None:
+    """Issue 20 item 1: the tray says the one sentence the writer refuses with."""
+    make_vault(tmp_path / "attacker")
+    (tmp_path / "vault" / "vault.key").write_bytes(
+        (tmp_path / "attacker" / "vault.key").read_bytes()
+    )
+    dialog = tray.record()
+    assert dialog is not None
+    qtbot.add_widget(dialog)
+    for box in dialog.checkboxes.values():
+        qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    with qtbot.wait_signal(tray.controller.failed, timeout=TIMEOUT) as said:
+        qtbot.mouseClick(dialog.start, Qt.MouseButton.LeftButton)
+    assert "will not record into it" in said.args[0]
+    assert tray.state.state == "idle"
+    assert list((tmp_path / "vault" / "sessions").iterdir()) == []
