@@ -86,7 +86,7 @@ class NewTaskDialog(QWidget):
         layout.addWidget(
             note(
                 closing + "The task's words are kept with this session, encrypted like "
-                "everything it records; you can edit or remove them in Review…."
+                "everything it records; you can edit or remove them when you review the session."
             )
         )
         self.buttons = QDialogButtonBox(

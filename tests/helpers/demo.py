@@ -6,8 +6,8 @@
 3. Records a short session with the study (`overt record --i-consent --study ... --duration`)
    while xdotool clicks and types in a real window (a small Tk notes app).
 4. Lists it, shows its actions and verifies it (`overt sessions`, `show --actions`, `verify`).
-5. Runs the tray app in a child process (tests/helpers/demo_windows.py): first start with no vault (the
-   welcome), its menu, Record… and the consent dialog, then a real recording started with
+5. Runs the tray app in a child process (tests/helpers/demo_windows.py): first start with no
+   vault (the welcome), its menu, Record… and the consent dialog, then a real recording started with
    Start while xdotool types in the notes window, the menu while recording, and Stop; then
    the review window as it opens (on that newest session), the Export dialog before
    approval (its refusal) and once it is approved (its preview, then the finished export).

@@ -2,7 +2,8 @@
 
 Run by tests/helpers/demo.py as `python -m tests.helpers.demo_windows OUT HOME SESSION` in a
 child process (Qt on the demo's DISPLAY): first start, the tray menu, the consent dialog, a
-recording through the tray, the review window and the export dialog.
+recording through the tray with a task marked (New task…, Task done), the review window
+with its Tasks tab, and the export dialog.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from pathlib import Path
 
 from tests.helpers.demo import MARGIN, TRAY_TYPED, WAIT_MS
 from tests.helpers.xserver import XDisplay, XDoTool, screenshot, tray_icon_centre
+
+TASK = "Order bread from the bakery"
 
 
 def qt_shots(out_dir: Path, home: Path, session_id: str) -> int:
@@ -123,6 +126,17 @@ def qt_shots(out_dir: Path, home: Path, session_id: str) -> int:
     if failures or tray.state.state != "recording":
         raise SystemExit(f"demo: the tray could not start recording: {failures}")
     print(f"Recording ({tray.state.session_id}) {time.monotonic() - asked:.1f} s after Start.")
+    print("New task… from the tray: what the person sets out to do, in their words:")
+    task_dialog = tray.tasks.new_task()
+    assert task_dialog is not None
+    wait_until(lambda: task_dialog.isVisible(), "the New task window")
+    xdo.run("windowactivate", "--sync", str(xdo.wait_window("Overt: new task")))
+    xdo.type(TASK, delay_ms=30)
+    wait_until(lambda: task_dialog.text() == TASK, "the task's words")
+    shoot("new-task", framed(task_dialog))
+    xdo.key("Return")
+    wait_until(lambda: tray.state.task == TASK, "the task to start")
+    pump(500)
     print(f"xdotool types {TRAY_TYPED!r} in the notes window:")
     xdo.run("windowactivate", "--sync", str(xdo.wait_window("Shopping list")))
     xdo.move(420, 460)
@@ -131,6 +145,9 @@ def qt_shots(out_dir: Path, home: Path, session_id: str) -> int:
     pump(1500)  # a periodic frame or two after the typing
     print("The tray while recording; right-click the icon:")
     open_menu("tray-menu")
+    print("Task done, from the tray menu (or ctrl+alt+shift+d):")
+    tray.actions["task_done"].trigger()
+    wait_until(lambda: tray.state.task is None, "the task to end")
     print("Stop, from the tray menu:")
     tray.actions["stop"].trigger()
     wait_until(lambda: stopped or failures, "the recording to stop")
@@ -163,6 +180,11 @@ def qt_shots(out_dir: Path, home: Path, session_id: str) -> int:
     window.tabs.setCurrentIndex(1)
     window.search.setText(TRAY_TYPED.split()[0])
     shoot("review-typed-text", framed(window))
+    print("The Tasks tab, and the task as a green band (done) on the timeline:")
+    window.tabs.setCurrentWidget(window.tasks_panel)
+    wait_until(lambda: window.timeline.bands, "the task's band")
+    window.tasks_panel.tasks_list.setCurrentRow(0)
+    shoot("review-tasks", framed(window))
     if window.frame_scan.available:
         print("Suggestions: Scan frames for text (Tesseract), then the address on screen:")
         window.tabs.setCurrentWidget(window.suggestions_tab)
