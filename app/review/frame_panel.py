@@ -243,6 +243,11 @@ class FramePanel(QWidget):
         if self.model is not None and index < self.model.frame_count and index not in self._cache:
             self._request(index)
 
+    def stop_thumbnails(self) -> None:
+        """Load no more thumbnails (the window closes: none may arrive after it is gone)."""
+        self._thumb_timer.stop()
+        self._thumb_queue = []
+
     def start_thumbnails(self) -> None:
         """Plan one thumbnail per timeline slot: the frame on screen at that slot's time."""
         model = self.model

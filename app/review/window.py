@@ -399,6 +399,7 @@ class ReviewWindow(FollowsTheVault, ReviewCommands, TaskCommands):
         self.failed.emit(message)
 
     def closeEvent(self, event: Any) -> None:
+        self.frame_panel.stop_thumbnails()
         self.loader.renew()
         self.frame_scan.stop()
         self.pool.waitForDone(5000)

@@ -413,3 +413,15 @@ def test_timeline_thumbnails_and_plot_span_a_short_session(
     assert bins == model.activity_bins(timeline.width())
     assert timeline.activity["key"][-1] > 0
     assert bins * 0.25 >= model.duration - 0.25
+
+
+def test_closing_stops_the_thumbnails(
+    qtbot: QtBot, opened: tuple[ReviewWindow, UnlockedVault, str]
+) -> None:
+    """No thumbnail may arrive after the window is gone (it did: "Timeline already deleted")."""
+    window, _vault, _sid = opened
+    window.frame_panel.start_thumbnails()
+    assert window.frame_panel._thumb_timer.isActive() or window.frame_panel._thumb_loading
+    window.close()
+    assert not window.frame_panel._thumb_timer.isActive()
+    assert window.frame_panel._thumb_queue == []
