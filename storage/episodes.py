@@ -152,11 +152,17 @@ def fold(records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
 def with_seqs(
     records: Iterable[Mapping[str, Any]], action_times: list[tuple[float, int]]
 ) -> list[Episode]:
-    """Episodes with their first and last action seq; ``action_times`` is (t, seq) sorted."""
+    """Episodes with their first and last action seq; ``action_times`` is (t, seq) sorted.
+
+    An action belongs to the episode with ``t_start <= t < t_end``, and at ``t == t_end`` to
+    that episode only when no other starts there: one action is never in two episodes.
+    """
+    recs = list(records)
+    starts = {r["t_start"] for r in recs}
     out = []
-    for r in records:
+    for r in recs:
         lo, hi = r["t_start"], r["t_end"] if r["t_end"] is not None else float("inf")
-        inside = [seq for t, seq in action_times if lo <= t <= hi]
+        inside = [seq for t, seq in action_times if lo <= t < hi or (t == hi and hi not in starts)]
         ep = {**stored(r), "start_seq": inside[0] if inside else None}
         ep["end_seq"] = inside[-1] if inside else None
         out.append(cast(Episode, ep))

@@ -15,6 +15,7 @@ from typing import Any
 
 from recorder.consent.record import MAX_SESSION_S
 from recorder.errors import RecorderError
+from storage.episodes import MAX_INSTRUCTION
 from storage.format.bounded import TooLarge, loads_toml, read_bounded
 from storage.format.records import TEXT_MODES
 
@@ -55,6 +56,36 @@ class CaptureRequest:
 
 
 @dataclass(frozen=True)
+class StudyTask:
+    """A task a study assigns (what "New task…" offers; the episode keeps its id).
+
+    Attributes:
+        id: short identifier, unique in the study.
+        instruction: what the volunteer is asked to do, in the researcher's words.
+        start_hint: where to begin (a web address or an app), or "".
+        time_limit_s: how long the task should take at most, or None.
+    """
+
+    id: str
+    instruction: str
+    start_hint: str = ""
+    time_limit_s: float | None = None
+
+
+@dataclass(frozen=True)
+class TaskRules:
+    """How a study's sessions label their tasks.
+
+    Attributes:
+        free_text: volunteers may type a task of their own besides the assigned ones.
+        require_instructions: export refuses a task episode without an instruction.
+    """
+
+    free_text: bool = True
+    require_instructions: bool = False
+
+
+@dataclass(frozen=True)
 class Study:
     """A research study a volunteer can join.
 
@@ -68,6 +99,8 @@ class Study:
         retention_days: how long sessions may stay on this computer before automatic deletion.
         after_export: what the researcher does with exported data (plain words).
         capture: what the study asks to record.
+        tasks: the tasks it assigns (none for a study without).
+        task_rules: free-text tasks allowed, instructions required.
     """
 
     id: str
@@ -81,11 +114,14 @@ class Study:
     retention_days: int | None = 30
     after_export: str = ""
     capture: CaptureRequest = field(default_factory=CaptureRequest)
+    tasks: tuple[StudyTask, ...] = ()
+    task_rules: TaskRules = field(default_factory=TaskRules)
 
     def to_record(self) -> dict[str, Any]:
         """The study as it is copied into a consent record."""
         data = asdict(self)
         data["purposes"] = list(self.purposes)
+        data["tasks"] = [asdict(t) for t in self.tasks]
         data["capture"]["apps_allow"] = list(self.capture.apps_allow)
         data["capture"]["apps_deny"] = list(self.capture.apps_deny)
         return data
@@ -97,6 +133,12 @@ _STUDY_FIELDS = {
     "after_export": str,
 }  # fmt: skip
 _REQUIRED = ("id", "title", "researcher", "contact", "recipient", "purposes")
+_TASK_FIELDS = {
+    "id": str, "instruction": str, "start_hint": str, "time_limit_s": (int, float),
+}  # fmt: skip
+_TASK_RULE_FIELDS = {"free_text": bool, "require_instructions": bool}
+_TASK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+MAX_STUDY_TASKS = 1000
 _CAPTURE_FIELDS = {
     "mouse": bool, "keys": bool, "text_mode": str, "frames": bool, "frame_rate": (int, float),
     "window_titles": bool, "apps_allow": list, "apps_deny": list, "max_duration_s": (int, float),
@@ -130,7 +172,7 @@ def parse_study(data: dict[str, Any], where: str) -> Study:
     Raises:
         StudyError: with one sentence naming the first problem found.
     """
-    unknown_tables = set(data) - {"format", "study", "capture"}
+    unknown_tables = set(data) - {"format", "study", "capture", "tasks", "task_rules"}
     if unknown_tables:
         raise StudyError(f"{where} has an unknown section [{sorted(unknown_tables)[0]}].")
     version = data.get("format", STUDY_FORMAT_VERSION)
@@ -183,13 +225,49 @@ def parse_study(data: dict[str, Any], where: str) -> Study:
         raise StudyError(f"The text_mode in {where} must be one of {', '.join(TEXT_MODES)}.")
     if not 0 < capture.frame_rate <= 30:
         raise StudyError(f"The frame_rate in {where} must be between 0 and 30 frames a second.")
+    tasks, rules = _parse_tasks(data, where)
     return Study(
         **{
             **study,
             "purposes": tuple(study["purposes"]),
             "capture": capture,
+            "tasks": tasks,
+            "task_rules": rules,
         }
     )
+
+
+def _parse_tasks(data: dict[str, Any], where: str) -> tuple[tuple[StudyTask, ...], TaskRules]:
+    """The ``[[tasks]]`` a study assigns and its ``[task_rules]`` (both optional)."""
+    rules_data = data.get("task_rules", {})
+    if not isinstance(rules_data, dict):
+        raise StudyError(f"{where} has a [task_rules] that is not a section.")
+    _check_fields(rules_data, _TASK_RULE_FIELDS, "task_rules", where)
+    listed = data.get("tasks", [])
+    if not isinstance(listed, list) or not all(isinstance(t, dict) for t in listed):
+        raise StudyError(f"{where} has tasks that are not [[tasks]] sections.")
+    if len(listed) > MAX_STUDY_TASKS:
+        raise StudyError(f"{where} lists more than {MAX_STUDY_TASKS} tasks.")
+    tasks: list[StudyTask] = []
+    for entry in listed:
+        _check_fields(entry, _TASK_FIELDS, "tasks", where)
+        tid, text = entry.get("id"), entry.get("instruction")
+        if not isinstance(tid, str) or not _TASK_ID.match(tid):
+            raise StudyError(f"A task in {where} needs an id of letters, digits, '.', '_', '-'.")
+        if any(t.id == tid for t in tasks):
+            raise StudyError(f"{where} lists the task id {tid!r} twice.")
+        if not isinstance(text, str) or not text.strip() or len(text) > MAX_INSTRUCTION:
+            raise StudyError(
+                f"Task {tid} in {where} needs an instruction of 1 to {MAX_INSTRUCTION} characters."
+            )
+        limit = entry.get("time_limit_s")
+        if limit is not None and not 0 < limit <= MAX_SESSION_S:
+            raise StudyError(f"Task {tid}'s time_limit_s in {where} must be above 0, up to a week.")
+        tasks.append(StudyTask(**entry))
+    rules = TaskRules(**rules_data)
+    if not rules.free_text and not tasks:
+        raise StudyError(f"{where} allows no free-text tasks but lists no [[tasks]] either.")
+    return tuple(tasks), rules
 
 
 def _check_fields(table: dict[str, Any], known: dict[str, Any], section: str, where: str) -> None:
@@ -234,5 +312,12 @@ def study_to_toml(study: Study) -> str:
 
     data = study.to_record()
     capture = {k: v for k, v in data.pop("capture").items() if v is not None}
+    tasks = [{k: v for k, v in t.items() if v is not None} for t in data.pop("tasks")]
+    rules = data.pop("task_rules")
     study_table = {k: v for k, v in data.items() if v is not None}
-    return tomli_w.dumps({"format": STUDY_FORMAT_VERSION, "study": study_table, "capture": capture})
+    doc: dict[str, Any] = {"format": STUDY_FORMAT_VERSION, "study": study_table, "capture": capture}
+    if tasks:
+        doc["tasks"] = tasks
+    if rules != asdict(TaskRules()):
+        doc["task_rules"] = rules
+    return tomli_w.dumps(doc)

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from storage import episodes as episode_records
+from storage.errors import InvalidEpisodes
 from storage.export.manifest import MANIFEST, check_manifest, sha256_json
 
 COLLECTABLE = ("folder", "zip")
@@ -167,3 +169,8 @@ def _check_records(archive: ExportArchive, base: str) -> None:
                     raise Rejected(f"{base}frames.jsonl names a frame file it does not hold")
         except ValueError:
             raise Rejected(f"{base}{stream}.jsonl holds a malformed record") from None
+    if f"{base}episodes.jsonl" in names:  # exports made before task episodes have none
+        try:
+            episode_records.validate(archive.jsonl(f"{base}episodes.jsonl"))
+        except (ValueError, InvalidEpisodes):
+            raise Rejected(f"{base}episodes.jsonl holds a malformed task episode") from None

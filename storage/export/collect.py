@@ -103,6 +103,7 @@ class _Run:
         self.actions = RollingTable(data / "actions", "actions", run, 100_000, shard_bytes)
         self.events = RollingTable(data / "events", "events", run, 1_000_000, shard_bytes)
         self.sessions = RollingTable(data / "sessions", "sessions", run, 100_000, shard_bytes)
+        self.episodes = RollingTable(data / "episodes", "episodes", run, 100_000, shard_bytes)
         self.wds = ShardWriter(
             dataset.root / "webdataset", shard_bytes, name=f"shard-{run:04d}-{{:05d}}.tar"
         )
@@ -110,7 +111,7 @@ class _Run:
         self.root = dataset.root
 
     def close(self) -> None:
-        for table in (self.actions, self.events, self.sessions):
+        for table in (self.actions, self.events, self.sessions, self.episodes):
             table.close()
         self.wds.close()
 
@@ -129,7 +130,10 @@ def _add_session(
         files.add(run.events.add(tables.event_row(sid, event)))
     count = 0
     for episode in episodes_of(session):
-        steps = build_steps(session, episode, DEFAULT_SPACE, frame_file=session.frame_file)
+        steps = list(build_steps(session, episode, DEFAULT_SPACE, frame_file=session.frame_file))
+        if episode is not None:
+            row = tables.episode_row(sid, episode, sum(s["kind"] != "terminate" for s in steps))
+            files.add(run.episodes.add(row))
         for step in steps:
             if step["kind"] == "terminate":
                 continue

@@ -24,7 +24,7 @@ from storage.format.lock import try_lock
 
 STATE = "collect-state.json"
 #: One folder per table under data/: pyarrow, Spark and Ray read a folder as one table.
-TABLES = ("actions", "events", "sessions")
+TABLES = ("actions", "events", "sessions", "episodes")
 LOCK = ".collect.lock"
 SCRATCH_PREFIX = ".collect-"
 

@@ -13,6 +13,8 @@ configs:
   data_files: "data/events/*.parquet"
 - config_name: sessions
   data_files: "data/sessions/*.parquet"
+- config_name: episodes
+  data_files: "data/episodes/*.parquet"
 ---
 # Overt computer-use dataset
 
@@ -30,9 +32,15 @@ what was captured, and approved its export. Withdrawn sessions are removed.
   `pre_image` / `post_image` (lossless PNG, decoded as images by `datasets`), the monitor
   (`monitor_index`, `monitor_x`...), `image_width` / `image_height`, coordinates normalised
   to the monitor (`x`, `y`...; `x_px`, `y_px` in screen pixels) and pyautogui code in
-  AgentNet's grammar (`code`).
+  AgentNet's grammar (`code`), and the task it belongs to (`episode_id`, `instruction`,
+  `outcome`; empty for a session recorded without tasks).
 - `data/events/`: the raw event stream (`event_json`).
 - `data/sessions/`: one row per session: summary, consent record, redaction log.
+- `data/episodes/`: one row per task episode: `session_id`, `episode_id`, the person's
+  `instruction` (`instruction_missing` when they gave none), `outcome` (`success`,
+  `failure`, `abandoned` or empty), `note`, `study_task_id`, its bounds (`t_start`, `t_end`
+  in seconds, `start_seq`, `end_seq`) and `steps` (its action rows). Join it to
+  `data/actions/` on (`session_id`, `episode_id`) for (instruction, trajectory, outcome).
 - `webdataset/shard-*.tar`: the same actions as WebDataset samples
   (`KEY.pre.png`, `KEY.post.png`, `KEY.action.json`).
 
@@ -40,7 +48,7 @@ Each folder under `data/` is one table of Parquet shards (zstd): point a reader 
 
 ## Loading
 ```python
-import datasets                       # this folder's configs: actions, events, sessions
+import datasets              # this folder's configs: actions, events, sessions, episodes
 actions = datasets.load_dataset("THIS_FOLDER", "actions", split="train")
 import pyarrow.dataset as ds
 sessions = ds.dataset("THIS_FOLDER/data/sessions", format="parquet").to_table()

@@ -29,6 +29,13 @@ class ExportedSession:
     def actions(self) -> Iterator[dict[str, Any]]:
         return self._archive.jsonl(self.base + "actions.jsonl")
 
+    def episodes(self) -> list[dict[str, Any]]:
+        """The session's task episodes (an export made before them has none)."""
+        name = self.base + "episodes.jsonl"
+        if name not in self._archive.names():
+            return []
+        return list(self._archive.jsonl(name))
+
     def frames(self) -> list[dict[str, Any]]:
         return self._metas
 

@@ -76,6 +76,8 @@ def write_folder(sink: Sink, source: SessionSource, progress: Progress) -> dict[
         sink, f"{folder}/windows.jsonl", (e for e in source.events() if e.get("kind") == "window")
     )
     actions = _jsonl(sink, f"{folder}/actions.jsonl", source.actions())
+    episodes = getattr(source, "episodes", None)
+    _jsonl(sink, f"{folder}/episodes.jsonl", iter(episodes() if callable(episodes) else []))
     pngs = FramePngs(source)
     metas = pngs.metas
     unique = [i for i in range(len(metas)) if canonical(metas, i) == i]

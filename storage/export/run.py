@@ -166,6 +166,31 @@ def check_sound(sources: Sequence[SessionSource]) -> None:
             )
 
 
+def check_instructions(sources: Sequence[SessionSource]) -> None:
+    """Raise ExportError for a task without an instruction, only when the session's study
+    requires instructions (its ``task_rules``); a session without tasks counts as one."""
+    for source in sources:
+        study = source.consent.get("study")
+        rules = study.get("task_rules") if isinstance(study, dict) else None
+        if not isinstance(rules, dict) or not rules.get("require_instructions"):
+            continue
+        sid = source.summary.id
+        episodes = getattr(source, "episodes", None)
+        found = list(episodes()) if callable(episodes) else []
+        if not found:
+            raise ExportError(
+                f"Session {sid} has no tasks, and its study requires an instruction for each; "
+                "add one in review or with overt task, then export again."
+            )
+        empty = next((e for e in found if not str(e.get("instruction") or "").strip()), None)
+        if empty is not None:
+            raise ExportError(
+                f"Task {empty.get('id')} of session {sid} has no instruction, and its study "
+                f"requires one; give it one (overt task {sid} edit {empty.get('id')} "
+                "--instruction ...), then export again."
+            )
+
+
 def study_recipient(consent: dict[str, Any]) -> str | None:
     """The age key a study session's exports go to: ``consent["study"]["recipient"]``."""
     study = consent.get("study")
@@ -322,6 +347,7 @@ def export_sessions(
         )
     check_approved(sources)
     check_sound(sources)
+    check_instructions(sources)
     key = resolve_recipient(sources, recipient)
     age_recipient = age.parse_recipient(key) if key else None
     out = check_target(out, home)

@@ -268,14 +268,17 @@ def terminate_status(episode: dict[str, Any] | None) -> str:
 
 
 def _in_episode(action: dict[str, Any], episode: dict[str, Any] | None) -> bool:
-    """Inside the episode's [t_start, t_end] (as SessionReader.episodes() bounds it), else
+    """Inside the episode's [t_start, t_end) (as SessionReader.episodes() bounds it: an action
+    at t_end is its own only when it is its end_seq, so no action is in two episodes), else
     inside its [start_seq, end_seq]; an episode without bounds holds nothing."""
     if episode is None:
         return True
     start, end = episode.get("t_start"), episode.get("t_end")
     if isinstance(start, (int, float)):
         t = float(action.get("t", 0.0))
-        return start <= t and (not isinstance(end, (int, float)) or t <= end)
+        if not isinstance(end, (int, float)) or start <= t < end:
+            return start <= t
+        return t == end and action.get("seq") == episode.get("end_seq")
     seq, first, last = action.get("seq"), episode.get("start_seq"), episode.get("end_seq")
     if not isinstance(first, int) or not isinstance(last, int) or not isinstance(seq, int):
         return False

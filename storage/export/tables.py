@@ -45,6 +45,23 @@ ACTION_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: The collected ``episodes`` table: one row per task episode (issue 16).
+EPISODE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("session_id", "string"),
+    ("episode_id", "string"),
+    ("instruction", "string"),
+    ("instruction_missing", "bool_"),
+    ("outcome", "string"),
+    ("note", "string"),
+    ("study_task_id", "string"),
+    ("t_start", "float64"),
+    ("t_end", "float64"),
+    ("start_seq", "int64"),
+    ("end_seq", "int64"),
+    ("steps", "int64"),
+)
+
+
 def _arrow_type(pa: Any, name: str) -> Any:
     if name == "image":
         # The storage of Hugging Face datasets' Image feature.
@@ -100,7 +117,8 @@ def _schemas() -> dict[str, Any]:
             ("manifest_sha256", pa.string()),
         ]
     )
-    return {"actions": actions, "events": events, "sessions": sessions}
+    episodes = pa.schema([(name, _arrow_type(pa, kind)) for name, kind in EPISODE_COLUMNS])
+    return {"actions": actions, "events": events, "sessions": sessions, "episodes": episodes}
 
 
 def step_row(
@@ -170,6 +188,25 @@ def event_row(session_id: str, event: dict[str, Any]) -> dict[str, Any]:
         "t": event.get("t"),
         "wall": event.get("wall"),
         "event_json": json.dumps(event, sort_keys=True),
+    }
+
+
+def episode_row(session_id: str, episode: dict[str, Any], steps: int) -> dict[str, Any]:
+    """A row of the episodes table: the episode as the export holds it, and its step count."""
+    instruction = episode.get("instruction") or ""
+    return {
+        "session_id": session_id,
+        "episode_id": str(episode.get("id")),
+        "instruction": instruction,
+        "instruction_missing": not instruction,
+        "outcome": episode.get("outcome"),
+        "note": episode.get("note") or "",
+        "study_task_id": episode.get("study_task_id"),
+        "t_start": episode.get("t_start"),
+        "t_end": episode.get("t_end"),
+        "start_seq": episode.get("start_seq"),
+        "end_seq": episode.get("end_seq"),
+        "steps": steps,
     }
 
 

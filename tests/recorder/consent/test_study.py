@@ -107,3 +107,67 @@ def test_missing_and_broken_files(tmp_path: Path) -> None:
     broken.write_text("[study\n")
     with pytest.raises(StudyError, match="not valid TOML"):
         load_study(broken)
+
+
+# --- tasks a study assigns (issue 16) --------------------------------------------------------
+
+
+def with_tasks() -> dict[str, Any]:
+    data = valid()
+    data["tasks"] = [
+        {"id": "train", "instruction": "Book a train to Leeds", "start_hint": "https://rail.example",
+         "time_limit_s": 300},
+        {"id": "hotel", "instruction": "Find a hotel near the station"},
+    ]  # fmt: skip
+    data["task_rules"] = {"free_text": False, "require_instructions": True}
+    return data
+
+
+def test_a_study_may_assign_tasks_and_they_reach_the_consent_record() -> None:
+    study = parse_study(with_tasks(), "s.toml")
+    assert [t.id for t in study.tasks] == ["train", "hotel"]
+    assert study.tasks[0].start_hint == "https://rail.example"
+    assert study.tasks[0].time_limit_s == 300
+    assert (study.task_rules.free_text, study.task_rules.require_instructions) == (False, True)
+    record = study.to_record()
+    assert record["tasks"][1] == {
+        "id": "hotel",
+        "instruction": "Find a hotel near the station",
+        "start_hint": "",
+        "time_limit_s": None,
+    }
+    from storage.episodes import study_task_ids
+
+    assert study_task_ids({"study": record}) == {"train", "hotel"}
+    assert parse_study(tomllib.loads(study_to_toml(study)), "x") == study
+
+
+def test_an_old_study_file_has_no_tasks_and_allows_free_text() -> None:
+    study = parse_study(valid(), "s.toml")
+    assert study.tasks == ()
+    assert (study.task_rules.free_text, study.task_rules.require_instructions) == (True, False)
+    assert "tasks" not in tomllib.loads(study_to_toml(study))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["tasks"][0].update(colour="red"), "unknown field 'colour' in [tasks]"),
+        (lambda d: d["tasks"][1].update(id="train"), "lists the task id 'train' twice"),
+        (lambda d: d["tasks"][0].update(id="has space"), "needs an id"),
+        (lambda d: d["tasks"][0].update(instruction=""), "needs an instruction of 1 to 2000"),
+        (lambda d: d["tasks"][0].update(instruction="x" * 2001), "needs an instruction"),
+        (lambda d: d["tasks"][0].update(time_limit_s=0), "time_limit_s"),
+        (lambda d: d["tasks"][0].update(time_limit_s="soon"), "wrong type"),
+        (lambda d: d["task_rules"].update(free_text="no"), "wrong type"),
+        (lambda d: d["task_rules"].update(strict=True), "unknown field 'strict' in [task_rules]"),
+        (lambda d: d.update(tasks={"id": "x"}), "not [[tasks]] sections"),
+        (lambda d: d.update(tasks=[]), "allows no free-text tasks but lists no [[tasks]]"),
+    ],
+)
+def test_bad_tasks_get_one_sentence(change: Any, message: str) -> None:
+    data = with_tasks()
+    change(data)
+    with pytest.raises(StudyError, match=message.replace("[", r"\[").replace("]", r"\]")) as info:
+        parse_study(data, "s.toml")
+    assert str(info.value).endswith(".")

@@ -48,6 +48,7 @@ def test_folder_layout_has_every_file_hashed(tmp_path: Path) -> None:
         "consent.json",
         "redactions.json",
         "events.jsonl",
+        "episodes.jsonl",
         "actions.jsonl",
         "windows.jsonl",
         "frames.jsonl",
