@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from recorder.capture.policy import parse_hotkey
+from recorder.capture.hotkey import HotkeyError, check_hotkey
 from recorder.consent.record import DEFAULT_DENY_APPS, DEFAULT_PAUSE_HOTKEY, ConsentScope
 from storage.format.files import write_json_atomic
 from storage.format.records import TEXT_MODES
@@ -94,9 +94,9 @@ class Settings:
         if not 0 < self.fps <= 30:
             raise SettingsError("The frame rate must be above 0 and at most 30 frames/s.", "fps")
         try:
-            parse_hotkey(self.pause_hotkey)
-        except ValueError as exc:
-            raise SettingsError(f"The pause hotkey is not valid: {exc}.", "pause_hotkey") from None
+            check_hotkey(self.pause_hotkey, "pause hotkey")
+        except HotkeyError as exc:
+            raise SettingsError(str(exc), "pause_hotkey") from None
         if self.retention_days is not None and not 1 <= self.retention_days <= MAX_RETENTION_DAYS:
             raise SettingsError(
                 f"The retention must be between 1 and {MAX_RETENTION_DAYS} days, "
@@ -187,12 +187,17 @@ _EXPECTED = {
 }
 
 
-def from_document(doc: Any, where: str) -> Settings:
+def from_document(doc: Any, where: str, notices: list[str] | None = None) -> Settings:
     """Settings from a parsed settings file, checked field by field.
+
+    A saved pause hotkey that cannot serve (saved by an older Overt, or edited by hand)
+    falls back to the default rather than stopping every recording; ``notices`` gets the
+    sentence that says so.
 
     Args:
         doc: the parsed JSON.
         where: how to name the file in sentences.
+        notices: where sentences about values that were replaced go.
 
     Raises:
         SettingsError: a wrong version, an unknown field, or a bad value (naming the field).
@@ -223,6 +228,12 @@ def from_document(doc: Any, where: str) -> Settings:
         values[name] = float(value) if types[name] == "float" else value
     settings = Settings(**values)
     try:
+        check_hotkey(settings.pause_hotkey, "saved pause hotkey")
+    except HotkeyError as exc:
+        settings.pause_hotkey = DEFAULT_PAUSE_HOTKEY
+        if notices is not None:
+            notices.append(f"{exc} Overt uses {DEFAULT_PAUSE_HOTKEY} until you choose another.")
+    try:
         settings.check()
     except SettingsError as exc:
         reason = str(exc)
@@ -234,8 +245,10 @@ def from_document(doc: Any, where: str) -> Settings:
     return settings
 
 
-def load(home: Path) -> Settings:
+def load(home: Path, notices: list[str] | None = None) -> Settings:
     """The saved settings, or the defaults when there are none.
+
+    ``notices`` gets a sentence for each saved value replaced by its default (from_document).
 
     Raises:
         SettingsError: the file is unreadable, malformed, from a newer Overt, or has a bad
@@ -250,7 +263,7 @@ def load(home: Path) -> Settings:
         raise SettingsError(
             f"The settings file {path} cannot be read; delete it to go back to the defaults."
         ) from None
-    return from_document(doc, str(path))
+    return from_document(doc, str(path), notices)
 
 
 def save(home: Path, settings: Settings) -> None:

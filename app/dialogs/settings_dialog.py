@@ -164,6 +164,10 @@ class SettingsDialog(QDialog):
         self.titles.setChecked(s.window_titles)
         self.hotkey = QLineEdit(s.pause_hotkey)
         self.hotkey.setPlaceholderText("e.g. ctrl+alt+shift+p")
+        self.hotkey.setToolTip(
+            "Ctrl, alt or super plus one key, and not a shortcut apps or the desktop use "
+            "(such as ctrl+c or alt+tab)"
+        )
         form = QFormLayout()
         form.addRow(self._label(""), self.mouse)
         form.addRow(self._label(""), self.keys)

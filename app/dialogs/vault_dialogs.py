@@ -25,6 +25,7 @@ from app.qt.widgets import (
     QVBoxLayout,
     QWidget,
 )
+from recorder.capture.hotkey import hotkey_label
 from storage import StorageError, UnlockedVault, Vault
 
 WELCOME = (
@@ -42,11 +43,6 @@ WELCOME = (
     "or keeps anything unencrypted on disk. Only you can read your vault: if you forget "
     "the passphrase, nobody can recover it.</p>"
 )
-
-
-def hotkey_label(chord: str) -> str:
-    """A chord as keyboards print it: 'ctrl+alt+shift+p' -> 'Ctrl+Alt+Shift+P'."""
-    return "+".join(k.upper() if len(k) == 1 else k.capitalize() for k in chord.split("+"))
 
 
 def welcome_text(home: Path) -> str:

@@ -60,11 +60,14 @@ class ConsentFlow:
         """
         if not self.idle() or self.vault.open() is None:
             return None
+        notices: list[str] = []
         try:
-            settings = settings_file.load(self.home)
+            settings = settings_file.load(self.home, notices)
         except settings_file.SettingsError as exc:
             self.windows.error(str(exc))
             return None
+        for notice in notices:
+            self.windows.announce("Overt: the pause hotkey was reset", notice)
         study: Study | None = None
         if settings.study_path and not without_study:
             try:

@@ -67,6 +67,7 @@ class SessionControl(QObject):
         if record is None or self.state.state != "idle":
             return
         self.state.start_requested()
+        self.state.hotkey = str(record.get("scope", {}).get("pause_hotkey") or "")
         self.changed.emit()
         self.controller.start(record)
 

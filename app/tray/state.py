@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from app.core.formatting import format_duration
+from recorder.capture.hotkey import hotkey_label
 
 #: Why capture paused, as said after "Paused".
 BY_YOU = "by you"
@@ -56,6 +57,7 @@ class TrayState:
         task: the instruction of the task episode open now (None when none is open; "" for
             one the new-task hotkey opened and nobody has named yet).
         tasks_done: how many task episodes this session has ended (done, failed or replaced).
+        hotkey: the pause hotkey of the session being recorded ("" when none is).
         clock: monotonic seconds (a fake in tests).
     """
 
@@ -68,6 +70,7 @@ class TrayState:
     study: str = ""
     task: str | None = None
     tasks_done: int = 0
+    hotkey: str = ""
     _since: float | None = field(default=None, init=False)
     _until: float | None = field(default=None, init=False)
 
@@ -183,7 +186,10 @@ class TrayState:
         return "Not recording"
 
     def tooltip(self) -> str:
-        """The tray icon's tooltip."""
+        """The tray icon's tooltip: what Overt does, and while it records, the pause hotkey."""
+        if self.hotkey and self.state in ("recording", "paused"):
+            verb = "resume" if self.state == "paused" else "pause"
+            return f"Overt: {self.status()} · {hotkey_label(self.hotkey)} to {verb}"
         return f"Overt: {self.status()}"
 
     def menu(self) -> dict[str, MenuItem]:

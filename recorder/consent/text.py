@@ -14,14 +14,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from recorder.capture.hotkey import hotkey_label
+from recorder.consent.record import DEFAULT_PAUSE_HOTKEY
 from storage.text_reach import REACHES
 from storage.typed_text import REMOVED
 
 #: 2: the withdrawal line names the menu entry, no backticks; 3: what each removal reaches;
 #: 4: task instructions and outcomes
 #: 5: removing a text in review also searches the screenshots
-#: 6: what "Never" reaches
-CONSENT_TEXT_VERSION = 6
+#: 6: what "Never" reaches; 7: which pause hotkey is active
+CONSENT_TEXT_VERSION = 7
 LANGUAGE = "en"
 
 #: What the person affirms, each every session, each ticked by the person (never pre-ticked).
@@ -67,6 +69,14 @@ def _duration(seconds: float | None) -> str:
     if minutes < 120:
         return f"{minutes:g} minutes, then it stops by itself"
     return f"{minutes / 60:g} hours, then it stops by itself"
+
+
+def _pause_line(scope: dict[str, Any]) -> str:
+    chord = scope.get("pause_hotkey") or DEFAULT_PAUSE_HOTKEY
+    return (
+        f"Pause or resume at any time from the tray icon's menu or with the hotkey "
+        f"{hotkey_label(chord)}."
+    )
 
 
 def describe(record: dict[str, Any]) -> list[Section]:
@@ -155,7 +165,7 @@ def describe(record: dict[str, Any]) -> list[Section]:
         Section("What this session records", tuple(captured)),
         Section("What it does not record", tuple(not_captured)),
         Section("Which apps", tuple(apps)),
-        Section("For how long", (_duration(scope.get("duration_s")),)),
+        Section("For how long", (_duration(scope.get("duration_s")), _pause_line(scope))),
         Section("Who gets the data", tuple(gets)),
         Section("Where it is kept", (keep,)),
         Section("Risks", RISKS),

@@ -15,7 +15,7 @@ from typing import Any
 from app.cli.support import CliError, vault_home
 from app.core import settings as settings_file
 from app.core.consent_drafting import draft_consent
-from recorder.capture.policy import parse_hotkey
+from recorder.capture.hotkey import HotkeyError, check_hotkey
 from recorder.consent.record import MAX_FPS, MAX_SESSION_S, ConsentScope
 from recorder.consent.study import Study, load_study
 from recorder.consent.text import STATEMENTS, affirm, render_text
@@ -66,7 +66,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-mouse", action="store_true", help="record no pointer input")
     parser.add_argument("--raw-moves", action="store_true", help="keep every pointer move")
     parser.add_argument("--idle-stop", metavar="S", type=float, help="stop after S s idle")
-    parser.add_argument("--pause-hotkey", help="pause/resume chord (default: Settings)")
+    parser.add_argument(
+        "--pause-hotkey",
+        help="pause/resume chord: ctrl, alt or super plus one key, not one apps or the desktop "
+        "use, e.g. ctrl+alt+shift+p (default: Settings)",
+    )
     parser.add_argument(
         "--task",
         metavar="INSTRUCTION",
@@ -95,9 +99,9 @@ def scope_from_args(
     base = (settings if settings is not None else settings_file.Settings()).scope()
     if args.pause_hotkey is not None:
         try:
-            parse_hotkey(args.pause_hotkey)
-        except ValueError as error:
-            raise CliError(f"The pause hotkey is not valid: {error}.") from None
+            check_hotkey(args.pause_hotkey, "pause hotkey")
+        except HotkeyError as error:
+            raise CliError(str(error)) from None
     if args.idle_stop is not None and args.idle_stop <= 0:
         raise CliError("The idle stop must be a positive number of seconds.")
     text_mode = base.effective_text_mode if args.text is None else args.text
@@ -128,10 +132,14 @@ def load_settings(home: Path) -> settings_file.Settings:
         CliError: the settings file cannot be used; nothing is recorded, since it may hold
             apps the person never wants recorded.
     """
+    notices: list[str] = []
     try:
-        return settings_file.load(home)
+        settings = settings_file.load(home, notices)
     except settings_file.SettingsError as error:
         raise CliError(f"{error} Nothing was recorded.") from None
+    for notice in notices:
+        print(notice, file=sys.stderr)
+    return settings
 
 
 def check_numbers(args: argparse.Namespace) -> None:

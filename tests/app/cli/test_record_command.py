@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -267,3 +268,23 @@ def test_a_replaced_vault_key_records_nothing(
     assert "will not record into it" in err
     assert "Traceback" not in err
     assert list((home / "sessions").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("spec", "words"),
+    [("p", "needs ctrl, alt or super"), ("ctrl+banana", "not a key"), ("ctrl+c", "copy")],
+)
+def test_an_unusable_pause_hotkey_flag_is_one_sentence(spec: str, words: str) -> None:
+    with pytest.raises(CliError, match=re.escape(f"The pause hotkey {spec!r} ") + f".*{words}"):
+        record.scope_from_args(parse("--i-consent", "--pause-hotkey", spec))  # type: ignore[arg-type]
+
+
+def test_a_bad_saved_pause_hotkey_records_with_the_default_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / FILE).write_text('{"version": 2, "pause_hotkey": "p"}')
+    settings = record.load_settings(tmp_path)
+    assert settings.scope().pause_hotkey == "ctrl+alt+shift+p"
+    err = capsys.readouterr().err
+    assert err.startswith("The saved pause hotkey 'p' needs ctrl, alt or super")
+    assert err.count("\n") == 1

@@ -105,7 +105,7 @@ def test_bad_values_are_one_sentence_and_nothing_is_written(qtbot: QtBot, tmp_pa
     dialog = open_dialog(qtbot, tmp_path)
     dialog.hotkey.setText("ctrl+")
     press_ok(dialog)
-    assert dialog.error.text().startswith("The pause hotkey is not valid")
+    assert dialog.error.text().startswith("The pause hotkey 'ctrl+'")
     assert dialog.isVisible()
     dialog.hotkey.setText("ctrl+alt+p")
     dialog.allow.setText("signal")

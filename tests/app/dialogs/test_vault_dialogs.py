@@ -141,10 +141,10 @@ def test_the_welcome_says_what_overt_does_and_where_the_pause_hotkey_is(
 ) -> None:
     home = tmp_path / "vault"
     home.mkdir()
-    save(home, Settings(pause_hotkey="ctrl+alt+f9"))
+    save(home, Settings(pause_hotkey="ctrl+alt+shift+f9"))
     dialog = FirstRunDialog(home, create=cheap_create, detect_caps=lambda: None)
     qtbot.add_widget(dialog)
     shown = " ".join(label.text() for label in dialog.findChildren(QLabel))
-    assert "Ctrl+Alt+F9" in shown
+    assert "Ctrl+Alt+Shift+F9" in shown
     for words in ("Record…", "solid red disc", "hollow ring", "Create your vault"):
         assert words in shown, words

@@ -173,3 +173,16 @@ def test_task_entries_follow_the_open_task() -> None:
     assert not tray.menu()["new_task"].enabled
     with pytest.raises(TransitionError):
         tray.task_started("not while idle")
+
+
+def test_the_tooltip_names_the_active_pause_hotkey() -> None:
+    tray = TrayState(clock=FakeClock())
+    tray.start_requested()
+    tray.hotkey = "ctrl+alt+shift+o"
+    tray.started("s1")
+    assert tray.tooltip().endswith(" · Ctrl+Alt+Shift+O to pause")
+    tray.pause(BY_HOTKEY)
+    assert tray.tooltip().endswith(" · Ctrl+Alt+Shift+O to resume")
+    tray.resume()
+    tray.stop_requested()
+    assert "Ctrl+Alt+Shift+O" not in tray.tooltip()

@@ -1,9 +1,20 @@
-"""The pause hotkey gate: the chord is recognised and none of its keys get through."""
+"""The pause hotkey gate: the chord is recognised and none of its keys get through; and the
+check that a chord can serve as a hotkey."""
 
 from __future__ import annotations
 
-from recorder.capture.hotkey import GateItem, HotkeyGate
+import pytest
+
+from recorder.capture.hotkey import (
+    GateItem,
+    HotkeyError,
+    HotkeyGate,
+    check_hotkey,
+    hotkey_label,
+)
 from recorder.capture.keys import MODIFIER_OF
+from recorder.capture.task_hotkeys import DEFAULT_TASK_HOTKEYS
+from recorder.consent.record import DEFAULT_PAUSE_HOTKEY
 
 
 class Keys:
@@ -84,3 +95,56 @@ def test_held_items_are_released_after_max_hold() -> None:
     released, fired = gate.offer(late)
     assert [r.payload for r in released] == ["ctrl down", "move"]
     assert not fired
+
+
+@pytest.mark.parametrize(
+    ("spec", "words"),
+    [
+        ("p", "needs ctrl, alt or super"),
+        ("shift+a", "needs ctrl, alt or super"),
+        ("ctrl+banana", "'banana', which is not a key"),
+        ("ctrl+", "one key joined by '+'"),
+        ("ctrl+alt", "one key joined by '+'"),
+        ("ctrl+c", "ctrl+c is used for copy"),
+        ("control+v", "ctrl+v is used for paste"),
+        ("ctrl+z", "undo"),
+        ("ctrl+w", "close a tab"),
+        ("ctrl+b", "apps use ctrl with a letter"),
+        ("alt+tab", "switching windows"),
+        ("alt+f4", "closing the window"),
+        ("ctrl+alt+del", "ctrl+alt+delete is used for the system's security screen"),
+        ("ctrl+alt+f2", "text console"),
+        ("alt+f", "opens apps' menus"),
+        ("super+l", "the desktop uses super"),
+        ("win+shift+s", "the desktop uses super"),
+    ],
+)
+def test_unusable_hotkeys_are_refused_in_one_sentence(spec: str, words: str) -> None:
+    with pytest.raises(HotkeyError) as caught:
+        check_hotkey(spec, "pause hotkey")
+    message = str(caught.value)
+    assert words in message
+    assert message.startswith(f"The pause hotkey {spec!r} ")
+    assert message.count(". ") == 0
+    assert message.endswith(".")
+
+
+@pytest.mark.parametrize(
+    ("spec", "chord"),
+    [
+        ("ctrl+alt+shift+p", ({"ctrl", "alt", "shift"}, "p")),
+        ("Ctrl+Shift+P", ({"ctrl", "shift"}, "p")),
+        ("ctrl+alt+shift+escape", ({"ctrl", "alt", "shift"}, "esc")),
+        ("ctrl+super+f9", ({"ctrl", "super"}, "f9")),
+        ("alt+f9", ({"alt"}, "f9")),
+        ("ctrl+alt+home", ({"ctrl", "alt"}, "home")),
+    ],
+)
+def test_usable_hotkeys_pass(spec: str, chord: tuple[set[str], str]) -> None:
+    assert check_hotkey(spec) == (frozenset(chord[0]), chord[1])
+
+
+def test_the_default_and_task_hotkeys_are_usable() -> None:
+    for spec in (DEFAULT_PAUSE_HOTKEY, *DEFAULT_TASK_HOTKEYS.values()):
+        check_hotkey(spec)
+    assert hotkey_label("ctrl+alt+shift+p") == "Ctrl+Alt+Shift+P"

@@ -74,3 +74,10 @@ def test_text_says_what_the_never_list_reaches_and_what_it_cannot() -> None:
     assert "no clicks, scrolls or keys you make in them" in full
     assert "title bar and borders included" in full
     assert "Beyond reach: their names or titles shown elsewhere (a taskbar" in full
+
+
+def test_text_names_the_active_pause_hotkey() -> None:
+    assert "with the hotkey Ctrl+Alt+Shift+P." in render_text(draft())
+    assert "with the hotkey Ctrl+Alt+Shift+F9." in render_text(
+        draft(pause_hotkey="ctrl+alt+shift+f9")
+    )
