@@ -213,9 +213,6 @@ def test_the_drag_keeps_both_monitors(recorded: Recorded) -> None:
     assert [name for name, _ in calls] == ["pyautogui.moveTo", "pyautogui.dragTo"]
 
 
-# Issue 15's "clicks labelled with the wrong window": the `windows` change to the recorder
-# fixes it; until it is on main, a click that moves focus keeps the old window's label.
-@pytest.mark.xfail(reason="a focus-moving click is labelled with the old window", strict=False)
 def test_clicks_are_labelled_with_their_window(recorded: Recorded) -> None:
     clicks = {
         (s["action"]["x_px"], s["action"]["y_px"]): (s["window"] or {}).get("app")

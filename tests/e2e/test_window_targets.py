@@ -97,9 +97,10 @@ def record(x_display: XDisplay, xdo: XDoTool, apps: dict[str, App]) -> Run:
         click_and_type("Keepassxc", "secret")
         time.sleep(0.3)
         # keys right after a click away from a never-record app are dropped until the focus
-        # report confirms they go elsewhere (fail closed): a person's pause, then typing
+        # report confirms they go elsewhere, and a quarter second more (fail closed): a
+        # person's pause, then typing
         click_and_type("Alpha")
-        time.sleep(0.3)
+        time.sleep(0.8)
         xdo.type("back in alpha")
         time.sleep(0.3)
         for turn in range(8):  # issue 15: clicks that move the focus, alternating
