@@ -239,9 +239,10 @@ class Recorder:
         """Close the open episode: "success", "failure" or "abandoned" (None if none open)."""
         return self._task_log().end(outcome)
 
-    def set_task_instruction(self, instruction: str) -> None:
-        """Give the open episode its instruction (the new-task hotkey opens one without)."""
-        self._task_log().set_instruction(instruction)
+    def set_task_instruction(self, instruction: str, study_task_id: str | None = None) -> None:
+        """Give the open episode its instruction (the new-task hotkey opens one without),
+        and its study task id when it is one of the study's tasks."""
+        self._task_log().set_instruction(instruction, study_task_id)
 
     def current_task(self) -> Episode | None:
         """The open episode, or None (also before the start and after the stop)."""

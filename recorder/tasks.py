@@ -81,16 +81,23 @@ class TaskLog:
                 return None
             return self._close(outcome, self._time(at))
 
-    def set_instruction(self, instruction: str) -> None:
-        """Give the open episode its instruction (a task hotkey opened it without one).
+    def set_instruction(self, instruction: str, study_task_id: str | None = None) -> None:
+        """Give the open episode its instruction (a task hotkey opened it without one), and
+        the study task it is, when the person chose one of the study's.
 
         Raises:
-            InvalidEpisodes: no episode is open, or the instruction is over its limit.
+            InvalidEpisodes: no episode is open, the instruction is over its limit, or the
+                study lists no such task.
         """
+        if study_task_id is not None and study_task_id not in self._task_ids:
+            raise InvalidEpisodes(f"The study has no task {study_task_id!r}.")
         with self._lock:
             if self._open is None:
                 raise InvalidEpisodes("No task is open.")
-            episode = episode_records.check_record({**self._open, "instruction": instruction})
+            named = {**self._open, "instruction": instruction}
+            if study_task_id is not None:
+                named["study_task_id"] = study_task_id
+            episode = episode_records.check_record(named)
             self._sink.put_episode(episode)
             self._open = episode
 

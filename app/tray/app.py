@@ -20,7 +20,6 @@ from typing import Any
 
 from app.core.studies import current_study
 from app.dialogs.consent_dialog import ConsentDialog
-from app.dialogs.new_task_dialog import TaskChoice
 from app.qt.core import QObject, QPoint, QTimer, Signal
 from app.qt.gui import QAction
 from app.qt.widgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
@@ -99,7 +98,7 @@ class TrayApp(QObject):
             idle=lambda: self.state.state == "idle",
             affirmed=self.session.start,
         )
-        self.tasks = TaskControl(self.state, self.session.controller, self._study_tasks, self)
+        self.tasks = TaskControl(self.state, self.session.controller, self)
         self.tasks.changed.connect(self.render)
         self.tasks.notice.connect(self.notify)
         self.tasks.problem.connect(self._windows.error)
@@ -225,17 +224,6 @@ class TrayApp(QObject):
         study, _problem = current_study(self.home)
         self.state.study = study.title if study else ""
         self.render()
-
-    def _study_tasks(self) -> tuple[list[TaskChoice], bool]:
-        """The joined study's tasks for New task…, and whether free text is allowed."""
-        study, _problem = current_study(self.home)
-        if study is None:
-            return [], True
-        tasks = [
-            TaskChoice(str(t.id), str(t.instruction), str(getattr(t, "hint", "") or ""))
-            for t in getattr(study, "tasks", ())
-        ]
-        return tasks, bool(getattr(study, "free_text_tasks", True))
 
     def _expired(self, report: ExpiryReport) -> None:
         self.notify("Overt deleted expired sessions", report.message())

@@ -10,7 +10,7 @@ episode at that moment, with no words yet, and the tray then asks for its instru
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from app.dialogs.new_task_dialog import NewTaskDialog, TaskChoice
@@ -26,14 +26,31 @@ ENDINGS = {"success": "done", "failure": "failed", "abandoned": "abandoned"}
 OUTCOME_OF_HOTKEY = {"done": "success", "failed": "failure"}
 
 
+def study_tasks(consent: Mapping[str, Any] | None) -> tuple[list[TaskChoice], bool]:
+    """The tasks the recording's study assigns, and whether free-text tasks are allowed.
+
+    Taken from the session's own consent record (what the recorder checks task ids
+    against), not the study joined now: recording without the study offers none.
+    """
+    study = consent.get("study") if isinstance(consent, Mapping) else None
+    if not isinstance(study, Mapping):
+        return [], True
+    tasks = [
+        TaskChoice(str(t["id"]), str(t.get("instruction", "")), str(t.get("start_hint") or ""))
+        for t in study.get("tasks") or []
+        if isinstance(t, Mapping) and isinstance(t.get("id"), str)
+    ]
+    rules = study.get("task_rules")
+    free_text = bool(rules.get("free_text", True)) if isinstance(rules, Mapping) else True
+    return tasks, free_text
+
+
 class TaskControl(QObject):
     """Starts and ends task episodes of the session being recorded.
 
     Attributes:
         state: the tray's state machine (its ``task`` is the open task's instruction).
         controller: runs the recorder; its ``recorder`` takes the task marks.
-        study_tasks: the joined study's tasks and whether free text is allowed (a callable,
-            so a study joined after start-up is seen).
         dialog: the New task… window while it is open.
 
     Signals:
@@ -50,13 +67,11 @@ class TaskControl(QObject):
         self,
         state: TrayState,
         controller: RecordingController,
-        study_tasks: Callable[[], tuple[list[TaskChoice], bool]] = lambda: ([], True),
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.state = state
         self.controller = controller
-        self.study_tasks = study_tasks
         self.dialog: NewTaskDialog | None = None
         controller.task_hotkey.connect(self.hotkey)
 
@@ -76,7 +91,7 @@ class TaskControl(QObject):
             return None
         if self.dialog is not None and self.dialog.isVisible():
             self.dialog.close()
-        tasks, free_text = self.study_tasks()
+        tasks, free_text = study_tasks(getattr(self.controller.recorder, "consent", None))
         self.dialog = NewTaskDialog(
             tasks, allow_free_text=free_text, current=current, naming=naming
         )
@@ -152,7 +167,7 @@ class TaskControl(QObject):
         if recorder is None:
             return False
         try:
-            recorder.set_task_instruction(instruction)
+            recorder.set_task_instruction(instruction, study_task_id)
         except Exception as exc:  # one sentence; the recording goes on
             log.exception("naming a task failed")
             self.problem.emit(f"The task could not be named: {exc}")

@@ -149,3 +149,26 @@ def test_tasks_reach_the_vault(tmp_path: Path) -> None:
         ("Send it", None),
     ]
     assert got[1]["t_end"] is not None
+
+
+class ListSink:
+    """Only what TaskLog writes to: the episode records, in order."""
+
+    def __init__(self) -> None:
+        self.episodes: list[dict[str, Any]] = []
+
+    def put_episode(self, record: dict[str, Any]) -> None:
+        self.episodes.append(dict(record))
+
+
+def test_a_hotkey_task_named_as_one_of_the_study_tasks_keeps_its_id() -> None:
+    from recorder.tasks import TaskLog
+
+    sink = ListSink()
+    log = TaskLog(sink, lambda: 1.0, {"t1"})  # type: ignore[arg-type]
+    log.new("", at=0.5)  # what the new-task hotkey does
+    with pytest.raises(InvalidEpisodes, match="no task 't9'"):
+        log.set_instruction("Find a flight", "t9")
+    log.set_instruction("Find the cheapest flight", "t1")
+    (episode,) = eps.fold(sink.episodes)
+    assert (episode["instruction"], episode["study_task_id"]) == ("Find the cheapest flight", "t1")

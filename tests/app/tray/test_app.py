@@ -95,7 +95,7 @@ class FakeRecorder:
     def current_task(self) -> dict[str, Any] | None:
         return self.open_task
 
-    def set_task_instruction(self, instruction: str) -> None:
+    def set_task_instruction(self, instruction: str, study_task_id: str | None = None) -> None:
         assert self.open_task is not None
         self.task_marks.append(("named", instruction))
         self.open_task["instruction"] = instruction
