@@ -92,7 +92,11 @@ class ActionDeriver:
         if event["kind"] == "key":
             return self._key(event)
         if event["kind"] == "window":
+            # A press in progress stays: it is often what activated the window, and the
+            # change can be seen between its press and its release.
+            presses = dict(self._presses)
             out = self.flush()
+            self._presses = presses
             self._window_seq = event["seq"]
             return out
         if event["kind"] == "marker" and event["what"] in ("pause", "outside_scope_start", "stop"):

@@ -160,6 +160,20 @@ def test_window_change_ends_runs_and_sets_window_seq() -> None:
     assert [(a["kind"], a["window_seq"]) for a in actions] == [("type", 0), ("click", 7)]
 
 
+def test_a_click_that_activates_a_window_is_still_a_click() -> None:
+    """The press activates the window under it, and the window change is seen between the
+    press and the release: the click is kept, in the window it activated."""
+    s = Stream()
+    s.add("window", app="a", title="", pid=None, x=0, y=0, w=1, h=1, wid=1)
+    s.add("button", button="left", down=True, x=800, y=180)
+    s.add("window", app="b", title="", pid=None, x=0, y=0, w=1, h=1, wid=2)
+    s.add("button", button="left", down=False, x=800, y=180)
+    actions = derive(s)
+    assert [(a["kind"], a["x"], a["events"], a["window_seq"]) for a in actions] == [
+        ("click", 800, [1, 3], 2)
+    ]
+
+
 def test_keys_mode_runs_have_no_text_but_link_events() -> None:
     s = Stream()
     for name in "abc":
