@@ -9,6 +9,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from PIL import Image
 
+from storage import elements as element_records
 from storage import episodes as episode_records
 from storage.episodes import Episode
 from storage.errors import CorruptData, InvalidEpisodes, StorageError
@@ -181,6 +182,19 @@ class SessionReader:
         for e in self.events():
             end = max(end, float(e.get("t", 0.0)))
         return end
+
+    def element_records(self) -> list[dict[str, Any]]:
+        """The stored element records as written (storage/elements.py); [] for a session
+        recorded before elements were (its key record names no elements stream)."""
+        if "elements" not in self.record.streams:
+            return []
+        return [records_io.loads_dict(r, self._what("elements")) for r in self._records("elements")]
+
+    def elements(self) -> dict[int, dict[str, Any]]:
+        """Action seq -> the UI element it was on, ``{role, name, description, states,
+        bounds, path, selected, app}``, or ``{"missing": reason}`` when the platform could
+        not say (a drag's also has ``end``). Actions without an entry had no lookup."""
+        return element_records.by_action(self.element_records())
 
     def redactions(self) -> list[dict[str, Any]]:
         """The redaction log: kind, where, when; never the redacted content."""

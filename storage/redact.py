@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage import text_reach
+from storage import redact_elements, text_reach
 from storage.rewriter import Rewriter
 from storage.typed_text import action_chars, mark_removed
 
@@ -119,6 +119,7 @@ def events(rw: Rewriter, seqs: range) -> int:
     rw.write_records("events", keep)
     if len(keep_acts) != len(acts):
         rw.write_records("actions", keep_acts)
+        redact_elements.keep_actions(rw, {a["seq"] for a in keep_acts if "seq" in a})
     rw.commit(
         {
             "kind": "events",

@@ -28,7 +28,7 @@ from storage.format.files import disk_errors, shred
 from storage.format.lock import Lock
 from storage.format.stream import StreamContext, StreamWriter, Ticker
 
-STREAMS = ("consent", "events", "actions", "framemeta", "frames", "episodes", "stats")
+STREAMS = ("consent", "events", "actions", "elements", "framemeta", "frames", "episodes", "stats")
 FLUSH_AFTER = 0.5  # seconds a record may wait in memory before it is sealed and written
 TICK = 0.1
 SYNC_EVERY = 1.0  # fsync period (power-loss durability)
@@ -85,7 +85,7 @@ class SessionWriter:
         self._failed: Exception | None = None
         self._closed = False
         self._stats: dict[str, Any] = {}
-        self._counts = {"events": 0, "actions": 0, "frames": 0}
+        self._counts = {"events": 0, "actions": 0, "elements": 0, "frames": 0}
         self._frames_planned = 0
         self._consent_chunks = 0
         self._planner = frames.FramePlanner()
@@ -113,7 +113,7 @@ class SessionWriter:
             consent_stream.append(records_io.dumps(consent))
             consent_stream.close(final=True)
             self._consent_chunks = consent_stream.chunks
-            for name in ("events", "actions", "framemeta", "frames", "episodes"):
+            for name in ("events", "actions", "elements", "framemeta", "frames", "episodes"):
                 self._streams[name] = self._open(name)
             keyrecord.write_first(session_dir, self._sealed())
             self._write_summary("recording")
@@ -140,6 +140,11 @@ class SessionWriter:
     def append_action(self, action: dict[str, Any]) -> int:
         """Store one action; assigns and returns ``action["seq"]``."""
         return self._append("actions", action)
+
+    def append_element(self, element: dict[str, Any]) -> int:
+        """Store the UI element of one action (``{"action": seq, "element": ..., "end"?}``,
+        the shape recorder/capture/grounding.py writes); assigns and returns its seq."""
+        return self._append("elements", element)
 
     def _append(self, name: str, record: dict[str, Any]) -> int:
         with self._lock:

@@ -22,7 +22,8 @@ from storage.format.files import disk_errors, fsync_dir, shred, write_atomic
 from storage.format.header import HEADER, FileHeader
 
 MAGIC = b"OVRTKEYS"
-#: Version 2 names an ``episodes`` stream; a record without one is still written as version 1,
+#: Version 2 names an ``episodes`` or ``elements`` stream; a record without either is still
+#: written as version 1,
 #: so an older Overt (which would not redact or delete what it does not know) refuses only the
 #: sessions it cannot handle whole (FORMAT.md sections 4 and 10).
 VERSION = 2
@@ -144,8 +145,9 @@ def seal_record(
 
 
 def record_version(rec: KeyRecord) -> int:
-    """The version a key record is written as: 2 once it names an episodes stream, else 1."""
-    return 2 if "episodes" in rec.streams else 1
+    """The version a key record is written as: 2 once it names an episodes or elements
+    stream, else 1."""
+    return 2 if "episodes" in rec.streams or "elements" in rec.streams else 1
 
 
 def open_record(
