@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from recorder.capture.frames import FrameService
+from recorder.capture.grounding import Grounding
 from recorder.capture.memory import keep_large_blocks_unmapped, reuse_image_blocks
 from recorder.capture.pipeline import Pipeline
 from recorder.capture.policy import Policy
@@ -23,6 +24,7 @@ from recorder.capture.session_sink import SessionSink
 from recorder.capture.task_hotkeys import DEFAULT_TASK_HOTKEYS, OUTCOME_OF, parse_task_hotkeys
 from recorder.consent.record import scope_from_consent
 from recorder.errors import NotReady, RecorderError
+from recorder.platform.accessibility.element import ElementSource
 from recorder.platform.backend import Backend
 from recorder.platform.guards import GuardWatcher, InputGuard, default_guards
 from recorder.tasks import TaskLog
@@ -57,6 +59,8 @@ class Recorder:
         consent: the session's consent record; its ``scope`` decides what is captured.
         backend: the platform's sources.
         clock: monotonic clock (seconds); wall: Unix time.
+        elements: builds the platform's accessibility source (``platform_source``) to record
+            the UI element of each action; None records no elements.
     """
 
     def __init__(
@@ -72,6 +76,7 @@ class Recorder:
         guards: list[InputGuard] | None = None,
         task_hotkeys: Mapping[str, str] | None = None,
         on_task_hotkey: Callable[[str, str | None], None] | None = None,
+        elements: Callable[[], ElementSource] | None = None,
     ) -> None:
         self.consent = consent
         self.scope = scope_from_consent(consent)
@@ -87,6 +92,7 @@ class Recorder:
         self._frame_options = frame_options or {}
         self._reorder_s = reorder_s
         self._guards = guards
+        self._elements = elements
         self.guard_watcher: GuardWatcher | None = None
         self._stop_requested = threading.Event()
         self._stop_reason = "stopped"
@@ -139,6 +145,11 @@ class Recorder:
                 clock=self.clock,
                 **self._frame_options,
             )
+        grounding = None
+        if self._elements is not None and (self.scope.mouse or self.scope.keys):
+            grounding = Grounding(
+                self._elements, self.sink, self.scope, t0=self.t0, clock=self.clock
+            )
         self.pipeline = Pipeline(
             self.raw,
             self.sink,
@@ -151,6 +162,7 @@ class Recorder:
             policy=Policy(self.scope),
             clock=self.clock,
             reorder_s=self._reorder_s,
+            grounding=grounding,
             task_hotkeys=self.task_hotkeys,
             on_task_hotkey=self._task_hotkey,
         )
@@ -331,10 +343,15 @@ class Recorder:
                             "drops_by_source": dict(self.raw.dropped),
                             "input_guards": self.input_guards(),
                         }
+                        | self._element_stats()
                     )
                 sink.close(state)
             self.state = "stopped"
             return summary
+
+    def _element_stats(self) -> dict[str, Any]:
+        grounding = self.pipeline.grounding if self.pipeline is not None else None
+        return {"elements": grounding.to_dict()} if grounding is not None else {}
 
     def input_guards(self) -> list[str]:
         """The sensitive-input guards this session had: "title", then focused-field ones."""

@@ -46,7 +46,7 @@ class ActionFrames:
         frames: the frame service, or None when frames are out of scope (actions are then
             written at once, without frames).
         clock: the monotonic clock.
-        on_written: called after each action is written (the pipeline counts them).
+        on_written: called with each action after it is written (with its seq).
     """
 
     def __init__(
@@ -54,7 +54,7 @@ class ActionFrames:
         sink: SessionSink,
         frames: FrameService | None,
         clock: Callable[[], float],
-        on_written: Callable[[], None] = lambda: None,
+        on_written: Callable[[Action], None] = lambda action: None,
     ) -> None:
         self._sink = sink
         self._frames = frames
@@ -109,7 +109,7 @@ class ActionFrames:
             action["frame_after"] = head.after.index if head.after else None
             # The sink takes storage's SessionWriter's plain dict; it assigns seq in place.
             action["seq"] = self._sink.append_action(cast(dict[str, Any], action))
-            self._on_written()
+            self._on_written(action)
 
     def forget_unclaimed(self, now: float) -> None:
         """Forget the frames of events no action claimed in time (a press cut short...)."""

@@ -30,6 +30,7 @@ from recorder.capture.gate import (
     WriteHeldMove,
     WriteWindow,
 )
+from recorder.capture.grounding import Grounding
 from recorder.capture.hotkey import GateItem
 from recorder.capture.keys import KeyInfo, KeyTracker, TrackedKey
 from recorder.capture.policy import Policy, WindowInfo
@@ -64,7 +65,7 @@ from recorder.capture.targets import WindowTargets
 from recorder.capture.task_hotkeys import HotkeyChain
 from recorder.capture.thinning import MoveThinner
 from recorder.consent.record import ConsentScope
-from storage.format.records import Event, MarkerWhat, MoveEvent
+from storage.format.records import Action, Event, MarkerWhat, MoveEvent
 
 KeyResolver = Callable[[Any], KeyInfo | None]
 ButtonNamer = Callable[[Any], str]
@@ -101,6 +102,7 @@ class Pipeline:
         resolve_key: turns a platform key object into a KeyInfo (None to ignore it).
         t0, wall0: the session's monotonic start and the matching Unix time.
         reorder_s: how long input is held back so late-seen window changes sort first.
+        grounding: looks up the element of each action (None: no elements recorded).
     """
 
     def __init__(
@@ -119,6 +121,7 @@ class Pipeline:
         reorder_s: float = 0.03,
         task_hotkeys: Mapping[str, str] | None = None,
         on_task_hotkey: Callable[[str, float], None] | None = None,
+        grounding: Grounding | None = None,
     ) -> None:
         self.raw = raw
         self.sink = sink
@@ -131,6 +134,7 @@ class Pipeline:
         self.wall0 = wall0
         self.clock = clock
         self.reorder_s = reorder_s
+        self.grounding = grounding
         self.text_mode = scope.effective_text_mode
         self.stats = PipelineStats()
         self.thinner: MoveThinner[MoveEvent] = MoveThinner(scope.move_hz)
@@ -159,6 +163,8 @@ class Pipeline:
         return self.gate.sensitive
 
     def start(self) -> None:
+        if self.grounding is not None:
+            self.grounding.start()
         self._thread.start()
 
     def pause(self) -> None:
@@ -196,6 +202,7 @@ class Pipeline:
         held: collections.deque[InputItem] = collections.deque()
         context: list[ContextItem] = []
         next_house = 0.0
+        grounding = self.grounding
         while True:
             try:
                 item = get(timeout=0.01)
@@ -211,6 +218,8 @@ class Pipeline:
                     context.sort(key=lambda c: c.t)
                 else:
                     held.append(item)
+                    if grounding is not None:
+                        grounding.seen(item)  # a press is looked up now, not after the hold
             now = self.clock()
             self._release(held, context, now - self.reorder_s)
             if item is None or now >= next_house:
@@ -234,6 +243,8 @@ class Pipeline:
             self._write(record)
         self.actions.add(self.deriver.tick(t))
         self.actions.write_ready(now)
+        if self.grounding is not None:
+            self.grounding.tick(now, self.gate.paused)
         self._report_drops(t)
         self.actions.forget_unclaimed(now)
 
@@ -252,6 +263,8 @@ class Pipeline:
         self._report_drops(t)
         self._marker("stop", t)
         self.actions.finish(FINISH_WAIT_S)
+        if self.grounding is not None:
+            self.grounding.finish()
 
     # --- items -----------------------------------------------------------------------------
 
@@ -354,9 +367,9 @@ class Pipeline:
         self._write_held_move()
         if isinstance(item, RawButton):
             name = self.button_name(item.button)
-            self._write(button_event(t, wall, name, bool(item.down), x, y), t_abs)
+            self._write(button_event(t, wall, name, bool(item.down), x, y), t_abs, item)
         else:
-            self._write(scroll_event(t, wall, x, y, int(item.dx), int(item.dy)), t_abs)
+            self._write(scroll_event(t, wall, x, y, int(item.dx), int(item.dy)), t_abs, item)
 
     def _key(self, t_abs: float, tracked: TrackedKey) -> None:
         if self.text_mode == "none" or self._suppressed(t_abs):
@@ -400,10 +413,12 @@ class Pipeline:
     ) -> None:
         self._write(marker_event(t, self.wall0 + t, what, note=note, guard=guard))
 
-    def _write(self, record: Event, t_abs: float | None = None) -> None:
-        """Write an event; ``t_abs`` (input only) lets it ask for its action's frames."""
+    def _write(self, record: Event, t_abs: float | None = None, item: object = None) -> None:
+        """Write an event; ``t_abs`` (input only) lets it ask for its action's frames and
+        ``item`` (pointer input) names the raw item its element was asked for with."""
         starts = ends = False
-        if self.frames is not None and t_abs is not None:
+        grounding = self.grounding
+        if (self.frames is not None or grounding is not None) and t_abs is not None:
             starts = self.deriver.starts_action(record)
             ends = self.deriver.ends_action(record)
         # The sink takes storage's SessionWriter's plain dict; it assigns seq in place.
@@ -413,7 +428,11 @@ class Pipeline:
         self.stats.by_kind[record["kind"]] = self.stats.by_kind.get(record["kind"], 0) + 1
         if t_abs is not None:
             self.actions.event_written(seq, t_abs, starts=starts, ends=ends)
+        if grounding is not None:
+            grounding.event_written(record, item, starts=starts)
         self.actions.add(self.deriver.feed(record))
 
-    def _count_action(self) -> None:
+    def _count_action(self, action: Action) -> None:
         self.stats.actions += 1
+        if self.grounding is not None:
+            self.grounding.action_written(action)

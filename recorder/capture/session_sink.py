@@ -23,6 +23,9 @@ class SessionSink(Protocol):
 
     def append_action(self, action: dict[str, Any]) -> int: ...
 
+    def append_element(self, element: dict[str, Any]) -> int:
+        """Store the element record of one action (``{"action": seq, "element": ...}``)."""
+
     def append_frame(
         self,
         pixels: bytes | bytearray | memoryview,

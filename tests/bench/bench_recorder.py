@@ -61,6 +61,7 @@ class CountingSink:
     def __init__(self) -> None:
         self.events = 0
         self.actions = 0
+        self.elements = 0
         self.frames = 0
         self.lock = threading.Lock()
 
@@ -71,6 +72,10 @@ class CountingSink:
     def append_action(self, action: dict[str, Any]) -> int:
         self.actions += 1
         return self.actions - 1
+
+    def append_element(self, element: dict[str, Any]) -> int:
+        self.elements += 1
+        return self.elements - 1
 
     def append_frame(self, pixels: Any, size: Any, meta: Any, pixel_format: str = "BGRX") -> int:
         with self.lock:

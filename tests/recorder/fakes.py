@@ -45,6 +45,7 @@ class MemorySink:
         self.events: list[dict[str, Any]] = []
         self.actions: list[dict[str, Any]] = []
         self.episodes: list[dict[str, Any]] = []  # every version put, in order
+        self.elements: list[dict[str, Any]] = []
         self.frames: list[dict[str, Any]] = []
         self.pixels: dict[int, bytes] = {}
         self.stats: dict[str, Any] = {}
@@ -65,6 +66,12 @@ class MemorySink:
             action["seq"] = len(self.actions)
             self.actions.append(dict(action))
             return action["seq"]
+
+    def append_element(self, element: dict[str, Any]) -> int:
+        with self._lock:
+            element["seq"] = len(self.elements)
+            self.elements.append(dict(element))
+            return element["seq"]
 
     def append_frame(
         self,

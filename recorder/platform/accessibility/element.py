@@ -27,6 +27,7 @@ QUEUED_TOO_LONG = "queued too long"
 DROPPED = "dropped"
 AMBIGUOUS = "overlapping windows"
 FAILED = "lookup failed"
+NOT_LOOKED_UP = "not looked up"  # the action's start was not asked about in time
 REASONS = (
     NO_BUS,
     NOT_ACCESSIBLE,
@@ -37,6 +38,7 @@ REASONS = (
     QUEUED_TOO_LONG,
     DROPPED,
     FAILED,
+    NOT_LOOKED_UP,
 )
 
 #: The states an element reports (others are dropped: they say little about an action).
@@ -60,9 +62,11 @@ class ElementRecord(TypedDict):
         bounds: [x, y, width, height] in global screen pixels, or None.
         path: application > window > ... > element, role and name per level (bounded).
         selected: for menus, lists and combo boxes, the selected item (role and name).
+        app: the application's name on the accessibility bus, None when missing.
         missing_reason: None for an element, else one of REASONS.
         lookup_ms: how long the lookup took.
-        lag_ms: how long after the action the lookup started (queueing).
+        lag_ms: how long after the action the lookup started (queueing); negative when the
+            pointer rested on the element before the action and that lookup answered for it.
     """
 
     role: str | None
@@ -72,6 +76,7 @@ class ElementRecord(TypedDict):
     bounds: list[int] | None
     path: list[PathStep]
     selected: PathStep | None
+    app: str | None
     missing_reason: str | None
     lookup_ms: float
     lag_ms: float
@@ -158,6 +163,7 @@ def to_record(answer: Element | Missing, lookup_ms: float, lag_ms: float = 0.0) 
         "bounds": None,
         "path": [],
         "selected": None,
+        "app": None,
         "missing_reason": None,
         "lookup_ms": round(lookup_ms, 3),
         "lag_ms": round(lag_ms, 3),
@@ -171,6 +177,7 @@ def to_record(answer: Element | Missing, lookup_ms: float, lag_ms: float = 0.0) 
     record["states"] = sorted(answer.states)
     record["bounds"] = list(answer.bounds) if answer.bounds is not None else None
     record["path"] = [{"role": level["role"], "name": level["name"]} for level in answer.path]
+    record["app"] = answer.app
     if answer.selected is not None:
         record["selected"] = {"role": answer.selected["role"], "name": answer.selected["name"]}
     return record

@@ -31,10 +31,13 @@ from recorder.platform.accessibility.element import (
 )
 
 QUEUE_SIZE = 64
-DEADLINE_S = 0.05
+DEADLINE_S = 0.1
+#: A lookup under a resting pointer holds up no action: it may take longer (a loaded
+#: machine answered GTK menus in 3-45 ms).
+REST_DEADLINE_S = 0.25
 MAX_LAG_S = 0.25
 #: Request kinds answered with the element at (x, y); the others ask for the focused one.
-POINT_KINDS = frozenset({"click", "double_click", "drag_start", "drag_end", "scroll"})
+POINT_KINDS = frozenset({"click", "double_click", "drag_start", "drag_end", "scroll", "hover"})
 FOCUS_KINDS = frozenset({"type", "hotkey", "focus"})
 
 
@@ -89,6 +92,7 @@ class ElementLookup:
         on_answer: called on the worker thread with each request and its record; it must
             not block for long (hand the record to the writer's queue).
         queue_size, deadline_s, max_lag_s: see the module docstring.
+        rest_deadline_s: the deadline of "hover" lookups (under a resting pointer).
         clock: the clock requests' ``t`` is on.
 
     Attributes:
@@ -104,11 +108,13 @@ class ElementLookup:
         deadline_s: float = DEADLINE_S,
         max_lag_s: float = MAX_LAG_S,
         clock: Callable[[], float] = time.monotonic,
+        rest_deadline_s: float = REST_DEADLINE_S,
     ) -> None:
         self._make_source = make_source
         self._on_answer = on_answer
         self._queue: queue.Queue[LookupRequest | None] = queue.Queue(queue_size)
         self._deadline_s = deadline_s
+        self._rest_deadline_s = max(deadline_s, rest_deadline_s)
         self._max_lag_s = max_lag_s
         self._clock = clock
         self._thread = threading.Thread(target=self._run, name="overt-elements", daemon=True)
@@ -170,7 +176,9 @@ class ElementLookup:
             self.late += 1
             return to_record(Missing(QUEUED_TOO_LONG), 0.0, lag_ms)
         try:
-            if request.kind in POINT_KINDS:
+            if request.kind == "hover":
+                answer = source.element_at(request.x, request.y, self._rest_deadline_s)
+            elif request.kind in POINT_KINDS:
                 answer = source.element_at(request.x, request.y, self._deadline_s)
             else:
                 answer = source.focused_element(self._deadline_s)
