@@ -5,8 +5,9 @@ one source and answers True (a password field or secure input has the keyboard),
 None (no information). They are best effort and fail safe: an exception in a probe counts as
 "no information" and never reaches capture, and the libraries they use are optional.
 
-- ``AtspiPasswordRole`` (Linux): the focused accessible's role is "password text" (AT-SPI
-  through PyGObject, if importable and the accessibility bus answers).
+- ``AtspiPasswordRole`` (Linux): the focused accessible's role is "password text", asked
+  over the accessibility bus by the same jeepney client element lookups use
+  (recorder/platform/accessibility/atspi.py), so it works in the shipped venv and bundle.
 - ``MacSecureInput`` (macOS): ``IsSecureEventInputEnabled()``, which password fields and
   terminals' "secure keyboard entry" turn on.
 - ``WindowsPasswordField`` (Windows): the focused control is an edit control with the
@@ -24,8 +25,16 @@ import threading
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from recorder.platform.accessibility.element import (
+    FAILED,
+    PASSWORD_ROLE,
+    TIMED_OUT,
+    Element,
+    Missing,
+)
+
 POLL_S = 0.1
-ATSPI_MAX_NODES = 400  # accessibles visited per look: a huge tree costs time, not correctness
+ATSPI_DEADLINE_S = 0.1  # one look at the focused field; past it, the last answer stands
 ES_PASSWORD = 0x0020
 GWL_STYLE = -16
 
@@ -119,66 +128,59 @@ class WindowsPasswordField:
         return bool(style & ES_PASSWORD)
 
 
-def _load_atspi() -> Any:
-    import gi  # optional: PyGObject with the Atspi typelib
+class FocusedSource(Protocol):
+    """What the AT-SPI guard asks (``AtspiClient``; a client over a fake bus in tests)."""
 
-    gi.require_version("Atspi", "2.0")
-    from gi.repository import Atspi
+    def focused_element(self, deadline_s: float) -> Element | Missing: ...
 
-    return Atspi
+
+def _atspi_client() -> FocusedSource:
+    from recorder.platform.accessibility.atspi import AtspiClient
+
+    return AtspiClient()
 
 
 class AtspiPasswordRole:
-    """The focused accessible in the active window has the "password text" role (AT-SPI)."""
+    """The focused accessible in the active window has the "password text" role (AT-SPI).
+
+    The client is made on first use, on the thread that polls (it owns one bus socket). A
+    look that runs out of time or fails says nothing new: the last answer stands, so a
+    slow bus while a password is typed never ends the suppression (it fails closed).
+    """
 
     name = "atspi_password_role"
 
-    def __init__(self, atspi: Any = None) -> None:
-        self._atspi = atspi
+    def __init__(self, client: FocusedSource | None = None) -> None:
+        self._client = client
+        self._last: bool | None = None
 
     def sensitive(self) -> bool | None:
-        if self._atspi is None:
-            self._atspi = _load_atspi()
-        atspi = self._atspi
-        focused = self._focused(atspi)
-        if focused is None:
-            return None
-        return bool(focused.get_role() == atspi.Role.PASSWORD_TEXT)
+        if self._client is None:
+            self._client = _atspi_client()
+        found = self._client.focused_element(ATSPI_DEADLINE_S)
+        if isinstance(found, Element):
+            self._last = found.role == PASSWORD_ROLE
+        elif found.reason in (TIMED_OUT, FAILED):
+            return self._last
+        else:
+            self._last = None  # no bus, no focus, an app that exposes nothing: nothing known
+        return self._last
 
-    @staticmethod
-    def _focused(atspi: Any) -> Any:
-        """The focused accessible of the active top-level window, searched breadth first."""
-        desktop = atspi.get_desktop(0)
-        queue: list[Any] = []
-        for i in range(desktop.get_child_count()):
-            app = desktop.get_child_at_index(i)
-            for j in range(app.get_child_count() if app is not None else 0):
-                window = app.get_child_at_index(j)
-                if window is not None and window.get_state_set().contains(atspi.StateType.ACTIVE):
-                    queue.append(window)
-        visited = 0
-        while queue and visited < ATSPI_MAX_NODES:
-            node = queue.pop(0)
-            visited += 1
-            if node.get_state_set().contains(atspi.StateType.FOCUSED):
-                return node
-            for k in range(node.get_child_count()):
-                child = node.get_child_at_index(k)
-                if child is not None:
-                    queue.append(child)
-        return None
+    def close(self) -> None:
+        """Release the bus connection (the watcher calls it from its own thread)."""
+        client, self._client = self._client, None
+        close = getattr(client, "close", None)
+        if close is not None:
+            close()
 
 
 def default_guards(platform: str = sys.platform) -> list[InputGuard]:
-    """This platform's guards whose library is there (none of them is a hard dependency)."""
+    """This platform's focused-field guard (each fails safe where its API is missing)."""
     if platform == "darwin":
         return [MacSecureInput()]
     if platform == "win32":
         return [WindowsPasswordField()]
-    try:
-        return [AtspiPasswordRole(_load_atspi())]
-    except Exception:  # noqa: BLE001 - ImportError, ValueError (no typelib), anything
-        return []
+    return [AtspiPasswordRole()]
 
 
 GuardCallback = Callable[[str | None], None]
@@ -217,6 +219,11 @@ class GuardWatcher:
                 with contextlib.suppress(Exception):  # capture is ending: nobody listens
                     self._on_change(name)
             self._stop.wait(self._poll_s)
+        for guard in self.guards:  # on this thread: a guard's connection belongs to it
+            with contextlib.suppress(Exception):
+                close = getattr(guard, "close", None)
+                if close is not None:
+                    close()
 
     def stop(self, timeout: float = 1.0) -> None:
         """Stop polling (a probe stuck in a library call is left behind: the thread is a

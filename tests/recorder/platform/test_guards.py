@@ -4,12 +4,13 @@ and a session that suppresses key text while a focused-field guard applies and s
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 import pytest
 
 from recorder.consent.record import ConsentScope
 from recorder.platform import guards
+from recorder.platform.accessibility.atspi import AtspiClient
+from recorder.platform.accessibility.atspi_bus import BusUnavailable
 from recorder.platform.guards import (
     ES_PASSWORD,
     AtspiPasswordRole,
@@ -19,7 +20,17 @@ from recorder.platform.guards import (
     probe,
 )
 from tests.recorder.fakes import wait_for
+from tests.recorder.platform.accessibility.fake_atspi import (
+    FOCUSED,
+    SHOWING,
+    FakeBus,
+    FakeHints,
+    gtk_like_app,
+)
 from tests.recorder.session_driver import Session
+
+GTK_PID = 100
+FRAME_RECT = (100, 80, 522, 385)
 
 
 class Boom:
@@ -66,64 +77,59 @@ def test_windows_password_field(control: tuple[str, int] | None, expected: bool 
     assert WindowsPasswordField(lambda: control).sensitive() is expected
 
 
-class Node:
-    """An accessible: role, states, children."""
-
-    def __init__(self, role: str = "panel", states: tuple[str, ...] = (), *kids: Node) -> None:
-        self.role, self.states, self.kids = role, set(states), list(kids)
-
-    def get_role(self) -> str:
-        return self.role
-
-    def get_state_set(self) -> Any:
-        return self
-
-    def contains(self, state: str) -> bool:
-        return state in self.states
-
-    def get_child_count(self) -> int:
-        return len(self.kids)
-
-    def get_child_at_index(self, i: int) -> Node:
-        return self.kids[i]
-
-
-class FakeAtspi:
-    class Role:
-        PASSWORD_TEXT = "password text"
-
-    class StateType:
-        ACTIVE = "active"
-        FOCUSED = "focused"
-
-    def __init__(self, desktop: Node) -> None:
-        self.desktop = desktop
-
-    def get_desktop(self, i: int) -> Node:
-        return self.desktop
-
-
-def desktop(field_role: str, focused: bool = True, active: bool = True) -> Node:
-    field = Node(field_role, ("focused",) if focused else ())
-    other_app = Node("application", (), Node("frame", (), Node("text", ("focused",))))
-    window = Node("frame", ("active",) if active else (), Node("panel", (), Node("label"), field))
-    return Node("desktop", (), other_app, Node("application", (), window))
+def atspi_guard(focused: str | None, active: bool = True) -> tuple[AtspiPasswordRole, FakeBus]:
+    """The guard over a fake accessibility bus holding a GTK-shaped app whose field with
+    the focus (None: no field has it) is ``focused``."""
+    bus = FakeBus()
+    app, widgets = gtk_like_app()
+    widgets["button"].states = {SHOWING}
+    if focused is not None:
+        widgets[focused].states = {SHOWING, FOCUSED}
+    if not active:
+        widgets["frame"].states = {SHOWING}
+    bus.add_app(app, GTK_PID)
+    hints = FakeHints([(FRAME_RECT, GTK_PID, False)])
+    hints.active = GTK_PID
+    client = AtspiClient(lambda: bus, hints=hints, clock=bus.clock)  # type: ignore[arg-type,return-value]
+    return AtspiPasswordRole(client), bus
 
 
 def test_atspi_password_role_of_the_focused_field_in_the_active_window() -> None:
-    assert AtspiPasswordRole(FakeAtspi(desktop("password text"))).sensitive() is True
-    assert AtspiPasswordRole(FakeAtspi(desktop("text"))).sensitive() is False
-    # no focused field in the active window (the other app's focus does not count)
-    assert AtspiPasswordRole(FakeAtspi(desktop("password text", focused=False))).sensitive() is None
+    guard, bus = atspi_guard("password")
+    assert guard.sensitive() is True
+    assert ("name", guard_ref(bus, "password text")) not in bus.calls  # never read
+    assert atspi_guard("entry")[0].sensitive() is False
+    assert atspi_guard(None)[0].sensitive() is None  # no focused field: nothing known
+    assert atspi_guard("password", active=False)[0].sensitive() is None
 
 
-def test_default_guards_never_need_their_libraries(monkeypatch: pytest.MonkeyPatch) -> None:
-    def missing() -> Any:
-        raise ImportError("no gi")
+def test_atspi_guard_fails_closed_while_the_bus_is_slow() -> None:
+    guard, bus = atspi_guard("password")
+    assert guard.sensitive() is True
+    bus.hang = lambda method, ref: True  # every call runs out of time
+    assert guard.sensitive() is True  # a look that timed out ends no suppression
+    bus.hang = lambda method, ref: False
+    password = next(n for n in bus.nodes.values() if n.role == "password text")
+    entry = next(n for n in bus.nodes.values() if n.role == "text")
+    password.states, entry.states = {SHOWING}, {SHOWING, FOCUSED}
+    assert guard.sensitive() is False
 
-    monkeypatch.setattr(guards, "_load_atspi", missing)
-    assert guards.default_guards("linux") == []
-    monkeypatch.setattr(guards, "_load_atspi", lambda: FakeAtspi(desktop("text")))
+
+def guard_ref(bus: FakeBus, role: str) -> object:
+    return next(ref for ref, node in bus.nodes.items() if node.role == role)
+
+
+def test_atspi_guard_without_a_bus_knows_nothing_and_closes() -> None:
+    def refuse() -> FakeBus:
+        raise BusUnavailable("no session bus")
+
+    guard = AtspiPasswordRole(AtspiClient(refuse, hints=False))  # type: ignore[arg-type]
+    assert guard.sensitive() is None
+    assert probe(guard) is None
+    guard.close()
+
+
+def test_default_guards_are_the_platform_s_own() -> None:
     assert [g.name for g in guards.default_guards("linux")] == ["atspi_password_role"]
     assert [g.name for g in guards.default_guards("darwin")] == ["macos_secure_input"]
     assert [g.name for g in guards.default_guards("win32")] == ["windows_password_field"]
