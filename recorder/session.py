@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from recorder.capture.frames import FrameService
 from recorder.capture.grounding import Grounding
@@ -59,8 +59,9 @@ class Recorder:
         consent: the session's consent record; its ``scope`` decides what is captured.
         backend: the platform's sources.
         clock: monotonic clock (seconds); wall: Unix time.
-        elements: builds the platform's accessibility source (``platform_source``) to record
-            the UI element of each action; None records no elements.
+        elements: builds the accessibility source the UI element of each action is looked up
+            with; by default the backend's ``make_element_source`` where it has one; None
+            records no elements.
     """
 
     def __init__(
@@ -76,7 +77,7 @@ class Recorder:
         guards: list[InputGuard] | None = None,
         task_hotkeys: Mapping[str, str] | None = None,
         on_task_hotkey: Callable[[str, str | None], None] | None = None,
-        elements: Callable[[], ElementSource] | None = None,
+        elements: Callable[[], ElementSource] | Literal["backend"] | None = "backend",
     ) -> None:
         self.consent = consent
         self.scope = scope_from_consent(consent)
@@ -92,7 +93,9 @@ class Recorder:
         self._frame_options = frame_options or {}
         self._reorder_s = reorder_s
         self._guards = guards
-        self._elements = elements
+        if elements == "backend":
+            elements = getattr(backend, "make_element_source", None)
+        self._elements: Callable[[], ElementSource] | None = elements
         self.guard_watcher: GuardWatcher | None = None
         self._stop_requested = threading.Event()
         self._stop_reason = "stopped"

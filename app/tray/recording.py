@@ -37,11 +37,10 @@ class RecorderLike(Protocol):
 
 def default_recorder(consent: dict[str, Any]) -> RecorderLike:
     """The real recorder on this platform's capture backend."""
-    from recorder.platform.accessibility.lookup import platform_source
     from recorder.platform.backend import default_backend
     from recorder.session import Recorder
 
-    return Recorder(consent, default_backend(), elements=platform_source)
+    return Recorder(consent, default_backend())
 
 
 class RecordingController(QObject):

@@ -16,6 +16,9 @@ SentinelCheck = Callable[[RawItem], bool]
 class Backend(Protocol):
     """Input, window and screen sources of one platform.
 
+    A backend may also have ``make_element_source() -> ElementSource`` (the real ones do):
+    the Recorder then records the UI element of each action with it.
+
     Attributes:
         reports_visible_windows: ``start_windows`` also reports every visible window (so
             frames can blank out-of-scope ones, and wait for that list before the first).

@@ -6,12 +6,15 @@ active window differs, so each platform passes its own.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
 from recorder.capture.grabs import ScreenSource
 from recorder.capture.keys import KeyInfo
 from recorder.capture.rawinput import RawInput, RawItem
+from recorder.platform.accessibility.element import ElementSource
+from recorder.platform.accessibility.lookup import platform_source
 from recorder.platform.polling import PollingWindows, ReadWindow
 from recorder.platform.pynput_input import (
     PynputInput,
@@ -54,3 +57,7 @@ class PollingBackend:
 
     def make_screen(self) -> ScreenSource:
         return MssScreen()
+
+    def make_element_source(self) -> ElementSource:
+        """The accessibility source UI elements are looked up with (on the lookup thread)."""
+        return platform_source(sys.platform)

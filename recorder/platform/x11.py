@@ -11,6 +11,8 @@ from typing import Any
 from recorder.capture.grabs import ScreenSource
 from recorder.capture.keys import KeyInfo
 from recorder.capture.rawinput import RawInput, RawItem, RawKey, RawMove
+from recorder.platform.accessibility.element import ElementSource
+from recorder.platform.accessibility.lookup import platform_source
 from recorder.platform.pynput_input import PynputInput, button_name
 from recorder.platform.screen import MssScreen
 from recorder.platform.x11_damage import DamageWatch
@@ -166,6 +168,10 @@ class X11Backend:
 
     def make_screen(self) -> ScreenSource:
         return MssScreen(damaged=DamageWatch.open())
+
+    def make_element_source(self) -> ElementSource:
+        """The accessibility source UI elements are looked up with (on the lookup thread)."""
+        return platform_source("linux")
 
 
 def _unmapped_keycode(display: Any) -> int | None:

@@ -79,6 +79,7 @@ def test_redaction_on_full_disk_keeps_original(small_disk: Path) -> None:
             "consent.0",
             "events.0",
             "actions.0",
+            "elements.0",
             "framemeta.0",
             "frames.0",
             "episodes.0",

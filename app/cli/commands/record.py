@@ -250,11 +250,10 @@ def run_record(args: argparse.Namespace, *, sink_factory: SinkFactory | None = N
     if sink_factory is None:
         sink_factory, vault = vault_sink_factory(home)
     consent = affirmed_consent(args, scope, study, home, settings)
-    from recorder.platform.accessibility.lookup import platform_source
     from recorder.platform.backend import default_backend
     from recorder.session import Recorder
 
-    recorder = Recorder(consent, default_backend(), elements=platform_source)
+    recorder = Recorder(consent, default_backend())
     session_id = recorder.start(sink_factory)
     previous = _on_signals(lambda *_: recorder.request_stop("signal"))
     control = None

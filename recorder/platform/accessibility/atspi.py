@@ -84,9 +84,21 @@ class WindowHints(Protocol):
     def close(self) -> None: ...
 
 
+X11_SOCKETS = "/tmp/.X11-unix"  # noqa: S108 - where X servers put their local sockets
+
+
+def local_display(display: str, sockets: str = X11_SOCKETS) -> bool:
+    """Whether ``display`` (":0", ":99.0") is an X server on this machine's socket: Xlib
+    falls back to TCP when the socket is missing, and element lookups open no network."""
+    if not display.startswith(":"):
+        return False
+    number = display[1:].split(".", 1)[0]
+    return number.isdigit() and os.path.exists(os.path.join(sockets, f"X{number}"))
+
+
 def x11_hints() -> WindowHints | None:
-    """X11Windows on this display, or None where there is no X server to ask."""
-    if not os.environ.get("DISPLAY"):
+    """X11Windows on this display, or None where there is no local X server to ask."""
+    if not local_display(os.environ.get("DISPLAY", "")):
         return None
     try:
         from recorder.platform.accessibility.x11_windows import X11Windows

@@ -325,3 +325,14 @@ def test_close_releases_the_bus_and_the_hints(gtk) -> None:
     assert bus.closed
     assert hints is not None
     assert hints.closed
+
+
+def test_stacking_order_comes_only_from_a_local_x_socket(tmp_path) -> None:
+    from recorder.platform.accessibility.atspi import local_display
+
+    (tmp_path / "X5").touch()
+    assert local_display(":5", str(tmp_path))
+    assert local_display(":5.0", str(tmp_path))
+    assert not local_display(":6", str(tmp_path))  # Xlib would try TCP port 6006
+    assert not local_display("localhost:10.0", str(tmp_path))
+    assert not local_display("", str(tmp_path))
