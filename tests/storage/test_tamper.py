@@ -148,6 +148,9 @@ def test_tamper(tmp_path: Path, kind: str) -> None:
                 data[at : at + len(piece)] = piece
             else:
                 data[at:at] = piece
+            # Bytes that only extend the file are what a torn append leaves: an unclosed
+            # session may end so (FORMAT.md section 5).
+            truncated = bytes(data).startswith(original)
         else:  # swap or transplant whole chunks between stream files
             target = rnd.choice(streams)
             original = target.read_bytes()
