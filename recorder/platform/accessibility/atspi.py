@@ -148,6 +148,12 @@ class AtspiClient:
             with contextlib.suppress(Exception):
                 self._hints.close()
 
+    def prepare(self, deadline_s: float = 1.0) -> None:
+        """Connect and list the applications now, with a generous deadline, so the first
+        lookup of a session is not the one that pays for it (ElementLookup calls it once)."""
+        with contextlib.suppress(BusUnavailable, CallFailed, CallTimedOut):
+            self._apps.listed(self._open(), Deadline(self._clock, deadline_s))
+
     # --- for the password guard and doctor -----------------------------------------------
 
     def focused_role(self, deadline_s: float = DEADLINE_S) -> str | None:

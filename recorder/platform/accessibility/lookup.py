@@ -156,6 +156,10 @@ class ElementLookup:
             source = self._make_source()
         except Exception as error:  # noqa: BLE001 - no source: every request says why
             failure = Missing(FAILED, f"no accessibility source: {error}")
+        prepare = getattr(source, "prepare", None)
+        if prepare is not None:  # connecting is not the first action's lookup's cost
+            with contextlib.suppress(Exception):
+                prepare()
         while True:
             request = self._queue.get()
             if request is None:

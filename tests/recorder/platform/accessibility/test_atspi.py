@@ -6,7 +6,7 @@ import pytest
 
 from recorder.platform.accessibility import atspi
 from recorder.platform.accessibility.atspi import AtspiClient, decode_states
-from recorder.platform.accessibility.atspi_bus import BusUnavailable
+from recorder.platform.accessibility.atspi_bus import REGISTRY, BusUnavailable
 from recorder.platform.accessibility.element import (
     AMBIGUOUS,
     MAX_DEPTH,
@@ -336,3 +336,20 @@ def test_stacking_order_comes_only_from_a_local_x_socket(tmp_path) -> None:
     assert not local_display(":6", str(tmp_path))  # Xlib would try TCP port 6006
     assert not local_display("localhost:10.0", str(tmp_path))
     assert not local_display("", str(tmp_path))
+
+
+def test_prepare_lists_the_applications_once_ahead_of_the_first_lookup(gtk) -> None:
+    bus, w = gtk
+    client, _ = client_for(bus)
+    client.prepare()
+    listed = [m for m, ref in bus.calls if m == "children" and ref == REGISTRY]
+    assert len(listed) == 1
+    found = client.element_at(*centre(w["button"]))
+    assert isinstance(found, Element)
+    again = [m for m, ref in bus.calls if m == "children" and ref == REGISTRY]
+    assert len(again) == 1  # the first lookup did not pay for the listing
+
+    def refuse() -> FakeBus:
+        raise BusUnavailable("no session bus")
+
+    AtspiClient(refuse, hints=False).prepare()  # type: ignore[arg-type]  # no bus: no error
