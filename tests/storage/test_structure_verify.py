@@ -32,7 +32,7 @@ def _put(path: Path, data: bytes) -> None:
         ("events.7", HEADER + b"\x00\x00\x00\x40" + b"\x00" * 20),  # a crashed rewrite's torn file
         ("frames.3", b"not a stream at all"),  # an old generation, damaged
         ("notes.0", HEADER + b"\xff" * 9),  # a stream the key record does not name
-        ("elements.0", b""),
+        ("gestures.0", b""),  # elements and episodes are real streams now
     ],
 )
 def test_an_extra_stream_file_is_not_damage(vault: Vault, name: str, data: bytes) -> None:
