@@ -52,6 +52,11 @@ def test_on_wayland(tmp_path: Path) -> None:
     assert_refused(out, tmp_path, "X11 session")
 
 
+def test_a_task_instruction_over_the_limit_records_nothing(tmp_path: Path) -> None:
+    out = run_record(tmp_path, "--i-consent", "--task", "x" * 2001, DISPLAY=":99")
+    assert_refused(out, tmp_path, "the limit is 2000 (nothing was recorded)")
+
+
 def test_without_a_vault(tmp_path: Path) -> None:
     out = run_record(tmp_path, "--i-consent", DISPLAY=":99")
     assert_refused(out, tmp_path, "There is no vault")

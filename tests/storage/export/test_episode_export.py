@@ -175,3 +175,14 @@ def test_redacting_a_word_in_an_instruction_removes_it_from_every_format(
     assert SECRET not in repr(reader.episodes())
     for path in (tmp_path / "vault").rglob("*"):
         assert not path.is_file() or SECRET.encode() not in path.read_bytes()
+
+
+def test_a_session_without_tasks_is_refused_when_its_study_requires_instructions(
+    tmp_path: Path,
+) -> None:
+    unlocked, sid = _vault(tmp_path, None)
+    reader = unlocked.open_session(sid)
+    reader.consent = {**reader.consent, "study": STUDY}
+    with pytest.raises(ExportError, match="has no tasks, and its study requires an instruction"):
+        export_sessions([reader], "parquet", tmp_path / "refused")
+    assert not (tmp_path / "refused").exists()
