@@ -83,7 +83,8 @@ class Previews(Labels):
 
     def text_records(self) -> dict[str, list[dict[str, Any]]]:
         """The streams text removal reads (``storage/text_reach.py``), as loaded here."""
-        return {name: list(getattr(self, name, None) or []) for name in text_reach.streams()}
+        loaded = {"events": self.events, "actions": self.actions, **self.text_streams}
+        return {name: list(loaded.get(name, [])) for name in text_reach.streams()}
 
     def preview_text(self, needle: str, hits: FrameHits | None = None) -> Preview:
         """What removing every occurrence of ``needle`` will do: counted by the same plan the

@@ -12,7 +12,7 @@ from typing import Any
 
 from PIL import Image
 
-from storage import SessionReader, UnlockedVault
+from storage import SessionReader, UnlockedVault, text_reach
 
 
 class ReviewSession:
@@ -38,6 +38,16 @@ class ReviewSession:
         """(events, actions), each in seq order."""
         with self._lock:
             return list(self._reader.events()), list(self._reader.actions())
+
+    def text_streams(self) -> dict[str, list[dict[str, Any]]]:
+        """The streams text removal reads besides events and actions (``storage/text_reach.py``:
+        task episodes...), so the review's preview counts what the redaction will."""
+        with self._lock:
+            return {
+                name: [dict(r) for r in getattr(self._reader, name)()]
+                for name in text_reach.streams()
+                if name not in ("events", "actions")
+            }
 
     def frame_image(self, index: int) -> Image.Image:
         """Frame ``index`` as RGB pixels."""

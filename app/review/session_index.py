@@ -30,6 +30,8 @@ class SessionIndex:
         self._sorted_t = [self._frame_t[i] for i in self._by_time]
         self.events: list[dict[str, Any]] = []
         self.actions: list[dict[str, Any]] = []
+        #: the other streams text removal reads (storage/text_reach.py), by name
+        self.text_streams: dict[str, list[dict[str, Any]]] = {}
         self._event_t: list[float] = []
         self._moves: list[dict[str, Any]] = []
         self._move_t: list[float] = []

@@ -42,13 +42,15 @@ from app.review.window_keys import bind_keys, fit_to_screen
 from storage import UnlockedVault
 from storage.scan import text as scanner
 
-#: (events, actions, redactions, the scanner's suggestions, task episodes) of one session.
+#: (events, actions, redactions, the scanner's suggestions, task episodes, the other streams
+#: text removal reads) of one session.
 Records = tuple[
     list[dict[str, Any]],
     list[dict[str, Any]],
     list[dict[str, Any]],
     list[scanner.Suggestion],
     list[dict[str, Any]],
+    dict[str, list[dict[str, Any]]],
 ]
 
 
@@ -277,14 +279,16 @@ class ReviewWindow(FollowsTheVault, ReviewCommands, TaskCommands):
         def load() -> Records:
             events, actions = session.records()
             found = scanner.scan_session(events, actions)
-            return events, actions, session.redactions(), found, session.episodes()
+            streams = session.text_streams()
+            return events, actions, session.redactions(), found, session.episodes(), streams
 
         def loaded(result: Records) -> None:
             model = self.model
             if model is None:
                 return
-            events, actions, redactions, found, episodes = result
+            events, actions, redactions, found, episodes, text_streams = result
             model.set_records(events, actions)
+            model.text_streams = text_streams
             self.episodes = episodes
             dismissed = self.suggestions_panel.dismissed_keys(session.session_id)
             model.set_suggestions(found, dismissed)

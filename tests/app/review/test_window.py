@@ -13,6 +13,7 @@ from app.review.previews import Preview
 from app.review.window import ReviewWindow
 from storage import UnlockedVault
 from tests.app.sessions import OFFSCREEN_LIMITS, vault_with_session
+from tests.storage.helpers import consent
 
 TIMEOUT = 10_000
 
@@ -425,3 +426,28 @@ def test_closing_stops_the_thumbnails(
     window.close()
     assert not window.frame_panel._thumb_timer.isActive()
     assert window.frame_panel._thumb_queue == []
+
+
+def test_the_preview_counts_text_in_task_notes_as_the_log_does(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Every stream text removal reaches is loaded for the preview (here task episodes), so
+    the dialog's count is the redaction log's."""
+    vault, sid = vault_with_session(tmp_path / "vault", typed="the secret plan")
+    reader = vault.open_session(sid)
+    assert reader.episodes() == []
+    with vault.vault.begin_session(consent()) as w:
+        other = w.session_id
+        w.put_episode({"id": "e1", "instruction": "find the secret", "t_start": 0.0,
+                       "t_end": None, "note": "secret found"})  # fmt: skip
+    window = ReviewWindow(vault)
+    qtbot.add_widget(window)
+    previews: list[Preview] = []
+    window.confirm = lambda p: previews.append(p) or True  # type: ignore[func-returns-value]
+    with qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT):
+        window.open_session(other)
+    with qtbot.wait_signal(window.textChangeOffered, timeout=TIMEOUT):
+        window.redact_text("secret")
+    qtbot.wait_until(lambda: bool(vault.open_session(other).redactions()), timeout=TIMEOUT)
+    assert previews[0].lines[0] == "2 occurrence(s) are removed: 2 in task instructions and notes."
+    assert [e["count"] for e in vault.open_session(other).redactions()] == [2]
