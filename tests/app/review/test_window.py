@@ -446,8 +446,10 @@ def test_the_preview_counts_text_in_task_notes_as_the_log_does(
     window.confirm = lambda p: previews.append(p) or True  # type: ignore[func-returns-value]
     with qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT):
         window.open_session(other)
-    with qtbot.wait_signal(window.textChangeOffered, timeout=TIMEOUT):
+    with (
+        qtbot.wait_signal(window.recordsLoaded, timeout=TIMEOUT),  # reopened after the change
+        qtbot.wait_signal(window.textChangeOffered, timeout=TIMEOUT),
+    ):
         window.redact_text("secret")
-    qtbot.wait_until(lambda: bool(vault.open_session(other).redactions()), timeout=TIMEOUT)
     assert previews[0].lines[0] == "2 occurrence(s) are removed: 2 in task instructions and notes."
     assert [e["count"] for e in vault.open_session(other).redactions()] == [2]
