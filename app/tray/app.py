@@ -98,7 +98,7 @@ class TrayApp(QObject):
             idle=lambda: self.state.state == "idle",
             affirmed=self.session.start,
         )
-        self.tasks = TaskControl(self.state, self.session.controller, self)
+        self.tasks = TaskControl(self.state, self.session.controller, home, self)
         self.tasks.changed.connect(self.render)
         self.tasks.notice.connect(self.notify)
         self.tasks.problem.connect(self._windows.error)

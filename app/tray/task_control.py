@@ -4,15 +4,18 @@ Each marks a task episode in the running recorder (``recorder.session.Recorder.n
 ``end_task``). The recorder's task hotkeys act without the menu: the new-task hotkey opens an
 episode at that moment, with no words yet, and the tray then asks for its instruction
 (``set_task_instruction``); every second the tray also reads back which task is open
-(``current_task``) and shows it.
+(``current_task``) and shows it. While a session records, ``overt task mark done`` and
+``overt task new`` from a terminal reach it too (app/core/task_control.py's named pipes).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
+from app.core.task_control import ControlError, TaskControlServer
 from app.dialogs.new_task_dialog import NewTaskDialog, TaskChoice
 from app.qt.core import QObject, Signal
 from app.tray.recording import RecordingController
@@ -67,13 +70,37 @@ class TaskControl(QObject):
         self,
         state: TrayState,
         controller: RecordingController,
+        home: Path | None = None,
         parent: QObject | None = None,
     ) -> None:
+        """Args:
+        home: the vault folder, where terminals' task commands arrive (None: they do not).
+        """
         super().__init__(parent)
         self.state = state
         self.controller = controller
+        self.home = home
         self.dialog: NewTaskDialog | None = None
+        self.server: TaskControlServer | None = None
         controller.task_hotkey.connect(self.hotkey)
+        controller.started.connect(self._serve)
+        controller.stopped.connect(self._stop_serving)
+        controller.failed.connect(self._stop_serving)
+
+    def _serve(self) -> None:
+        """Take `overt task ...` from terminals while this session records."""
+        recorder = self.controller.recorder
+        if self.home is None or recorder is None or self.server is not None:
+            return
+        try:
+            self.server = TaskControlServer(self.home, recorder)
+        except (OSError, ControlError) as exc:
+            log.warning("task commands from terminals are off: %s", exc)
+
+    def _stop_serving(self, *_args: object) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
 
     def _recorder(self) -> Any:
         if self.state.state not in ("recording", "paused"):

@@ -88,9 +88,10 @@ class FakeRecorder:
         self.open_task = {"id": f"e{len(self.task_marks)}", "instruction": instruction}
         return str(self.open_task["id"])
 
-    def end_task(self, outcome: str) -> None:
+    def end_task(self, outcome: str) -> dict[str, Any] | None:
         self.task_marks.append(("end", outcome))
-        self.open_task = None
+        closed, self.open_task = self.open_task, None
+        return None if closed is None else {**closed, "outcome": outcome}
 
     def current_task(self) -> dict[str, Any] | None:
         return self.open_task
@@ -581,3 +582,25 @@ def test_a_replaced_vault_key_is_said_and_nothing_records(
     assert "will not record into it" in said.args[0]
     assert tray.state.state == "idle"
     assert list((tmp_path / "vault" / "sessions").iterdir()) == []
+
+
+def test_a_terminal_marks_tasks_on_the_trays_recording(
+    qtbot: QtBot, tray: TrayApp, tmp_path: Path
+) -> None:
+    from app.core.task_control import ControlError, send
+
+    home = tmp_path / "vault"
+    start_recording(qtbot, tray)
+    recorder = tray.recorders[0]  # type: ignore[attr-defined]
+    reply = send(home, {"op": "new", "instruction": "From a script"})
+    assert reply["ok"], reply
+    tray.tick()
+    assert tray.state.task == "From a script"
+    assert send(home, {"op": "mark", "outcome": "success"})["ok"]
+    tray.tick()
+    assert tray.state.task is None
+    assert recorder.task_marks == [("new", "From a script"), ("end", "success")]
+    with qtbot.wait_signal(tray.controller.stopped, timeout=TIMEOUT):
+        tray.stop()
+    with pytest.raises(ControlError, match="No recording"):
+        send(home, {"op": "mark", "outcome": "success"})
