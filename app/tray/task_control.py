@@ -134,16 +134,25 @@ class TaskControl(QObject):
         if recorder is None:
             self.problem.emit("The task was not started: nothing is being recorded now.")
             return False
-        try:
-            recorder.new_task(instruction, study_task_id)
-        except Exception as exc:  # one sentence; the recording goes on
-            log.exception("starting a task failed")
-            self.problem.emit(f"The task could not be started: {exc}")
+        if not self._mark("started", lambda: recorder.new_task(instruction, study_task_id)):
             return False
         self.state.task_started(instruction)
+        self._started_notice(instruction)
+        return True
+
+    def _mark(self, what: str, call: Callable[[], object]) -> bool:
+        """Make one mark in the recorder; a refusal is said in one sentence (capture goes on)."""
+        try:
+            call()
+        except Exception as exc:
+            log.exception("a task could not be %s", what)
+            self.problem.emit(f"The task could not be {what}: {exc}")
+            return False
+        return True
+
+    def _started_notice(self, instruction: str) -> None:
         self.changed.emit()
         self.notice.emit("Task started", f"“{instruction}”. Mark it done or failed when it ends.")
-        return True
 
     def end_task(self, outcome: str) -> bool:
         """Task done / Task failed: end the open episode with ``outcome``."""
@@ -151,11 +160,7 @@ class TaskControl(QObject):
         if recorder is None or self.state.task is None:
             return False
         instruction = self.state.task or "(not named)"
-        try:
-            recorder.end_task(outcome)
-        except Exception as exc:  # one sentence; the recording goes on
-            log.exception("ending a task failed")
-            self.problem.emit(f"The task could not be marked: {exc}")
+        if not self._mark("marked", lambda: recorder.end_task(outcome)):
             return False
         self.state.task_ended()
         self.changed.emit()
@@ -193,15 +198,12 @@ class TaskControl(QObject):
         recorder = self._recorder()
         if recorder is None:
             return False
-        try:
-            recorder.set_task_instruction(instruction, study_task_id)
-        except Exception as exc:  # one sentence; the recording goes on
-            log.exception("naming a task failed")
-            self.problem.emit(f"The task could not be named: {exc}")
+        if not self._mark(
+            "named", lambda: recorder.set_task_instruction(instruction, study_task_id)
+        ):
             return False
         self.state.task_named(instruction)
-        self.changed.emit()
-        self.notice.emit("Task started", f"“{instruction}”. Mark it done or failed when it ends.")
+        self._started_notice(instruction)
         return True
 
     def sync(self) -> None:

@@ -14,6 +14,20 @@ from tests.helpers.xserver import XDisplay, XDoTool
 SpawnTk = Callable[[str, str], int]
 
 
+def notes_app(title: str, geometry: str = "700x420+120+160") -> str:
+    """The source of a small Tk text editor titled ``title``, ready to type into."""
+    return f"""
+import tkinter as tk
+root = tk.Tk(className="Notes")
+root.title({title!r})
+root.geometry({geometry!r})
+text = tk.Text(root, font=("DejaVu Sans", 16))
+text.pack(fill="both", expand=True)
+text.focus_set()
+root.mainloop()
+"""
+
+
 @pytest.fixture
 def spawn_tk(x_display: XDisplay, xdo: XDoTool) -> Iterator[SpawnTk]:
     """Start Tk apps (source, a word of their title) for one test; all end with the test."""

@@ -23,21 +23,12 @@ from app.review.window import ReviewWindow
 from app.tray.app import TrayApp
 from tests.app.sessions import PASSPHRASE, make_vault, vault_with_session
 from tests.conftest import ROOT
-from tests.e2e.conftest import SpawnTk
+from tests.e2e.conftest import SpawnTk, notes_app
 from tests.helpers.xserver import XDisplay, XDoTool, screenshot, tray_icon_centre
 
 SHOTS = ROOT / "build" / "screenshots"
 TIMEOUT = 20_000
-NOTES_APP = r"""
-import tkinter as tk
-root = tk.Tk(className="Notes")
-root.title("Shopping list — Notes")
-root.geometry("700x420+120+160")
-text = tk.Text(root, font=("DejaVu Sans", 16))
-text.pack(fill="both", expand=True)
-text.focus_set()
-root.mainloop()
-"""
+NOTES_APP = notes_app("Shopping list — Notes")
 
 guard_none_refcount()
 
