@@ -159,6 +159,7 @@ def withdraw_session(
     path = out_dir / f"withdrawal-{session_id}.json"
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(receipt, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.chmod(0o600)  # as private as the vault, like exports (storage/export/modes.py)
     tmp.replace(path)  # the receipt exists before the data is gone, never the other way
     vault.delete_session(session_id)
     return path

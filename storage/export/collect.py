@@ -29,6 +29,7 @@ from storage.export.dataset import SCRATCH_PREFIX, Dataset
 from storage.export.export_source import ExportedSession
 from storage.export.layouts import ShardWriter, sample_key
 from storage.export.manifest import canonical_json
+from storage.export.modes import set_modes
 from storage.export.receipt import read_receipt
 from storage.export.step_layouts import with_files
 from storage.export.steps import DEFAULT_SPACE, build_steps, episodes_of
@@ -206,6 +207,7 @@ def collect(
     identities: Sequence[Any] = (),
     shard_bytes: int = SHARD_BYTES,
     progress: Callable[[str, int, int], None] | None = None,
+    shared: bool = False,
 ) -> CollectReport:
     """Verify exports and receipts and merge them into the dataset at ``out``.
 
@@ -215,6 +217,8 @@ def collect(
         identities: age identities for encrypted exports.
         shard_bytes: the size bound of each new shard.
         progress: called after each input as (name, done, total).
+        shared: the dataset's files 0644 and folders 0755 when done; by default 0600 / 0700
+            (storage/export/modes.py), whatever an earlier run gave them.
 
     Returns:
         The report; inputs that fail verification are listed there, not raised.
@@ -223,6 +227,7 @@ def collect(
     try:
         return _collect_into(dataset, inputs, identities, shard_bytes, progress)
     finally:
+        set_modes(dataset.root, shared=shared)
         dataset.release()
 
 

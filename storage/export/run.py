@@ -20,6 +20,7 @@ from storage.errors import CorruptData
 from storage.export import age, layouts, parquet_layout, step_layouts
 from storage.export.errors import ExportError, NotApproved
 from storage.export.manifest import MANIFEST, manifest_bytes, manifest_document
+from storage.export.modes import set_modes
 from storage.export.sink import FolderSink, Sink, TarSink, ZipSink
 from storage.export.source import SessionSource
 from storage.export.steps import DEFAULT_SPACE, SPACES
@@ -316,6 +317,7 @@ def export_sessions(
     created: float | None = None,
     home: Path | None = None,
     coords: str = DEFAULT_SPACE,
+    shared: bool = False,
 ) -> dict[str, Any]:
     """Write an export of approved sessions to ``out``, atomically.
 
@@ -332,6 +334,8 @@ def export_sessions(
             be inside it.
         coords: the coordinate space of the step layouts (webdataset, parquet, trajectory,
             agentnet): one of steps.SPACES.
+        shared: files 0644 and folders 0755, readable by other accounts; by default the
+            export is 0600 / 0700, as private as the vault (storage/export/modes.py).
 
     Returns:
         The manifest.
@@ -358,7 +362,16 @@ def export_sessions(
     try:
         with staging_folder(out, home) as staging:
             return _stage_and_rename(
-                sources, fmt, out, staging, age_recipient, when, progress, shard_bytes, coords
+                sources,
+                fmt,
+                out,
+                staging,
+                age_recipient,
+                when,
+                progress,
+                shard_bytes,
+                coords,
+                shared,
             )
     except OSError as error:
         if error.errno in (errno.ENOSPC, errno.EDQUOT):
@@ -378,6 +391,7 @@ def _stage_and_rename(
     progress: layouts.Progress,
     shard_bytes: int,
     coords: str,
+    shared: bool,
 ) -> dict[str, Any]:
     stream: age.AgeStream | None = None
     sink: Sink | None = None
@@ -398,6 +412,7 @@ def _stage_and_rename(
         sink.close()
         if stream is not None:
             stream.finish()
+        set_modes(result, shared=shared)
         result.rename(out)
     except BaseException:
         if sink is not None:

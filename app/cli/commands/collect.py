@@ -28,6 +28,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--shard-mb", type=int, default=256, metavar="N", help="shard size bound (default 256)"
     )
+    parser.add_argument(
+        "--shared",
+        action="store_true",
+        help="files 0644 and folders 0755, readable by other accounts on this computer "
+        "(default: 0600 / 0700, only you)",
+    )
     parser.set_defaults(func=run_collect)
 
 
@@ -64,6 +70,7 @@ def run_collect(args: argparse.Namespace) -> int:
         identities=identities,
         shard_bytes=args.shard_mb * 1024 * 1024,
         progress=_progress,
+        shared=args.shared,
     )
     for line in report.lines():
         print(line)

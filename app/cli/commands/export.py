@@ -39,6 +39,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help="coordinate space of the step formats (webdataset, parquet, trajectory, agentnet): "
         "normalized 0..1 (default), pixels of the frame, or 0-1000",
     )
+    parser.add_argument(
+        "--shared",
+        action="store_true",
+        help="files 0644 and folders 0755, readable by other accounts on this computer "
+        "(default: 0600 / 0700, only you)",
+    )
     parser.set_defaults(func=run_export)
 
 
@@ -88,6 +94,7 @@ def run_export(args: argparse.Namespace) -> int:
         progress=_Progress(),
         home=vault.home,
         coords=args.coords,
+        shared=args.shared,
     )
     size = (
         Path(args.out).stat().st_size

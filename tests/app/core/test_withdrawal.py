@@ -51,6 +51,7 @@ def test_withdraw_writes_the_receipt_then_deletes(tmp_path: Path) -> None:
     assert receipt["session_id"] == sid
     assert (receipt["consent_id"], receipt["time"]) == ("c-test", 1234.5)
     assert (path.parent.stat().st_mode & 0o777) == 0o700
+    assert (path.stat().st_mode & 0o777) == 0o600  # private, as exports are
     with pytest.raises(SessionNotFound):
         Vault.open(vault.home).session(sid)
     assert [s.id for s in Vault.open(vault.home).sessions()] == [keep]
