@@ -230,3 +230,16 @@ def test_a_password_field_s_contents_are_nowhere_on_disk_or_in_exports(
             data = path.read_bytes()
             assert secret.encode() not in data, (secret, path)
             assert secret.encode("utf-16-le") not in data, (secret, path)
+
+
+def test_doctor_names_the_apps_that_expose_elements_and_those_that_do_not(
+    recorded: tuple[Recording, SessionReader, Path],
+) -> None:
+    from app.cli.commands.doctor import probe_accessibility
+
+    found = probe_accessibility()
+    assert found.ok, found.detail
+    exposes, _, silent = found.detail.partition("; none from ")
+    assert "gtk_widgets.py (gtk)" in exposes
+    assert "(Qt)" in exposes
+    assert "Overtgroundingtk" in silent or "OvertGroundingTk" in silent, found.detail

@@ -80,6 +80,25 @@ def probe_tray() -> ProbeResult:
     )
 
 
+def probe_accessibility(report: Any = None) -> ProbeResult:
+    """Whether UI elements can be recorded: the accessibility bus, and which running apps
+    expose their elements and which do not (``report``: an AccessibilityReport, for tests)."""
+    if report is None:
+        from recorder.platform.accessibility.status import probe
+
+        try:
+            report = probe()
+        except Exception as error:  # noqa: BLE001 - doctor reports, never crashes
+            return ProbeResult(False, f"the accessibility bus could not be asked ({error})")
+    if not report.bus:
+        return ProbeResult(False, f"{report.detail}; UI elements will be recorded as missing")
+    names = [f"{a.name} ({a.toolkit})" if a.toolkit else a.name for a in report.exposed]
+    detail = "elements from " + (", ".join(names) if names else "no running app")
+    if report.silent:
+        detail += "; none from " + ", ".join(report.silent)
+    return ProbeResult(True, detail)
+
+
 def probe_vault(home: Path) -> ProbeResult:
     """Where the vault is and whether it opens (no passphrase needed)."""
     if not home.exists() or not any(home.iterdir()):
@@ -124,6 +143,7 @@ def run_doctor(args: argparse.Namespace) -> int:
         findings["input_capture"] = probe_input_capture()
         findings["screen_capture"] = probe_screen_capture()
         findings["tray"] = probe_tray()
+        findings["accessibility"] = probe_accessibility()
     elif refusal is None:
         findings["input_capture"] = ProbeResult(
             False, f"capture on {server} is implemented but not tested on a real system yet"
@@ -167,6 +187,7 @@ def _print_report(findings: dict[str, Any]) -> None:
         "input_capture": "input capture",
         "screen_capture": "screen capture",
         "tray": "system tray",
+        "accessibility": "UI elements",
         "vault": "vault",
     }
     print(f"display server: {findings['display_server']}")
