@@ -22,7 +22,7 @@ def text(rw: Rewriter, needle: str) -> int:
     Returns:
         Occurrences removed, each counted once (what review's preview counted).
     """
-    records = {name: list(getattr(rw.reader, name)()) for name in text_reach.streams()}
+    records = {name: text_reach.stored(rw.reader, name) for name in text_reach.streams()}
     done = text_reach.plan(records, needle)
     if done.total == 0:
         return 0

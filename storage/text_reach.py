@@ -10,8 +10,9 @@ How to add a stream (as task instructions and notes in ``episodes`` are; element
 once and returns changed copies of the records it rewrote, never touching its input; wrap it in
 a :class:`Reach` with the place's name as the person reads it ("task notes") and the streams
 it reads; add it to ``REACHES``. ``storage/redact.py`` reads every stream a reach names with
-the ``SessionReader`` method of that name (``reader.episodes()``), so add that method first;
-it rewrites only the streams a reach changed.
+:func:`stored`: the ``SessionReader`` method of that name (``reader.episodes()``) or the one
+``READERS`` names for it, so add that method first; it rewrites only the streams a reach
+changed.
 """
 
 from __future__ import annotations
@@ -27,6 +28,15 @@ Records = dict[str, list[dict[str, Any]]]
 
 #: What a scrubbed key press says instead of its key.
 REDACTED_KEY = "redacted"
+
+#: The ``SessionReader`` method that reads a stream as stored, where it is not the stream's
+#: name (``reader.elements()`` is the readers' mapping by action, not the records).
+READERS = {"elements": "element_records"}
+
+
+def stored(reader: Any, name: str) -> list[dict[str, Any]]:
+    """Stream ``name`` of this session reader as stored, in seq order (copies of its records)."""
+    return [dict(r) for r in getattr(reader, READERS.get(name, name))()]
 
 
 @dataclass
@@ -166,11 +176,63 @@ def _tasks(records: Records, needle: str) -> Found:
     return found
 
 
+def _element_names(records: Records, needle: str) -> Found:
+    """UI element names: each occurrence in an element's name, description, ancestor path,
+    selected item and application (the element's own level of its path, and the application
+    named again at the path's top, are the same occurrence: counted once)."""
+    found = Found()
+    for i, record in enumerate(records["elements"]):
+        copy = dict(record)
+        count = 0
+        for key in ("element", "end"):
+            lookup = record.get(key)
+            if isinstance(lookup, dict):
+                copy[key], n = _scrubbed_lookup(lookup, needle)
+                count += n
+        if count:
+            found.count += count
+            found.changed.setdefault("elements", {})[i] = copy
+    return found
+
+
+def _scrubbed_lookup(lookup: dict[str, Any], needle: str) -> tuple[dict[str, Any], int]:
+    """A copy of one stored lookup (storage/elements.py) with ``needle`` marked removed in its
+    text, and the occurrences it held."""
+    copy = dict(lookup)
+    count = 0
+
+    def scrub(value: object, counted: bool = True) -> object:
+        nonlocal count
+        if not isinstance(value, str) or needle not in value:
+            return value
+        count += value.count(needle) if counted else 0
+        return value.replace(needle, REMOVED)
+
+    for name in ("name", "description"):
+        copy[name] = scrub(lookup.get(name))
+    path = lookup.get("path")
+    if isinstance(path, list):
+        own = {"role": lookup.get("role"), "name": lookup.get("name")}
+        copy["path"] = [
+            {**step, "name": scrub(step.get("name"), not (i == len(path) - 1 and step == own))}
+            if isinstance(step, dict)
+            else step
+            for i, step in enumerate(path)
+        ]
+    selected = lookup.get("selected")
+    if isinstance(selected, dict):
+        copy["selected"] = {**selected, "name": scrub(selected.get("name"))}
+    top = path[0] if isinstance(path, list) and path and isinstance(path[0], dict) else {}
+    copy["app"] = scrub(lookup.get("app"), lookup.get("app") != top.get("name"))
+    return copy, count
+
+
 #: Every place text removal reaches, in the order the dialog names them.
 REACHES: tuple[Reach, ...] = (
     Reach("typed text", ("events", "actions"), _typed),
     Reach("window titles", ("events",), _titles),
     Reach("task instructions and notes", ("episodes",), _tasks),
+    Reach("UI element names", ("elements",), _element_names),
 )
 
 

@@ -44,7 +44,7 @@ class ReviewSession:
         task episodes...), so the review's preview counts what the redaction will."""
         with self._lock:
             return {
-                name: [dict(r) for r in getattr(self._reader, name)()]
+                name: text_reach.stored(self._reader, name)
                 for name in text_reach.streams()
                 if name not in ("events", "actions")
             }

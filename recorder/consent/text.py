@@ -23,7 +23,8 @@ from storage.typed_text import REMOVED
 #: 4: task instructions and outcomes
 #: 5: removing a text in review also searches the screenshots
 #: 6: what "Never" reaches; 7: which pause hotkey is active
-CONSENT_TEXT_VERSION = 7
+#: 8: removing a text reaches UI element names
+CONSENT_TEXT_VERSION = 8
 LANGUAGE = "en"
 
 #: What the person affirms, each every session, each ticked by the person (never pre-ticked).

@@ -183,6 +183,7 @@ def test_text_split_by_a_pause_is_found_and_counted_once(vault: Vault) -> None:
         ("typed text", 1),
         ("window titles", 1),
         ("task instructions and notes", 0),
+        ("UI element names", 0),
     ]
     assert u.redact_text(sid, SECRET) == planned.total == 2
     r = u.open_session(sid)
@@ -192,6 +193,7 @@ def test_text_split_by_a_pause_is_found_and_counted_once(vault: Vault) -> None:
         "typed text": 1,
         "window titles": 1,
         "task instructions and notes": 0,
+        "UI element names": 0,
     }
     # Removed spans are marked, in the text and in the code exports make from it.
     actions = [a for a in r.actions() if a["kind"] == "type"]
