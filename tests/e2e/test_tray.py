@@ -127,6 +127,16 @@ def test_studies_and_withdraw_from_the_tray(
             xdo.run("windowactivate", "--sync", str(xdo.wait_window("Overt: load a study")))
             xdo.type(str(study_file))
             xdo.key("Return")
+            QTimer.singleShot(1500, lambda: press_return_again(picker, 3))
+
+        def press_return_again(picker: QFileDialog, tries: int) -> None:
+            """Under load the picker's completer popup can take the first Return (it only
+            completes the name): press it again while the picker is still open."""
+            if tries == 0 or QApplication.activeModalWidget() is not picker:
+                return
+            xdo.run("windowactivate", "--sync", str(xdo.wait_window("Overt: load a study")))
+            xdo.key("Return")
+            QTimer.singleShot(1500, lambda: press_return_again(picker, tries - 1))
 
         QTimer.singleShot(100, type_the_path)  # runs inside the picker's own event loop
         click(xdo, studies.load_button)
