@@ -1,4 +1,4 @@
-"""The one place exported steps are built: every layout projects these (see STEP_SCHEMA.md).
+"""The one place exported steps are built: every layout projects these (storage/export/STEPS.md).
 
 A step is an action with its observation (the last distinct frame at or before it), the frame
 after it, coordinates in the export's space (normalized, pixels or 0-1000) plus global pixels,
@@ -31,7 +31,7 @@ class Frame(TypedDict):
 
 
 class Step(TypedDict):
-    """One exported step (STEP_SCHEMA.md has each field's meaning)."""
+    """One exported step (storage/export/STEPS.md has each field's meaning)."""
 
     index: int
     action_seq: int | None

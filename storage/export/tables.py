@@ -12,7 +12,7 @@ from typing import IO, Any
 from storage.export.layouts import import_pyarrow
 
 BATCH_ROWS = 64
-#: The actions table's columns (STEP_SCHEMA.md): name -> pyarrow type name.
+#: The actions table's columns (storage/export/STEPS.md): name -> pyarrow type name.
 ACTION_COLUMNS: tuple[tuple[str, str], ...] = (
     ("session_id", "string"),
     ("seq", "int64"),
