@@ -6,6 +6,7 @@ pixel-exact, and nothing of what was removed is copied.
 
 from __future__ import annotations
 
+from storage import redact_elements
 from storage.format import frame_codec as frames
 from storage.format import records_io
 from storage.rewriter import Rewriter
@@ -17,7 +18,8 @@ def region(
     frame_range: range | None,
     fill: tuple[int, int, int],
 ) -> int:
-    """Solid-fill ``rect`` in the chosen frames; re-encode every frame (deltas follow).
+    """Solid-fill ``rect`` in the chosen frames; re-encode every frame (deltas follow). The
+    elements it covered in those frames lose their text (storage/redact_elements.py).
 
     Returns:
         Frames whose pixels changed.
@@ -51,6 +53,10 @@ def region(
             chunk, offset = fw_stream.append_chunk(frames.encode(plan))
         meta["_store"] = frames.store_info(plan, chunk, offset)
         mw_stream.append(records_io.dumps(meta))
+    shown = {
+        i: redact_elements.global_rect((x, y, w, h), sized[i], metas[i].get("monitor")) for i in hit
+    }
+    covered = redact_elements.in_region(rw, shown)
     span = None if frame_range is None else [frame_range.start, frame_range.stop]
     rw.commit(
         {
@@ -58,6 +64,7 @@ def region(
             "where": {"rect": [x, y, w, h], "frames": span},
             "fill": list(fill),
             "count": len(hit),
+            "elements": covered,
         }
     )
     return len(hit)
