@@ -150,8 +150,8 @@ def delete_session(model: ReviewModel, session_id: str) -> Change:
 
 def accept_suggestion(model: ReviewModel, s: Suggestion) -> Change:
     """Redact what a scanner suggestion points at: black out its box in the frames it is in,
-    blank its window title, remove its text from typed text and titles, or else delete its key
-    events."""
+    blank its window title, remove its text from each place text removal reaches (typed text,
+    titles, UI element names...), or else delete its key events."""
     preview = model.preview_suggestion(s)
     if s.source == "frame" and s.box is not None:
         box, frames = s.box, [model.suggestion_frames(s)]

@@ -7,6 +7,7 @@ from typing import Any
 
 from app.core.formatting import format_duration
 from app.review.previews import Preview, Previews
+from storage.elements import by_action
 from storage.scan import text as scanner
 from storage.scan.text import Suggestion
 
@@ -24,7 +25,7 @@ SUGGESTION_KINDS = {
 
 
 class Suggestions(Previews):
-    """The open suggestions of a session (typed text, window titles, frames).
+    """The open suggestions of a session (typed text, window titles, UI elements, frames).
 
     Attributes:
         suggestions: the scanner's findings not dismissed, typed and title ones first.
@@ -57,7 +58,20 @@ class Suggestions(Previews):
         action = self._action_by_seq(s.action_seq)
         t = float(action.get("t", 0.0)) if action else 0.0
         where = self.window_label(self.window_of(action)) if action else "?"
+        if s.source == "element":
+            return f"{what} in a UI element's name at {format_duration(t)} in {where}: {s.masked}"
         return f"{what}, typed at {format_duration(t)} in {where}: {s.masked}"
+
+    def _element_text(self, s: Suggestion) -> str | None:
+        """The text an "element" suggestion points at, found again in its action's element."""
+        if s.action_seq is None:
+            return None
+        element = by_action(self.text_streams.get("elements", [])).get(s.action_seq)
+        for text in scanner.element_texts(element or {}):
+            for m in scanner.find(text):
+                if m.kind == s.kind and scanner.mask(text[m.start : m.end]) == s.masked:
+                    return text[m.start : m.end]
+        return None
 
     def _action_by_seq(self, seq: int | None) -> dict[str, Any] | None:
         if seq is None:
@@ -86,6 +100,8 @@ class Suggestions(Previews):
 
     def suggestion_text(self, s: Suggestion) -> str | None:
         """The typed text a suggestion points at (for removing it), or None if not found."""
+        if s.source == "element":
+            return self._element_text(s)
         if s.source != "typed":
             return None
         if s.event_seqs:
@@ -107,6 +123,8 @@ class Suggestions(Previews):
 
     def suggestion_spans(self, s: Suggestion) -> list[tuple[int, int]]:
         """(start, end) offsets in :meth:`typed_text` to highlight for a typed suggestion."""
+        if s.source != "typed":
+            return []
         needle = self.suggestion_text(s)
         if not needle:
             return []
@@ -136,7 +154,10 @@ class Suggestions(Previews):
         text = self.suggestion_text(s)
         if text:
             p = self.preview_text(text)
-            p.title = f"Remove this {what.lower()} ({s.masked}) from typed text and titles"
+            p.title = (
+                f"Remove this {what.lower()} ({s.masked}) from typed text, titles and UI "
+                "element names"
+            )
             return p
         if s.event_seqs:
             p = self.preview_events(range(min(s.event_seqs), max(s.event_seqs) + 1))

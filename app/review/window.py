@@ -40,6 +40,7 @@ from app.review.tools_row import ToolsRow
 from app.review.vault_follow import FollowsTheVault
 from app.review.window_keys import bind_keys, fit_to_screen
 from storage import UnlockedVault
+from storage.elements import by_action
 from storage.scan import text as scanner
 
 #: (events, actions, redactions, the scanner's suggestions, task episodes, the other streams
@@ -278,8 +279,8 @@ class ReviewWindow(FollowsTheVault, ReviewCommands, TaskCommands):
 
         def load() -> Records:
             events, actions = session.records()
-            found = scanner.scan_session(events, actions)
             streams = session.text_streams()
+            found = scanner.scan_session(events, actions, by_action(streams.get("elements", [])))
             return events, actions, session.redactions(), found, session.episodes(), streams
 
         def loaded(result: Records) -> None:

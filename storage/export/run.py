@@ -23,7 +23,7 @@ from storage.export.manifest import MANIFEST, manifest_bytes, manifest_document
 from storage.export.modes import set_modes
 from storage.export.sink import FolderSink, Sink, TarSink, ZipSink
 from storage.export.source import SessionSource
-from storage.export.steps import DEFAULT_SPACE, SPACES
+from storage.export.steps import DEFAULT_SPACE, SPACES, elements_of
 from storage.scan import text as scanner
 from storage.staging import remove_stale, staging_folder
 
@@ -270,7 +270,7 @@ def preview(
                         titles[str(e["title"])] = None
                 yield e
 
-        found = scanner.scan_session(counted(source.events()), actions)
+        found = scanner.scan_session(counted(source.events()), actions, elements_of(source))
         result.unresolved += scanner.unresolved(
             found, scanner.session_dismissals(source.summary.id, gone)
         )

@@ -1,4 +1,5 @@
-"""Sensitive-content scanner: suggests what to redact in typed text and window titles.
+"""Sensitive-content scanner: suggests what to redact in typed text, window titles and UI
+element names.
 
 (Text in frames, read by OCR when an engine is installed, is scanned by
 ``storage/scan/frame_text.py`` with the same ``find``, from ``storage/scan/patterns.py``.)
@@ -22,6 +23,7 @@ __all__ = [
     "TextMatch",
     "TextRun",
     "dismissal_key",
+    "element_texts",
     "find",
     "is_password_title",
     "mask",
@@ -38,10 +40,13 @@ class Suggestion:
 
     Attributes:
         kind: what was found.
-        source: "typed" (key events / a type action), "title" (a window event's title) or
-            "frame" (text read in frames by OCR, see ``storage/scan/frame_text.py``).
+        source: "typed" (key events / a type action), "title" (a window event's title),
+            "element" (the name, description, path or selected item of an action's UI
+            element, storage/elements.py) or "frame" (text read in frames by OCR, see
+            ``storage/scan/frame_text.py``).
         event_seqs: the key events (typed) or the window event (title) holding it.
-        action_seq: the type action holding it, if any.
+        action_seq: the type action holding it, if any; for "element", the action whose
+            element it is.
         title_seq: for "title" and "password_prompt": the window event's seq.
         masked: a masked preview ("j***@e***.com") safe to show or log.
         frames: for "frame": the first and last frame index it is visible in.
@@ -49,7 +54,7 @@ class Suggestion:
     """
 
     kind: Kind
-    source: Literal["typed", "title", "frame"]
+    source: Literal["typed", "title", "element", "frame"]
     event_seqs: tuple[int, ...]
     action_seq: int | None
     title_seq: int | None
@@ -63,6 +68,8 @@ class Suggestion:
             first, last = self.frames or (0, 0)
             where = ",".join(map(str, self.box or ()))
             return f"{self.kind}:frame:{first}-{last}:{where}"
+        if self.source == "element":
+            return f"{self.kind}:element:{self.action_seq}:{self.masked}"
         where = ",".join(map(str, self.event_seqs))
         return f"{self.kind}:{self.source}:{where}:{self.action_seq}:{self.title_seq}"
 
@@ -102,16 +109,20 @@ def _action_runs(actions: Iterable[Mapping[str, Any]], covered: set[int]) -> lis
 
 
 def scan_session(
-    events: Iterable[Mapping[str, Any]], actions: Iterable[Mapping[str, Any]]
+    events: Iterable[Mapping[str, Any]],
+    actions: Iterable[Mapping[str, Any]],
+    elements: Mapping[int, Mapping[str, Any]] | None = None,
 ) -> list[Suggestion]:
-    """Suggestions for a whole session: typed text, password prompts, window titles.
+    """Suggestions for a whole session: typed text, password prompts, window titles, UI
+    element names.
 
     Args:
         events: the session's events in seq order.
         actions: the session's actions in seq order.
+        elements: action seq -> its UI element, as ``SessionReader.elements()`` gives them.
 
     Returns:
-        Suggestions in stream order (typed first, then titles).
+        Suggestions in stream order (typed first, then titles, then elements).
     """
     actions = list(actions)
     titles: dict[int, str] = {}
@@ -153,6 +164,29 @@ def scan_session(
     for seq, title in titles.items():
         for m in find(title):
             out.append(Suggestion(m.kind, "title", (seq,), None, seq, mask(title[m.start : m.end])))
+    for seq, element in sorted((elements or {}).items()):
+        for text in element_texts(element):
+            for m in find(text):
+                out.append(
+                    Suggestion(m.kind, "element", (), seq, None, mask(text[m.start : m.end]))
+                )
+    return out
+
+
+def element_texts(element: Mapping[str, Any]) -> list[str]:
+    """The texts one element (and a drag's end) shows, each once: name, description, the
+    names in its path, its selected item's name."""
+    out: list[str] = []
+    for part in (element, element.get("end")):
+        if not isinstance(part, Mapping):
+            continue
+        levels = [part, *(p for p in part.get("path") or () if isinstance(p, Mapping))]
+        if isinstance(part.get("selected"), Mapping):
+            levels.append(part["selected"])
+        texts = [lv.get("name") for lv in levels] + [part.get("description")]
+        for t in texts:
+            if isinstance(t, str) and t and t not in out:
+                out.append(t)
     return out
 
 

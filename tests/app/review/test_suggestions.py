@@ -63,7 +63,7 @@ def test_typed_text_is_found_in_the_run_not_in_its_window_title() -> None:
 def test_each_source_previews_its_own_change() -> None:
     m = mail_model()
     assert m.preview_suggestion(TYPED).title == (
-        "Remove this email address (j***@e***.com) from typed text and titles"
+        "Remove this email address (j***@e***.com) from typed text, titles and UI element names"
     )
     assert m.preview_suggestion(TITLE).title == "Blank the window title holding a email address"
     region = m.preview_suggestion(ON_SCREEN)
