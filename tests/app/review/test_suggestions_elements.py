@@ -79,7 +79,7 @@ def test_the_review_window_lists_and_accepts_an_element_suggestion(
                 "x": 2,
                 "y": 3,
                 "button": "left",
-            }  # fmt: skip
+            }
         )
         w.append_element({"action": seq, "element": lookup("Reply to jane@example.com")})
         sid = w.session_id
