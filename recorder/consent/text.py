@@ -23,8 +23,8 @@ from storage.typed_text import REMOVED
 #: 4: task instructions and outcomes
 #: 5: removing a text in review also searches the screenshots
 #: 6: what "Never" reaches; 7: which pause hotkey is active
-#: 8: removing a text reaches UI element names
-CONSENT_TEXT_VERSION = 8
+#: 8: removing a text reaches UI element names; 9: which UI element names are recorded
+CONSENT_TEXT_VERSION = 9
 LANGUAGE = "en"
 
 #: What the person affirms, each every session, each ticked by the person (never pre-ticked).
@@ -72,6 +72,21 @@ def _duration(seconds: float | None) -> str:
     return f"{minutes / 60:g} hours, then it stops by itself"
 
 
+def _elements_line(text_mode: str) -> str:
+    """What is kept of the buttons, menus and fields used (recorder/capture/grounding.py):
+    with text mode ``none``, their kind and box only."""
+    if text_mode == "none":
+        return (
+            "Buttons, menus and fields you click or type into, without their names: only "
+            "what kind each is and its box on screen (e.g. 'button at 812, 344')."
+        )
+    return (
+        "Buttons, menus and fields you click or type into: their names (e.g. the button "
+        "'Send', the menu item 'Save As…') and those of the menus and panels they are in, "
+        "what kind each is and its box on screen; never a password field's name or contents."
+    )
+
+
 def _pause_line(scope: dict[str, Any]) -> str:
     chord = scope.get("pause_hotkey") or DEFAULT_PAUSE_HOTKEY
     return (
@@ -117,6 +132,8 @@ def describe(record: dict[str, Any]) -> list[Section]:
         )
     else:
         captured.append("App names (not window titles): which app is in front (e.g. 'Firefox').")
+    if scope.get("mouse", True) or scope.get("keys", True):
+        captured.append(_elements_line(text_mode))
     captured.append(
         "Tasks, if you mark them: what you say you set out to do, in your words, and whether "
         "it worked (e.g. 'Book a train to Leeds: done'), with any note you add."
@@ -124,6 +141,8 @@ def describe(record: dict[str, Any]) -> list[Section]:
     not_captured = ["Audio, camera, files on disk, and anything while recording is paused."]
     if text_mode != "full":
         not_captured.append("The text you type.")
+    if text_mode == "none":
+        not_captured.append("The names of the buttons, menus and fields you click.")
     if not scope.get("frames", True):
         not_captured.append("Screenshots.")
 

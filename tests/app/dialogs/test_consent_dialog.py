@@ -107,3 +107,18 @@ def test_the_consent_text_shows_no_raw_markup(qtbot: QtBot) -> None:
         assert not [t for t in texts if "`" in t]
         assert any("Withdraw… in the tray's menu" in t for t in texts)
         assert "`" not in render_text(shown)  # the CLI shows the same text
+
+
+def test_the_dialog_says_which_names_of_buttons_menus_and_fields_are_kept(qtbot: QtBot) -> None:
+    """Element names are captured (never a password field's); text mode none keeps their kind
+    and box only: the dialog says which, for the scope it shows."""
+    with_names = make(qtbot)  # text mode "keys": names are kept
+    shown = " ".join(html.unescape(label.text()) for label in with_names.findChildren(QLabel))
+    assert "Buttons, menus and fields you click or type into: their names" in shown
+    assert "never a password field's name or contents" in shown
+    none = {**draft(), "scope": {**draft()["scope"], "text_mode": "none"}}
+    without = ConsentDialog(none)
+    qtbot.add_widget(without)
+    shown = " ".join(html.unescape(label.text()) for label in without.findChildren(QLabel))
+    assert "Buttons, menus and fields you click or type into, without their names" in shown
+    assert "their names (e.g." not in shown

@@ -81,3 +81,20 @@ def test_text_names_the_active_pause_hotkey() -> None:
     assert "with the hotkey Ctrl+Alt+Shift+F9." in render_text(
         draft(pause_hotkey="ctrl+alt+shift+f9")
     )
+
+
+def test_text_says_which_names_of_buttons_menus_and_fields_are_kept() -> None:
+    """UI element names are captured content (recorder/capture/grounding.py): the text says so,
+    that a password field's never are, and that text mode none keeps their kind and box."""
+    record = affirm(draft(), statements=[i for i, _ in STATEMENTS], action="t", now=1.0)
+    assert record["text"]["version"] >= 9  # 9: which UI element names are recorded
+    for mode in ("full", "keys"):
+        text = render_text(draft(text_mode=mode))
+        assert "Buttons, menus and fields you click or type into: their names" in text
+        assert "never a password field's name or contents" in text
+    none = render_text(draft(text_mode="none"))
+    assert "Buttons, menus and fields you click or type into, without their names" in none
+    assert "The names of the buttons, menus and fields you click." in none
+    assert "their names (e.g." not in none
+    neither = render_text(draft(mouse=False, keys=False))
+    assert "Buttons, menus and fields" not in neither
