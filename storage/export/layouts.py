@@ -21,6 +21,7 @@ from storage.export.manifest import canonical_json, sha256_json
 from storage.export.pngs import FramePngs, canonical
 from storage.export.sink import Sink
 from storage.export.source import SessionSource
+from storage.export.steps import elements_of
 
 Progress = Callable[[str, int, int], None]
 """progress(what, done, total): called as frames are written."""
@@ -78,6 +79,12 @@ def write_folder(sink: Sink, source: SessionSource, progress: Progress) -> dict[
     actions = _jsonl(sink, f"{folder}/actions.jsonl", source.actions())
     episodes = getattr(source, "episodes", None)
     _jsonl(sink, f"{folder}/episodes.jsonl", iter(episodes() if callable(episodes) else []))
+    elements = elements_of(source)
+    _jsonl(
+        sink,
+        f"{folder}/elements.jsonl",
+        iter({"action_seq": seq, **elements[seq]} for seq in sorted(elements)),
+    )
     pngs = FramePngs(source)
     metas = pngs.metas
     unique = [i for i in range(len(metas)) if canonical(metas, i) == i]

@@ -100,8 +100,7 @@ def test_a_removed_element_name_is_in_no_export(vault: Vault, tmp_path: Path, fm
     assert files
     for p in files:
         assert SECRET.encode() not in p.read_bytes(), p
-    if fmt == "trajectory":  # its steps carry the element (the folder has no elements file)
-        assert any(b"[removed]" in p.read_bytes() for p in files)
+    assert any(b"[removed]" in p.read_bytes() for p in files)  # the element is there, marked
 
 
 def test_a_removed_element_name_is_in_no_parquet_column(vault: Vault, tmp_path: Path) -> None:
@@ -116,3 +115,13 @@ def test_a_removed_element_name_is_in_no_parquet_column(vault: Vault, tmp_path: 
     [actions] = [p for p in tables if "actions" in p.name]
     names = [r["element_name"] for r in pq.read_table(actions).to_pylist() if r["kind"] == "click"]
     assert names == ["[removed]", "Save"]
+
+
+def test_the_folder_export_holds_each_actions_element(vault: Vault, tmp_path: Path) -> None:
+    sid = session(vault)
+    reader = vault.unlock(PASS).open_session(sid)
+    export_sessions([reader], "folder", tmp_path / "out")
+    lines = (tmp_path / "out" / "sessions" / sid / "elements.jsonl").read_text().splitlines()
+    rows = [json.loads(line) for line in lines]
+    assert [(r["action_seq"], r["name"]) for r in rows] == [(0, SECRET), (1, "Save")]
+    assert rows[1]["bounds"] == [140, 70, 40, 20]

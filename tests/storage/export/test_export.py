@@ -49,6 +49,7 @@ def test_folder_layout_has_every_file_hashed(tmp_path: Path) -> None:
         "redactions.json",
         "events.jsonl",
         "episodes.jsonl",
+        "elements.jsonl",
         "actions.jsonl",
         "windows.jsonl",
         "frames.jsonl",
