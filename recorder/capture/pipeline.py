@@ -351,8 +351,10 @@ class Pipeline:
                 self._apply(self.gate.window(clicked, t_abs))
         if not self.scope.mouse or self._suppressed(t_abs):
             return
-        if isinstance(item, RawScroll) and not self.targets.pointer_in_scope(item.x, item.y):
-            self.stats.suppressed += 1  # a wheel turned over a never-record window
+        if isinstance(item, (RawScroll, RawButton)) and not self.targets.pointer_in_scope(
+            int(item.x), int(item.y)
+        ):
+            self.stats.suppressed += 1  # a wheel or a button over a never-record window
             return
         self.last_input = t_abs
         t = t_abs - self.t0

@@ -84,6 +84,10 @@ class WindowTargets:
         return t >= self._keys_from and self._policy.in_scope(self.focus)
 
     def pointer_in_scope(self, x: int, y: int) -> bool:
-        """Whether the window under (x, y) may be recorded (a scroll goes to it unfocused)."""
-        window = self.under_pointer(x, y)
-        return window is None or self._policy.in_scope(window)
+        """Whether the window under (x, y) may be recorded: a scroll goes to it unfocused, and
+        a button press or release over a never-record window is never kept, whatever the
+        focus reports say (under load a late one can briefly name another window)."""
+        for window in reversed(self.visible):
+            if window.covers(x, y):
+                return window.popup or self._policy.in_scope(window)
+        return True

@@ -137,3 +137,19 @@ def test_keys_stamped_just_after_the_focus_left_a_denied_window_are_dropped(
     session.type("ok")
     sink = session.stop()
     assert "".join(k["char"] or "" for k in sink.kinds("key")) == "ok"
+
+
+def test_a_late_focus_report_between_press_and_release_keeps_nothing_of_the_denied_click(
+    session: Session,
+) -> None:
+    """Seen once in CI under load: the window thread reported an earlier focus (the editor)
+    only after the press into the denied window, so its release was kept."""
+    session.raw.on_click(VAULT.x + 10, VAULT.y + 10, "left", True)
+    session.settle()
+    session.raw.on_window(EDITOR)  # late: the editor had the focus before the click
+    session.settle()
+    session.raw.on_click(VAULT.x + 10, VAULT.y + 10, "left", False)
+    sink = session.stop()
+    kept = [e for e in sink.events if e["kind"] == "button" and e["x"] >= VAULT.x]
+    assert kept == []
+    assert [a for a in sink.actions if a["kind"] == "click"] == []
