@@ -18,6 +18,7 @@ from app.qt.gui import QImage
 from app.qt.images import to_qimage
 from app.qt.loader import CurrentLoader
 from app.qt.widgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from app.review.elements import element_shown
 from app.review.lru_cache import LruCache
 from app.review.model import ReviewModel
 from app.review.session import ReviewSession
@@ -39,6 +40,8 @@ class FramePanel(QWidget):
         view: the frame (drag on it to select a region).
         timeline: thumbnails, activity and frame ticks across the session; click to seek.
         position: "Frame 3 / 20 · 0:02 · click · App — Title".
+        element: the shown action's UI element, "Element: App › Frame › Push button “Save”",
+            or why none was found (hidden for a session recorded without elements).
         index: the frame shown (or wanted).
         session: the session shown (None while one opens).
         model: its records (None while one opens).
@@ -74,7 +77,12 @@ class FramePanel(QWidget):
         self.timeline.resized.connect(self.start_thumbnails)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.element = QLabel()
+        self.element.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.element.setWordWrap(True)
+        self.element.hide()
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.element)
         layout.addWidget(self.timeline)
         layout.addLayout(self._build_steps())
 
@@ -115,6 +123,7 @@ class FramePanel(QWidget):
         self._wanted_action = None
         self.view.say(LOADING)
         self.view.clear_selection()
+        self.element.hide()
 
     def open(self, session: ReviewSession, model: ReviewModel) -> None:
         """Show this session from now on (its frames load as they are asked for)."""
@@ -201,7 +210,19 @@ class FramePanel(QWidget):
         image = self._cache.get(index)
         if image is None or model is None:
             return False
-        self.view.show_frame(image, model.overlay(index))
+        action = self._wanted_action
+        if action is None:
+            action = model.action_at_frame(index)
+        overlay = model.overlay(index)
+        shown = element_shown(
+            model.elements,
+            model.actions[action] if action is not None and action < len(model.actions) else None,
+            model.frames[index].get("monitor") or {},
+        )
+        overlay.elements = shown.boxes
+        self.element.setText(shown.line)
+        self.element.setVisible(bool(shown.line))
+        self.view.show_frame(image, overlay)
         t = model.frame_time(index)
         self.timeline.set_position(t)
         meta = model.frames[index]
@@ -210,9 +231,6 @@ class FramePanel(QWidget):
             f"Frame {index + 1} / {model.frame_count}  ·  {format_duration(t)}  ·  "
             f"{meta.get('reason', '')}" + (f"  ·  {where}" if where else "")
         )
-        action = self._wanted_action
-        if action is None:
-            action = model.action_at_frame(index)
         self.shown.emit(index, action)
         self._prefetch(index + 1)
         return True

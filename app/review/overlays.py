@@ -22,12 +22,14 @@ class Overlay:
         path: cursor positions since the previous frame.
         drags: (x, y, x2, y2) of drags near this frame.
         window: the active window's (x, y, w, h), or None.
+        elements: the shown action's UI element box(es), (x, y, w, h); set by the frame panel.
     """
 
     clicks: list[tuple[int, int, str]] = field(default_factory=list)
     path: list[tuple[int, int]] = field(default_factory=list)
     drags: list[tuple[int, int, int, int]] = field(default_factory=list)
     window: tuple[int, int, int, int] | None = None
+    elements: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 class Overlays(SessionIndex):

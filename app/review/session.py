@@ -13,6 +13,19 @@ from typing import Any
 from PIL import Image
 
 from storage import SessionReader, UnlockedVault, text_reach
+from storage.scan import text as scanner
+
+#: (events, actions, redactions, the scanner's suggestions, task episodes, the other streams
+#: text removal reads, the UI elements by action seq) of one session, as the window loads them.
+Records = tuple[
+    list[dict[str, Any]],
+    list[dict[str, Any]],
+    list[dict[str, Any]],
+    list[scanner.Suggestion],
+    list[dict[str, Any]],
+    dict[str, list[dict[str, Any]]],
+    dict[int, dict[str, Any]],
+]
 
 
 class ReviewSession:
@@ -38,6 +51,12 @@ class ReviewSession:
         """(events, actions), each in seq order."""
         with self._lock:
             return list(self._reader.events()), list(self._reader.actions())
+
+    def elements(self) -> dict[int, dict[str, Any]]:
+        """Action seq -> the UI element it was on, or ``{"missing": reason}``
+        (storage/elements.py)."""
+        with self._lock:
+            return self._reader.elements()
 
     def text_streams(self) -> dict[str, list[dict[str, Any]]]:
         """The streams text removal reads besides events and actions (``storage/text_reach.py``:

@@ -19,6 +19,7 @@ class SessionIndex:
         frames: FrameMeta dicts, in index order.
         events: event dicts, in seq order.
         actions: action dicts, in seq order.
+        elements: action seq -> the UI element it was on, or {"missing": reason}.
     """
 
     def __init__(self, frames: list[dict[str, Any]]) -> None:
@@ -32,6 +33,8 @@ class SessionIndex:
         self.actions: list[dict[str, Any]] = []
         #: the other streams text removal reads (storage/text_reach.py), by name
         self.text_streams: dict[str, list[dict[str, Any]]] = {}
+        #: action seq -> its UI element (storage/elements.py shape); {} before loading
+        self.elements: dict[int, dict[str, Any]] = {}
         self._event_t: list[float] = []
         self._moves: list[dict[str, Any]] = []
         self._move_t: list[float] = []

@@ -156,6 +156,10 @@ class FrameView(QWidget):
             painter.setPen(QPen(QColor("#f0ad4e"), 2, Qt.PenStyle.DashLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(QRectF(at(x, y), at(x + w, y + h)))
+        for x, y, w, h in ov.elements:
+            painter.setPen(QPen(QColor("#00e5ff"), 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(QRectF(at(x, y), at(x + w, y + h)))
         if len(ov.path) > 1:
             painter.setPen(QPen(QColor(80, 160, 255, 200), 2))
             pts = [at(x, y) for x, y in ov.path]

@@ -30,7 +30,7 @@ from app.review.labels import redaction_label
 from app.review.model import ReviewModel
 from app.review.previews import Preview
 from app.review.scan import FrameTextScan
-from app.review.session import ReviewSession
+from app.review.session import Records, ReviewSession
 from app.review.session_list import SessionList
 from app.review.suggestions_panel import SuggestionsPanel
 from app.review.task_commands import TaskCommands, ask_instruction
@@ -42,17 +42,6 @@ from app.review.window_keys import bind_keys, fit_to_screen
 from storage import UnlockedVault
 from storage.elements import by_action
 from storage.scan import text as scanner
-
-#: (events, actions, redactions, the scanner's suggestions, task episodes, the other streams
-#: text removal reads) of one session.
-Records = tuple[
-    list[dict[str, Any]],
-    list[dict[str, Any]],
-    list[dict[str, Any]],
-    list[scanner.Suggestion],
-    list[dict[str, Any]],
-    dict[str, list[dict[str, Any]]],
-]
 
 
 class ReviewWindow(FollowsTheVault, ReviewCommands, TaskCommands):
@@ -280,15 +269,18 @@ class ReviewWindow(FollowsTheVault, ReviewCommands, TaskCommands):
         def load() -> Records:
             events, actions = session.records()
             streams = session.text_streams()
-            found = scanner.scan_session(events, actions, by_action(streams.get("elements", [])))
-            return events, actions, session.redactions(), found, session.episodes(), streams
+            elements = by_action(streams.get("elements", []))
+            found = scanner.scan_session(events, actions, elements)
+            done = session.redactions(), found, session.episodes(), streams, elements
+            return events, actions, *done
 
         def loaded(result: Records) -> None:
             model = self.model
             if model is None:
                 return
-            events, actions, redactions, found, episodes, text_streams = result
+            events, actions, redactions, found, episodes, text_streams, elements = result
             model.set_records(events, actions)
+            model.elements = elements
             model.text_streams = text_streams
             self.episodes = episodes
             dismissed = self.suggestions_panel.dismissed_keys(session.session_id)

@@ -8,6 +8,14 @@ from typing import Any
 
 import pytest
 
+from recorder.platform.accessibility.element import (
+    NO_BUS,
+    ElementRecord,
+    Missing,
+    PathStep,
+    make_element,
+    to_record,
+)
 from storage import UnlockedVault, Vault
 
 PASSPHRASE = b"correct horse battery staple"
@@ -59,10 +67,14 @@ def write_session(
     study: str | None = None,
     moves_per_frame: int = 3,
     started_ago: float = 0.0,
+    elements: bool = False,
 ) -> str:
     """Write a session: frames, moves, a window, a click per frame, a typed run, a hotkey.
 
     ``started_ago`` back-dates its start, so its length (end minus start) covers its records.
+    ``elements`` also stores each click's UI element (a "Save" button, click_element, 40 x 20
+    px with the click at its centre), the typed run's focused text field and the hotkey's
+    lookup as missing (NO_BUS).
 
     Returns:
         The session id.
@@ -124,7 +136,7 @@ def write_session(
                 "y": y,
             }
         )
-        writer.append_action(
+        click = writer.append_action(
             {
                 "t": t + 0.5,
                 "t_end": t + 0.55,
@@ -139,6 +151,9 @@ def write_session(
                 "button": "left",
             }
         )
+        if elements:
+            box = (x - 20, y - 10, 40, 20)
+            writer.append_element({"action": click, "element": click_element(box)})
     # A typed run at the end, with its key events.
     t = frames * seconds_per_frame
     seqs = []
@@ -171,7 +186,7 @@ def write_session(
                 }
             )
         )
-    writer.append_action(
+    typed_seq = writer.append_action(
         {
             "t": t,
             "t_end": t + 0.01 * len(typed),
@@ -196,7 +211,7 @@ def write_session(
             "mods": ["ctrl"],
         }
     )
-    writer.append_action(
+    hotkey = writer.append_action(
         {
             "t": t + 1,
             "t_end": t + 1.1,
@@ -209,8 +224,30 @@ def write_session(
             "keys": ["ctrl", "c"],
         }
     )
+    if elements:
+        field = element_record("text", "Notes", ["editable", "focused"], (10, 5, w - 20, h - 10))
+        writer.append_element({"action": typed_seq, "element": field})
+        writer.append_element({"action": hotkey, "element": to_record(Missing(NO_BUS), 0.2)})
     writer.close()
     return writer.session_id
+
+
+def element_record(
+    role: str, name: str, states: list[str], box: tuple[int, int, int, int]
+) -> ElementRecord:
+    """A found element's stored record, in the Editor's window (recorder's own shape)."""
+    path: list[PathStep] = [
+        {"role": "application", "name": "Editor"},
+        {"role": "frame", "name": "notes.txt — Editor"},
+        {"role": "panel", "name": None},
+        {"role": role, "name": name},
+    ]
+    return to_record(make_element(role, name, None, states, box, path, app="Editor"), 3.0)
+
+
+def click_element(box: tuple[int, int, int, int]) -> ElementRecord:
+    """Each click's element in write_session(elements=True): a "Save" push button."""
+    return element_record("push button", "Save", [], box)
 
 
 def make_vault(home: Path) -> Vault:
