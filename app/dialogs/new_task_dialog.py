@@ -19,9 +19,8 @@ from app.qt.widgets import (
     QVBoxLayout,
     QWidget,
 )
+from storage.episodes import MAX_INSTRUCTION
 
-#: The longest instruction storage keeps (storage/episodes.py refuses longer ones).
-INSTRUCTION_LIMIT = 2000
 FREE_TEXT = "__free_text__"
 
 
@@ -76,7 +75,7 @@ class NewTaskDialog(QWidget):
         self.choice.currentIndexChanged.connect(self._choice_changed)
         layout.addWidget(self.choice)
         self.instruction = QLineEdit()
-        self.instruction.setMaxLength(INSTRUCTION_LIMIT)
+        self.instruction.setMaxLength(MAX_INSTRUCTION)  # storage refuses longer ones
         self.instruction.setPlaceholderText("e.g. Book a train to Leeds for Friday morning")
         self.instruction.textChanged.connect(self._update)
         layout.addWidget(self.instruction)

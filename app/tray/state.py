@@ -56,7 +56,6 @@ class TrayState:
         study: the title of the study joined in Studies… ("" for personal recordings).
         task: the instruction of the task episode open now (None when none is open; "" for
             one the new-task hotkey opened and nobody has named yet).
-        tasks_done: how many task episodes this session has ended (done, failed or replaced).
         hotkey: the pause hotkey of the session being recorded ("" when none is).
         clock: monotonic seconds (a fake in tests).
     """
@@ -69,7 +68,6 @@ class TrayState:
     pause_reason: str = ""
     study: str = ""
     task: str | None = None
-    tasks_done: int = 0
     hotkey: str = ""
     _since: float | None = field(default=None, init=False)
     _until: float | None = field(default=None, init=False)
@@ -85,7 +83,7 @@ class TrayState:
         self._require("idle")
         self.state = "starting"
         self.events = self.frames = 0
-        self.task, self.tasks_done = None, 0
+        self.task = None
         self._since = self._until = None
 
     def started(self, session_id: str) -> None:
@@ -130,8 +128,6 @@ class TrayState:
     def task_started(self, instruction: str) -> None:
         """A task episode began (an open one, if any, ended)."""
         self._require("recording", "paused")
-        if self.task is not None:
-            self.tasks_done += 1
         self.task = instruction
 
     def task_named(self, instruction: str) -> None:
@@ -141,8 +137,6 @@ class TrayState:
 
     def task_ended(self) -> None:
         """The open task episode ended (done, failed or abandoned)."""
-        if self.task is not None:
-            self.tasks_done += 1
         self.task = None
 
     def counts(self, events: int, frames: int) -> None:

@@ -20,13 +20,12 @@ from app.dialogs.new_task_dialog import NewTaskDialog, TaskChoice
 from app.qt.core import QObject, Signal
 from app.tray.recording import RecordingController
 from app.tray.state import TrayState
+from recorder.capture.task_hotkeys import OUTCOME_OF
 
 log = logging.getLogger(__name__)
 
 #: What each ending is called in the notice.
 ENDINGS = {"success": "done", "failure": "failed", "abandoned": "abandoned"}
-#: The outcome each closing task hotkey gives (as recorder/capture/task_hotkeys.py does).
-OUTCOME_OF_HOTKEY = {"done": "success", "failed": "failure"}
 
 
 def study_tasks(consent: Mapping[str, Any] | None) -> tuple[list[TaskChoice], bool]:
@@ -191,7 +190,7 @@ class TaskControl(QObject):
         instruction = self.state.task or "(not named)"
         self.state.task_ended()
         self.changed.emit()
-        self.notice.emit(f"Task {ENDINGS[OUTCOME_OF_HOTKEY[name]]}", f"“{instruction}”.")
+        self.notice.emit(f"Task {ENDINGS[OUTCOME_OF[name]]}", f"“{instruction}”.")
 
     def name_task(self, instruction: str, study_task_id: str | None = None) -> bool:
         """Give the task the new-task hotkey opened its instruction."""

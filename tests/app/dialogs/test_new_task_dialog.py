@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.dialogs.new_task_dialog import INSTRUCTION_LIMIT, NewTaskDialog, TaskChoice
+from app.dialogs.new_task_dialog import NewTaskDialog, TaskChoice
+from storage.episodes import MAX_INSTRUCTION
 from tests.app.sessions import OFFSCREEN_LIMITS
 
 pytestmark = OFFSCREEN_LIMITS
@@ -23,7 +24,7 @@ def test_free_text_needs_words(qtbot: QtBot) -> None:
     with qtbot.wait_signal(dialog.chosen) as sent:
         qtbot.keyClick(dialog.instruction, Qt.Key.Key_Return)
     assert sent.args == ["Book a train to Leeds", None]
-    assert dialog.instruction.maxLength() == INSTRUCTION_LIMIT
+    assert dialog.instruction.maxLength() == MAX_INSTRUCTION
 
 
 def test_a_study_task_keeps_its_id(qtbot: QtBot) -> None:
