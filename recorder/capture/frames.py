@@ -269,9 +269,12 @@ class FrameService:
         """One look at the screen: first frames, the ring, requests, settles, periodic."""
         if not self._first_written:
             self._start_capture(now, grab)
-        if self._active(now) and now >= self._next_ring:
-            self._ring.append(grab(self._pointer_monitor()))
-            self._next_ring = now + self._ring_interval
+        if self._active(now):
+            if now >= self._next_ring:
+                self._ring.append(grab(self._pointer_monitor()))
+                self._next_ring = now + self._ring_interval
+        else:
+            self._confirm_ring(grab)
         self._serve_requests(now, grab)
         self._serve_settles(now, grab)
         if now >= self._next_periodic:
@@ -296,6 +299,26 @@ class FrameService:
             # a periodic grab is as good as a ring grab for a click that follows
             self._ring.append(grab(self._pointer_monitor()))
         self._next_periodic = max(self._next_periodic + self._period, now)
+
+    def _confirm_ring(self, grab: _Grabs) -> None:
+        """Idle, and nothing drawn since the ring's newest grab: the screen is still that
+        grab as of this look, so it goes into the ring again with this look's time, at no
+        grab's cost. A click after a pause with the pointer at rest (no move before it to
+        warm the ring) then finds a pre-action frame no older than one look (a quarter
+        second), not the last periodic one (up to a second: past ``max_pre_age``)."""
+        monitor = self._pointer_monitor()
+        current = self._current.get(monitor["index"])
+        if current is None or not self._ring:
+            return
+        kept, masks = current
+        if kept.pixels is not self._ring[-1].pixels:
+            return
+        if self.last_input >= kept.t or masks != self.masks:
+            return  # input or new masks since: a look would grab, which idle must not
+        shot = grab(monitor)
+        if len(self._ring) >= 2 and self._ring[-2].pixels is kept.pixels:
+            del self._ring[-2]  # of one unchanged screen, the two newest looks are enough
+        self._ring.append(shot)
 
     def _active(self, now: float) -> bool:
         """Input was recent: the pre-action ring is kept warm."""

@@ -147,3 +147,56 @@ def test_a_watcher_that_fails_means_grabbing(sink: MemorySink) -> None:
         assert screen.grabs - grabs >= 4
     finally:
         frames.stop()
+
+
+@pytest.fixture
+def idle(screen: DamageScreen, sink: MemorySink) -> Iterator[tuple[FrameService, ManualClock]]:
+    """A 1 frame/s service on a manual clock, input long ago: the ring is not kept warm."""
+    clock = ManualClock()
+    frames = FrameService(lambda: screen, sink, t0=clock(), wall0=time.time(), clock=clock, fps=1.0)
+    frames.start()
+    step(frames, clock, GAP_LAG_S)
+    wait_for(lambda: len(sink.frames) == 1)
+    for _ in range(16):  # past the warm start and the active time, a look each quarter second
+        step(frames, clock, 0.25)
+    yield frames, clock
+    frames.stop()
+
+
+def test_a_click_after_a_pause_on_an_unchanged_screen_finds_a_frame_one_look_old(
+    idle: tuple[FrameService, ManualClock], screen: DamageScreen, sink: MemorySink
+) -> None:
+    frames, clock = idle
+    grabs = screen.grabs
+    for _ in range(3):  # between periodic looks, where the ring used to stay a second old
+        step(frames, clock, 0.25)
+    click_at = clock() + 0.01
+    ticket = frames.request("pre_action", click_at)
+    step(frames, clock, 0.02)
+    clock.advance(GAP_LAG_S)  # written once the pipeline would have heard of any gap
+    assert ticket.wait(2.0)
+    assert ticket.index is not None
+    age = click_at - (sink.frames[ticket.index]["t"] + frames._t0)
+    assert 0 <= age <= 0.25 + 0.01
+    assert sink.frame_pixels(ticket.index)[:4] == A
+    assert screen.grabs == grabs  # confirmed by DAMAGE, not grabbed
+
+
+def test_a_screen_drawn_on_while_idle_is_never_dated_after_the_drawing(
+    idle: tuple[FrameService, ManualClock], screen: DamageScreen, sink: MemorySink
+) -> None:
+    frames, clock = idle
+    step(frames, clock, 0.25)
+    drawn_at = clock()
+    screen.draw(B)
+    step(frames, clock, 0.25)
+    step(frames, clock, 0.2)  # no periodic grab due yet: nothing has looked at B
+    click_at = clock()
+    ticket = frames.request("pre_action", click_at)
+    step(frames, clock, 0.01)
+    clock.advance(GAP_LAG_S)
+    assert ticket.wait(2.0)
+    if ticket.index is not None:  # an A frame is right only if it was seen before the drawing
+        meta = sink.frames[ticket.index]
+        pixels = sink.frame_pixels(ticket.index)[:4]
+        assert pixels == B or meta["t"] + frames._t0 <= drawn_at
