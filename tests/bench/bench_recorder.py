@@ -37,12 +37,13 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from recorder.capture.keys import KeyInfo
 from recorder.capture.policy import WindowInfo
 from recorder.capture.rawinput import RawInput, RawItem, RawMove
 from recorder.consent.record import ConsentScope, build_cli_consent
+from recorder.platform.accessibility.element import ElementSource
 from recorder.session import Recorder
 from tests.helpers.xserver import XDisplay, XDoTool, start_display
 
@@ -238,6 +239,24 @@ def consent(**scope: Any) -> dict[str, Any]:
     return build_cli_consent(ConsentScope(**scope), app_version="bench")
 
 
+#: What a Recorder looks UI elements up with: a source factory, "backend" (the backend's
+#: own, if it has one) or None (no grounding). tests/bench/bench_grounding_load.py runs the
+#: benchmarks below with grounding on and off.
+Elements = Callable[[], ElementSource] | Literal["backend"] | None
+#: Where a fed click lands, by its event number (None: spread over the screen).
+ClickPoint = Callable[[int], tuple[int, int]] | None
+
+
+def spread(n: int) -> tuple[int, int]:
+    return n % 1920, n % 1080
+
+
+def grounding_stats(recorder: Recorder) -> dict[str, Any] | None:
+    """The session's grounding statistics (coverage, lookups), or None without grounding."""
+    grounding = recorder.pipeline.grounding if recorder.pipeline is not None else None
+    return grounding.to_dict() if grounding is not None else None
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -257,9 +276,12 @@ def wait_until(check: Callable[[], bool], timeout: float) -> bool:
 # --- benchmarks ---------------------------------------------------------------------------------
 
 
-def bench_callbacks(report: dict[str, Any]) -> None:
+def bench_callbacks(
+    report: dict[str, Any], elements: Elements = None, point: ClickPoint = None
+) -> None:
     backend = FedBackend()
-    recorder = Recorder(consent(), backend)
+    at = point or spread
+    recorder = Recorder(consent(), backend, elements=elements)
     recorder.start(lambda c: CountingSink())
     raw = backend.raw
     assert raw is not None
@@ -273,7 +295,7 @@ def bench_callbacks(report: dict[str, Any]) -> None:
             calls[0](i % 1920, i % 1080, False)
         elif kind == 8:
             start = clock()
-            calls[1](i % 1920, i % 1080, "left", i % 20 == 8, False)
+            calls[1](*at(i), "left", i % 20 == 8, False)
         else:
             start = clock()
             calls[2]("a", False)
@@ -288,10 +310,13 @@ def bench_callbacks(report: dict[str, Any]) -> None:
     report["callback_timer_overhead_ns"] = abs(timer)
 
 
-def bench_fed_burst(report: dict[str, Any]) -> None:
+def bench_fed_burst(
+    report: dict[str, Any], elements: Elements = None, point: ClickPoint = None
+) -> None:
     backend = FedBackend()
+    at = point or spread
     sink = CountingSink()
-    recorder = Recorder(consent(), backend)
+    recorder = Recorder(consent(), backend, elements=elements)
     recorder.start(lambda c: sink)
     raw = backend.raw
     assert raw is not None
@@ -306,7 +331,7 @@ def bench_fed_burst(report: dict[str, Any]) -> None:
         for i in range(batch):
             n = sent + i
             if n % 50 == 0:
-                raw.on_click(n % 1920, n % 1080, "left", n % 100 == 0, False)
+                raw.on_click(*at(n), "left", n % 100 == 0, False)
             elif n % 50 == 25:
                 raw.on_press("a", False)
             elif n % 50 == 26:
@@ -331,6 +356,11 @@ def bench_fed_burst(report: dict[str, Any]) -> None:
     report["fed_queue_max_depth"] = max_depth
     report["fed_worker_catch_up_ms"] = round(lag * 1000, 1)
     report["fed_events_written"] = sink.events
+    stats = grounding_stats(recorder)
+    if stats is not None:
+        report["fed_element_records"] = sink.elements
+        report["fed_lookups_submitted"] = stats["lookups"]["submitted"]
+        report["fed_lookups_dropped"] = stats["lookups"]["dropped"]
 
 
 INJECTOR = r"""
@@ -384,7 +414,13 @@ def bench_xtest_burst(report: dict[str, Any]) -> None:
     report["xtest_drops"] = sum(recorder.raw.dropped.values())
 
 
-def bench_pre_action(report: dict[str, Any], xdo: XDoTool) -> None:
+def bench_pre_action(
+    report: dict[str, Any],
+    xdo: XDoTool,
+    elements: Elements = "backend",
+    points: list[tuple[int, int]] | None = None,
+) -> None:
+    """Clicks driven by xdotool, at ``points`` in turn (default: spread over the screen)."""
     from recorder.platform.x11 import X11Backend
 
     sinks: list[PlainFileSink] = []
@@ -394,20 +430,21 @@ def bench_pre_action(report: dict[str, Any], xdo: XDoTool) -> None:
             sinks.append(PlainFileSink(Path(tmp)))
             return sinks[-1]
 
-        recorder = Recorder(consent(), X11Backend())
+        recorder = Recorder(consent(), X11Backend(), elements=elements)
         recorder.start(open_sink)
         leads = [0.0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5]
         for i in range(35):
             lead = leads[i % len(leads)]
-            xdo.run(
-                "mousemove", str(200 + 37 * i), str(300 + 11 * i), "sleep", str(lead), "click", "1"
-            )
+            x, y = points[i % len(points)] if points else (200 + 37 * i, 300 + 11 * i)
+            xdo.run("mousemove", str(x), str(y), "sleep", str(lead), "click", "1")
             time.sleep(0.45)  # keep clicks apart: no double-clicks
         xdo.run("sleep", "2.5")  # the ring goes cold: the first click after idle
         for i in range(3):
-            xdo.run("mousemove", str(900 + i * 50), "500", "click", "1")
+            x, y = points[i % len(points)] if points else (900 + i * 50, 500)
+            xdo.run("mousemove", str(x), str(y), "click", "1")
             time.sleep(2.5)
         recorder.stop()
+        stats = grounding_stats(recorder)
         sink = sinks[0]
         actions = [json.loads(line) for line in (Path(tmp) / "actions.jsonl").open()]
     clicks = [a for a in actions if a["kind"] in ("click", "double_click")]
@@ -422,6 +459,9 @@ def bench_pre_action(report: dict[str, Any], xdo: XDoTool) -> None:
     report["pre_action_frame_age_p50_ms"] = round(percentile(ages, 50), 1)
     report["pre_action_frame_age_p95_ms"] = round(percentile(ages, 95), 1)
     report["pre_action_frame_age_max_ms"] = round(max(ages), 1) if ages else None
+    if stats is not None:
+        report["pre_action_click_coverage"] = stats["click_coverage"]
+        report["pre_action_lookup_p95_ms"] = stats["lookup_ms_p95"]
 
 
 ANIMATION = r"""

@@ -128,3 +128,23 @@ def test_the_report_says_which_targets_are_met(tmp_path: Path) -> None:
     assert "- whole vault, MB/hour: 16.0 (target <= 20): yes" in text
     # the lossy row does not count; the lossless one that stores less does
     assert "pixel-exact reference (2): no: x264rgb_qp0_medium store less" in text
+
+
+def test_grounding_load_labels_each_mode_and_compares_on_with_off() -> None:
+    from tests.bench.bench_grounding_load import merge
+
+    runs = {
+        "off": [{"callback_p99_us": 2.0, "fed_drops": 0}, {"callback_p99_us": 4.0}],
+        "on": [
+            {"callback_p99_us": 3.0, "pre_action_click_coverage": 1.0, "fed_drops": 0},
+            {"callback_p99_us": 5.0, "pre_action_error": "RuntimeError: no frame"},
+        ],
+    }
+    merged = merge(runs)
+    assert merged["grounding_off_callback_p99_us"] == 3.0  # the median of 2 and 4
+    assert merged["grounding_on_callback_p99_us"] == 4.0
+    assert merged["grounding_callback_p99_us_on_over_off"] == 1.33
+    assert merged["grounding_on_pre_action_click_coverage"] == 1.0
+    assert "grounding_off_pre_action_click_coverage" not in merged
+    assert merged["grounding_on2_pre_action_error"] == "RuntimeError: no frame"
+    assert "grounding_fed_drops_on_over_off" not in merged  # 0 drops off: no ratio
