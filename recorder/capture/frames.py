@@ -20,6 +20,9 @@ from recorder.capture.grabs import Grab, Monitor, ScreenSource, apply_masks
 from recorder.capture.session_sink import SessionSink
 
 WARM_START_S = 1.0  # the pre-action ring is kept warm this long after the first frame
+#: Idle, a screen that says it was drawn on is grabbed into the ring at most this often
+#: (a blinking text cursor, a clock): a click after a pause still finds a recent frame.
+IDLE_REFRESH_S = 0.25
 
 
 class _Grabs:
@@ -144,6 +147,7 @@ class FrameService:
         self.monitors: list[Monitor] = []
         self.looked_at = -1e9  # the clock's time at the grab loop's latest look
         self._grab_error: BaseException | None = None
+        self._tells_damage = False  # the screen says when it was drawn on (X DAMAGE)
         self._last_written: dict[int, bytes | bytearray] = {}
         # Each monitor's latest grab and its masks, while nothing has been drawn since (only
         # when the screen tells: recorder/platform/x11_damage.py); cleared by any drawing.
@@ -238,6 +242,7 @@ class FrameService:
     def _loop(self, screen: ScreenSource) -> None:
         self._next_periodic = self._clock()
         damaged: Callable[[], bool] | None = getattr(screen, "damaged", None)
+        self._tells_damage = bool(getattr(screen, "tells_damage", False))
         while not self._stopping.is_set():
             now = self._clock()
             if self.allowed and self._masks_known:
@@ -274,7 +279,7 @@ class FrameService:
                 self._ring.append(grab(self._pointer_monitor()))
                 self._next_ring = now + self._ring_interval
         else:
-            self._confirm_ring(grab)
+            self._confirm_ring(now, grab)
         self._serve_requests(now, grab)
         self._serve_settles(now, grab)
         if now >= self._next_periodic:
@@ -300,15 +305,24 @@ class FrameService:
             self._ring.append(grab(self._pointer_monitor()))
         self._next_periodic = max(self._next_periodic + self._period, now)
 
-    def _confirm_ring(self, grab: _Grabs) -> None:
-        """Idle, and nothing drawn since the ring's newest grab: the screen is still that
-        grab as of this look, so it goes into the ring again with this look's time, at no
-        grab's cost. A click after a pause with the pointer at rest (no move before it to
-        warm the ring) then finds a pre-action frame no older than one look (a quarter
-        second), not the last periodic one (up to a second: past ``max_pre_age``)."""
+    def _confirm_ring(self, now: float, grab: _Grabs) -> None:
+        """Idle: keep the ring's newest grab as recent as a look, so a click after a pause
+        with the pointer at rest (no move before it to warm the ring) finds a pre-action
+        frame no older than a look or two, not the last periodic one (up to a second: past
+        ``max_pre_age``).
+
+        Nothing drawn since the ring's newest grab: the screen is still that grab as of this
+        look, so it goes into the ring again with this look's time, at no grab's cost. Drawn
+        on (a blinking cursor): grabbed again, at most every ``IDLE_REFRESH_S``; only on a
+        screen that tells when it is drawn on, so one that cannot tell is never grabbed more
+        while idle than its periodic frames."""
         monitor = self._pointer_monitor()
         current = self._current.get(monitor["index"])
-        if current is None or not self._ring:
+        if current is None:
+            if self._tells_damage and (not self._ring or now - self._ring[-1].t >= IDLE_REFRESH_S):
+                self._ring.append(grab(monitor))
+            return
+        if not self._ring:
             return
         kept, masks = current
         if kept.pixels is not self._ring[-1].pixels:

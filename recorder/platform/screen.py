@@ -64,6 +64,11 @@ class MssScreen:
             monitor["scale"] = width / monitor["w"]
         return shot.raw, (width, height)
 
+    @property
+    def tells_damage(self) -> bool:
+        """Whether ``damaged`` knows (the X DAMAGE extension), rather than always saying yes."""
+        return self._damage is not None
+
     def damaged(self) -> bool:
         """Whether anything may have been drawn since the previous call (True if not known)."""
         return True if self._damage is None else bool(self._damage.changed())

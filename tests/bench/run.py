@@ -31,6 +31,7 @@ TARGETS = {
     "callback_p99_us": ("<=", 20),
     "injected_events_per_s": (">=", 20000),
     "pre_action_frame_age_p95_ms": ("<=", 100),
+    "pre_action_frame_missing": ("<=", 0),  # a screenshot before every click
     "frames_per_s_changing_1080p": (">=", 15),
     "idle_cpu_pct_of_core": ("<=", 3),
     "event_encryption_overhead_pct": ("<=", 5),
@@ -46,6 +47,7 @@ TARGETS = {
     "grounding_on_callback_p99_us": ("<=", 20),
     "grounding_on_fed_drops": ("<=", 0),
     "grounding_on_pre_action_frame_age_p95_ms": ("<=", 100),
+    "grounding_on_pre_action_frame_missing": ("<=", 0),
     "grounding_on_pre_action_click_coverage": (">=", 1),
 }
 REFERENCE_PREFIX = "ref_"

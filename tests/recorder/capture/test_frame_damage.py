@@ -30,6 +30,8 @@ class DamageScreen(FakeScreen):
             self.color = color
             self.drawn = True
 
+    tells_damage = True
+
     def damaged(self) -> bool:
         with self.lock:
             drawn, self.drawn = self.drawn, False
@@ -200,3 +202,24 @@ def test_a_screen_drawn_on_while_idle_is_never_dated_after_the_drawing(
         meta = sink.frames[ticket.index]
         pixels = sink.frame_pixels(ticket.index)[:4]
         assert pixels == B or meta["t"] + frames._t0 <= drawn_at
+
+
+def test_a_blinking_cursor_while_idle_still_gives_a_click_a_recent_frame(
+    idle: tuple[FrameService, ManualClock], screen: DamageScreen, sink: MemorySink
+) -> None:
+    frames, clock = idle
+    grabs = screen.grabs
+    for i in range(3):  # between periodic looks, the cursor blinks between every two looks
+        screen.draw(A if i % 2 else B)
+        step(frames, clock, 0.25)
+    shown = screen.color
+    click_at = clock() + 0.01
+    ticket = frames.request("pre_action", click_at)
+    step(frames, clock, 0.02)
+    clock.advance(GAP_LAG_S)
+    assert ticket.wait(2.0)
+    assert ticket.index is not None
+    age = click_at - (sink.frames[ticket.index]["t"] + frames._t0)
+    assert 0 <= age <= 0.25 + 0.01
+    assert sink.frame_pixels(ticket.index)[:4] == shown
+    assert screen.grabs - grabs <= 3  # a grab a look at most
