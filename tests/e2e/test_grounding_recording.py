@@ -243,3 +243,24 @@ def test_doctor_names_the_apps_that_expose_elements_and_those_that_do_not(
     assert "gtk_widgets.py (gtk)" in exposes
     assert "(Qt)" in exposes
     assert "Overtgroundingtk" in silent or "OvertGroundingTk" in silent, found.detail
+
+
+def test_show_stats_gives_the_share_of_clicks_with_an_element_per_app(
+    recorded: tuple[Recording, SessionReader, Path], tmp_path: Path
+) -> None:
+    from tests.helpers.overt_cli import run_overt
+
+    rec, _, home = recorded
+    (tmp_path / "pw").write_bytes(PASS + b"\n")
+    out = run_overt(
+        "show", rec.session_id, "--stats", "--home", str(home),
+        "--passphrase-file", str(tmp_path / "pw"), env=os.environ,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert any(
+        line.startswith("Elements  ") and "clicks have their UI element" in line for line in lines
+    ), out.stdout
+    gtk = next(line for line in lines if "gtk_widgets.py:" in line.lower())  # WM_CLASS
+    assert gtk.endswith("(100%) clicks"), out.stdout
+    assert any("none found: " in line and "app not accessible" in line for line in lines)

@@ -20,6 +20,7 @@ from app.cli.support import (
     vault_home,
 )
 from app.core.formatting import format_duration, format_size
+from app.core.session_stats import stats_lines
 from storage import SessionSummary, Vault
 
 
@@ -43,6 +44,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--events", action="store_true", help="list its events (needs passphrase)")
     p.add_argument("--actions", action="store_true", help="list its actions (needs passphrase)")
     p.add_argument("--tasks", action="store_true", help="list its task episodes (needs passphrase)")
+    p.add_argument(
+        "--stats",
+        action="store_true",
+        help="what the recording lost and how many clicks have their UI element (needs passphrase)",
+    )
     p.set_defaults(func=run_show)
 
     p = subparsers.add_parser("delete", parents=[common], help="irrecoverably delete a session")
@@ -106,9 +112,11 @@ def run_show(args: argparse.Namespace) -> int:
     vault = Vault.open(vault_home(args))
     summary = vault.session(args.id)
     doc: dict[str, Any] = {}
-    if args.events or args.actions or args.tasks:
+    if args.events or args.actions or args.tasks or args.stats:
         reader = vault.unlock(read_passphrase(args)).open_session(args.id)
         summary = reader.summary
+        if args.stats:
+            doc["stats"] = reader.stats
         if args.events:
             doc["events"] = list(reader.events())
         if args.actions:
@@ -119,6 +127,8 @@ def run_show(args: argparse.Namespace) -> int:
         print(json.dumps({**summary.to_json(), **doc}, indent=1, ensure_ascii=False))
         return 0
     _print_summary(summary)
+    if "stats" in doc:
+        print("\n".join(stats_lines(doc["stats"], summary.state)))
     if "tasks" in doc:
         print("tasks:" if doc["tasks"] else "tasks: none")
         for ep in doc["tasks"]:

@@ -92,6 +92,31 @@ def test_sessions_and_show_give_the_review_windows_duration_and_size(
     assert f"Size      {size}\n" in shown
 
 
+def test_show_stats_decrypts_what_the_recording_lost_and_its_element_coverage(
+    env: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(env, "init")
+    vault = Vault.open(Path(env["home"]))
+    elements = {"actions": 3, "with_element": 2, "clicks": 2, "clicks_with_element": 1}
+    elements["by_app"] = {"gedit": {"clicks": 2, "with_element": 1, "coverage": 0.5}}
+    elements["missing"] = {"app not accessible": 1}
+    with vault.begin_session({"purpose": "cli test"}) as w:
+        w.append_event({"t": 0, "wall": 1.0, "kind": "move", "x": 1, "y": 0})
+        w.note_stats({"reason": "stopped", "drops": 0, "frame_drops": 0, "elements": elements})
+        sid = w.session_id
+    capsys.readouterr()
+    assert run(env, "show", sid, "--stats") == 0
+    out = capsys.readouterr().out
+    assert "Elements  1 of 2 (50%) clicks have their UI element" in out
+    assert "gedit: 1 of 2 (50%) clicks" in out
+    assert "none found: app not accessible 1" in out
+    assert run(env, "show", sid, "--stats", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["stats"]["elements"] == elements
+    unstopped = _record(env["home"])
+    assert run(env, "show", unstopped, "--stats") == 0
+    assert "Stopped   no recording statistics in this session" in capsys.readouterr().out
+
+
 def test_verify_and_damage(env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     run(env, "init")
     sid = _record(env["home"])
