@@ -19,6 +19,15 @@ def _share(part: int, whole: int) -> str:
     return f"{part} of {whole} ({round(100 * part / whole)}%)" if whole else f"{part} of 0"
 
 
+#: Why a recording stopped (recorder/session.py ``Recorder.wait``), for people.
+STOP_REASONS = {
+    "stopped": "by you",
+    "signal": "by you (Ctrl+C or a signal)",
+    "duration": "at the end of the duration you chose",
+    "idle": "after no input for the idle limit",
+    "failed": "by a failure",
+    "error": "by an error",
+}
 INDENT = " " * 10  # under the value column of `overt show`'s "Session   ..." lines
 
 
@@ -35,7 +44,8 @@ def stats_lines(stats: dict[str, Any], state: str = "complete") -> list[str]:
         f"{_count(stats.get('pre_frames_missed', 0), 'screenshot')} before an action; "
         f"{_count(stats.get('suppressed', 0), 'input')} held back by the privacy guards"
     )
-    lines = [f"Stopped   {stats.get('reason', 'unknown')}", f"Lost      {lost}"]
+    reason = str(stats.get("reason", "unknown"))
+    lines = [f"Stopped   {STOP_REASONS.get(reason, reason)}", f"Lost      {lost}"]
     return lines + element_lines(stats.get("elements"))
 
 

@@ -25,7 +25,7 @@ def test_clicks_with_their_element_overall_and_per_app_most_clicked_first() -> N
         timings=[3.0, 4.5, 12.25],
     )
     lines = stats_lines(stats)
-    assert lines[0] == "Stopped   stopped"
+    assert lines[0] == "Stopped   by you"
     assert lines[1] == (
         "Lost      0 input events, 1 screenshot, 0 screenshots before an action; "
         "12 inputs held back by the privacy guards"
