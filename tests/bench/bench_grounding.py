@@ -29,9 +29,11 @@ from recorder.platform.accessibility.element import Element
 from recorder.platform.accessibility.lookup import ElementLookup
 from tests.helpers.a11ybus import (
     SYSTEM_PYTHON,
+    centre,
     gtk_missing,
     missing_bus_tools,
     start_app,
+    start_qt_app,
     start_session_bus,
     wait_registered,
 )
@@ -48,11 +50,6 @@ def timed(call: Any) -> tuple[float, Any]:
     started = time.perf_counter()
     answer = call()
     return (time.perf_counter() - started) * 1000, answer
-
-
-def centre(rect: list[int]) -> tuple[int, int]:
-    x, y, w, h = rect
-    return x + w // 2, y + h // 2
 
 
 def click(x: int, y: int) -> None:
@@ -123,8 +120,7 @@ def main(report: dict[str, Any]) -> None:
     try:
         gtk = start_app(SYSTEM_PYTHON, "gtk_widgets.py", bus.env)
         apps.append(gtk)
-        qt_env = dict(bus.env, QT_QPA_PLATFORM="xcb", QT_LINUX_ACCESSIBILITY_ALWAYS_ON="1")
-        qt = start_app(sys.executable, "qt_widgets.py", qt_env)
+        qt = start_qt_app(bus.env)
         apps.append(qt)
         tk = start_app(SYSTEM_PYTHON, "tk_widgets.py", bus.env)
         apps.append(tk)

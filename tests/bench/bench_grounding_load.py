@@ -36,9 +36,11 @@ from recorder.platform.accessibility.lookup import platform_source
 from tests.bench.bench_recorder import bench_callbacks, bench_fed_burst, bench_pre_action
 from tests.helpers.a11ybus import (
     SYSTEM_PYTHON,
+    centre,
     gtk_missing,
     missing_bus_tools,
     start_app,
+    start_qt_app,
     start_session_bus,
     wait_registered,
 )
@@ -63,11 +65,6 @@ KEPT = (
     "fed_lookups_submitted",
     "fed_lookups_dropped",
 )
-
-
-def centre(rect: list[int]) -> tuple[int, int]:
-    x, y, w, h = rect
-    return x + w // 2, y + h // 2
 
 
 def merge(runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
@@ -127,8 +124,7 @@ def main(report: dict[str, Any]) -> None:
     try:
         gtk = start_app(SYSTEM_PYTHON, "gtk_widgets.py", bus.env)
         apps.append(gtk)
-        qt_env = dict(bus.env, QT_QPA_PLATFORM="xcb", QT_LINUX_ACCESSIBILITY_ALWAYS_ON="1")
-        qt = start_app(sys.executable, "qt_widgets.py", qt_env)
+        qt = start_qt_app(bus.env)
         apps.append(qt)
         probe = AtspiClient(hints=False)
         assert wait_registered(probe, gtk.pid) is not None, "GTK3 did not register on the bus"

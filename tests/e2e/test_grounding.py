@@ -37,6 +37,7 @@ from tests.helpers.a11ybus import (
     SYSTEM_PYTHON,
     ReportingApp,
     SessionBus,
+    centre,
     gtk_missing,
     missing_bus_tools,
     start_app,
@@ -97,11 +98,6 @@ def gtk_app(a11y_bus: SessionBus) -> Iterator[ReportingApp]:
         yield app
     finally:
         app.stop()
-
-
-def centre(rect: list[int]) -> tuple[int, int]:
-    x, y, w, h = rect
-    return x + w // 2, y + h // 2
 
 
 def element_at(client: AtspiClient, rect: list[int]) -> Element:

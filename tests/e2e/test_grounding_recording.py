@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -30,9 +29,11 @@ from tests.helpers.a11ybus import (
     SYSTEM_PYTHON,
     ReportingApp,
     SessionBus,
+    centre,
     gtk_missing,
     missing_bus_tools,
     start_app,
+    start_qt_app,
     start_session_bus,
     wait_registered,
 )
@@ -69,11 +70,6 @@ def bus(x_display: XDisplay) -> Iterator[SessionBus]:
             os.environ.pop("DBUS_SESSION_BUS_ADDRESS", None)
         else:
             os.environ["DBUS_SESSION_BUS_ADDRESS"] = saved
-
-
-def centre(rect: list[int]) -> tuple[int, int]:
-    x, y, w, h = rect
-    return x + w // 2, y + h // 2
 
 
 def poll(get: Callable[[], Any], ok: Callable[[Any], bool], timeout: float = 10.0) -> Any:
@@ -121,11 +117,6 @@ def widget(role: str, name: str | None, rect: list[int]) -> dict[str, Any]:
     return {"role": role, "name": name, "bounds": rect}
 
 
-def start_qt(bus: SessionBus) -> ReportingApp:
-    env = dict(bus.env, QT_QPA_PLATFORM="xcb", QT_LINUX_ACCESSIBILITY_ALWAYS_ON="1")
-    return start_app(sys.executable, "qt_widgets.py", env, QT_SECRET)
-
-
 @pytest.fixture(scope="module")
 def recorded(
     bus: SessionBus, xdo: XDoTool, tmp_path_factory: pytest.TempPathFactory
@@ -133,7 +124,7 @@ def recorded(
     from recorder.platform.accessibility.atspi import AtspiClient
 
     gtk = start_app(SYSTEM_PYTHON, "gtk_widgets.py", bus.env, GTK_SECRET)
-    qt = start_qt(bus)
+    qt = start_qt_app(bus.env, QT_SECRET)
     tk = start_app(SYSTEM_PYTHON, "tk_widgets.py", bus.env)
     registrar = AtspiClient(hints=False)
     try:

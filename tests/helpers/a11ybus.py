@@ -19,6 +19,7 @@ import select
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -157,6 +158,19 @@ def start_app(python: str, script: str, env: dict[str, str], *args: str) -> Repo
         app.stop()
         raise
     return app
+
+
+def start_qt_app(env: dict[str, str], *args: str) -> ReportingApp:
+    """grounding_apps/qt_widgets.py on the venv's PySide6, its accessibility on (Qt exposes
+    nothing on the bus unless asked: QT_LINUX_ACCESSIBILITY_ALWAYS_ON)."""
+    qt_env = dict(env, QT_QPA_PLATFORM="xcb", QT_LINUX_ACCESSIBILITY_ALWAYS_ON="1")
+    return start_app(sys.executable, "qt_widgets.py", qt_env, *args)
+
+
+def centre(rect: list[int]) -> tuple[int, int]:
+    """The centre of a widget's (x, y, w, h) screen rectangle, as the test apps report it."""
+    x, y, w, h = rect
+    return x + w // 2, y + h // 2
 
 
 def wait_registered(client: Any, pid: int, timeout: float = 15.0) -> Any:
