@@ -38,17 +38,23 @@ class _Grabs:
         self._screen = screen
         self.fresh: dict[int, Grab] = {}
 
+    def still_current(self, monitor: Monitor) -> Grab | None:
+        """The monitor's previous grab if a look would reuse it, else None (a look grabs)."""
+        service = self._service
+        current = service._current.get(monitor["index"])
+        if current is None or service.last_input >= current[0].t or current[1] != service.masks:
+            return None
+        return current[0]
+
     def __call__(self, monitor: Monitor) -> Grab:
         index = monitor["index"]
         if index not in self.fresh:
             service = self._service
-            current = service._current.get(index)
-            if current is not None and service.last_input < current[0].t:
-                kept, masks = current
-                if masks == service.masks:
-                    service.stats.reused += 1
-                    self.fresh[index] = Grab(service._clock(), monitor, kept.pixels, kept.size)
-                    return self.fresh[index]
+            kept = self.still_current(monitor)
+            if kept is not None:
+                service.stats.reused += 1
+                self.fresh[index] = Grab(service._clock(), monitor, kept.pixels, kept.size)
+                return self.fresh[index]
             masks = list(service.masks)
             pixels, size = self._screen.grab(monitor)
             if masks:
@@ -313,26 +319,20 @@ class FrameService:
 
         Nothing drawn since the ring's newest grab: the screen is still that grab as of this
         look, so it goes into the ring again with this look's time, at no grab's cost. Drawn
-        on (a blinking cursor): grabbed again, at most every ``IDLE_REFRESH_S``; only on a
-        screen that tells when it is drawn on, so one that cannot tell is never grabbed more
-        while idle than its periodic frames."""
+        on (a blinking cursor), or new masks: grabbed again, at most every
+        ``IDLE_REFRESH_S``; only on a screen that tells when it is drawn on, so one that
+        cannot tell is never grabbed more while idle than its periodic frames."""
         monitor = self._pointer_monitor()
-        current = self._current.get(monitor["index"])
-        if current is None:
+        kept = grab.still_current(monitor)
+        if kept is None:  # drawn on, input or new masks since: a look would grab
             if self._tells_damage and (not self._ring or now - self._ring[-1].t >= IDLE_REFRESH_S):
                 self._ring.append(grab(monitor))
             return
-        if not self._ring:
+        if not self._ring or kept.pixels is not self._ring[-1].pixels:
             return
-        kept, masks = current
-        if kept.pixels is not self._ring[-1].pixels:
-            return
-        if self.last_input >= kept.t or masks != self.masks:
-            return  # input or new masks since: a look would grab, which idle must not
-        shot = grab(monitor)
         if len(self._ring) >= 2 and self._ring[-2].pixels is kept.pixels:
             del self._ring[-2]  # of one unchanged screen, the two newest looks are enough
-        self._ring.append(shot)
+        self._ring.append(grab(monitor))
 
     def _active(self, now: float) -> bool:
         """Input was recent: the pre-action ring is kept warm."""

@@ -29,11 +29,16 @@ import statistics
 import sys
 from collections.abc import Callable
 from typing import Any
+from unittest.mock import patch
 
 from recorder.platform.accessibility.atspi import AtspiClient
-from recorder.platform.accessibility.element import ElementSource
 from recorder.platform.accessibility.lookup import platform_source
-from tests.bench.bench_recorder import bench_callbacks, bench_fed_burst, bench_pre_action
+from tests.bench.bench_recorder import (
+    Elements,
+    bench_callbacks,
+    bench_fed_burst,
+    bench_pre_action,
+)
 from tests.helpers.a11ybus import (
     SYSTEM_PYTHON,
     centre,
@@ -91,7 +96,7 @@ def merge(runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
 
 
 def run_once(
-    elements: Callable[[], ElementSource] | None,
+    elements: Elements,
     point: Callable[[int], tuple[int, int]],
     points: list[tuple[int, int]],
     xdo: XDoTool,
@@ -116,34 +121,33 @@ def main(report: dict[str, Any]) -> None:
         report["grounding_load_error"] = f"not measured: {problem}"
         return
     display = start_display(tray=False)
-    saved = {name: os.environ.get(name) for name in ("DISPLAY", "DBUS_SESSION_BUS_ADDRESS")}
-    os.environ["DISPLAY"] = display.name
     bus = start_session_bus(display.env)
-    os.environ["DBUS_SESSION_BUS_ADDRESS"] = bus.address
     apps = []
+    env = {"DISPLAY": display.name, "DBUS_SESSION_BUS_ADDRESS": bus.address}
     try:
-        gtk = start_app(SYSTEM_PYTHON, "gtk_widgets.py", bus.env)
-        apps.append(gtk)
-        qt = start_qt_app(bus.env)
-        apps.append(qt)
-        probe = AtspiClient(hints=False)
-        assert wait_registered(probe, gtk.pid) is not None, "GTK3 did not register on the bus"
-        qt_registered = wait_registered(probe, qt.pid) is not None
-        probe.close()
-        widgets = [gtk.first["widgets"]["button"], gtk.first["widgets"]["entry"]]
-        if qt_registered:
-            widgets += [qt.first["widgets"]["button"], qt.first["widgets"]["entry"]]
-        points = [centre(rect) for rect in widgets]
+        with patch.dict(os.environ, env):  # the recorder's X and AT-SPI clients read these
+            gtk = start_app(SYSTEM_PYTHON, "gtk_widgets.py", bus.env)
+            apps.append(gtk)
+            qt = start_qt_app(bus.env)
+            apps.append(qt)
+            probe = AtspiClient(hints=False)
+            assert wait_registered(probe, gtk.pid) is not None, "GTK3 did not register"
+            qt_registered = wait_registered(probe, qt.pid) is not None
+            probe.close()
+            widgets = [gtk.first["widgets"]["button"], gtk.first["widgets"]["entry"]]
+            if qt_registered:
+                widgets += [qt.first["widgets"]["button"], qt.first["widgets"]["entry"]]
+            points = [centre(rect) for rect in widgets]
 
-        def point(n: int) -> tuple[int, int]:
-            return points[(n // 100) % len(points)]  # a press and its release: one widget
+            def point(n: int) -> tuple[int, int]:
+                return points[(n // 100) % len(points)]  # a press and its release: one widget
 
-        xdo = XDoTool(display)
-        runs: dict[str, list[dict[str, Any]]] = {"off": [], "on": []}
-        for mode in ORDER:
-            elements = (lambda: platform_source("linux")) if mode == "on" else None
-            print(f"bench: grounding {mode} ...", file=sys.stderr, flush=True)
-            runs[mode].append(run_once(elements, point, points, xdo))
+            xdo = XDoTool(display)
+            runs: dict[str, list[dict[str, Any]]] = {"off": [], "on": []}
+            for mode in ORDER:
+                print(f"bench: grounding {mode} ...", file=sys.stderr, flush=True)
+                elements = platform_source if mode == "on" else None
+                runs[mode].append(run_once(elements, point, points, xdo))
         report.update(merge(runs))
         report["grounding_load_widgets"] = len(points)
         report["grounding_load_qt_registered"] = int(qt_registered)
@@ -152,11 +156,6 @@ def main(report: dict[str, Any]) -> None:
             app.stop()
         bus.stop()
         display.stop()
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 if __name__ == "__main__":
